@@ -1,0 +1,2 @@
+list(APPEND EDOC_CORE_SOURCES
+)

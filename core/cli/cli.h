@@ -1,0 +1,54 @@
+/* cli — command-line surface: global options, the command table and the
+ * documented exit codes. main.c parses and dispatches; each command lives in
+ * its own cmd_<name>.c. Only main.c calls exit(). */
+#ifndef EDOC_CLI_H
+#define EDOC_CLI_H
+
+#include <stddef.h>
+
+/* Exit codes: documented in the README and the man page; never renumbered. */
+enum cli_exit {
+    EXIT_HEALTHY = 0,      /* no finding at or above the threshold */
+    EXIT_FINDINGS = 1,     /* findings at or above the threshold (and `checks test` failures) */
+    EXIT_USAGE = 2,        /* usage or input error */
+    EXIT_AWS = 3,          /* AWS or credential error that prevented a diagnosis */
+    EXIT_INCONCLUSIVE = 4, /* missing evidence left checks unable to decide */
+    EXIT_WAIT_TIMEOUT = 5  /* --wait timed out */
+};
+
+#define CLI_MAX_LIST 32
+
+/* Global options, shared by every command (AWS CLI spellings). Strings are
+ * borrowed from argv. */
+struct cli_opts {
+    const char *command;
+    const char *profile, *region, *cluster, *endpoint_url;
+    const char *output;      /* text | json | markdown | junit */
+    const char *out_file;    /* -o FILE (collect) */
+    const char *fail_on;     /* severity threshold; default "high" */
+    const char *mute_file;
+    long since_s;            /* --since; default 3h */
+    long max_tasks;          /* --max-tasks; default 100 */
+    long deadline_s;         /* --deadline; 0 = none */
+    long wait_timeout_s;     /* --timeout with --wait; default 15m */
+    int debug, verbose, no_color, no_redact, wait, no_recommendations;
+    const char *plugin_dirs[CLI_MAX_LIST]; size_t n_plugin_dirs;
+    const char *check_dirs[CLI_MAX_LIST];  size_t n_check_dirs;
+    const char *only[CLI_MAX_LIST];        size_t n_only;
+    const char *skip[CLI_MAX_LIST];        size_t n_skip;
+    char **args; int n_args; /* positionals after the command */
+};
+
+/* Parses argv after the command name into o. Returns 0, or EXIT_USAGE after
+ * printing a one-line error naming the bad flag. */
+int cli_parse(int argc, char **argv, struct cli_opts *o);
+
+/* Commands: each returns an enum cli_exit. */
+int cmd_analyze(struct cli_opts *o);
+int cmd_collect(struct cli_opts *o);
+int cmd_service(struct cli_opts *o);
+int cmd_task(struct cli_opts *o);
+int cmd_cluster(struct cli_opts *o);
+int cmd_checks(struct cli_opts *o);
+
+#endif

@@ -1,0 +1,140 @@
+/* opts — global option parsing shared by every command. */
+#include "cli/cli.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/strutil.h"
+
+enum {
+    O_PROFILE = 256, O_REGION, O_CLUSTER, O_ENDPOINT, O_OUTPUT, O_DEBUG, O_NOCOLOR,
+    O_SINCE, O_MAXTASKS, O_DEADLINE, O_PLUGINDIR, O_CHECKDIR, O_ONLY, O_SKIP,
+    O_FAILON, O_MUTEFILE, O_VERBOSE, O_NOREDACT, O_WAIT, O_TIMEOUT, O_NOREC
+};
+
+static const struct option longopts[] = {
+    {"profile", required_argument, NULL, O_PROFILE},
+    {"region", required_argument, NULL, O_REGION},
+    {"cluster", required_argument, NULL, O_CLUSTER},
+    {"endpoint-url", required_argument, NULL, O_ENDPOINT},
+    {"output", required_argument, NULL, O_OUTPUT},
+    {"debug", no_argument, NULL, O_DEBUG},
+    {"no-color", no_argument, NULL, O_NOCOLOR},
+    {"since", required_argument, NULL, O_SINCE},
+    {"max-tasks", required_argument, NULL, O_MAXTASKS},
+    {"deadline", required_argument, NULL, O_DEADLINE},
+    {"plugin-dir", required_argument, NULL, O_PLUGINDIR},
+    {"check-dir", required_argument, NULL, O_CHECKDIR},
+    {"only", required_argument, NULL, O_ONLY},
+    {"skip", required_argument, NULL, O_SKIP},
+    {"fail-on", required_argument, NULL, O_FAILON},
+    {"mute-file", required_argument, NULL, O_MUTEFILE},
+    {"verbose", no_argument, NULL, O_VERBOSE},
+    {"no-redact", no_argument, NULL, O_NOREDACT},
+    {"wait", no_argument, NULL, O_WAIT},
+    {"timeout", required_argument, NULL, O_TIMEOUT},
+    {"no-recommendations", no_argument, NULL, O_NOREC},
+    {NULL, 0, NULL, 0},
+};
+
+static int push(const char **list, size_t *n, const char *v, const char *flag)
+{
+    if (*n >= CLI_MAX_LIST) {
+        fprintf(stderr, "ecs-doctor: %s given more than %d times\n", flag, CLI_MAX_LIST);
+        return EXIT_USAGE;
+    }
+    list[(*n)++] = v;
+    return 0;
+}
+
+static int duration(const char *v, const char *flag, long *out)
+{
+    long s = str_duration(v);
+    if (s < 0) {
+        fprintf(stderr, "ecs-doctor: %s: invalid duration '%s' (use e.g. 90s, 15m, 3h, 1d)\n", flag, v);
+        return EXIT_USAGE;
+    }
+    *out = s;
+    return 0;
+}
+
+static int number(const char *v, const char *flag, long *out)
+{
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (!*v || *end || n <= 0 || n > 1000000) {
+        fprintf(stderr, "ecs-doctor: %s: expected a positive number, got '%s'\n", flag, v);
+        return EXIT_USAGE;
+    }
+    *out = n;
+    return 0;
+}
+
+int cli_parse(int argc, char **argv, struct cli_opts *o)
+{
+    int c, rc = 0;
+    o->since_s = 3 * 3600;
+    o->max_tasks = 100;
+    o->wait_timeout_s = 15 * 60;
+    o->fail_on = "high";
+    o->output = "text";
+    opterr = 0;
+    optind = 1;
+    while (rc == 0 && (c = getopt_long(argc, argv, ":o:", longopts, NULL)) != -1) {
+        switch (c) {
+        case O_PROFILE: o->profile = optarg; break;
+        case O_REGION: o->region = optarg; break;
+        case O_CLUSTER: o->cluster = optarg; break;
+        case O_ENDPOINT: o->endpoint_url = optarg; break;
+        case O_OUTPUT:
+            if (strcmp(optarg, "text") && strcmp(optarg, "json") && strcmp(optarg, "markdown") &&
+                strcmp(optarg, "junit")) {
+                fprintf(stderr, "ecs-doctor: --output: unknown format '%s' (text, json, markdown, junit)\n",
+                        optarg);
+                rc = EXIT_USAGE;
+            }
+            o->output = optarg;
+            break;
+        case 'o': o->out_file = optarg; break;
+        case O_DEBUG: o->debug = 1; break;
+        case O_NOCOLOR: o->no_color = 1; break;
+        case O_SINCE: rc = duration(optarg, "--since", &o->since_s); break;
+        case O_MAXTASKS: rc = number(optarg, "--max-tasks", &o->max_tasks); break;
+        case O_DEADLINE: rc = duration(optarg, "--deadline", &o->deadline_s); break;
+        case O_TIMEOUT: rc = duration(optarg, "--timeout", &o->wait_timeout_s); break;
+        case O_PLUGINDIR: rc = push(o->plugin_dirs, &o->n_plugin_dirs, optarg, "--plugin-dir"); break;
+        case O_CHECKDIR: rc = push(o->check_dirs, &o->n_check_dirs, optarg, "--check-dir"); break;
+        case O_ONLY: rc = push(o->only, &o->n_only, optarg, "--only"); break;
+        case O_SKIP: rc = push(o->skip, &o->n_skip, optarg, "--skip"); break;
+        case O_FAILON:
+            if (strcmp(optarg, "critical") && strcmp(optarg, "high") && strcmp(optarg, "medium") &&
+                strcmp(optarg, "low") && strcmp(optarg, "info") && strcmp(optarg, "none")) {
+                fprintf(stderr, "ecs-doctor: --fail-on: unknown severity '%s' (critical, high, medium, low, info, none)\n",
+                        optarg);
+                rc = EXIT_USAGE;
+            }
+            o->fail_on = optarg;
+            break;
+        case O_MUTEFILE: o->mute_file = optarg; break;
+        case O_VERBOSE: o->verbose = 1; break;
+        case O_NOREDACT: o->no_redact = 1; break;
+        case O_WAIT: o->wait = 1; break;
+        case O_NOREC: o->no_recommendations = 1; break;
+        case ':':
+            fprintf(stderr, "ecs-doctor: %s: missing value\n", argv[optind - 1]);
+            rc = EXIT_USAGE;
+            break;
+        default:
+            fprintf(stderr, "ecs-doctor: unknown option '%s' (see ecs-doctor --help)\n", argv[optind - 1]);
+            rc = EXIT_USAGE;
+            break;
+        }
+    }
+    if (rc == 0) {
+        o->args = argv + optind;
+        o->n_args = argc - optind;
+    }
+    return rc;
+}

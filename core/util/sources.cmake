@@ -1,0 +1,5 @@
+list(APPEND EDOC_CORE_SOURCES
+  util/err.c
+  util/buf.c
+  util/jsonx.c
+  util/strutil.c)

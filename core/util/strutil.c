@@ -1,0 +1,90 @@
+/* strutil — see strutil.h. */
+#include "util/strutil.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+char *str_dup(const char *s)
+{
+    return s ? str_ndup(s, strlen(s)) : NULL;
+}
+
+char *str_ndup(const char *s, size_t n)
+{
+    char *p = malloc(n + 1);
+    if (p) {
+        memcpy(p, s, n);
+        p[n] = '\0';
+    }
+    return p;
+}
+
+int str_starts(const char *s, const char *prefix)
+{
+    return s && prefix && strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+int str_ends(const char *s, const char *suffix)
+{
+    size_t a, b;
+    if (!s || !suffix)
+        return 0;
+    a = strlen(s);
+    b = strlen(suffix);
+    return a >= b && memcmp(s + a - b, suffix, b) == 0;
+}
+
+const char *str_icase_find(const char *hay, const char *needle)
+{
+    size_t n;
+    if (!hay || !needle)
+        return NULL;
+    n = strlen(needle);
+    if (!n)
+        return hay;
+    for (; *hay; hay++) {
+        size_t i = 0;
+        while (i < n && hay[i] &&
+               tolower((unsigned char)hay[i]) == tolower((unsigned char)needle[i]))
+            i++;
+        if (i == n)
+            return hay;
+    }
+    return NULL;
+}
+
+const char *str_basename(const char *s)
+{
+    const char *p;
+    if (!s)
+        return NULL;
+    p = strrchr(s, '/');
+    if (p)
+        return p + 1;
+    p = strrchr(s, ':');
+    return p ? p + 1 : s;
+}
+
+long str_duration(const char *s)
+{
+    char *end;
+    long v, mult = 1;
+    if (!s || !*s || !isdigit((unsigned char)*s))
+        return -1;
+    v = strtol(s, &end, 10);
+    if (v < 0 || v > 100L * 365 * 86400)
+        return -1;
+    if (*end) {
+        switch (*end) {
+        case 's': mult = 1; break;
+        case 'm': mult = 60; break;
+        case 'h': mult = 3600; break;
+        case 'd': mult = 86400; break;
+        default: return -1;
+        }
+        if (end[1])
+            return -1;
+    }
+    return v * mult;
+}

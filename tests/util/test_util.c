@@ -1,0 +1,113 @@
+/* Unit tests for core/util: err, buf, jsonx, strutil. */
+#include "test.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "util/buf.h"
+#include "util/err.h"
+#include "util/jsonx.h"
+#include "util/strutil.h"
+
+static void test_err(void)
+{
+    struct err e;
+    CHECK(err_set(&e, ERR_IO, "x %d", 3) == ERR_IO);
+    CHECK_STR(e.msg, "x 3");
+    err_prefix(&e, "ctx");
+    CHECK_STR(e.msg, "ctx: x 3");
+    CHECK_STR(err_str(ERR_DENIED), "denied");
+    CHECK(err_set(NULL, ERR_USAGE, "ignored") == ERR_USAGE);
+}
+
+static void test_buf(void)
+{
+    struct buf b;
+    char *s;
+    buf_init(&b, 8);
+    CHECK(buf_puts(&b, "abcd") == ERR_OK);
+    CHECK(buf_printf(&b, "%d", 123) == ERR_OK);
+    CHECK_STR(b.data, "abcd123");
+    CHECK(buf_puts(&b, "xy") == ERR_LIMIT); /* cap of 8 */
+    CHECK(b.len == 7);
+    s = buf_take(&b);
+    CHECK_STR(s, "abcd123");
+    free(s);
+    CHECK(b.data == NULL);
+    buf_cleanup(&b);
+}
+
+static void test_pointer(void)
+{
+    struct err e;
+    struct buf b;
+    const char *doc = "{\"a\":{\"b/c\":[1,{\"d~e\":\"x\"}]},\"\":2}";
+    cJSON *j = jsonx_parse(doc, strlen(doc), "doc", &e);
+    CHECK(j != NULL);
+    CHECK(jsonx_pointer(j, "") == j);
+    CHECK_STR(cJSON_GetStringValue(jsonx_pointer(j, "/a/b~1c/1/d~0e")), "x");
+    CHECK(jsonx_pointer(j, "/a/b~1c/01") == NULL);
+    CHECK(jsonx_pointer(j, "/a/b~1c/7") == NULL);
+    CHECK(jsonx_pointer(j, "/a/b~2c") == NULL);
+    CHECK(jsonx_pointer(j, "/") != NULL); /* the "" member */
+    buf_init(&b, 0);
+    jsonx_pointer_append(&b, "tasks");
+    jsonx_pointer_append(&b, "arn:x/y~z");
+    CHECK_STR(b.data, "/tasks/arn:x~1y~0z");
+    buf_cleanup(&b);
+    cJSON_Delete(j);
+}
+
+static void test_parse_error(void)
+{
+    struct err e;
+    const char *bad = "{\n  \"a\": 1,\n  oops\n}";
+    CHECK(jsonx_parse(bad, strlen(bad), "f.json", &e) == NULL);
+    CHECK(e.code == ERR_PARSE);
+    CHECK(strstr(e.msg, "f.json:3:") == e.msg);
+    CHECK(jsonx_parse("", 0, "empty.json", &e) == NULL);
+    CHECK(strstr(e.msg, "empty") != NULL);
+}
+
+static void test_atomic(void)
+{
+    struct err e;
+    char path[] = "/tmp/edoc-test-XXXXXX";
+    int fd = mkstemp(path);
+    cJSON *j;
+    CHECK(fd >= 0);
+    close(fd);
+    CHECK(jsonx_write_atomic(path, "{\"k\":true}", &e) == ERR_OK);
+    j = jsonx_load_file(path, 0, &e);
+    CHECK(j && jsonx_bool(j, "k", 0) == 1);
+    cJSON_Delete(j);
+    unlink(path);
+    CHECK(jsonx_load_file("/nonexistent/x.json", 0, &e) == NULL);
+    CHECK(e.code == ERR_IO);
+}
+
+static void test_str(void)
+{
+    CHECK(str_duration("90s") == 90);
+    CHECK(str_duration("15m") == 900);
+    CHECK(str_duration("3h") == 10800);
+    CHECK(str_duration("2") == 2);
+    CHECK(str_duration("5x") == -1);
+    CHECK(str_duration("") == -1);
+    CHECK(str_duration("-1m") == -1);
+    CHECK_STR(str_basename("arn:aws:iam::1:role/app/x"), "x");
+    CHECK_STR(str_basename("plain"), "plain");
+    CHECK(str_icase_find("CannotPullContainerError: x", "cannotpull") != NULL);
+    CHECK(str_ends("a.lua", ".lua"));
+}
+
+int main(void)
+{
+    test_err();
+    test_buf();
+    test_pointer();
+    test_parse_error();
+    test_atomic();
+    test_str();
+    return test_done();
+}
