@@ -1,0 +1,25 @@
+/* netpath — network path analysis over the evidence document.
+ *
+ * For a task's subnet, security groups and public-IP flag, decides whether it
+ * can reach an AWS service endpoint or the internet, hop by hop: the subnet's
+ * effective route table (explicit association, else the VPC's main table),
+ * the route's target (NAT gateway state and its own subnet's route to an IGW;
+ * IGW plus a public IP; blackhole routes), VPC endpoints (interface endpoints
+ * in the VPC with private DNS, gateway endpoints associated with the route
+ * table), security-group egress (port 443 to 0.0.0.0/0, the prefix list or
+ * the endpoint's group) and network ACLs. The answer names the failing hop
+ * and its id. */
+#ifndef EDOC_NETPATH_H
+#define EDOC_NETPATH_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+
+/* service: "ecr.api", "ecr.dkr", "s3", "logs", "secretsmanager", "ssm",
+ * "sts", "internet". Returns an enum edoc_reach value. why (may be NULL)
+ * receives one sentence naming the deciding hop and its id. */
+int netpath_reach(const cJSON *evidence, const char *subnet_id, const char *const *sg_ids,
+                  size_t n_sg, int assign_public_ip, const char *service, char *why,
+                  size_t whylen);
+
+#endif

@@ -1,0 +1,3 @@
+list(APPEND EDOC_CORE_SOURCES
+  analysis/iam_eval.c
+  analysis/netpath.c)
