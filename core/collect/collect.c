@@ -73,7 +73,8 @@ static unsigned long long node_deps(enum collect_kind kind, int n)
     case N_SG: return BIT(N_SERVICES) | BIT(N_TASKS) | BIT(N_LB);
     case N_PREFIX: return BIT(N_SG) | BIT(N_ROUTES);
     case N_IAM: case N_IMAGES: case N_SECRETS: return BIT(N_TASKDEFS);
-    case N_LOGS: return BIT(N_TASKDEFS) | BIT(N_TASKS);
+    /* Stopped tasks may run revisions only the history node fetches. */
+    case N_LOGS: return BIT(N_TASKDEFS) | BIT(N_TASKS) | BIT(N_TDHIST);
     case N_CAPACITY: return BIT(N_CLUSTER) | BIT(N_SERVICES) | BIT(N_TASKS);
     case N_SCALING: return BIT(N_SERVICES);
     default: return 0;

@@ -83,8 +83,9 @@ static size_t match_secret_key(const char *s, size_t i)
 }
 
 static const char *const secret_names[] = {
+    /* Not "auth" or "credentials": stop reasons say "registry auth: <cause>". */
     "password", "passwd", "secret", "token", "apikey", "api_key", "api-key", "access_key",
-    "secret_key", "private_key", "credential", "credentials", "auth", "pwd",
+    "secret_key", "private_key",
 };
 
 /* NAME=value / NAME: value / "NAME": "value" where NAME ends with a secret
@@ -267,7 +268,7 @@ int redact_evidence(cJSON *doc)
         return -1;
     flag = cJSON_GetObjectItemCaseSensitive(doc, "redacted");
     if (flag)
-        cJSON_ReplaceItemViaPointer(doc, flag, cJSON_CreateTrue());
+        cJSON_ReplaceItemInObjectCaseSensitive(doc, "redacted", cJSON_CreateTrue());
     else
         cJSON_AddTrueToObject(doc, "redacted");
     return n;

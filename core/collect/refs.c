@@ -30,20 +30,22 @@ int refs_arn_parse(const char *s, struct arn *out)
     if (!s || strncmp(s, "arn:", 4))
         return -1;
     p = s + 4;
-    for (i = 0; i < 5; i++) {
+    /* f[0..3]: partition, service, region, account, each ended by ':';
+     * f[4]: the resource (may itself contain ':'). */
+    for (i = 0; i < 4; i++) {
         f[i] = p;
         p = strchr(p, ':');
         if (!p)
             return -1;
         p++;
     }
-    /* f[0..3] end at the next ':'; f[4] is the account, p the resource. */
+    f[4] = p;
     copy_n(out->partition, sizeof out->partition, f[0], (size_t)(f[1] - f[0] - 1));
     copy_n(out->service, sizeof out->service, f[1], (size_t)(f[2] - f[1] - 1));
     copy_n(out->region, sizeof out->region, f[2], (size_t)(f[3] - f[2] - 1));
     copy_n(out->account, sizeof out->account, f[3], (size_t)(f[4] - f[3] - 1));
-    copy(out->resource, sizeof out->resource, p);
-    return out->partition[0] && out->service[0] ? 0 : -1;
+    copy(out->resource, sizeof out->resource, f[4]);
+    return out->partition[0] && out->service[0] && out->resource[0] ? 0 : -1;
 }
 
 int refs_ecs_target(const char *s, const char *kind, char *cluster, size_t clen, char *name,
@@ -146,9 +148,13 @@ int refs_image_parse(const char *ref, struct image_ref *out)
     } else if (!out->host[0] || !strcmp(out->host, "docker.io") ||
                !strcmp(out->host, "index.docker.io") || !strcmp(out->host, "registry-1.docker.io")) {
         copy(out->registry, sizeof out->registry, "dockerhub");
-        if (!strchr(rest, '/'))
-            snprintf(out->repository, sizeof out->repository, "library/%s", rest);
-        else
+        if (!strchr(rest, '/')) {
+            /* Docker Hub's official images live under "library/". */
+            if (strlen(rest) + 8 >= sizeof out->repository)
+                return -1;
+            memcpy(out->repository, "library/", 8);
+            copy(out->repository + 8, sizeof out->repository - 8, rest);
+        } else
             copy(out->repository, sizeof out->repository, rest);
     } else {
         copy(out->registry, sizeof out->registry, "other");
@@ -187,7 +193,7 @@ int refs_secret_parse(const char *v, struct secret_ref *out)
             copy_n(out->json_key, sizeof out->json_key, end + 1,
                    k2 ? (size_t)(k2 - end - 1) : strlen(end + 1));
         }
-        base = (size_t)(name - v) + strlen(out->name);
+        base = (size_t)(strstr(v, ":secret:") + 8 - v) + strlen(out->name);
         copy_n(out->id, sizeof out->id, v, base);
         return 0;
     }
