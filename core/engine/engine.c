@@ -62,11 +62,15 @@ int engine_add_check(struct engine *eng, struct check *c)
 
 /* ---- directory scanning ------------------------------------------------ */
 
-static int seen_dir(struct engine *eng, const char *dir)
+/* Each folder is scanned once per kind (Lua, plugins), however many search
+ * path entries name it. */
+static int seen_dir(struct engine *eng, const char *dir, int lua)
 {
-    char real[PATH_MAX];
+    char real[PATH_MAX + 2];
     size_t i;
-    if (!realpath(dir, real))
+    real[0] = lua ? 'L' : 'P';
+    real[1] = ':';
+    if (!realpath(dir, real + 2))
         return 1; /* missing dirs are simply skipped */
     for (i = 0; i < eng->n_seen; i++)
         if (!strcmp(eng->seen_dirs[i], real))
@@ -157,12 +161,10 @@ void engine_load_dir(struct engine *eng, const char *dir, const char *display, i
     n = strlen(d);
     while (n > 1 && d[n - 1] == '/')
         d[--n] = '\0';
-    if (!seen_dir(eng, d)) {
-        if (want_plugins)
-            scan_plugins(eng, d, display ? display : d);
-        if (want_lua)
-            scan_lua(eng, d, display ? display : d, 0);
-    }
+    if (want_plugins && !seen_dir(eng, d, 0))
+        scan_plugins(eng, d, display ? display : d);
+    if (want_lua && !seen_dir(eng, d, 1))
+        scan_lua(eng, d, display ? display : d, 0);
     free(d);
 }
 

@@ -7,4 +7,5 @@ list(APPEND EDOC_CORE_SOURCES
   engine/rank.c
   engine/report.c
   engine/report_text_min.c
-  engine/evidence.c)
+  engine/evidence.c
+  engine/checktest.c)

@@ -117,7 +117,11 @@ static void report(const edoc_host *h, edoc_ctx *ctx, int kind, size_t ti, size_
     h->set(f, "explanation", expl);
     snprintf(key, sizeof key, "%d:%s:%ld", kind, name, code);
     h->set(f, "key", key);
-    h->set(f, "subject", name);
+    {
+        const char *group = h->str(h->get(task, "group"));
+        if (group && !strncmp(group, "service:", 8))
+            h->set(f, "subject", group + 8);
+    }
     snprintf(ptr, sizeof ptr, "/tasks/%zu/containers/%zu/exitCode", ti, ci);
     h->evidence(f, ptr, NULL);
     snprintf(ptr, sizeof ptr, "/tasks/%zu/containers/%zu/reason", ti, ci);
