@@ -69,6 +69,14 @@ out:
     return rc;
 }
 
+int cli_analyze_evidence(struct cJSON *evidence, struct cli_opts *o)
+{
+    (void)evidence;
+    (void)o;
+    fprintf(stderr, "ecs-doctor: analysis engine not built yet\n");
+    return EXIT_USAGE;
+}
+
 int cmd_analyze(struct cli_opts *o)
 {
     struct err e = {0};
