@@ -58,9 +58,4 @@ int cmd_task(struct cli_opts *o);
 int cmd_cluster(struct cli_opts *o);
 int cmd_checks(struct cli_opts *o);
 
-/* Runs the checks over an evidence document, prints the report in
- * o->output and returns the exit code (cmd_analyze.c). */
-struct cJSON;
-int cli_diagnose(struct cli_opts *o, const struct cJSON *evidence);
-
 #endif

@@ -1,6 +1,7 @@
 /* cmd_analyze — `ecs-doctor analyze FILE`: load a saved evidence bundle, run
- * every check over it and print the report. cli_diagnose() is the shared
- * tail of every diagnosing command (service/task/cluster call it too). */
+ * every check over it and print the report.
+ * cli_analyze_evidence() is the shared tail of every diagnosing command
+ * (service/task/cluster call it on freshly collected evidence). */
 #include <stdio.h>
 #include <string.h>
 
@@ -27,7 +28,7 @@ static int print_report(const cJSON *report, const struct cli_opts *o)
     return 0;
 }
 
-int cli_diagnose(struct cli_opts *o, const struct cJSON *evidence)
+int cli_analyze_evidence(struct cJSON *evidence, struct cli_opts *o)
 {
     struct engine_opts eo;
     struct analyze_opts ao;
@@ -69,14 +70,6 @@ out:
     return rc;
 }
 
-int cli_analyze_evidence(struct cJSON *evidence, struct cli_opts *o)
-{
-    (void)evidence;
-    (void)o;
-    fprintf(stderr, "ecs-doctor: analysis engine not built yet\n");
-    return EXIT_USAGE;
-}
-
 int cmd_analyze(struct cli_opts *o)
 {
     struct err e = {0};
@@ -91,7 +84,7 @@ int cmd_analyze(struct cli_opts *o)
         fprintf(stderr, "ecs-doctor: %s\n", e.msg);
         return EXIT_USAGE;
     }
-    rc = cli_diagnose(o, ev);
+    rc = cli_analyze_evidence(ev, o);
     cJSON_Delete(ev);
     return rc;
 }
