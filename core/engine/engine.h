@@ -56,7 +56,7 @@ struct engine_opts {
     FILE *diag;              /* refusals and debug lines; NULL: stderr */
 };
 
-#define ENGINE_LUA_BUDGET_DEFAULT 200000000L
+#define ENGINE_LUA_BUDGET_DEFAULT 100000000L
 #define ENGINE_LUA_MEM_DEFAULT ((size_t)64 * 1024 * 1024)
 
 struct engine {
