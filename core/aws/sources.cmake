@@ -1,2 +1,3 @@
 list(APPEND EDOC_CORE_SOURCES
+  aws/sigv4.c
 )
