@@ -135,8 +135,16 @@ enum err_code http_xfer_header(struct http_xfer *x, const char *name, const char
     struct buf b;
     struct curl_slist *n;
     buf_init(&b, 0);
-    /* "Name;" sends an empty header; "Name:" would remove it. */
-    if (buf_printf(&b, value && *value ? "%s: %s" : "%s;", name, value ? value : "") != ERR_OK) {
+    /* value NULL: "Name:" removes a header curl would add; "" sends it
+     * empty ("Name;"). */
+    enum err_code rc;
+    if (!value)
+        rc = buf_printf(&b, "%s:", name);
+    else if (!*value)
+        rc = buf_printf(&b, "%s;", name);
+    else
+        rc = buf_printf(&b, "%s: %s", name, value);
+    if (rc != ERR_OK) {
         buf_wipe(&b);
         return ERR_NOMEM;
     }
@@ -213,7 +221,7 @@ static enum err_code setup(struct http_xfer *x, const char *ca_bundle)
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, p->curl_err);
     curl_easy_setopt(c, CURLOPT_USERAGENT, "ecs-doctor/0.1");
     /* curl adds "Expect: 100-continue" to large POSTs: a round trip for nothing. */
-    http_xfer_header(x, "Expect", "");
+    http_xfer_header(x, "Expect", NULL);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, p->headers);
     if (strcmp(p->method, "POST") == 0) {
         curl_easy_setopt(c, CURLOPT_POST, 1L);
