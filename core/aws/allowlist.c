@@ -68,12 +68,17 @@ const struct allowlist_entry *allowlist_entries(size_t *n)
     return entries;
 }
 
-int allowlist_allows(const char *service, const char *operation)
+const struct allowlist_entry *allowlist_find(const char *service, const char *operation)
 {
     if (!service || !operation)
-        return 0;
+        return NULL;
     for (size_t i = 0; i < sizeof entries / sizeof entries[0]; i++)
         if (strcmp(entries[i].service, service) == 0 && strcmp(entries[i].operation, operation) == 0)
-            return 1;
-    return 0;
+            return &entries[i];
+    return NULL;
+}
+
+int allowlist_allows(const char *service, const char *operation)
+{
+    return allowlist_find(service, operation) != NULL;
 }

@@ -16,6 +16,8 @@ struct allowlist_entry {
 };
 
 int allowlist_allows(const char *service, const char *operation);
+/* The entry (static: its names outlive any call), or NULL. */
+const struct allowlist_entry *allowlist_find(const char *service, const char *operation);
 const struct allowlist_entry *allowlist_entries(size_t *n);
 
 #endif

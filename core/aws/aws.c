@@ -421,7 +421,12 @@ enum err_code aws_call_async(struct aws_client *c, const char *service, const ch
     k->arg = arg;
     k->started = mono();
     k->res.service = k->svc ? k->svc->name : "?";
-    k->res.operation = k->op;
+    /* Allowlisted names are static, so a result copied out of its callback
+     * (aws_call) still names its operation; a refused one names "?" there. */
+    {
+        const struct allowlist_entry *ae = allowlist_find(service, operation);
+        k->res.operation = ae ? ae->operation : k->op;
+    }
     if (!k->params) {
         free(k);
         return ERR_NOMEM;
@@ -757,6 +762,8 @@ static void sync_done(void *arg, struct aws_result *res)
 {
     struct aws_result *out = arg;
     *out = *res;
+    if (!allowlist_find(res->service, res->operation))
+        out->operation = "?"; /* res->operation dies with the call */
     res->body = NULL; /* taken */
 }
 
