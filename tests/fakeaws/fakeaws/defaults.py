@@ -299,7 +299,8 @@ def _ec2(sc):
 # --------------------------------------------------------------------------
 
 def _doc(d):
-    return d if isinstance(d, str) else json.dumps(d)
+    # Compact, like documents created through the console/CLI usually are.
+    return d if isinstance(d, str) else json.dumps(d, separators=(",", ":"))
 
 
 def _iam(sc):
@@ -362,7 +363,7 @@ def _iam(sc):
         r.setdefault("RoleId", "AROA" + h(r["Arn"], n=17).upper())
         r.setdefault("CreateDate", sc.t("-365d"))
         r.setdefault("MaxSessionDuration", 3600)
-        r.setdefault("AssumeRolePolicyDocument", json.dumps(ECS_TASKS_TRUST))
+        r.setdefault("AssumeRolePolicyDocument", _doc(ECS_TASKS_TRUST))
         r.setdefault("RoleLastUsed", {})
         attached = []
         for a in r.pop("_AttachedPolicies", []):

@@ -106,7 +106,7 @@ def conform(value, shape, path, now):
         raise ScenarioError(f"{path}: expected true/false")
     if t == "string" and isinstance(value, (dict, list)):
         # JSON documents (policies) may be written inline; AWS carries them as strings.
-        return json.dumps(value)
+        return json.dumps(value, separators=(",", ":"))
     if t == "string" and not isinstance(value, str):
         raise ScenarioError(f"{path}: expected a string")
     return value

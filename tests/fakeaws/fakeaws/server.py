@@ -125,7 +125,7 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
 
     def do_POST(self):
         t0 = time.time()
-        rec = {"start": t0, "service": None, "operation": None, "params": None, "mutating": False,
+        rec = {"start": t0, "end": None, "service": None, "operation": None, "params": None, "mutating": False,
                "status": None, "error": None, "fault": None, "client": f"{self.client_address[1]}",
                "thread": threading.get_ident()}
         request_id = str(uuid.uuid4())
@@ -145,6 +145,7 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
                 rec["error"] = e.code
             except _Drop:
                 rec["status"] = "dropped"
+                self._log(rec, t0, request_id)
                 self.close_connection = True
                 try:
                     self.connection.shutdown(socket.SHUT_RDWR)
@@ -162,12 +163,20 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
             if self._proto[0] == "ec2":
                 headers.pop("x-amzn-RequestId")  # EC2 carries it in the body only
             rec["status"] = status
+            # Log before answering, so a client that has its answer can rely on
+            # the record being in the file already.
+            self._log(rec, t0, request_id)
             self._send(status, headers, out, truncate=rec["fault"] == "truncate")
         finally:
-            rec["end"] = time.time()
-            rec["latency_ms"] = round((rec["end"] - t0) * 1000, 3)
-            rec["request_id"] = request_id
-            self.app.log.write(rec)
+            self._log(rec, t0, request_id)
+
+    def _log(self, rec, t0, request_id):
+        if rec.get("end") is not None:
+            return  # already written
+        rec["end"] = time.time()
+        rec["latency_ms"] = round((rec["end"] - t0) * 1000, 3)
+        rec["request_id"] = request_id
+        self.app.log.write(rec)
 
     # -- routing ---------------------------------------------------------
     def _route(self, body):
