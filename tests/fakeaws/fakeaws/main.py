@@ -24,6 +24,8 @@ def parse_args(argv=None):
     ap.add_argument("--call-log", help="append one JSON line per request to this file")
     ap.add_argument("--verbose", "-v", action="store_true", help="log each request to stderr")
     ap.add_argument("--check", action="store_true", help="load and validate the scenario, then exit")
+    ap.add_argument("--now", help="pin the scenario's 'now' (ISO-8601) instead of the start-up time; "
+                                  "relative times such as '-15m' are resolved against it")
     faults.add_arguments(ap)
     return ap.parse_args(argv)
 
@@ -38,7 +40,8 @@ def _write_atomic(path, text):
 def main(argv=None):
     args = parse_args(argv)
     try:
-        sc = scenario.load(args.scenario)
+        now = scenario.parse_time(args.now, None) if args.now else None
+        sc = scenario.load(args.scenario, now=now)
     except (scenario.ScenarioError, OSError) as e:
         print(f"fakeaws: {e}", file=sys.stderr)
         return 2

@@ -167,6 +167,8 @@ class Scenario:
 
     def __init__(self, data, now=None, source="<dict>"):
         self.source = source
+        if now is None and data.get("now"):
+            now = parse_time(data["now"], None)
         self.now = now or datetime.datetime.now(UTC).replace(microsecond=0)
         self.raw = data
         self.description = data.get("description", "")

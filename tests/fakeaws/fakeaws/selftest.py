@@ -118,16 +118,18 @@ def roundtrip(svc, op):
 
 
 def error_roundtrip(svc):
-    err = AwsError("SomeError.Code", "a message with <xml> & \"quotes\"", 400)
-    protocol = svc.protocol
-    status, headers, body = wire.encode_error(err, protocol, svc.model.metadata.get("xmlNamespace"), "req-2")
-    parsed = parsers.create_parser(protocol).parse(
-        {"status_code": status, "headers": {k.lower(): v for k, v in headers.items()}, "body": body}, None)
-    e = parsed.get("Error", {})
-    if e.get("Code") != err.code or e.get("Message") != err.message:
-        return f"{svc.scope}: error parsed as {e!r}"
-    if protocol != "json" and parsed.get("ResponseMetadata", {}).get("RequestId") != "req-2":
-        return f"{svc.scope}: error request id not parsed"
+    for code in ("SomeError.Code", "SerializationException"):  # plain and Coral-namespaced
+        err = AwsError(code, "a message with <xml> & \"quotes\"", 400)
+        protocol = svc.protocol
+        status, headers, body = wire.encode_error(err, protocol, svc.model.metadata.get("xmlNamespace"), "req-2",
+                                                  svc.scope)
+        parsed = parsers.create_parser(protocol).parse(
+            {"status_code": status, "headers": {k.lower(): v for k, v in headers.items()}, "body": body}, None)
+        e = parsed.get("Error", {})
+        if e.get("Code") != err.code or e.get("Message") != err.message:
+            return f"{svc.scope}: error parsed as {e!r}"
+        if protocol != "json" and parsed.get("ResponseMetadata", {}).get("RequestId") != "req-2":
+            return f"{svc.scope}: error request id not parsed"
     return None
 
 

@@ -132,6 +132,7 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
         # Until routing knows better, errors are worded for the JSON protocol
         # (or Query when the request is form-encoded without a target).
         self._proto = ("json", None)
+        self._scope = None
         try:
             try:
                 body = self._read_body()
@@ -141,7 +142,7 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
                                                       request_id)
             except AwsError as e:
                 protocol, namespace = self._proto
-                status, headers, out = wire.encode_error(e, protocol, namespace, request_id)
+                status, headers, out = wire.encode_error(e, protocol, namespace, request_id, self._scope)
                 rec["error"] = e.code
             except _Drop:
                 rec["status"] = "dropped"
@@ -200,6 +201,7 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
         protocol = svc.protocol
         namespace = svc.model.metadata.get("xmlNamespace")
         self._proto = (protocol, namespace)
+        self._scope = svc.scope
         if protocol == "json":
             prefix, _, op = (target or "").rpartition(".")
             ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()

@@ -344,10 +344,26 @@ def encode_json_response(value, shape):
     return json.dumps(encode_json_value(value or {}, shape)).encode()
 
 
-def encode_json_error(err):
-    # __type is what botocore keys the error code on; the header is what
-    # newer SDKs (and the C client) may prefer.
-    body = json.dumps({"__type": err.code, "message": err.message}).encode()
+# Errors raised by the Coral framework itself (authentication, framing)
+# rather than by the service come with a namespaced __type, e.g.
+# "com.amazon.coral.service#UnrecognizedClientException".  Clients must strip
+# everything up to '#' (botocore does); the fake sends the prefix so a client
+# that forgets is caught here.
+CORAL_FRAMEWORK_ERRORS = {
+    "UnrecognizedClientException", "InvalidSignatureException", "IncompleteSignatureException",
+    "MissingAuthenticationTokenException", "ExpiredTokenException", "SerializationException",
+    "UnknownOperationException",
+}
+# A few services spell the message member with a capital M.
+CAPITAL_MESSAGE = {"secretsmanager"}
+
+
+def encode_json_error(err, scope=None):
+    code = err.code
+    if code in CORAL_FRAMEWORK_ERRORS:
+        code = "com.amazon.coral.service#" + code
+    key = "Message" if scope in CAPITAL_MESSAGE else "message"
+    body = json.dumps({"__type": code, key: err.message}).encode()
     headers = {"Content-Type": "application/x-amz-json-1.1", "x-amzn-ErrorType": err.code}
     return err.status, headers, body
 
@@ -466,7 +482,7 @@ def encode_xml_error(err, protocol, namespace, request_id):
     return err.status, {"Content-Type": "text/xml"}, body.encode()
 
 
-def encode_error(err, protocol, namespace, request_id):
+def encode_error(err, protocol, namespace, request_id, scope=None):
     if protocol == "json":
-        return encode_json_error(err)
+        return encode_json_error(err, scope)
     return encode_xml_error(err, protocol, namespace, request_id)
