@@ -322,9 +322,16 @@ static void finish_node(struct collect *c, int n)
     schedule(c);
 }
 
+static double now_epoch(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static int past_deadline(const struct collect *c)
 {
-    return c->o.deadline > 0 && (double)time(NULL) >= c->o.deadline;
+    return c->o.deadline > 0 && now_epoch() >= c->o.deadline;
 }
 
 static void start_node(struct collect *c, int n)
@@ -524,7 +531,7 @@ static cJSON *source_status(struct collect *c, struct source *s)
 {
     cJSON *o = cJSON_CreateObject();
     const char *status;
-    int deadline = s->timeouts && c->o.deadline > 0 && (double)time(NULL) >= c->o.deadline - 1;
+    int deadline = s->timeouts && c->o.deadline > 0 && now_epoch() >= c->o.deadline - 0.5;
     if (!o)
         return NULL;
     if (!s->calls)

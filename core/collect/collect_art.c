@@ -361,21 +361,19 @@ void art_logs_start(struct collect *c)
 {
     struct strset groups = {0};
     cJSON *t, *defs = cJSON_GetObjectItemCaseSensitive(c->ev, "task_definitions"), *cd;
-    int picked = 0, want_stopped;
+    int stopped_n = 0, running_n = 0;
     size_t i;
-    /* The newest stopped tasks say why they died; with none, a running one
-     * shows what the application says now. Tasks are sorted stopped-first. */
-    t = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(c->ev, "tasks"), 0);
-    want_stopped = t && (xstr(t, "desiredStatus") && !strcmp(xstr(t, "desiredStatus"), "STOPPED"));
+    /* The newest stopped tasks say why they died, and the newest running one
+     * what the application says now (a task that never started has no
+     * stream). Tasks are sorted newest first within each status. */
     cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(c->ev, "tasks")) {
         const char *ds = xstr(t, "desiredStatus");
         cJSON *td = cJSON_GetObjectItemCaseSensitive(defs, xstr(t, "taskDefinitionArn"));
         int stopped = ds && !strcmp(ds, "STOPPED");
-        if (picked >= (want_stopped ? MAX_LOG_TASKS : 1) || stopped != want_stopped)
+        if (!td || (stopped && stopped_n >= MAX_LOG_TASKS) || (!stopped && running_n >= 1))
             continue;
-        if (!td)
-            continue;
-        picked++;
+        stopped_n += stopped;
+        running_n += !stopped;
         cJSON_ArrayForEach(cd, cJSON_GetObjectItemCaseSensitive(td, "containerDefinitions")) {
             cJSON *ess = cJSON_GetObjectItemCaseSensitive(cd, "essential");
             if (!cJSON_IsFalse(ess))
@@ -391,6 +389,7 @@ void art_logs_start(struct collect *c)
         collect_call(c, N_LOGS, S_LOGS, "logs", "DescribeLogGroups", p, 0, 0, on_log_groups, groups.v[i], NULL, 0);
     }
     if (!c->src[S_LOGS].calls)
-        collect_skip(c, S_LOGS, picked ? "no essential container logs with awslogs" : "no task to read logs of");
+        collect_skip(c, S_LOGS, stopped_n + running_n ? "no essential container logs with awslogs"
+                                                      : "no task to read logs of");
     strset_cleanup(&groups);
 }

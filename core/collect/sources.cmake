@@ -9,4 +9,5 @@ list(APPEND EDOC_CORE_SOURCES
   collect/collect_elb.c
   collect/collect_net.c
   collect/collect_iam.c
-  collect/collect_art.c)
+  collect/collect_art.c
+  collect/collect_io.c)

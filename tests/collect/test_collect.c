@@ -223,7 +223,8 @@ static void test_service(void)
     /* Logs: the two stopped tasks' essential container, last 50 lines. */
     CHECK(cJSON_IsTrue(jsonx_pointer(ev, "/logs/groups/~1ecs~1web/exists")));
     CHECK(jsonx_num(jsonx_pointer(ev, "/logs/groups/~1ecs~1web"), "retentionInDays", 0) == 30);
-    CHECK(psize(ev, "/logs/streams") == 2);
+    /* t1 and told (stopped) and t2 (running). */
+    CHECK(psize(ev, "/logs/streams") == 3);
     CHECK(psize(ev, "/logs/streams/~1ecs~1web~1ecs~1app~1t1/events") == 50);
     CHECK_STR(pstr(ev, "/logs/streams/~1ecs~1web~1ecs~1app~1t1/container"), "app");
     CHECK_STR(pstr(ev, "/logs/streams/~1ecs~1web~1ecs~1app~1t1/task"), "t1");
