@@ -628,17 +628,31 @@ out:
 
 /* ---- Application Auto Scaling ---- */
 
+/* k->tag, when set, is the JSON array of resource ids a namespace-wide
+ * answer is filtered to (cluster targets: one call instead of one per service). */
 static int on_scaling(struct collect *c, struct call *k, struct aws_result *res)
 {
     static const char *const keys[3][2] = {{"ScalableTargets", "scalable_targets"},
                                            {"ScalingActivities", "activities"},
                                            {"ScalingPolicies", "policies"}};
-    cJSON *arr, *it;
-    if (res->error.kind != ERR_OK)
+    cJSON *arr, *it, *want = k->tag ? cJSON_Parse(k->tag) : NULL;
+    if (res->error.kind != ERR_OK) {
+        cJSON_Delete(want);
         return 0;
+    }
     arr = jsonx_arr(ev_section(c, "scaling", NULL), keys[k->num][1]);
-    cJSON_ArrayForEach(it, xlist(res->body, keys[k->num][0]))
-        cJSON_AddItemToArray(arr, cJSON_Duplicate(it, 1));
+    cJSON_ArrayForEach(it, xlist(res->body, keys[k->num][0])) {
+        const char *rid = xstr(it, "ResourceId");
+        int keep = !want;
+        cJSON *w;
+        cJSON_ArrayForEach(w, want) {
+            if (rid && cJSON_IsString(w) && !strcmp(w->valuestring, rid))
+                keep = 1;
+        }
+        if (keep)
+            cJSON_AddItemToArray(arr, cJSON_Duplicate(it, 1));
+    }
+    cJSON_Delete(want);
     return 0;
 }
 
@@ -646,9 +660,11 @@ static cJSON *scaling_param(const char *rid)
 {
     cJSON *p = cJSON_CreateObject();
     cJSON_AddStringToObject(p, "ServiceNamespace", "ecs");
-    if (rid)
+    /* The API takes a scalable dimension only together with a resource id. */
+    if (rid) {
         cJSON_AddStringToObject(p, "ResourceId", rid);
-    cJSON_AddStringToObject(p, "ScalableDimension", "ecs:service:DesiredCount");
+        cJSON_AddStringToObject(p, "ScalableDimension", "ecs:service:DesiredCount");
+    }
     return p;
 }
 
@@ -672,16 +688,32 @@ void ecs_scaling_start(struct collect *c)
     for (i = 0; i < rids.n; i += 50) {
         cJSON *p = scaling_param(NULL);
         cJSON_AddItemToObject(p, "ResourceIds", str_array(&rids, i, 50));
-        collect_call(c, N_SCALING, S_SCALING, "application-autoscaling", "DescribeScalableTargets", p, 0,
-                     0, on_scaling, NULL, NULL, 0);
+        cJSON_AddStringToObject(p, "ScalableDimension", "ecs:service:DesiredCount");
+        collect_call(c, N_SCALING, S_SCALING, "application-autoscaling", "DescribeScalableTargets", p,
+                     AWS_CALL_PAGINATE, 0, on_scaling, NULL, NULL, 0);
     }
-    for (i = 0; i < rids.n; i++) {
-        cJSON *p = scaling_param(rids.v[i]);
+    if (rids.n == 1) {
+        cJSON *p = scaling_param(rids.v[0]);
         cJSON_AddNumberToObject(p, "MaxResults", 20);
-        collect_call(c, N_SCALING, S_SCALING, "application-autoscaling", "DescribeScalingActivities", p,
-                     0, 0, on_scaling, NULL, NULL, 1);
+        collect_call(c, N_SCALING, S_SCALING, "application-autoscaling", "DescribeScalingActivities", p, 0,
+                     0, on_scaling, NULL, NULL, 1);
         collect_call(c, N_SCALING, S_SCALING, "application-autoscaling", "DescribeScalingPolicies",
-                     scaling_param(rids.v[i]), 0, 0, on_scaling, NULL, NULL, 2);
+                     scaling_param(rids.v[0]), AWS_CALL_PAGINATE, 0, on_scaling, NULL, NULL, 2);
+    } else {
+        /* Application Auto Scaling allows few requests per second: for many
+         * services, read the namespace once and keep ours. */
+        cJSON *want = str_array(&rids, 0, rids.n);
+        char *tag = want ? cJSON_PrintUnformatted(want) : NULL;
+        cJSON_Delete(want);
+        if (!tag) {
+            c->oom = 1;
+        } else {
+            collect_call(c, N_SCALING, S_SCALING, "application-autoscaling", "DescribeScalingActivities",
+                         scaling_param(NULL), AWS_CALL_PAGINATE, 200, on_scaling, tag, NULL, 1);
+            collect_call(c, N_SCALING, S_SCALING, "application-autoscaling", "DescribeScalingPolicies",
+                         scaling_param(NULL), AWS_CALL_PAGINATE, 500, on_scaling, tag, NULL, 2);
+        }
+        free(tag);
     }
     strset_cleanup(&rids);
 }

@@ -488,6 +488,9 @@ static void test_kinds(void)
         CHECK_STR(pstr(r.ev, "/target/services/2"), "api");
         CHECK(fakeio_count(&r.f, "ecs", "DescribeServices") == 1);
         CHECK(fakeio_count(&r.f, "ecs", "ListServices") == 1);
+        /* Many services: the scaling namespace is read once, not per service. */
+        CHECK(fakeio_count(&r.f, "application-autoscaling", "DescribeScalingActivities") == 1);
+        CHECK(fakeio_count(&r.f, "application-autoscaling", "DescribeScalingPolicies") == 1);
         check_calls(&r.f);
         CHECK(r.st.depth <= collect_graph_depth(COLLECT_CLUSTER));
     }
