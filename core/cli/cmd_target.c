@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -15,8 +16,8 @@
 #include "util/jsonx.h"
 
 struct progress {
-    int tty, verbose, shown;
-    char last[512];
+    int tty, verbose, shown, width;
+    char last[512], done[64];
 };
 
 /* One updating line on a terminal; plain lines with --verbose otherwise. */
@@ -27,10 +28,17 @@ static void on_progress(void *arg, const char *line)
         return;
     snprintf(p->last, sizeof p->last, "%s", line);
     if (p->tty) {
-        fprintf(stderr, "\r\033[K%.*s", 150, line);
+        /* Clipped to the terminal so the line never wraps (and \r works). */
+        fprintf(stderr, "\r\033[K%.*s", p->width, line);
         p->shown = 1;
     } else if (p->verbose) {
-        fprintf(stderr, "ecs-doctor: %s\n", line);
+        /* Not a terminal: one line per finished source is plenty. */
+        const char *semi = strchr(line, ';');
+        size_t n = semi ? (size_t)(semi - line) : strlen(line);
+        if (strlen(p->done) != n || strncmp(p->done, line, n)) {
+            snprintf(p->done, sizeof p->done, "%.*s", (int)n, line);
+            fprintf(stderr, "ecs-doctor: %s\n", line);
+        }
     }
 }
 
@@ -101,6 +109,12 @@ static int run_target(struct cli_opts *o, enum collect_kind kind, const char *ta
     co.deadline = ao.deadline;
     co.no_redact = o->no_redact;
     prog.tty = isatty(2);
+    prog.width = 79;
+    if (prog.tty) {
+        struct winsize ws;
+        if (ioctl(2, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 10)
+            prog.width = ws.ws_col - 1;
+    }
     prog.verbose = o->verbose;
     co.progress = on_progress;
     co.progress_arg = &prog;

@@ -33,7 +33,7 @@ struct node_def {
 
 static const struct node_def node_defs[N_COUNT] = {
     [N_CLUSTER] = {"ecs.cluster", 1, ecs_cluster_start, NULL},
-    [N_IDENTITY] = {"sts", 1, ecs_identity_start, NULL},
+    [N_IDENTITY] = {"sts.identity", 1, ecs_identity_start, NULL},
     [N_SERVICES] = {"ecs.services", 1, ecs_services_start, ecs_services_finish},
     [N_TASKS] = {"ecs.tasks", 2, ecs_tasks_start, ecs_tasks_finish},
     [N_TASKDEFS] = {"ecs.task_definitions", 1, ecs_taskdefs_start, NULL},
@@ -291,7 +291,7 @@ static void progress(struct collect *c)
         return;
     for (n = 0; n < N_COUNT; n++)
         done += c->nodes[n].state == 2;
-    used = (size_t)snprintf(line, sizeof line, "collecting: %d/%d done", done, N_COUNT);
+    used = (size_t)snprintf(line, sizeof line, "collecting evidence: %d/%d steps", done, N_COUNT);
     for (n = 0; n < N_COUNT && used < sizeof line; n++) {
         int dup = 0;
         if (c->nodes[n].state != 1)
@@ -571,6 +571,19 @@ static void finish_document(struct collect *c)
             cJSON_AddItemToObject(srcs, source_names[s], st);
         else
             c->oom = 1;
+    }
+    /* Without DescribeClusters or GetCallerIdentity, the ARNs still say. */
+    if (!xstr(tg, "cluster_arn")) {
+        cJSON *arn = jsonx_pointer(c->ev, "/services/0/clusterArn");
+        if (!arn)
+            arn = jsonx_pointer(c->ev, "/tasks/0/clusterArn");
+        if (cJSON_IsString(arn))
+            xput(tg, "cluster_arn", arn);
+    }
+    if (!xstr(tg, "account") && xstr(tg, "cluster_arn")) {
+        struct arn a;
+        if (refs_arn_parse(xstr(tg, "cluster_arn"), &a) == 0 && a.account[0])
+            cJSON_AddStringToObject(tg, "account", a.account);
     }
     if (!cJSON_GetObjectItemCaseSensitive(tg, "services")) {
         cJSON *names = cJSON_CreateArray();

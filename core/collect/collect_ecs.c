@@ -94,13 +94,11 @@ void ecs_cluster_start(struct collect *c)
 
 static int on_identity(struct collect *c, struct call *k, struct aws_result *res)
 {
-    const char *acct = xstr(xget(res->body, "Account") ? res->body : NULL, "Account");
-    cJSON *v = xget(res->body, "Account");
+    cJSON *v = res->error.kind == ERR_OK ? xget(res->body, "Account") : NULL;
     (void)k;
-    (void)acct;
-    if (res->error.kind == ERR_OK && cJSON_IsString(v))
+    if (cJSON_IsString(v))
         xput(cJSON_GetObjectItemCaseSensitive(c->ev, "target"), "account", v);
-    return 1;
+    return 1; /* not a source: a failure only loses the account id */
 }
 
 void ecs_identity_start(struct collect *c)

@@ -266,6 +266,13 @@ def test_errors():
         check("round trips deep" in r.stderr, "--verbose reports progress and depth")
 
 
+def test_primary_denied():
+    with Fake(os.path.join(SCEN, "demo.json"), "--deny", "ecs:DescribeServices") as fake:
+        r = run(fake, "service", "web-service", "--cluster", "prod")
+        check(r.returncode == 3 and "ecs:DescribeServices" in r.stderr and r.stderr.count("\n") == 1,
+              f"target unreadable: exit 3, one line ({r.stderr.strip()})")
+
+
 def test_kinds():
     with Fake(os.path.join(SCEN, "demo.json")) as fake:
         r, ev = collect(fake, "task", "c0ffee00c0ffee00c0ffee00c0ffee02", "--cluster", "prod")
@@ -333,6 +340,7 @@ def main():
     test_scenario("demo")
     test_denied()
     test_errors()
+    test_primary_denied()
     test_kinds()
     test_deadline()
     test_redaction()

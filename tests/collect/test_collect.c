@@ -327,6 +327,19 @@ static void test_denied(void)
     CHECK(r.ev && jsonx_pointer(r.ev, "/iam/roles/ecsTaskExecutionRole/Arn") != NULL);
     done(&r);
 
+    /* No DescribeClusters, no GetCallerIdentity: cluster ARN and account
+     * still come from the service's ARNs. */
+    rl = rules();
+    fakeio_deny(rl, "ecs", "DescribeClusters", NULL);
+    fakeio_deny(rl, "sts", "GetCallerIdentity", NULL);
+    run(&r, rl, COLLECT_SERVICE, "web", "prod", 0, 0);
+    CHECK(r.ev && !strcmp(status(r.ev, "ecs.cluster"), "denied"));
+    CHECK(r.ev && pstr(r.ev, "/target/cluster_arn") &&
+          !strcmp(pstr(r.ev, "/target/cluster_arn"), "arn:aws:ecs:us-east-1:123456789012:cluster/prod"));
+    CHECK(r.ev && pstr(r.ev, "/target/account") && !strcmp(pstr(r.ev, "/target/account"), "123456789012"));
+    CHECK(r.ev && jsonx_pointer(r.ev, "/cluster") == NULL);
+    done(&r);
+
     /* The target itself unreadable: nothing to diagnose. */
     rl = rules();
     fakeio_deny(rl, "ecs", "DescribeServices", NULL);
