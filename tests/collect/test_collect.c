@@ -510,6 +510,50 @@ static void test_kinds(void)
     done(&r);
 }
 
+/* EC2 capacity: container instances (batched) and the strategy's providers. */
+static void test_capacity(void)
+{
+    struct run r;
+    cJSON *rl = rules(), *svc = cJSON_Duplicate(jsonx_pointer(scenario, "/rules/2/body"), 1), *cis, *arns;
+    char *txt, buf[96];
+    int i;
+    cJSON_DeleteItemFromObject(cJSON_GetArrayItem(cJSON_GetObjectItem(svc, "services"), 0), "launchType");
+    cJSON_AddItemToObject(cJSON_GetArrayItem(cJSON_GetObjectItem(svc, "services"), 0), "capacityProviderStrategy",
+                          cJSON_Parse("[{\"capacityProvider\":\"cp-asg\",\"weight\":1}]"));
+    txt = cJSON_PrintUnformatted(svc);
+    fakeio_body(rl, "ecs", "DescribeServices", NULL, txt);
+    free(txt);
+    cJSON_Delete(svc);
+    cis = cJSON_CreateObject();
+    arns = cJSON_AddArrayToObject(cis, "containerInstanceArns");
+    for (i = 0; i < 120; i++) {
+        snprintf(buf, sizeof buf, "arn:aws:ecs:us-east-1:123456789012:container-instance/prod/ci%03d", i);
+        cJSON_AddItemToArray(arns, cJSON_CreateString(buf));
+    }
+    txt = cJSON_PrintUnformatted(cis);
+    fakeio_body(rl, "ecs", "ListContainerInstances", NULL, txt);
+    free(txt);
+    cJSON_Delete(cis);
+    fakeio_body(rl, "ecs", "DescribeContainerInstances", NULL,
+                "{\"containerInstances\":[{\"containerInstanceArn\":\"ci\",\"agentConnected\":false,"
+                "\"status\":\"ACTIVE\",\"remainingResources\":[{\"name\":\"CPU\",\"integerValue\":0}]}]}");
+    fakeio_body(rl, "ecs", "DescribeCapacityProviders", NULL,
+                "{\"capacityProviders\":[{\"name\":\"cp-asg\",\"autoScalingGroupProvider\":"
+                "{\"managedScaling\":{\"status\":\"DISABLED\"}}}]}");
+    run(&r, rl, COLLECT_SERVICE, "web", "prod", 0, 0);
+    CHECK(r.rc == ERR_OK);
+    if (r.ev) {
+        CHECK_STR(status(r.ev, "ecs.capacity"), "ok");
+        CHECK(fakeio_count(&r.f, "ecs", "DescribeContainerInstances") == 2);
+        CHECK(psize(r.ev, "/capacity/container_instances") == 2);
+        CHECK(cJSON_IsFalse(jsonx_pointer(r.ev, "/capacity/container_instances/0/agentConnected")));
+        CHECK_STR(pstr(r.ev, "/capacity/capacity_providers/0/autoScalingGroupProvider/managedScaling/status"),
+                  "DISABLED");
+        check_calls(&r.f);
+    }
+    done(&r);
+}
+
 static void test_deadline(void)
 {
     struct run r;
@@ -538,6 +582,7 @@ int main(void)
     test_not_found();
     test_batching();
     test_kinds();
+    test_capacity();
     test_deadline();
     cJSON_Delete(scenario);
     return test_done();
