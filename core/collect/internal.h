@@ -101,7 +101,7 @@ void collect_fail(struct collect *c, enum err_code code, const char *fmt, ...)
     ;
 /* Adds "<kind>:<id>" to the de-dup set: 1 when new (the caller fetches it). */
 int collect_once(struct collect *c, const char *kind, const char *id);
-/* Records an error as a source error (used by handlers that partly consume one). */
+/* Monotonic milliseconds (source durations). */
 double collect_clock_ms(void);
 
 /* Tolerant accessors for answers. */
@@ -110,7 +110,7 @@ cJSON *xlist(const cJSON *body, const char *key);   /* that member when it is an
 const char *xstr(const cJSON *obj, const char *key); /* string member or NULL */
 /* Copies item into obj[key] (replacing). */
 void xput(cJSON *obj, const char *key, const cJSON *item);
-/* Adds every string of list to set and to the array arr (when new). */
+/* A new JSON array of s->v[from .. from+count) (caller owns it). */
 cJSON *str_array(const struct strset *s, size_t from, size_t count);
 /* Parses a (maybe URL-encoded) policy document string into JSON; NULL if not JSON. */
 cJSON *policy_parse(const cJSON *doc);
