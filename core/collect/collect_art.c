@@ -243,6 +243,11 @@ void art_secrets_start(struct collect *c)
             }
             if (rc)
                 secret_entry(c, rc, &ssm);
+            /* Log drivers read secrets too (a Splunk token, a Datadog key). */
+            cJSON_ArrayForEach(s, jsonx_pointer(cd, "/logConfiguration/secretOptions")) {
+                if (xstr(s, "valueFrom"))
+                    secret_entry(c, xstr(s, "valueFrom"), &ssm);
+            }
         }
     }
     for (i = 0; i < ssm.n; i += MAX_GET_PARAMETERS) {

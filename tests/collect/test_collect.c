@@ -240,6 +240,7 @@ static void test_service(void)
     CHECK(cJSON_IsTrue(jsonx_pointer(ev, "/secrets/~1prod~1api-key/exists")));
     CHECK_STR(pstr(ev, "/secrets/~1prod~1api-key/kind"), "ssm");
     CHECK(cJSON_IsFalse(jsonx_pointer(ev, "/secrets/~1prod~1missing/exists")));
+    CHECK(cJSON_IsFalse(jsonx_pointer(ev, "/secrets/~1prod~1splunk-token/exists")));
     CHECK(jsonx_pointer(ev, "/secrets/~1prod~1api-key/detail/Value") == NULL);
     CHECK(fakeio_count(&r.f, "secretsmanager", "DescribeSecret") == 1);
     CHECK(fakeio_count(&r.f, "ssm", "GetParameters") == 1);
