@@ -15,6 +15,7 @@ Exits 77 (skipped) when the fake server is not in the tree.
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -345,6 +346,8 @@ def main():
     test_deadline()
     test_redaction()
     print(f"{len(FAILED)} failed")
+    if not FAILED:
+        shutil.rmtree(TMP, ignore_errors=True)
     return 1 if FAILED else 0
 
 
