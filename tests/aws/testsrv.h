@@ -22,7 +22,7 @@ struct testsrv {
     char url[64];
 };
 
-static int testsrv_start(struct testsrv *s)
+static inline int testsrv_start(struct testsrv *s)
 {
     int in[2], out[2];
     char script[1024], line[32];
@@ -62,7 +62,7 @@ static int testsrv_start(struct testsrv *s)
     return s->port > 0 ? 0 : -1;
 }
 
-static void testsrv_stop(struct testsrv *s)
+static inline void testsrv_stop(struct testsrv *s)
 {
     if (s->pid <= 0)
         return;
@@ -71,7 +71,7 @@ static void testsrv_stop(struct testsrv *s)
     s->pid = 0;
 }
 
-static cJSON *testsrv_get(struct testsrv *s, const char *path)
+static inline cJSON *testsrv_get(struct testsrv *s, const char *path)
 {
     char url[256];
     struct http_xfer *x;
@@ -84,7 +84,7 @@ static cJSON *testsrv_get(struct testsrv *s, const char *path)
     return j;
 }
 
-static int testsrv_count(struct testsrv *s)
+static inline int testsrv_count(struct testsrv *s)
 {
     cJSON *j = testsrv_get(s, "/__stats");
     int n = j ? (int)cJSON_GetObjectItem(j, "count")->valuedouble : -1;
@@ -92,7 +92,7 @@ static int testsrv_count(struct testsrv *s)
     return n;
 }
 
-static int testsrv_max_inflight(struct testsrv *s)
+static inline int testsrv_max_inflight(struct testsrv *s)
 {
     cJSON *j = testsrv_get(s, "/__stats");
     int n = j ? (int)cJSON_GetObjectItem(j, "max_inflight")->valuedouble : -1;
@@ -100,7 +100,7 @@ static int testsrv_max_inflight(struct testsrv *s)
     return n;
 }
 
-static void testsrv_reset(struct testsrv *s)
+static inline void testsrv_reset(struct testsrv *s)
 {
     cJSON_Delete(testsrv_get(s, "/__reset"));
 }
