@@ -43,6 +43,13 @@ struct cli_opts {
  * printing a one-line error naming the bad flag. */
 int cli_parse(int argc, char **argv, struct cli_opts *o);
 
+/* The shared back half of every diagnosing command: evidence -> checks ->
+ * findings -> rank -> render, and the exit code. `analyze` calls it on a
+ * loaded bundle, `service`/`task`/`cluster` on freshly collected evidence.
+ * The evidence stays owned by the caller. Implemented in cmd_analyze.c. */
+struct cJSON;
+int cli_analyze_evidence(struct cJSON *evidence, struct cli_opts *o);
+
 /* Commands: each returns an enum cli_exit. */
 int cmd_analyze(struct cli_opts *o);
 int cmd_collect(struct cli_opts *o);
