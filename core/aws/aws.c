@@ -252,7 +252,9 @@ enum err_code aws_client_new(const struct aws_options *opt, struct aws_client **
     if ((v = envv("EDOC_AWS_RETRY_BASE_MS"))) /* internal: tests shorten backoff */
         c->retry_base_ms = strtod(v, NULL);
     c->rng = (unsigned long long)(wall() * 1e6) ^ ((unsigned long long)getpid() << 32) ^ 0x9e3779b97f4a7c15ULL;
-    c->http = http_new(c->opt.max_inflight, 0, c->ca_bundle);
+    /* As many connections per host as calls in flight: a call queued inside
+     * curl for a free connection would spend its timeout waiting. */
+    c->http = http_new(c->opt.max_inflight, c->opt.max_inflight, c->ca_bundle);
     if (!c->http) {
         rc = err_set(e, ERR_NOMEM, "aws: cannot create the HTTP transport");
         goto out;
