@@ -153,6 +153,14 @@ static void test_retries(void)
     CHECK_STR(r.error.code, "ThrottlingException");
     CHECK(testsrv_count(&srv) - before == 3);
     aws_result_cleanup(&r);
+    /* An hour of clock skew: corrected from the server's Date, then signed
+     * with the server's time (the server checks X-Amz-Date). */
+    CHECK(aws_call(c, "ecs", "DescribeClusters", clusters("skewed"), 0, &r) == ERR_OK);
+    CHECK(r.attempts == 2);
+    aws_result_cleanup(&r);
+    CHECK(aws_call(c, "ecs", "DescribeClusters", clusters("skewed"), 0, &r) == ERR_OK);
+    CHECK(r.attempts == 1); /* learnt once for the client */
+    aws_result_cleanup(&r);
     /* Non-retryable errors are not retried. */
     before = testsrv_count(&srv);
     CHECK(aws_call(c, "ecs", "DescribeClusters", clusters("notfound"), 0, &r) == ERR_NOT_FOUND);
