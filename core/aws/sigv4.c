@@ -396,7 +396,8 @@ static enum err_code sign(const struct sigv4_in *in, const struct sigv4_creds *c
         rc = add_header(&hs, &nh, out->added[i].name, out->added[i].value);
     if (rc != ERR_OK)
         goto fail;
-    qsort(hs, nh, sizeof *hs, chdr_cmp);
+    if (nh > 1)
+        qsort(hs, nh, sizeof *hs, chdr_cmp);
     for (size_t i = 0; i < nh && rc == ERR_OK; i++)
         rc = buf_printf(&sh, "%s%s", i ? ";" : "", hs[i].name);
     if (rc == ERR_OK)
