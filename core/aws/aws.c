@@ -535,7 +535,8 @@ static enum err_code start_attempt(struct aws_client *c, struct call *k)
         rc = ERR_NOMEM;
         goto out;
     }
-    for (size_t i = 1; i < nh; i++) /* curl writes Host from the URL */
+    /* Host is sent exactly as signed (curl would drop an explicit :443). */
+    for (size_t i = 0; i < nh; i++)
         http_xfer_header(x, h[i].name, h[i].value);
     for (size_t i = 0; i < so.n_added; i++)
         http_xfer_header(x, so.added[i].name, so.added[i].value);
