@@ -7,7 +7,7 @@ line. Behaviour is chosen by the request itself (an ECS cluster name such as
 Every signed request is checked with botocore's own SigV4 signer (an
 independent implementation): a mismatch answers 403 SignatureDoesNotMatch.
 
-Control endpoints: GET /__log (requests seen, JSON), GET /__stats
+With "--tls CERT KEY" it speaks HTTPS. Control endpoints: GET /__log (requests seen, JSON), GET /__stats
 (count, max concurrent), POST /__reset.
 """
 import datetime
@@ -353,6 +353,12 @@ class Server(ThreadingHTTPServer):
 
 def main():
     srv = Server(("127.0.0.1", 0), Handler)
+    if len(sys.argv) == 4 and sys.argv[1] == "--tls":
+        # HTTPS with a test certificate: for TLS verification / CA bundle tests.
+        import ssl
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(sys.argv[2], sys.argv[3])
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     srv.daemon_threads = True
     print(srv.server_address[1], flush=True)
     # Exit when the test closes our stdin (no orphan servers).

@@ -22,7 +22,8 @@ struct testsrv {
     char url[64];
 };
 
-static inline int testsrv_start(struct testsrv *s)
+/* tls_dir: NULL for HTTP, else a folder holding cert.pem and key.pem. */
+static inline int testsrv_start_tls(struct testsrv *s, const char *tls_dir)
 {
     int in[2], out[2];
     char script[1024], line[32];
@@ -41,6 +42,12 @@ static inline int testsrv_start(struct testsrv *s)
         dup2(out[1], 1);
         close(in[1]);
         close(out[0]);
+        if (tls_dir) {
+            char cert[600], key[600];
+            snprintf(cert, sizeof cert, "%s/cert.pem", tls_dir);
+            snprintf(key, sizeof key, "%s/key.pem", tls_dir);
+            execl(py, py, script, "--tls", cert, key, (char *)NULL);
+        }
         execl(py, py, script, (char *)NULL);
         _exit(127);
     }
@@ -58,8 +65,13 @@ static inline int testsrv_start(struct testsrv *s)
     line[n] = '\0';
     close(out[0]);
     s->port = atoi(line);
-    snprintf(s->url, sizeof s->url, "http://127.0.0.1:%d", s->port);
+    snprintf(s->url, sizeof s->url, "%s://127.0.0.1:%d", tls_dir ? "https" : "http", s->port);
     return s->port > 0 ? 0 : -1;
+}
+
+static inline int testsrv_start(struct testsrv *s)
+{
+    return testsrv_start_tls(s, NULL);
 }
 
 static inline void testsrv_stop(struct testsrv *s)
