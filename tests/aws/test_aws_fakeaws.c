@@ -160,6 +160,38 @@ static void run(struct aws_client *c)
     CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(b, "imageDetails")) >= 1);
     cJSON_Delete(b);
 
+    /* The remaining protocols' serialisers, validated against the models by
+     * the fake: nested Query structures (CloudWatch), JSON services. */
+    b = call_ok(c, "cloudwatch", "GetMetricData",
+                "{\"MetricDataQueries\":[{\"Id\":\"cpu\",\"MetricStat\":{\"Metric\":{"
+                "\"Namespace\":\"AWS/ECS\",\"MetricName\":\"CPUUtilization\",\"Dimensions\":["
+                "{\"Name\":\"ClusterName\",\"Value\":\"prod\"},{\"Name\":\"ServiceName\","
+                "\"Value\":\"web-service\"}]},\"Period\":60,\"Stat\":\"Average\"}}],"
+                "\"StartTime\":\"2026-01-01T00:00:00Z\",\"EndTime\":\"2026-01-01T01:00:00Z\"}",
+                AWS_CALL_PAGINATE);
+    CHECK(cJSON_IsArray(cJSON_GetObjectItem(b, "MetricDataResults")));
+    cJSON_Delete(b);
+    cJSON_Delete(call_ok(c, "application-autoscaling", "DescribeScalableTargets",
+                         "{\"ServiceNamespace\":\"ecs\"}", AWS_CALL_PAGINATE));
+    cJSON_Delete(call_ok(c, "application-autoscaling", "DescribeScalingActivities",
+                         "{\"ServiceNamespace\":\"ecs\",\"ResourceId\":\"service/prod/web-service\"}",
+                         AWS_CALL_PAGINATE));
+    cJSON_Delete(call_ok(c, "cloudtrail", "LookupEvents",
+                         "{\"LookupAttributes\":[{\"AttributeKey\":\"ResourceName\","
+                         "\"AttributeValue\":\"web-service\"}]}", AWS_CALL_PAGINATE));
+    cJSON_Delete(call_ok(c, "ssm", "DescribeParameters", NULL, AWS_CALL_PAGINATE));
+    cJSON_Delete(call_ok(c, "ecs", "DescribeCapacityProviders", NULL, 0));
+    cJSON_Delete(call_ok(c, "ec2", "DescribeNetworkAcls", NULL, AWS_CALL_PAGINATE));
+    cJSON_Delete(call_ok(c, "ec2", "DescribeVpcEndpoints", NULL, AWS_CALL_PAGINATE));
+    b = call_ok(c, "logs", "FilterLogEvents", "{\"logGroupName\":\"/ecs/web-service\",\"limit\":5}",
+                AWS_CALL_PAGINATE);
+    CHECK(cJSON_IsArray(cJSON_GetObjectItem(b, "events")));
+    cJSON_Delete(b);
+    aws_call(c, "secretsmanager", "DescribeSecret", cJSON_Parse("{\"SecretId\":\"no-such-secret\"}"), 0, &r);
+    CHECK(r.error.kind == ERR_NOT_FOUND);
+    CHECK_STR(r.error.code, "ResourceNotFoundException");
+    aws_result_cleanup(&r);
+
     /* A not-found error keeps its shape through the fake. */
     aws_call(c, "ecs", "DescribeServices",
              cJSON_Parse("{\"cluster\":\"no-such-cluster\",\"services\":[\"x\"]}"), 0, &r);
