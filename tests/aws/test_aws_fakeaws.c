@@ -235,6 +235,42 @@ int main(void)
     if (c)
         run(c);
     aws_client_free(c);
+    c = NULL;
+
+    /* The credential chain against the fake: a profile that assumes a role
+     * from static keys; later calls are signed with the role's temporary
+     * credentials, which the fake issued and now verifies. */
+    {
+        char cfg[600], cred[600];
+        FILE *f;
+        snprintf(cfg, sizeof cfg, "%s/config", dir);
+        snprintf(cred, sizeof cred, "%s/credentials", dir);
+        f = fopen(cred, "w");
+        if (f) {
+            fputs("[base]\naws_access_key_id = AKIDEXAMPLEFAKE00001\n"
+                  "aws_secret_access_key = fake/secret/KEY/EXAMPLE+0000000000000\n", f);
+            fclose(f);
+        }
+        f = fopen(cfg, "w");
+        if (f) {
+            fputs("[profile diag]\nregion = us-east-1\n"
+                  "role_arn = arn:aws:iam::123456789012:role/web-service-task-role\n"
+                  "source_profile = base\n", f);
+            fclose(f);
+        }
+        setenv("AWS_CONFIG_FILE", cfg, 1);
+        setenv("AWS_SHARED_CREDENTIALS_FILE", cred, 1);
+        o.profile = "diag";
+        CHECK(aws_client_new(&o, &c, &e) == ERR_OK);
+        if (c) {
+            char acct[32], who[256];
+            CHECK(aws_whoami(c, acct, sizeof acct, who, sizeof who, &e) == ERR_OK);
+            printf("# assumed identity: %s\n", who);
+            CHECK(strstr(who, "assumed-role/web-service-task-role/") != NULL);
+            cJSON_Delete(call_ok(c, "ecs", "DescribeClusters", "{\"clusters\":[\"prod\"]}", 0));
+        }
+        aws_client_free(c);
+    }
 out:
     if (server > 0) {
         kill(server, SIGTERM);
