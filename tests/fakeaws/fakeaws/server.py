@@ -69,6 +69,9 @@ class FakeAws:
 
 class RequestHandler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"   # keep-alive
+    # Headers and body go out in separate writes; without TCP_NODELAY the
+    # second one waits for the client's delayed ACK (~40 ms per request).
+    disable_nagle_algorithm = True
     server_version = "fakeaws"
     sys_version = ""
 
