@@ -206,6 +206,14 @@ class DemoScenarioTest(unittest.TestCase):
         r = self.ecs.describe_tasks(cluster="prod", tasks=["c0ffee00c0ffee00c0ffee00c0ffee01"])
         eni = {d["name"]: d["value"] for d in r["tasks"][0]["attachments"][0]["details"]}
         self.assertEqual(eni["privateIPv4Address"], "10.0.1.23")
+        # The task's ENI exists in EC2, with the service's security group.
+        ni = self.ec2.describe_network_interfaces(NetworkInterfaceIds=[eni["networkInterfaceId"]])
+        self.assertEqual(ni["NetworkInterfaces"][0]["Groups"][0]["GroupId"], "sg-0a1b2c3d4e5f00002")
+        self.assertEqual(ni["NetworkInterfaces"][0]["PrivateIpAddress"], "10.0.1.23")
+        # Old-format ARNs still resolve.
+        old = self.ecs.describe_tasks(cluster="prod", tasks=[
+            "arn:aws:ecs:us-east-1:123456789012:task/c0ffee00c0ffee00c0ffee00c0ffee01"])
+        self.assertEqual(len(old["tasks"]), 1)
 
     def test_batch_limits(self):
         with self.assertRaises(ClientError) as e:
@@ -298,7 +306,7 @@ class DemoScenarioTest(unittest.TestCase):
         self.assertEqual(len(acl[0]["Entries"]), 4)
         pls = self.ec2.describe_prefix_lists()["PrefixLists"]
         self.assertIn("com.amazonaws.us-east-1.s3", [p["PrefixListName"] for p in pls])
-        self.assertEqual(self.ec2.describe_network_interfaces()["NetworkInterfaces"], [])
+        self.assertEqual(len(self.ec2.describe_network_interfaces()["NetworkInterfaces"]), 2)  # running tasks
 
     def test_ec2_errors(self):
         with self.assertRaises(ClientError) as e:

@@ -662,10 +662,11 @@ def _ecs(sc):
             awsvpc.setdefault("assignPublicIp", "DISABLED")
         deps = s.setdefault("deployments", [])
         if not deps:
-            deps.append({"status": "PRIMARY", "rolloutState": "COMPLETED",
-                         "rolloutStateReason": "ECS deployment ecs-svc/0 completed."})
+            deps.append({"status": "PRIMARY", "rolloutState": "COMPLETED"})
         for i, d in enumerate(deps):
             d.setdefault("id", f"ecs-svc/{int(h('dep', s['serviceArn'], i), 16) % 10**19:019d}")
+            if d.get("rolloutState") == "COMPLETED":
+                d.setdefault("rolloutStateReason", f"ECS deployment {d['id']} completed.")
             d["taskDefinition"] = td_ref(d.get("taskDefinition")) or s["taskDefinition"]
             d.setdefault("desiredCount", s["desiredCount"] if d["status"] == "PRIMARY" else 0)
             d.setdefault("pendingCount", 0)
@@ -754,9 +755,50 @@ def _ecs(sc):
     for t in tasks:
         sc.idx["tasks_by_cluster"].setdefault(t["_cluster"], []).append(t)
     sc.idx["task_by_arn"] = {t["taskArn"]: t for t in tasks}
+    # Old-format ARNs (task/<id>, service/<name>) and bare ids resolve too.
+    sc.idx["task_by_id"] = {t["taskArn"].rsplit("/", 1)[-1]: t for t in tasks}
+    _task_enis(sc, tasks, svcs)
     sc.idx["container_instances"] = cis
     sc.idx["capacity_providers"] = cps
     sc.td_ref = td_ref
+
+
+def _task_enis(sc, tasks, svcs):
+    """Running awsvpc tasks own an ENI that EC2 DescribeNetworkInterfaces knows.
+
+    Collectors follow a task's attachment to its ENI to find security groups
+    and addresses, so the ENI must exist (and must be gone for stopped tasks).
+    """
+    known = {ni["NetworkInterfaceId"] for ni in sc.r[("ec2", "networkInterfaces")]}
+    sg_names = {g["GroupId"]: g.get("GroupName", g["GroupId"]) for g in sc.r[("ec2", "securityGroups")]}
+    for t in tasks:
+        if t["lastStatus"] not in ("RUNNING", "PENDING", "ACTIVATING") or not t.get("attachments"):
+            continue
+        att = t["attachments"][0]
+        d = {x["name"]: x["value"] for x in att.get("details", [])}
+        eni = d.get("networkInterfaceId")
+        if not eni or eni in known:
+            continue
+        svc = svcs.get((t["_cluster"], t.get("_service")), {})
+        awsvpc = (svc.get("networkConfiguration") or {}).get("awsvpcConfiguration") or {}
+        subnet = d.get("subnetId")
+        sub = sc.idx.ec2_ids.get(subnet) or {}
+        ni = {"NetworkInterfaceId": eni, "SubnetId": subnet, "VpcId": sub.get("VpcId", sc.idx.default_vpc),
+              "AvailabilityZone": sub.get("AvailabilityZone", t.get("availabilityZone")),
+              "Description": sc.arn("ecs", f"attachment/{att['id']}"), "InterfaceType": "interface",
+              "MacAddress": d.get("macAddress", "0a:1b:2c:3d:4e:5f"), "OwnerId": sc.account,
+              "PrivateDnsName": d.get("privateDnsName"), "PrivateIpAddress": d.get("privateIPv4Address"),
+              "PrivateIpAddresses": [{"Primary": True, "PrivateIpAddress": d.get("privateIPv4Address"),
+                                      "PrivateDnsName": d.get("privateDnsName")}],
+              "RequesterId": "578734482556", "RequesterManaged": True, "SourceDestCheck": True,
+              "Status": "in-use", "TagSet": [], "Ipv6Addresses": [],
+              "Groups": [{"GroupId": g, "GroupName": sg_names.get(g, g)} for g in awsvpc.get("securityGroups", [])],
+              "Attachment": {"AttachmentId": "ela-attach-" + h("att", eni, n=8), "DeviceIndex": 1,
+                             "NetworkCardIndex": 0, "InstanceOwnerId": "amazon-aws", "Status": "attached",
+                             "AttachTime": t.get("startedAt") or t["createdAt"], "DeleteOnTermination": False}}
+        sc.r[("ec2", "networkInterfaces")].append(ni)
+        sc.idx.ec2_ids[eni] = ni
+        known.add(eni)
 
 
 def _cluster_defaults(sc, c):

@@ -72,6 +72,9 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
     # Headers and body go out in separate writes; without TCP_NODELAY the
     # second one waits for the client's delayed ACK (~40 ms per request).
     disable_nagle_algorithm = True
+    # Idle keep-alive connections (and half-sent bodies) are dropped after
+    # this long, like AWS front ends do; clients must reconnect.
+    timeout = 60
     server_version = "fakeaws"
     sys_version = ""
 
