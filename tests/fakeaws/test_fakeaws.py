@@ -705,6 +705,42 @@ class ValidationTest(unittest.TestCase):
         self.assertEqual(len(c.list_clusters()["clusterArns"]), 1)
 
 
+class RobustnessTest(unittest.TestCase):
+    """Odd but well-formed input must give 4xx answers, never a 500 from a handler bug."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.srv = Running(DEMO)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.srv.stop()
+
+    def test_rich_and_empty_input_for_every_operation(self):
+        import botocore as bc
+        clients = {}
+        for svc, op in selftest.implemented_operations():
+            name = {"elasticloadbalancing": "elbv2", "monitoring": "cloudwatch"}.get(svc.scope, svc.model_name)
+            c = clients.get(name) or clients.setdefault(name, self.srv.client(name, validate=False))
+            full = (selftest.rich_value(op.input_shape) or {}) if op.input_shape is not None else {}
+            for params in ({}, full):
+                with self.subTest(op=f"{svc.scope}:{op.name}", params=sorted(params)):
+                    try:
+                        getattr(c, bc.xform_name(op.name))(**params)
+                    except ClientError as e:
+                        self.assertLess(e.response["ResponseMetadata"]["HTTPStatusCode"], 500, e.response["Error"])
+
+    def test_json_nulls_and_wrong_types(self):
+        for svc, op in selftest.implemented_operations():
+            if svc.protocol != "json" or op.input_shape is None:
+                continue
+            for m in op.input_shape.members:
+                for v in (None, [None], {}, [], "", -1, [[]], [{}], {"a": None}):
+                    st, _, out = self.srv.signed(svc.scope, json.dumps({m: v}),
+                                                 json_headers(f"{svc.target_prefix}.{op.name}"))
+                    self.assertLess(st, 500, (svc.scope, op.name, m, v, out))
+
+
 class FaultTest(unittest.TestCase):
     def test_deny(self):
         srv = Running(HEALTHY, deny=["ecs:DescribeTasks,iam:GetRole,ec2:DescribeSubnets"])
