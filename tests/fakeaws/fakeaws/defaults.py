@@ -15,7 +15,7 @@ import copy
 import datetime
 import json
 
-from .scenario import h, public, ScenarioError  # noqa: F401  (public re-exported for handlers)
+from .scenario import h, ScenarioError
 
 ECS_EXEC_POLICY_DOC = {
     "Version": "2012-10-17",
@@ -429,7 +429,6 @@ def _elbv2(sc):
 
     tgs = {}
     tg_by_name = {}
-    import botocore  # noqa: F401
     from . import services
     thd_shape = services.BY_SCOPE["elasticloadbalancing"].model.shape_for("TargetHealthDescription")
     from .scenario import conform

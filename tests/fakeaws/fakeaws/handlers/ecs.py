@@ -203,8 +203,9 @@ def DescribeCapacityProviders(ctx, p):
 def ListTagsForResource(ctx, p):
     arn = p["resourceArn"]
     idx = ctx.sc.idx
-    res = idx.service_by_arn.get(arn) or idx.task_by_arn.get(arn) or idx.cluster_by_arn.get(arn) \
-        or idx.td_by_arn.get(arn)
+    res = idx.service_by_arn.get(arn) or idx.task_by_arn.get(arn) or idx.cluster_by_arn.get(arn)
+    if res is None and arn in idx.td_by_arn:
+        return {"tags": list(idx.td_by_arn[arn].get("_tags", []))}
     if res is None:
         raise AwsError("InvalidParameterException", "The specified resource could not be found.")
     return {"tags": list(res.get("tags", []))}
