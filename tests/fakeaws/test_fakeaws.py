@@ -968,6 +968,28 @@ class CommandLineTest(unittest.TestCase):
         finally:
             shutil.rmtree(tmp)
 
+    def test_fakeaws_calls_assertions(self):
+        srv = Running(HEALTHY)
+        try:
+            c = srv.client("ecs")
+            arns = c.list_tasks(cluster="prod")["taskArns"]
+            c.describe_tasks(cluster="prod", tasks=arns)
+            with self.assertRaises(ClientError):
+                c.update_service(cluster="prod", service="web-service", desiredCount=1)
+            tool = os.path.join(HERE, "fakeaws-calls")
+            ok = subprocess.run([tool, srv.log_path, "--max-batch", "ecs:DescribeTasks:tasks=100",
+                                 "--max-calls", "ecs:DescribeTasks=1", "--min-calls", "ecs:List*=1", "--json"],
+                                capture_output=True, text=True)
+            self.assertEqual(ok.returncode, 0, ok.stderr)
+            self.assertEqual(json.loads(ok.stdout)["mutating"], ["ecs:UpdateService"])
+            bad = subprocess.run([tool, srv.log_path, "--no-mutating", "--max-batch", "ecs:DescribeTasks:tasks=1"],
+                                 capture_output=True, text=True)
+            self.assertEqual(bad.returncode, 1)
+            self.assertIn("ecs:UpdateService", bad.stderr)
+            self.assertIn("batch of 2", bad.stderr)
+        finally:
+            srv.stop()
+
     def test_check_rejects_bad_scenario(self):
         tmp = tempfile.mkdtemp()
         try:
