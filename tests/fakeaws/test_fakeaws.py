@@ -245,6 +245,24 @@ class DemoScenarioTest(unittest.TestCase):
         self.assertEqual({cp["name"] for cp in cps}, {"FARGATE", "FARGATE_SPOT"})
         self.assertEqual(self.ecs.list_container_instances(cluster="prod")["containerInstanceArns"], [])
 
+    def test_ec2_launch_type_container_instances(self):
+        srv = Running(scenario_data={
+            "ec2": {"subnets": [{"Name": "a"}], "securityGroups": [{"Name": "hosts"}]},
+            "ecs": {"containerInstances": [{"cluster": "ec2c"}, {"cluster": "ec2c", "status": "DRAINING"}],
+                    "services": [{"cluster": "ec2c", "serviceName": "s", "launchType": "EC2"}]}})
+        try:
+            ecs, ec2 = srv.client("ecs"), srv.client("ec2")
+            arns = ecs.list_container_instances(cluster="ec2c")["containerInstanceArns"]
+            cis = ecs.describe_container_instances(cluster="ec2c", containerInstances=arns)["containerInstances"]
+            self.assertEqual(sorted(c["status"] for c in cis), ["ACTIVE", "DRAINING"])
+            r = ec2.describe_instances(InstanceIds=[cis[0]["ec2InstanceId"]])["Reservations"]
+            self.assertEqual(r[0]["Instances"][0]["State"]["Name"], "running")
+            with self.assertRaises(ClientError) as e:
+                ec2.describe_instances(InstanceIds=["i-0000000000000dead"])
+            self.assertEqual(code_of(e), "InvalidInstanceID.NotFound")
+        finally:
+            srv.stop()
+
     # -- ELBv2 --
     def test_target_groups_and_health(self):
         lb = self.elb.describe_load_balancers(Names=["prod-alb"])["LoadBalancers"][0]

@@ -275,6 +275,10 @@ def _ec2(sc):
             g["GroupId"] = ref("sg", g.get("GroupId"))
             g.setdefault("GroupName", g["GroupId"])
 
+    for ins in sc.r[("ec2", "instances")]:
+        reg("i", ins, "InstanceId", "i")
+        _instance_defaults(sc, ins, ref, subnet_vpc, default_vpc)
+
     if not sc.r[("ec2", "prefixLists")]:
         sc.r[("ec2", "prefixLists")] = [
             {"PrefixListId": "pl-63a5400a", "PrefixListName": f"com.amazonaws.{sc.region}.s3",
@@ -292,6 +296,25 @@ def _ec2(sc):
     sc.idx["ec2_ids"] = ids
     sc.idx["default_vpc"] = default_vpc
     sc.ec2_ref = ref
+
+
+def _instance_defaults(sc, ins, ref, subnet_vpc, default_vpc):
+    ins["SubnetId"] = ref("subnet", ins.get("SubnetId"))
+    ins.setdefault("VpcId", subnet_vpc.get(ins["SubnetId"], default_vpc))
+    sub = next((s for s in sc.r[("ec2", "subnets")] if s["SubnetId"] == ins["SubnetId"]), {})
+    ins.setdefault("State", {"Code": 16, "Name": "running"})
+    ins.setdefault("InstanceType", "m5.large")
+    ins.setdefault("ImageId", "ami-0c7217cdde317cfec")
+    ins.setdefault("LaunchTime", sc.t("-10d"))
+    ins.setdefault("Placement", {"AvailabilityZone": sub.get("AvailabilityZone", sc.region + "a"), "Tenancy": "default"})
+    ins.setdefault("PrivateIpAddress", "10.0.250.%d" % (int(h("ip", ins["InstanceId"], n=4), 16) % 200 + 10))
+    ins.setdefault("PrivateDnsName", "ip-%s.ec2.internal" % ins["PrivateIpAddress"].replace(".", "-"))
+    ins.setdefault("Architecture", "x86_64")
+    ins.setdefault("RootDeviceType", "ebs")
+    ins.setdefault("Monitoring", {"State": "disabled"})
+    for g in ins.setdefault("SecurityGroups", []):
+        g["GroupId"] = ref("sg", g.get("GroupId") or g.get("GroupName"))
+        g.setdefault("GroupName", g["GroupId"])
 
 
 # --------------------------------------------------------------------------
@@ -716,6 +739,14 @@ def _ecs(sc):
         ci.setdefault("version", 1)
         ci.setdefault("versionInfo", {"agentVersion": "1.70.0", "dockerVersion": "DockerVersion: 20.10.23"})
         cis[ci["containerInstanceArn"]] = ci
+        # The EC2 instance behind it exists in EC2 too (unless the scenario defines it).
+        if ci["ec2InstanceId"] not in sc.idx.ec2_ids:
+            ins = {"InstanceId": ci["ec2InstanceId"],
+                   "SubnetId": (sc.r[("ec2", "subnets")] or [{}])[0].get("SubnetId"), "Tags": []}
+            subnet_vpc = {s["SubnetId"]: s["VpcId"] for s in sc.r[("ec2", "subnets")]}
+            _instance_defaults(sc, ins, ref, subnet_vpc, sc.idx.default_vpc)
+            sc.r[("ec2", "instances")].append(ins)
+            sc.idx.ec2_ids[ins["InstanceId"]] = ins
 
     # Capacity providers (FARGATE and FARGATE_SPOT always exist)
     cps = {}

@@ -133,6 +133,7 @@ KINDS = {
     ("ec2", "securityGroups"): ("ec2", "SecurityGroup", {"Name"}),
     ("ec2", "networkAcls"): ("ec2", "NetworkAcl", {"Name", "Subnets"}),
     ("ec2", "networkInterfaces"): ("ec2", "NetworkInterface", {"Name"}),
+    ("ec2", "instances"): ("ec2", "Instance", {"Name"}),
     ("ec2", "prefixLists"): ("ec2", "PrefixList", set()),
     ("ec2", "managedPrefixLists"): ("ec2", "ManagedPrefixList", set()),
     ("iam", "roles"): ("iam", "Role", {"AttachedPolicies", "InlinePolicies"}),
