@@ -347,6 +347,8 @@ class Server(http.server.ThreadingHTTPServer):
 
     def __init__(self, app, host="127.0.0.1", port=0):
         self.app = app
+        if ":" in host:
+            self.address_family = socket.AF_INET6
         super().__init__((host, port), RequestHandler)
 
     def handle_error(self, request, client_address):
