@@ -714,11 +714,16 @@ def _ecs(sc):
     # Tasks (after services: they inherit task definition / network config)
     tasks = []
     for spec in sc.r[("ecs", "tasks")]:
-        count = spec.pop("_count", 1)
+        ids = spec.pop("_taskIds", None) or []
+        count = spec.pop("_count", len(ids) or 1)
+        if ids and len(ids) != count:
+            raise ScenarioError(f"task spec has count {count} but {len(ids)} taskIds")
         for n in range(count):
             t = copy.deepcopy(spec)
             if count > 1:
                 t.pop("_taskId", None)
+            if ids:
+                t["_taskId"] = ids[n]
             tasks.append(_task_defaults(sc, t, n, count, len(tasks), cluster, default_cluster, svcs, td_ref,
                                         tds, ref))
     sc.r[("ecs", "tasks")] = tasks

@@ -116,7 +116,8 @@ def conform(value, shape, path, now):
 KINDS = {
     ("ecs", "clusters"): ("ecs", "Cluster", set()),
     ("ecs", "services"): ("ecs", "Service", {"cluster"}),
-    ("ecs", "tasks"): ("ecs", "Task", {"cluster", "service", "count", "taskId", "privateIp", "subnet"}),
+    ("ecs", "tasks"): ("ecs", "Task", {"cluster", "service", "count", "taskId", "taskIds", "privateIp",
+                                                "subnet"}),
     ("ecs", "taskDefinitions"): ("ecs", "TaskDefinition", {"tags"}),
     ("ecs", "containerInstances"): ("ecs", "ContainerInstance", {"cluster"}),
     ("ecs", "capacityProviders"): ("ecs", "CapacityProvider", set()),
