@@ -944,6 +944,21 @@ class CommandLineTest(unittest.TestCase):
             subprocess.run([ctl, "stop", "-d", tmp])
             shutil.rmtree(tmp)
 
+    def test_ctl_run_wraps_a_command(self):
+        tmp = tempfile.mkdtemp()
+        ctl = os.path.join(HERE, "fakeaws-ctl")
+        try:
+            probe = ('import os,sys,urllib.request; u=os.environ["AWS_ENDPOINT_URL"]; '
+                     'assert os.environ["AWS_ACCESS_KEY_ID"]=="%s"; '
+                     'print(urllib.request.urlopen(u+"/_fakeaws/health").status); sys.exit(7)' % AKID)
+            r = subprocess.run([ctl, "run", "-d", tmp, "-s", HEALTHY, "--", sys.executable, "-c", probe],
+                               capture_output=True, text=True, timeout=60)
+            self.assertEqual((r.returncode, r.stdout.strip()), (7, "200"), r.stderr)
+            self.assertFalse(os.path.exists(os.path.join(tmp, "pid")), "server stopped afterwards")
+        finally:
+            subprocess.run([ctl, "stop", "-d", tmp])
+            shutil.rmtree(tmp)
+
     def _aws_cli(self, port):
         env = dict(os.environ, AWS_ACCESS_KEY_ID=AKID, AWS_SECRET_ACCESS_KEY=SECRET, AWS_DEFAULT_REGION="us-east-1")
         env.pop("AWS_SESSION_TOKEN", None)
