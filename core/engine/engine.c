@@ -94,7 +94,15 @@ static int seen_dir(struct engine *eng, const char *dir, int lua)
 static void load_lua_file(struct engine *eng, const char *path, const char *display)
 {
     struct err e = {0};
-    struct check *c = luacheck_load(path, display, eng->opts.lua_budget, eng->opts.lua_mem_max, &e);
+    struct check *c;
+    /* A script others can edit could put its own command into a remediation
+     * the user copies: same ownership rule as plugins. */
+    if (pluginhost_file_safe(path, &e) != ERR_OK) {
+        fprintf(eng->diag, "ecs-doctor: check %s: %s\n", display, e.msg);
+        eng->n_refused++;
+        return;
+    }
+    c = luacheck_load(path, display, eng->opts.lua_budget, eng->opts.lua_mem_max, &e);
     if (!c) {
         fprintf(eng->diag, "ecs-doctor: check %s\n", e.msg);
         eng->n_refused++;

@@ -75,6 +75,17 @@ json_assert "[c['status'] for c in r['checks'] if c['id']=='test.lua_loop']==['e
 grep -q "abi_mismatch.so: refused: built for plugin ABI version 99" "$err" && ok || fail "ABI refusal message"
 grep -q "test.lua_modify failed: .*modify.lua:2: attempt to modify read-only evidence" "$err" && ok || fail "read-only message"
 
+# --- search path: environment and ~/.config; unsafe Lua files refused
+mkdir -p "$work/envchecks" "$work/home/.config/ecs-doctor/checks"
+cp "$src/tests/engine/lua/good.lua" "$work/envchecks/"
+sed 's/test.lua_good/test.home_good/' "$src/tests/engine/lua/good.lua" >"$work/home/.config/ecs-doctor/checks/home.lua"
+expect_rc 0 env ECS_DOCTOR_CHECK_PATH="/nonexistent:$work/envchecks" HOME="$work/home" "$bin" checks list --output json
+json_assert "{'test.lua_good','test.home_good','image.not_found'} <= {c['id'] for c in r}"
+chmod 666 "$work/envchecks/good.lua"
+expect_rc 0 env ECS_DOCTOR_CHECK_PATH="$work/envchecks" HOME="$work/home" "$bin" checks list --output json
+json_assert "'test.lua_good' not in {c['id'] for c in r}"
+grep -q "good.lua: refused: the file is writable by group or others" "$err" && ok || fail "unsafe Lua refusal"
+
 # --- checks list
 expect_rc 0 "$bin" checks list
 grep -q "^image.not_found .*lua" "$out" && grep -q "^container.exit .* c " "$out" && ok || fail "checks list text"
