@@ -127,6 +127,21 @@ if [ -n "$cmake" ]; then
   grep -q "Image not found" "$out" && ok || fail "installed binary diagnoses the incident"
 fi
 
+# --- the documents match their published schemas
+if $py -c 'import jsonschema' 2>/dev/null; then
+  for f in "$fix"/*.json "$src/examples/incident.json" "$src/examples/team-checks/tests/db_refused.json"; do
+    $py -c "import json,jsonschema,sys; jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))" \
+      "$f" "$src/docs/evidence.schema.json" && ok || fail "evidence schema: $f"
+  done
+  for f in pull_and_oom healthy denied; do
+    "$bin" analyze "$fix/$f.json" --output json --check-dir "$src/tests/engine/lua" >"$out" 2>/dev/null
+    $py -c "import json,jsonschema,sys; jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))" \
+      "$out" "$src/docs/report.schema.json" && ok || fail "report schema: $f"
+  done
+else
+  fail "python3-jsonschema missing (scripts/bootstrap installs it)"
+fi
+
 # --- performance sanity: 10,000 stopped tasks
 $py - "$src/examples/incident.json" "$work/big.json" <<'PY'
 import json, copy, sys
