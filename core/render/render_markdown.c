@@ -18,6 +18,8 @@
 
 #define MD_CELL_CHARS 160
 #define MD_VALUE_CHARS 1000
+#define URL_CHARS                                                                          \
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/?#@!$&'()*+,;=%"
 
 struct md {
     const struct render_opts *ro;
@@ -237,10 +239,11 @@ static void fix(struct md *m, const cJSON *f)
     block(m, "sh", body.data ? body.data : "");
     cJSON_ArrayForEach(r, rem) {
         const char *d = jsonx_str(r, "docs", NULL);
-        if (!d || (!str_starts(d, "https://") && !str_starts(d, "http://")))
-            continue;
+        if (!d || (!str_starts(d, "https://") && !str_starts(d, "http://")) ||
+            strspn(d, URL_CHARS) != strlen(d))
+            continue; /* an autolink takes no escapes: print only plain URLs */
         put(m, "\nDocs: <");
-        text(m, d, 0);
+        put(m, d);
         put(m, ">\n");
     }
     (void)docs;

@@ -29,6 +29,7 @@ struct ctx {
     enum err_code rc;
     const cJSON *report;
     const char *subject; /* the report's main subject */
+    long long day;       /* UTC day of generated_at: times that day print without a date */
 };
 
 static void put(struct ctx *c, const char *s)
@@ -124,7 +125,8 @@ static char *clean(struct ctx *c, const char *s, size_t max)
  * Words longer than a line (ARNs, URLs) are never split: a copied ID must
  * stay whole. Each line's text is coloured separately, so indentation and
  * newlines never carry escape codes. */
-static void wrap(struct ctx *c, int col, int hang, const char *code, const char *raw, size_t max)
+static void wrap_lead(struct ctx *c, int col, int hang, const char *lead, const char *code, const char *raw,
+                      size_t max)
 {
     char *t = clean(c, raw, max);
     const char *p = t, *q;
@@ -149,8 +151,10 @@ static void wrap(struct ctx *c, int col, int hang, const char *code, const char 
             reset(c, code);
             put(c, "\n");
             spaces(c, hang);
+            if (lead)
+                put(c, lead);
             sgr(c, code);
-            col = hang;
+            col = hang + (lead ? (int)rtext_width(lead) : 0);
             line_has = 0;
         }
         if (line_has) {
@@ -165,6 +169,11 @@ static void wrap(struct ctx *c, int col, int hang, const char *code, const char 
     reset(c, code);
     put(c, "\n");
     free(t);
+}
+
+static void wrap(struct ctx *c, int col, int hang, const char *code, const char *raw, size_t max)
+{
+    wrap_lead(c, col, hang, NULL, code, raw, max);
 }
 
 static void heading(struct ctx *c, const char *title)
@@ -260,7 +269,7 @@ static void meta_line(struct ctx *c, const cJSON *f, int body)
     if (count > 1)
         buf_printf(&m, "%s%.0f occurrences", m.len ? sep : "", count);
     if (last > 0) {
-        report_time_format((time_t)last, 1, t, sizeof t);
+        report_time_format((time_t)last, (long long)last / 86400 != c->day, t, sizeof t);
         buf_printf(&m, "%slast seen %s UTC", m.len ? sep : "", t);
     }
     if (subj && strcmp(subj, c->subject))
@@ -342,12 +351,10 @@ static void remediation(struct ctx *c, const cJSON *f, int body)
         const char *desc = jsonx_str(r, "description", NULL), *cmd = jsonx_str(r, "command", NULL);
         const char *docs = jsonx_str(r, "docs", NULL);
         if (desc) {
-            char *d = clean(c, desc, 0);
+            /* Wrapped, every line a comment: the block still pastes. */
             spaces(c, body + 2);
             put(c, "# ");
-            put(c, d);
-            put(c, "\n");
-            free(d);
+            wrap_lead(c, body + 4, body + 2, "# ", NULL, desc, 0);
         }
         if (cmd) {
             struct buf t;
@@ -595,7 +602,7 @@ static void failed_checks(struct ctx *c)
     }
     if (!errors && !incomplete)
         return;
-    heading(c, "Checks that failed");
+    heading(c, errors ? "Checks that failed" : "Checks that could not decide");
     buf_init(&line, 0);
     cJSON_ArrayForEach(k, checks) {
         if (strcmp(jsonx_str(k, "status", ""), "error"))
@@ -758,8 +765,8 @@ static void timeline(struct ctx *c)
             wrap(c, col, col, NULL, jsonx_str(e, "text", ""), 0);
         } else {
             /* Compact: one line each, cut to the width. */
-            int room = c->ro->width - col;
-            char *s = clean(c, jsonx_str(e, "text", ""), (size_t)(room > 20 ? room - 1 : 20));
+            int room = c->ro->width - col - (c->ro->unicode ? 1 : 3); /* room for the ellipsis */
+            char *s = clean(c, jsonx_str(e, "text", ""), (size_t)(room > 20 ? room : 20));
             put(c, s);
             put(c, "\n");
             free(s);
@@ -770,11 +777,15 @@ static void timeline(struct ctx *c)
 enum err_code render_text(const cJSON *report, const struct render_opts *ro, struct buf *b)
 {
     struct ctx c;
+    time_t gen;
     memset(&c, 0, sizeof c);
+    c.day = -1;
     c.ro = ro;
     c.b = b;
     c.report = report;
     c.subject = report_subject(report);
+    if (report_time_parse(jsonx_str(report, "generated_at", ""), &gen) == 0)
+        c.day = (long long)gen / 86400;
     verdict(&c);
     diagnosis(&c);
     muted(&c);
