@@ -11,3 +11,6 @@ add_test(NAME render_formats
   COMMAND ${EDOC_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/render/render_formats.py $<TARGET_FILE:render_tool>
           ${PROJECT_SOURCE_DIR})
 set_tests_properties(render_formats PROPERTIES TIMEOUT 120)
+add_test(NAME cli_completion
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/render/completion_test.sh $<TARGET_FILE:ecs-doctor> ${PROJECT_SOURCE_DIR})
+set_tests_properties(cli_completion PROPERTIES TIMEOUT 60)
