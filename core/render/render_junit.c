@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "render/rtext.h"
-#include "report/report.h"
+#include "report/verdict.h"
 #include "util/buf.h"
 #include "util/jsonx.h"
 
@@ -66,7 +66,7 @@ static int is_diag(const cJSON *f)
 static int fails(const struct ju *j, const cJSON *f)
 {
     return is_diag(f) && !jsonx_bool(f, "muted", 0) &&
-           report_severity_rank(jsonx_str(f, "severity", "")) >= j->threshold;
+           verdict_severity_rank(jsonx_str(f, "severity", "")) >= j->threshold;
 }
 
 /* The plain-text account of one finding, appended to t (escaped later). */
@@ -132,7 +132,7 @@ static void testcase(struct ju *j, const char *id, const cJSON *check)
         }
     }
     put(j, "    <testcase classname=\"ecs-doctor.");
-    xml(j, report_subject(j->report));
+    xml(j, verdict_subject(j->report));
     put(j, "\" name=\"");
     xml(j, id);
     put(j, "\">\n");
@@ -241,7 +241,7 @@ enum err_code render_junit(const cJSON *report, const struct render_opts *ro, st
     j.ro = ro;
     j.b = b;
     j.report = report;
-    j.threshold = report_severity_rank(ro->fail_on ? ro->fail_on : "high");
+    j.threshold = verdict_severity_rank(ro->fail_on ? ro->fail_on : "high");
     if (j.threshold < 0)
         j.threshold = 3;
     if (!orphans)
@@ -251,7 +251,7 @@ enum err_code render_junit(const cJSON *report, const struct render_opts *ro, st
     putf(&j, "<testsuites name=\"ecs-doctor\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\">\n", tests,
          failures, errors, skipped);
     put(&j, "  <testsuite name=\"ecs-doctor: ");
-    xml(&j, report_subject(report));
+    xml(&j, verdict_subject(report));
     putf(&j, "\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\"", tests, failures, errors, skipped);
     if (jsonx_str(report, "generated_at", NULL)) {
         put(&j, " timestamp=\"");

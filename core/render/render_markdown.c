@@ -11,7 +11,8 @@
 #include <time.h>
 
 #include "render/rtext.h"
-#include "report/report.h"
+#include "report/utc.h"
+#include "report/verdict.h"
 #include "util/buf.h"
 #include "util/jsonx.h"
 #include "util/strutil.h"
@@ -130,7 +131,7 @@ static void header(struct md *m)
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(m->report, "target");
     struct buf fallback;
     buf_init(&fallback, 0);
-    buf_printf(&fallback, "%s: %s", report_subject(m->report), v);
+    buf_printf(&fallback, "%s: %s", verdict_subject(m->report), v);
     mdf(m, "## %s ", verdict_icon(v));
     text(m, jsonx_str(m->report, "summary", fallback.data ? fallback.data : ""), 0);
     put(m, "\n\n");
@@ -442,7 +443,7 @@ static void timeline(struct md *m)
     mdf(m, "\n<details><summary>Timeline (UTC, %d entries, newest last)</summary>\n\n", n);
     put(m, "| Time | Kind | What |\n|---|---|---|\n");
     cJSON_ArrayForEach(e, tl) {
-        report_time_format((time_t)jsonx_num(e, "time", 0), with_date, t, sizeof t);
+        utc_format((time_t)jsonx_num(e, "time", 0), with_date, t, sizeof t);
         mdf(m, "| %s | ", t);
         text(m, jsonx_str(e, "kind", "?"), 20);
         put(m, " | ");

@@ -11,7 +11,8 @@
 #include <time.h>
 
 #include "render/rtext.h"
-#include "report/report.h"
+#include "report/utc.h"
+#include "report/verdict.h"
 #include "util/buf.h"
 #include "util/jsonx.h"
 #include "util/strutil.h"
@@ -91,7 +92,7 @@ static void reset(struct ctx *c, const char *code)
 
 static const char *severity_color(const char *sev)
 {
-    switch (report_severity_rank(sev)) {
+    switch (verdict_severity_rank(sev)) {
     case 4: return "1;31";
     case 3: return "31";
     case 2: return "33";
@@ -269,7 +270,7 @@ static void meta_line(struct ctx *c, const cJSON *f, int body)
     if (count > 1)
         buf_printf(&m, "%s%.0f occurrences", m.len ? sep : "", count);
     if (last > 0) {
-        report_time_format((time_t)last, (long long)last / 86400 != c->day, t, sizeof t);
+        utc_format((time_t)last, (long long)last / 86400 != c->day, t, sizeof t);
         buf_printf(&m, "%slast seen %s UTC", m.len ? sep : "", t);
     }
     if (subj && strcmp(subj, c->subject))
@@ -751,7 +752,7 @@ static void timeline(struct ctx *c)
     heading(c, "Timeline (UTC, newest last)");
     cJSON_ArrayForEach(e, tl) {
         int col;
-        report_time_format((time_t)jsonx_num(e, "time", 0), with_date, t, sizeof t);
+        utc_format((time_t)jsonx_num(e, "time", 0), with_date, t, sizeof t);
         snprintf(lab, sizeof lab, "%-7s", kind_label(jsonx_str(e, "kind", "?")));
         put(c, "  ");
         put(c, t);
@@ -783,8 +784,8 @@ enum err_code render_text(const cJSON *report, const struct render_opts *ro, str
     c.ro = ro;
     c.b = b;
     c.report = report;
-    c.subject = report_subject(report);
-    if (report_time_parse(jsonx_str(report, "generated_at", ""), &gen) == 0)
+    c.subject = verdict_subject(report);
+    if (utc_parse(jsonx_str(report, "generated_at", ""), &gen) == 0)
         c.day = (long long)gen / 86400;
     verdict(&c);
     diagnosis(&c);

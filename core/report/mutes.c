@@ -6,7 +6,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "report/report.h"
+#include "report/utc.h"
+#include "report/verdict.h"
 #include "util/jsonx.h"
 
 #define MUTES_MAX_BYTES ((size_t)1024 * 1024)
@@ -61,7 +62,7 @@ static enum err_code parse_one(const cJSON *m, int i, const char *path, struct m
     REQUIRE_STR(reason, "reason");
     REQUIRE_STR(expires, "expires");
 #undef REQUIRE_STR
-    if (report_time_parse(out->expires, &out->until))
+    if (utc_parse(out->expires, &out->until))
         return err_set(e, ERR_SCHEMA, "%s: mutes[%d]: 'expires' is not a date (YYYY-MM-DD or RFC 3339): '%s'",
                        path, i, out->expires);
     /* A bare date means "through that day" (UTC), the way people write it. */
@@ -124,7 +125,7 @@ enum err_code mutes_apply(cJSON *report, const char *path, time_t now, struct er
     cJSON *doc = NULL, *expired = NULL, *f;
     const cJSON *list, *m;
     struct mute *mutes = NULL;
-    const char *target_subject = report_subject(report);
+    const char *target_subject = verdict_subject(report);
     enum err_code rc;
     int n = 0, i, any = 0;
 
@@ -178,7 +179,7 @@ enum err_code mutes_apply(cJSON *report, const char *path, time_t now, struct er
         set_item(report, "expired_mutes", expired);
         expired = NULL;
     }
-    if (any && report_refresh_verdict(report) < 0)
+    if (any && verdict_refresh(report) < 0)
         rc = err_set(e, ERR_NOMEM, "%s: out of memory", path);
 out:
     cJSON_Delete(expired);

@@ -1,7 +1,8 @@
 # Report-document services shared by the CLI and the renderers: verdict and
 # exit code, mutes, what-changed and the timeline.
 list(APPEND EDOC_CORE_SOURCES
-  report/report.c
+  report/verdict.c
+  report/utc.c
   report/mutes.c
   report/whatchanged.c
   report/timeline.c)

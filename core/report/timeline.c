@@ -5,7 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/report.h"
+#include "report/utc.h"
+#include "report/verdict.h"
 #include "util/buf.h"
 #include "util/jsonx.h"
 #include "util/strutil.h"
@@ -32,7 +33,7 @@ static double when(const cJSON *obj, const char *key)
     time_t t;
     if (cJSON_IsNumber(v))
         return v->valuedouble > 1e11 ? v->valuedouble / 1000.0 : v->valuedouble; /* tolerate ms */
-    if (cJSON_IsString(v) && report_time_parse(v->valuestring, &t) == 0)
+    if (cJSON_IsString(v) && utc_parse(v->valuestring, &t) == 0)
         return (double)t;
     return 0;
 }

@@ -1,6 +1,6 @@
 /* render_tool — test driver: renders a report fixture the way the CLI does
  * (render_opts_detect on stdout), optionally after applying a mute file, and
- * exits with report_exit_code. Lets the script tests run the renderers under
+ * exits with verdict_exit_code. Lets the script tests run the renderers under
  * a pseudo-terminal and parse their output.
  *   render_tool FORMAT REPORT.json [--no-color] [--width N] [--verbose]
  *               [--no-recommendations] [--fail-on SEV] [--mutes FILE --now EPOCH] */
@@ -10,7 +10,7 @@
 
 #include "render/render.h"
 #include "report/mutes.h"
-#include "report/report.h"
+#include "report/verdict.h"
 #include "util/jsonx.h"
 
 int main(int argc, char **argv)
@@ -66,7 +66,7 @@ int main(int argc, char **argv)
         cJSON_Delete(report);
         return 2;
     }
-    rc = report_exit_code(report, fail_on);
+    rc = verdict_exit_code(report, fail_on);
     cJSON_Delete(report);
     return rc;
 }

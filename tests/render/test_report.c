@@ -6,7 +6,8 @@
 #include <unistd.h>
 
 #include "report/mutes.h"
-#include "report/report.h"
+#include "report/utc.h"
+#include "report/verdict.h"
 #include "report/timeline.h"
 #include "report/whatchanged.h"
 #include "util/jsonx.h"
@@ -40,18 +41,18 @@ static void test_time(void)
 {
     time_t t;
     char s[32];
-    CHECK(report_time_parse("2026-11-27", &t) == 0 && t == 1795737600);
-    CHECK(report_time_parse("2026-11-27T03:12:45Z", &t) == 0 && t == NOW);
-    CHECK(report_time_parse("2026-11-27T04:12:45.123+01:00", &t) == 0 && t == NOW);
-    CHECK(report_time_parse("2024-02-29", &t) == 0);
-    CHECK(report_time_parse("2026-02-29", &t) == -1);
-    CHECK(report_time_parse("2026-13-01", &t) == -1);
-    CHECK(report_time_parse("2026-11-27T03:12:45", &t) == -1); /* no offset */
-    CHECK(report_time_parse("next week", &t) == -1);
-    CHECK(report_time_parse(NULL, &t) == -1);
-    report_time_format(NOW, 0, s, sizeof s);
+    CHECK(utc_parse("2026-11-27", &t) == 0 && t == 1795737600);
+    CHECK(utc_parse("2026-11-27T03:12:45Z", &t) == 0 && t == NOW);
+    CHECK(utc_parse("2026-11-27T04:12:45.123+01:00", &t) == 0 && t == NOW);
+    CHECK(utc_parse("2024-02-29", &t) == 0);
+    CHECK(utc_parse("2026-02-29", &t) == -1);
+    CHECK(utc_parse("2026-13-01", &t) == -1);
+    CHECK(utc_parse("2026-11-27T03:12:45", &t) == -1); /* no offset */
+    CHECK(utc_parse("next week", &t) == -1);
+    CHECK(utc_parse(NULL, &t) == -1);
+    utc_format(NOW, 0, s, sizeof s);
     CHECK_STR(s, "03:12:45");
-    report_time_format(NOW, 1, s, sizeof s);
+    utc_format(NOW, 1, s, sizeof s);
     CHECK_STR(s, "2026-11-27 03:12:45");
 }
 
@@ -62,27 +63,27 @@ static void test_verdict_exit(void)
     CHECK(u && h && i);
     if (!u || !h || !i)
         goto out;
-    CHECK_STR(report_verdict_compute(u), "unhealthy");
-    CHECK_STR(report_verdict_compute(h), "healthy");
-    CHECK_STR(report_verdict_compute(i), "inconclusive");
-    CHECK(report_exit_code(u, "high") == 1);
-    CHECK(report_exit_code(u, "critical") == 1);
-    CHECK(report_exit_code(u, "none") == 0);
-    CHECK(report_exit_code(u, NULL) == 1);
-    CHECK(report_exit_code(h, "info") == 0);
-    CHECK(report_exit_code(i, "high") == 4);
-    CHECK_STR(report_subject(u), "web-service");
-    CHECK(report_severity_rank("critical") == 4 && report_severity_rank("info") == 0);
-    CHECK(report_severity_rank("bogus") == -1);
+    CHECK_STR(verdict_compute(u), "unhealthy");
+    CHECK_STR(verdict_compute(h), "healthy");
+    CHECK_STR(verdict_compute(i), "inconclusive");
+    CHECK(verdict_exit_code(u, "high") == 1);
+    CHECK(verdict_exit_code(u, "critical") == 1);
+    CHECK(verdict_exit_code(u, "none") == 0);
+    CHECK(verdict_exit_code(u, NULL) == 1);
+    CHECK(verdict_exit_code(h, "info") == 0);
+    CHECK(verdict_exit_code(i, "high") == 4);
+    CHECK_STR(verdict_subject(u), "web-service");
+    CHECK(verdict_severity_rank("critical") == 4 && verdict_severity_rank("info") == 0);
+    CHECK(verdict_severity_rank("bogus") == -1);
     /* Only the low recommendation left: it never counts, even at --fail-on info. */
     cJSON_DeleteItemFromArray(cJSON_GetObjectItem(u, "findings"), 0);
     cJSON_DeleteItemFromArray(cJSON_GetObjectItem(u, "findings"), 0);
     cJSON_DeleteItemFromArray(cJSON_GetObjectItem(u, "findings"), 0);
-    CHECK(report_refresh_verdict(u) == 1);
+    CHECK(verdict_refresh(u) == 1);
     /* The incomplete check keeps it undecided. */
     CHECK_STR(jsonx_str(u, "verdict", ""), "inconclusive");
-    CHECK(report_exit_code(u, "info") == 4);
-    CHECK(report_refresh_verdict(u) == 0);
+    CHECK(verdict_exit_code(u, "info") == 4);
+    CHECK(verdict_refresh(u) == 0);
 out:
     cJSON_Delete(u);
     cJSON_Delete(h);
@@ -128,8 +129,8 @@ static void test_mutes(void)
     /* The high pull-error symptom is still unmuted: still unhealthy, exit 1;
      * --fail-on critical now passes because the critical root is muted. */
     CHECK_STR(jsonx_str(u, "verdict", ""), "unhealthy");
-    CHECK(report_exit_code(u, "high") == 1);
-    CHECK(report_exit_code(u, "critical") == 0);
+    CHECK(verdict_exit_code(u, "high") == 1);
+    CHECK(verdict_exit_code(u, "critical") == 0);
     cJSON_Delete(u);
     unlink(path);
 
@@ -144,7 +145,7 @@ static void test_mutes(void)
     CHECK(jsonx_bool(finding(u, "logs.retention#1"), "muted", 0) == 1);
     CHECK_STR(jsonx_str(u, "verdict", ""), "inconclusive"); /* one check is incomplete */
     CHECK(strstr(jsonx_str(u, "summary", ""), "INCONCLUSIVE") != NULL);
-    CHECK(report_exit_code(u, "high") == 4);
+    CHECK(verdict_exit_code(u, "high") == 4);
     CHECK(cJSON_GetObjectItem(u, "expired_mutes") == NULL);
     cJSON_Delete(u);
     unlink(path);

@@ -1,5 +1,5 @@
 /* report — see report.h. */
-#include "report/report.h"
+#include "report/verdict.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -9,7 +9,7 @@
 #include "util/buf.h"
 #include "util/jsonx.h"
 
-int report_severity_rank(const char *s)
+int verdict_severity_rank(const char *s)
 {
     static const char *const names[] = {"info", "low", "medium", "high", "critical", "none"};
     int i;
@@ -39,7 +39,7 @@ static int worst_unmuted(const cJSON *report)
     cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(report, "findings")) {
         if (!is_diagnosis(f) || is_muted(f))
             continue;
-        r = report_severity_rank(jsonx_str(f, "severity", NULL));
+        r = verdict_severity_rank(jsonx_str(f, "severity", NULL));
         if (r > worst && r <= 4)
             worst = r;
     }
@@ -61,7 +61,7 @@ static int any_undecided(const cJSON *report)
     return 0;
 }
 
-const char *report_verdict_compute(const cJSON *report)
+const char *verdict_compute(const cJSON *report)
 {
     int worst = worst_unmuted(report);
     if (worst >= 3)
@@ -73,7 +73,7 @@ const char *report_verdict_compute(const cJSON *report)
     return "healthy";
 }
 
-const char *report_subject(const cJSON *report)
+const char *verdict_subject(const cJSON *report)
 {
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(report, "target");
     const char *kind = jsonx_str(t, "kind", "");
@@ -117,10 +117,10 @@ static int set_str(cJSON *o, const char *k, const char *v)
     return 0;
 }
 
-int report_refresh_verdict(cJSON *report)
+int verdict_refresh(cJSON *report)
 {
     const char *old = jsonx_str(report, "verdict", "");
-    const char *v = report_verdict_compute(report);
+    const char *v = verdict_compute(report);
     const cJSON *st = cJSON_GetObjectItemCaseSensitive(report, "status");
     const cJSON *root;
     struct buf b;
@@ -133,7 +133,7 @@ int report_refresh_verdict(cJSON *report)
         up[i] = (char)toupper((unsigned char)v[i]);
     up[i] = '\0';
     buf_init(&b, 4096);
-    buf_printf(&b, "%s: %s", report_subject(report), up);
+    buf_printf(&b, "%s: %s", verdict_subject(report), up);
     if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(st, "desired")))
         buf_printf(&b, " \xe2\x80\x94 %.0f of %.0f tasks running", jsonx_num(st, "running", 0),
                    jsonx_num(st, "desired", 0));
@@ -148,9 +148,9 @@ int report_refresh_verdict(cJSON *report)
     return rc;
 }
 
-int report_exit_code(const cJSON *report, const char *fail_on)
+int verdict_exit_code(const cJSON *report, const char *fail_on)
 {
-    int threshold = report_severity_rank(fail_on ? fail_on : "high");
+    int threshold = verdict_severity_rank(fail_on ? fail_on : "high");
     int worst = worst_unmuted(report);
     if (threshold < 0)
         threshold = 3;
@@ -159,85 +159,4 @@ int report_exit_code(const cJSON *report, const char *fail_on)
     if (!strcmp(jsonx_str(report, "verdict", ""), "inconclusive"))
         return 4;
     return 0;
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
- * days_from_civil): timegm() is not POSIX. */
-static long long days_from_civil(long long y, unsigned m, unsigned d)
-{
-    long long era;
-    unsigned yoe, doy, doe;
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = (unsigned)(y - era * 400);
-    doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (long long)doe - 719468;
-}
-
-static int digits(const char *s, int n, int *out)
-{
-    int i, v = 0;
-    for (i = 0; i < n; i++) {
-        if (!isdigit((unsigned char)s[i]))
-            return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    *out = v;
-    return 0;
-}
-
-int report_time_parse(const char *s, time_t *out)
-{
-    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int y, mo, d, h = 0, mi = 0, se = 0, oh = 0, om = 0, sign = 0;
-    const char *p;
-    if (!s || strlen(s) < 10 || digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) || s[7] != '-' ||
-        digits(s + 8, 2, &d))
-        return -1;
-    if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1])
-        return -1;
-    if (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
-        return -1;
-    p = s + 10;
-    if (*p) {
-        if ((*p != 'T' && *p != 't' && *p != ' ') || strlen(p) < 9 || digits(p + 1, 2, &h) || p[3] != ':' ||
-            digits(p + 4, 2, &mi) || p[6] != ':' || digits(p + 7, 2, &se))
-            return -1;
-        if (h > 23 || mi > 59 || se > 60)
-            return -1;
-        p += 9;
-        if (*p == '.') {
-            p++;
-            if (!isdigit((unsigned char)*p))
-                return -1;
-            while (isdigit((unsigned char)*p))
-                p++;
-        }
-        if (*p == 'Z' || *p == 'z') {
-            p++;
-        } else if (*p == '+' || *p == '-') {
-            sign = *p == '+' ? 1 : -1;
-            if (digits(p + 1, 2, &oh) || p[3] != ':' || digits(p + 4, 2, &om) || oh > 23 || om > 59)
-                return -1;
-            p += 6;
-        } else {
-            return -1; /* RFC 3339 requires an offset */
-        }
-        if (*p)
-            return -1;
-    }
-    *out = (time_t)(days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400LL + h * 3600 + mi * 60 + se -
-                    sign * (oh * 3600 + om * 60));
-    return 0;
-}
-
-void report_time_format(time_t t, int with_date, char *out, size_t len)
-{
-    struct tm tm;
-    if (!gmtime_r(&t, &tm)) {
-        snprintf(out, len, "?");
-        return;
-    }
-    strftime(out, len, with_date ? "%Y-%m-%d %H:%M:%S" : "%H:%M:%S", &tm);
 }
