@@ -5,4 +5,6 @@ list(APPEND EDOC_CORE_SOURCES
   report/utc.c
   report/mutes.c
   report/whatchanged.c
-  report/timeline.c)
+  report/timeline.c
+  report/wait.c
+  report/wait_aws.c)
