@@ -7,4 +7,5 @@ list(APPEND EDOC_CORE_SOURCES
   report/whatchanged.c
   report/timeline.c
   report/wait.c
-  report/wait_aws.c)
+  report/wait_aws.c
+  report/publish.c)

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "report/mutes.h"
+#include "report/publish.h"
 #include "report/utc.h"
 #include "report/verdict.h"
 #include "report/timeline.h"
@@ -350,8 +351,55 @@ static void test_timeline(void)
     cJSON_Delete(ev);
 }
 
+static void test_publish(void)
+{
+    cJSON *r = fixture("report-unhealthy.json"), *ev = fixture("evidence-deploy.json"), *back;
+    struct publish_opts po;
+    char *text = NULL, path[] = "/tmp/edoc-mutes-XXXXXX";
+    size_t len = 0;
+    FILE *f;
+    if (!r || !ev)
+        goto out;
+    memset(&po, 0, sizeof po);
+    po.format = "json";
+    po.now = NOW;
+    po.mute_file = "/nonexistent/none.json";
+    f = open_memstream(&text, &len);
+    po.out = f;
+    CHECK(publish_report(r, ev, &po) == 2); /* a named mute file must exist */
+    fclose(f);
+    CHECK(len == 0);
+    free(text);
+    write_file(path, "{\"mutes\": []}");
+    po.mute_file = path;
+    f = open_memstream(&text, &len);
+    po.out = f;
+    CHECK(publish_report(r, ev, &po) == 1);
+    fclose(f);
+    back = cJSON_Parse(text);
+    CHECK(back != NULL);
+    /* what_changed and the timeline now come from the evidence. */
+    CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetObjectItem(back, "what_changed"), "services")) == 2);
+    CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(back, "timeline")) == 14);
+    cJSON_Delete(back);
+    free(text);
+    po.format = "markdown";
+    po.fail_on = "none";
+    f = open_memstream(&text, &len);
+    po.out = f;
+    CHECK(publish_report(r, ev, &po) == 0);
+    fclose(f);
+    CHECK(text && strncmp(text, "## ", 3) == 0);
+    free(text);
+    unlink(path);
+out:
+    cJSON_Delete(r);
+    cJSON_Delete(ev);
+}
+
 int main(void)
 {
+    test_publish();
     test_time();
     test_verdict_exit();
     test_mutes();
