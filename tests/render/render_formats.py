@@ -128,12 +128,17 @@ fixtures = ["report-unhealthy.json", "report-healthy.json", "report-inconclusive
 expected_rc = {"report-unhealthy.json": 1, "report-healthy.json": 0, "report-inconclusive.json": 4}
 
 # ---- JSON: the report as is, schema-valid
-schema = None
-if os.path.exists(SCHEMA):
-    with open(SCHEMA) as f:
-        schema = json.load(f)
-else:
-    print("# docs/report.schema.json not present yet: schema validation skipped")
+# The engine's docs/report.schema.json when it exists; always this branch's
+# proposal (which also covers what_changed, timeline and mutes).
+schemas = []
+for label, path in (("docs/report.schema.json", SCHEMA),
+                    ("report.schema.proposal.json", os.path.join(SRC, "tests", "render", "report.schema.proposal.json"))):
+    if os.path.exists(path):
+        with open(path) as f:
+            schemas.append((label, json.load(f)))
+    else:
+        print(f"# {label} not present: not validated against it")
+check(len(schemas) >= 1, "a report schema to validate against")
 for name in fixtures:
     path = os.path.join(FIX, name)
     rc, out, _ = run("json", path)
@@ -142,9 +147,32 @@ for name in fixtures:
         check(doc == json.load(f), f"json {name}: the report as is")
     check(out.startswith("{\n\t\"schema\""), f"json {name}: pretty-printed")
     check(rc == expected_rc[name], f"json {name}: exit code {expected_rc[name]} (got {rc})")
-    if schema is not None:
+    for label, schema in schemas:
         ok, why = valid(doc, schema)
-        check(ok, f"json {name}: valid against docs/report.schema.json {why}")
+        check(ok, f"json {name}: valid against {label} {why}")
+
+# The schema must reject what it should, or a pass means nothing.
+with open(os.path.join(FIX, "report-unhealthy.json")) as f:
+    rep = json.load(f)
+for label, schema in schemas:
+    broken = json.loads(json.dumps(rep))
+    broken["verdict"] = "sick"
+    check(not valid(broken, schema)[0], f"{label} rejects an unknown verdict")
+    broken = json.loads(json.dumps(rep))
+    broken["findings"][0]["severity"] = "urgent"
+    check(not valid(broken, schema)[0], f"{label} rejects an unknown severity")
+
+# The report as the CLI completes it: what_changed and timeline from evidence.
+rc, out, err = run("json", os.path.join(FIX, "report-unhealthy.json"), "--evidence",
+                   os.path.join(FIX, "evidence-deploy.json"), "--now", "1795749165")
+doc = json.loads(out)
+check(rc == 1 and len(doc["what_changed"]["services"]) == 2 and len(doc["timeline"]) == 14,
+      "publish: what_changed and timeline from the evidence")
+times = [t["time"] for t in doc["timeline"]]
+check(times == sorted(times), "publish: timeline newest last")
+for label, schema in schemas:
+    ok, why = valid(doc, schema)
+    check(ok, f"publish: completed report valid against {label} {why}")
 
 # ---- JUnit: parses, one testcase per check, failures at the threshold
 for name in fixtures:
@@ -226,9 +254,9 @@ check(muted["net.no_route_to_registry#1"] is True and muted["deploy.circuit_brea
 check(len(doc.get("expired_mutes", [])) == 1 and doc["expired_mutes"][0]["check"] == "deploy.circuit_breaker",
       "mutes: the expired mute is reported")
 check(rc == 1, "mutes: unmuted high symptom keeps exit 1")
-if schema is not None:
+for label, schema in schemas:
     ok, why = valid(doc, schema)
-    check(ok, f"mutes: muted report still schema-valid {why}")
+    check(ok, f"mutes: muted report valid against {label} {why}")
 rc, out, _ = run("text", os.path.join(FIX, "report-unhealthy.json"), "--mutes", mutes, "--now", now)
 check("Expired mute: check deploy.circuit_breaker for web-service expired 2026-11-26" in out, "mutes: expired line in text")
 check("\nMuted\n" in out and "muted until 2026-12-31: NAT migration" in out, "mutes: muted section in text")

@@ -3,13 +3,15 @@
  * exits with verdict_exit_code. Lets the script tests run the renderers under
  * a pseudo-terminal and parse their output.
  *   render_tool FORMAT REPORT.json [--no-color] [--width N] [--verbose]
- *               [--no-recommendations] [--fail-on SEV] [--mutes FILE --now EPOCH] */
+ *               [--no-recommendations] [--fail-on SEV] [--mutes FILE --now EPOCH]
+ *               [--evidence FILE]   (then through publish_report, as the CLI does) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "render/render.h"
 #include "report/mutes.h"
+#include "report/publish.h"
 #include "report/verdict.h"
 #include "util/jsonx.h"
 
@@ -17,7 +19,7 @@ int main(int argc, char **argv)
 {
     struct render_opts ro;
     struct err e = {0};
-    const char *mutes = NULL, *fail_on = "high";
+    const char *mutes = NULL, *fail_on = "high", *evidence = NULL;
     long now = 0;
     int i, no_color = 0, width = 0, verbose = 0, norec = 0, rc;
     cJSON *report;
@@ -38,6 +40,8 @@ int main(int argc, char **argv)
             fail_on = argv[++i];
         else if (!strcmp(argv[i], "--mutes") && i + 1 < argc)
             mutes = argv[++i];
+        else if (!strcmp(argv[i], "--evidence") && i + 1 < argc)
+            evidence = argv[++i];
         else if (!strcmp(argv[i], "--now") && i + 1 < argc)
             now = atol(argv[++i]);
         else {
@@ -49,6 +53,27 @@ int main(int argc, char **argv)
     if (!report) {
         fprintf(stderr, "render_tool: %s\n", e.msg);
         return 2;
+    }
+    if (evidence) {
+        struct publish_opts po;
+        cJSON *ev = jsonx_load_file(evidence, 0, &e);
+        if (!ev) {
+            fprintf(stderr, "render_tool: %s\n", e.msg);
+            cJSON_Delete(report);
+            return 2;
+        }
+        memset(&po, 0, sizeof po);
+        po.format = argv[1];
+        po.fail_on = fail_on;
+        po.mute_file = mutes;
+        po.no_color = no_color;
+        po.no_recommendations = norec;
+        po.verbose = verbose;
+        po.now = (time_t)now;
+        rc = publish_report(report, ev, &po);
+        cJSON_Delete(ev);
+        cJSON_Delete(report);
+        return rc;
     }
     if (mutes && mutes_apply(report, mutes, (time_t)now, &e) != ERR_OK) {
         fprintf(stderr, "ecs-doctor: %s\n", e.msg);
