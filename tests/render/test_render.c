@@ -301,6 +301,27 @@ static void test_json_and_dispatch(void)
     cJSON_Delete(r);
 }
 
+/* The timeline prints dates only when it spans days; newest last as given. */
+static void test_timeline_dates(void)
+{
+    cJSON *r = fixture("report-unhealthy.json"), *tl, *e;
+    struct render_opts ro = plain();
+    char *t;
+    if (!r)
+        return;
+    tl = cJSON_GetObjectItem(r, "timeline");
+    e = cJSON_CreateObject();
+    cJSON_AddNumberToObject(e, "time", 1795600000); /* 2026-11-25 09:46:40 */
+    cJSON_AddStringToObject(e, "kind", "change");
+    cJSON_AddStringToObject(e, "text", "UpdateService (ecs) by deploy-bot");
+    cJSON_InsertItemInArray(tl, 0, e);
+    t = render(r, "text", &ro);
+    CHECK(at(t, "  2026-11-25 09:46:40  change  UpdateService (ecs) by deploy-bot\n") > 0);
+    CHECK(at(t, "  2026-11-27 02:35:00  deploy") > at(t, "2026-11-25 09:46:40"));
+    free(t);
+    cJSON_Delete(r);
+}
+
 static void test_detect(void)
 {
     struct render_opts ro;
@@ -322,5 +343,6 @@ int main(void)
     test_markdown();
     test_json_and_dispatch();
     test_detect();
+    test_timeline_dates();
     return test_done();
 }
