@@ -17,7 +17,7 @@
 #include "util/jsonx.h"
 #include "util/strutil.h"
 
-#define EVIDENCE_SHOWN 5      /* evidence items per finding without --verbose */
+#define EVIDENCE_SHOWN 4      /* distinct evidence values per finding without --verbose */
 #define EVIDENCE_CHARS 240    /* characters of one evidence value without --verbose */
 #define VERBOSE_CHARS 4000
 #define RESOURCES_SHOWN 10
@@ -281,38 +281,82 @@ static void meta_line(struct ctx *c, const cJSON *f, int body)
     buf_cleanup(&m);
 }
 
+static const cJSON *ev_value(const cJSON *x)
+{
+    return cJSON_GetObjectItemCaseSensitive(x, "value");
+}
+
+/* Whether an earlier item of ev quotes the same value as x. */
+static int repeated(const cJSON *ev, const cJSON *x)
+{
+    const cJSON *y;
+    cJSON_ArrayForEach(y, ev) {
+        if (y == x)
+            return 0;
+        if (ev_value(y) && cJSON_Compare(ev_value(y), ev_value(x), 1))
+            return 1;
+    }
+    return 0;
+}
+
+/* Evidence quoted as "pointer = value". The same value seen at several
+ * places (every stopped task saying the same thing) is quoted once, with the
+ * other pointers listed under it: at 3 a.m. nobody reads a value five times. */
 static void evidence(struct ctx *c, const cJSON *f, int body)
 {
-    const cJSON *ev = cJSON_GetObjectItemCaseSensitive(f, "evidence"), *x;
-    int n = cJSON_GetArraySize(ev), i = 0;
+    const cJSON *ev = cJSON_GetObjectItemCaseSensitive(f, "evidence"), *x, *y;
+    int distinct = 0, shown = 0;
     size_t max = c->ro->verbose ? VERBOSE_CHARS : EVIDENCE_CHARS;
-    if (n <= 0)
+    struct buf line;
+    cJSON_ArrayForEach(x, ev)
+        distinct += !repeated(ev, x);
+    if (!distinct)
         return;
     spaces(c, body);
     put(c, "Evidence:\n");
     cJSON_ArrayForEach(x, ev) {
-        struct buf line;
         char *v;
-        if (!c->ro->verbose && i == EVIDENCE_SHOWN) {
+        int same = 0, after = 0;
+        if (repeated(ev, x))
+            continue;
+        if (!c->ro->verbose && shown == EVIDENCE_SHOWN) {
             spaces(c, body + 2);
-            putf(c, "%s %d more (--verbose shows them)\n", glyph(c, "\xe2\x80\xa6", "..."), n - i);
+            putf(c, "%s %d more (--verbose shows them)\n", glyph(c, "\xe2\x80\xa6", "..."), distinct - shown);
             break;
         }
-        v = value_text(cJSON_GetObjectItemCaseSensitive(x, "value"));
+        v = value_text(ev_value(x));
         buf_init(&line, 0);
         buf_printf(&line, "%s = %s", jsonx_str(x, "pointer", "?"), v ? v : "?");
         free(v);
         spaces(c, body + 2);
         wrap(c, body + 2, body + 6, NULL, line.data ? line.data : "", max);
-        buf_cleanup(&line);
+        buf_reset(&line);
         if (jsonx_str(x, "note", NULL)) {
-            buf_init(&line, 0);
             buf_printf(&line, "(%s)", jsonx_str(x, "note", ""));
             spaces(c, body + 6);
             wrap(c, body + 6, body + 6, "2", line.data ? line.data : "", max);
-            buf_cleanup(&line);
+            buf_reset(&line);
         }
-        i++;
+        cJSON_ArrayForEach(y, ev) {
+            if (y == x) {
+                after = 1;
+                continue;
+            }
+            if (!after || !ev_value(x) || !cJSON_Compare(ev_value(y), ev_value(x), 1))
+                continue;
+            if (same < RESOURCES_SHOWN || c->ro->verbose)
+                buf_printf(&line, "%s%s", same ? ", " : "(same value at ", jsonx_str(y, "pointer", "?"));
+            same++;
+        }
+        if (same) {
+            if (same > RESOURCES_SHOWN && !c->ro->verbose)
+                buf_printf(&line, " and %d more", same - RESOURCES_SHOWN);
+            buf_puts(&line, ")");
+            spaces(c, body + 6);
+            wrap(c, body + 6, body + 7, "2", line.data ? line.data : "", 0);
+        }
+        buf_cleanup(&line);
+        shown++;
     }
 }
 

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "engine/report.h"
 #include "render/render.h"
 #include "report/mutes.h"
 #include "report/timeline.h"
@@ -46,5 +47,5 @@ int publish_report(cJSON *report, const cJSON *evidence, const struct publish_op
         fprintf(stderr, "ecs-doctor: %s\n", e.msg);
         return EXIT_USAGE_CODE;
     }
-    return verdict_exit_code(report, po->fail_on);
+    return report_exit_code(report, po->fail_on);
 }

@@ -147,16 +147,3 @@ int verdict_refresh(cJSON *report)
     buf_cleanup(&b);
     return rc;
 }
-
-int verdict_exit_code(const cJSON *report, const char *fail_on)
-{
-    int threshold = verdict_severity_rank(fail_on ? fail_on : "high");
-    int worst = worst_unmuted(report);
-    if (threshold < 0)
-        threshold = 3;
-    if (worst >= 0 && worst >= threshold)
-        return 1;
-    if (!strcmp(jsonx_str(report, "verdict", ""), "inconclusive"))
-        return 4;
-    return 0;
-}

@@ -1,5 +1,5 @@
 /* verdict — the rules of docs/report.md over a finished report document:
- * severity order, the verdict and its summary line, and the exit code. Used by
+ * severity order, the verdict and its summary line. Used by
  * mutes (which change what counts), the renderers and the CLI; owns no state.
  * Strings returned are static or borrowed from the report. */
 #ifndef EDOC_VERDICT_H
@@ -21,10 +21,9 @@ const char *verdict_compute(const cJSON *report);
  * when the verdict changed, 0 when not, -1 on allocation failure. */
 int verdict_refresh(cJSON *report);
 
-/* Exit code (core/cli/cli.h): 1 when an unmuted diagnosis is at or above
- * fail_on (default "high"; "none" never), else 4 when the verdict is
- * inconclusive, else 0. Recommendations never count. */
-int verdict_exit_code(const cJSON *report, const char *fail_on);
+/* The exit code is the engine's report_exit_code() (engine/report.h), which
+ * already honours "muted" and "kind"; mutes recompute the verdict it reads. */
+
 
 /* The report's main subject for lines like the verdict ("web-service"). Borrowed. */
 const char *verdict_subject(const cJSON *report);

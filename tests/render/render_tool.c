@@ -1,6 +1,6 @@
 /* render_tool — test driver: renders a report fixture the way the CLI does
  * (render_opts_detect on stdout), optionally after applying a mute file, and
- * exits with verdict_exit_code. Lets the script tests run the renderers under
+ * exits with report_exit_code. Lets the script tests run the renderers under
  * a pseudo-terminal and parse their output.
  *   render_tool FORMAT REPORT.json [--no-color] [--width N] [--verbose]
  *               [--no-recommendations] [--fail-on SEV] [--mutes FILE --now EPOCH]
@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/report.h"
 #include "render/render.h"
 #include "report/mutes.h"
 #include "report/publish.h"
@@ -91,7 +92,7 @@ int main(int argc, char **argv)
         cJSON_Delete(report);
         return 2;
     }
-    rc = verdict_exit_code(report, fail_on);
+    rc = report_exit_code(report, fail_on);
     cJSON_Delete(report);
     return rc;
 }

@@ -121,6 +121,7 @@ static void test_text_unhealthy(void)
     CHECK(at(t, "  02:20:00  deploy  deployment ecs-svc/9876543210 started") > 0);
     CHECK(at(t, "02:35:00  deploy") > at(t, "02:25:00  task"));
     /* Not a terminal: no escapes, no Unicode. */
+    CHECK(at(t, "(same value at") < 0);
     CHECK(strchr(t, '\x1b') == NULL);
     CHECK(all_ascii(t));
     free(t);
@@ -173,6 +174,36 @@ static void test_text_unhealthy(void)
         CHECK(over == 0);
     }
     CHECK(max_line_width(t) > 60); /* the create-route command stays on one line */
+    free(t);
+    cJSON_Delete(r);
+}
+
+/* One value seen at many places is quoted once, the other places listed. */
+static void test_evidence_dedupe(void)
+{
+    cJSON *r = fixture("report-unhealthy.json"), *ev, *x;
+    struct render_opts ro = plain();
+    char *t;
+    int i;
+    if (!r)
+        return;
+    ev = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(r, "findings"), 1), "evidence");
+    for (i = 1; i <= 12; i++) {
+        char ptr[64];
+        snprintf(ptr, sizeof ptr, "/tasks/%d/stoppedReason", i);
+        x = cJSON_CreateObject();
+        cJSON_AddStringToObject(x, "pointer", ptr);
+        cJSON_AddStringToObject(x, "value", "CannotPullContainerError: ... dial tcp 52.94.1.10:443: i/o timeout");
+        cJSON_AddItemToArray(ev, x);
+    }
+    t = render(r, "text", &ro);
+    CHECK(at(t, "/tasks/1/stoppedReason =") < 0);
+    CHECK(at(t, "(same value at /tasks/1/stoppedReason, /tasks/2/stoppedReason,") > 0);
+    CHECK(at(t, "/tasks/10/stoppedReason and 2 more)") > 0);
+    free(t);
+    ro.verbose = 1;
+    t = render(r, "text", &ro);
+    CHECK(at(t, "/tasks/11/stoppedReason,") > 0 && at(t, "/tasks/12/stoppedReason)") > 0 && at(t, "more)") < 0);
     free(t);
     cJSON_Delete(r);
 }
@@ -339,6 +370,7 @@ int main(void)
 {
     test_text_unhealthy();
     test_text_healthy_inconclusive();
+    test_evidence_dedupe();
     test_hostile();
     test_markdown();
     test_json_and_dispatch();

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "engine/report.h"
 #include "report/mutes.h"
 #include "report/publish.h"
 #include "report/utc.h"
@@ -67,12 +68,12 @@ static void test_verdict_exit(void)
     CHECK_STR(verdict_compute(u), "unhealthy");
     CHECK_STR(verdict_compute(h), "healthy");
     CHECK_STR(verdict_compute(i), "inconclusive");
-    CHECK(verdict_exit_code(u, "high") == 1);
-    CHECK(verdict_exit_code(u, "critical") == 1);
-    CHECK(verdict_exit_code(u, "none") == 0);
-    CHECK(verdict_exit_code(u, NULL) == 1);
-    CHECK(verdict_exit_code(h, "info") == 0);
-    CHECK(verdict_exit_code(i, "high") == 4);
+    CHECK(report_exit_code(u, "high") == 1);
+    CHECK(report_exit_code(u, "critical") == 1);
+    CHECK(report_exit_code(u, "none") == 0);
+    CHECK(report_exit_code(u, NULL) == 1);
+    CHECK(report_exit_code(h, "info") == 0);
+    CHECK(report_exit_code(i, "high") == 4);
     CHECK_STR(verdict_subject(u), "web-service");
     CHECK(verdict_severity_rank("critical") == 4 && verdict_severity_rank("info") == 0);
     CHECK(verdict_severity_rank("bogus") == -1);
@@ -83,7 +84,7 @@ static void test_verdict_exit(void)
     CHECK(verdict_refresh(u) == 1);
     /* The incomplete check keeps it undecided. */
     CHECK_STR(jsonx_str(u, "verdict", ""), "inconclusive");
-    CHECK(verdict_exit_code(u, "info") == 4);
+    CHECK(report_exit_code(u, "info") == 4);
     CHECK(verdict_refresh(u) == 0);
 out:
     cJSON_Delete(u);
@@ -130,8 +131,8 @@ static void test_mutes(void)
     /* The high pull-error symptom is still unmuted: still unhealthy, exit 1;
      * --fail-on critical now passes because the critical root is muted. */
     CHECK_STR(jsonx_str(u, "verdict", ""), "unhealthy");
-    CHECK(verdict_exit_code(u, "high") == 1);
-    CHECK(verdict_exit_code(u, "critical") == 0);
+    CHECK(report_exit_code(u, "high") == 1);
+    CHECK(report_exit_code(u, "critical") == 0);
     cJSON_Delete(u);
     unlink(path);
 
@@ -146,7 +147,7 @@ static void test_mutes(void)
     CHECK(jsonx_bool(finding(u, "logs.retention#1"), "muted", 0) == 1);
     CHECK_STR(jsonx_str(u, "verdict", ""), "inconclusive"); /* one check is incomplete */
     CHECK(strstr(jsonx_str(u, "summary", ""), "INCONCLUSIVE") != NULL);
-    CHECK(verdict_exit_code(u, "high") == 4);
+    CHECK(report_exit_code(u, "high") == 4);
     CHECK(cJSON_GetObjectItem(u, "expired_mutes") == NULL);
     cJSON_Delete(u);
     unlink(path);
