@@ -89,12 +89,24 @@ const char *verdict_subject(const cJSON *report)
     return s ? s : "ecs";
 }
 
-/* The first unmuted root diagnosis in rank order (the report is ranked). */
+/* Whether the finding with this id is listed and unmuted. */
+static int live(const cJSON *report, const char *id)
+{
+    const cJSON *f;
+    cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(report, "findings"))
+        if (!strcmp(jsonx_str(f, "id", ""), id))
+            return !is_muted(f);
+    return 0;
+}
+
+/* The first unmuted root diagnosis in rank order (the report is ranked). A
+ * symptom whose root is muted stands as a root itself, as renderers show it. */
 static const cJSON *top_root(const cJSON *report)
 {
     const cJSON *f;
     cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(report, "findings")) {
-        if (is_diagnosis(f) && !is_muted(f) && !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(f, "caused_by")))
+        const char *cause = jsonx_str(f, "caused_by", NULL);
+        if (is_diagnosis(f) && !is_muted(f) && (!cause || !live(report, cause)))
             return f;
     }
     return NULL;
@@ -126,9 +138,7 @@ int verdict_refresh(cJSON *report)
     struct buf b;
     char up[16];
     size_t i;
-    int rc = 1;
-    if (!strcmp(old, v))
-        return 0;
+    int rc = strcmp(old, v) != 0;
     for (i = 0; v[i] && i < sizeof up - 1; i++)
         up[i] = (char)toupper((unsigned char)v[i]);
     up[i] = '\0';
@@ -141,7 +151,7 @@ int verdict_refresh(cJSON *report)
     if (root && (!strcmp(v, "unhealthy") || !strcmp(v, "degraded")))
         buf_printf(&b, "; root cause: %s", jsonx_str(root, "title", "?"));
     else if (!strcmp(v, "inconclusive"))
-        buf_puts(&b, "; some checks could not decide (evidence missing)");
+        buf_puts(&b, "; some evidence was missing");
     if (set_str(report, "verdict", v) || set_str(report, "summary", b.data ? b.data : ""))
         rc = -1;
     buf_cleanup(&b);

@@ -15,10 +15,11 @@ int verdict_severity_rank(const char *severity);
  * checks: "unhealthy" | "degraded" | "inconclusive" | "healthy". */
 const char *verdict_compute(const cJSON *report);
 
-/* Recomputes report.verdict after findings changed (mutes). When the verdict
- * changes, report.summary is rewritten in the engine's format
- * ("web-service: UNHEALTHY — 0 of 4 tasks running; root cause: …"). Returns 1
- * when the verdict changed, 0 when not, -1 on allocation failure. */
+/* Recomputes report.verdict and rewrites report.summary after findings
+ * changed (mutes), in the engine's format ("web-service: UNHEALTHY — 0 of 4
+ * tasks running; root cause: …", the root being the first unmuted root
+ * diagnosis). Returns 1 when the verdict changed, 0 when not, -1 on
+ * allocation failure. */
 int verdict_refresh(cJSON *report);
 
 /* The exit code is the engine's report_exit_code() (engine/report.h), which

@@ -131,6 +131,9 @@ static void test_mutes(void)
     /* The high pull-error symptom is still unmuted: still unhealthy, exit 1;
      * --fail-on critical now passes because the critical root is muted. */
     CHECK_STR(jsonx_str(u, "verdict", ""), "unhealthy");
+    /* The summary's root cause is no longer the muted one but its live symptom. */
+    CHECK_STR(jsonx_str(u, "summary", ""), "web-service: UNHEALTHY \xe2\x80\x94 0 of 4 tasks running; root cause: "
+                                           "12 tasks stopped with CannotPullContainerError (i/o timeout)");
     CHECK(report_exit_code(u, "high") == 1);
     CHECK(report_exit_code(u, "critical") == 0);
     cJSON_Delete(u);

@@ -15,3 +15,6 @@ set_tests_properties(render_formats PROPERTIES TIMEOUT 120)
 add_test(NAME cli_completion
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/render/completion_test.sh $<TARGET_FILE:ecs-doctor> ${PROJECT_SOURCE_DIR})
 set_tests_properties(cli_completion PROPERTIES TIMEOUT 60)
+add_test(NAME render_e2e
+  COMMAND ${EDOC_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/render/e2e_report.py $<TARGET_FILE:ecs-doctor> ${PROJECT_SOURCE_DIR})
+set_tests_properties(render_e2e PROPERTIES TIMEOUT 120)
