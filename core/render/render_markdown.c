@@ -234,7 +234,6 @@ static void fix(struct md *m, const cJSON *f)
             rtext_clean(&body, jsonx_str(r, "command", ""), RTEXT_KEEP_NEWLINES, 0);
             buf_puts(&body, "\n");
         }
-        docs += jsonx_str(r, "docs", NULL) != NULL;
     }
     put(m, "\n**Fix**\n\n");
     block(m, "sh", body.data ? body.data : "");
@@ -243,11 +242,12 @@ static void fix(struct md *m, const cJSON *f)
         if (!d || (!str_starts(d, "https://") && !str_starts(d, "http://")) ||
             strspn(d, URL_CHARS) != strlen(d))
             continue; /* an autolink takes no escapes: print only plain URLs */
-        put(m, "\nDocs: <");
+        put(m, docs++ ? " \xc2\xb7 <" : "\nDocs: <");
         put(m, d);
-        put(m, ">\n");
+        put(m, ">");
     }
-    (void)docs;
+    if (docs)
+        put(m, "\n");
     buf_cleanup(&body);
 }
 
