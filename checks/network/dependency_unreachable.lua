@@ -23,7 +23,7 @@
 --     and Amazon CloudWatch. Check your network configuration.
 
 local DOC_PULL = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_cannot_pull_image.html"
-local DOC_INIT = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/resource-initialization-error.html"
+local DOC_INIT = "https://docs.aws.amazon.com/AmazonECS/latest/userguide/stopped-task-error-codes.html"
 local DOC_FARGATE_PULL = "https://repost.aws/knowledge-center/ecs-fargate-pull-container-error"
 local DOC_NAT = "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html"
 local DOC_ECR_EP = "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html"

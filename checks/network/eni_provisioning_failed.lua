@@ -6,8 +6,8 @@
 -- and, on EC2 container instances, placement failing on the RESOURCE:ENI
 -- requirement (no free ENI slot on any instance). When the subnets are
 -- simply full, net.subnet_ip_exhausted is the root cause and explains this.
-local DOC = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-networking-awsvpc.html"
-local DOC_TRUNK = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/container-instance-eni.html"
+local DOC = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-networking.html"
+local DOC_TRUNK = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-networking.html"
 local PATTERNS = { "waiting for network interface provisioning", "network interface provision complete error",
   "preparing network interface to be attached", "resource:eni", "failed to attach network interface",
   "eni provisioning" }

@@ -6,7 +6,7 @@
 -- and the proof is DescribeSubnets' availableIpAddressCount (a string, "0").
 -- Reported from the evidence even without the message when every subnet of a
 -- service that is short of tasks has no free address.
-local DOC = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-networking-awsvpc.html"
+local DOC = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-networking.html"
 local DOC_VPC = "https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html"
 local PATTERNS = { "insufficientfreeaddressesinsubnet", "insufficient free addresses",
   "not enough free addresses", "no available ip addresses", "not enough ip addresses" }

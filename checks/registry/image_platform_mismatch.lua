@@ -7,7 +7,7 @@
 -- The task definition's runtimePlatform.cpuArchitecture (X86_64 default, or
 -- ARM64) says what the task runs on.
 local DOC_RT = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#runtime-platform"
-local DOC_ARM = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-arm64.html"
+local DOC_ARM = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-arm-specifying.html"
 local PATTERNS = { "does not contain descriptor matching platform", "no matching manifest for",
   "exec format error", "no match for platform in manifest", "image operating system" }
 

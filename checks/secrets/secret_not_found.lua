@@ -9,7 +9,7 @@
 -- Confirmed by the secrets source (DescribeSecret / GetParameters): exists=false.
 local DOC_SM = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html"
 local DOC_SSM = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-ssm-paramstore.html"
-local DOC_INIT = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/resource-initialization-error.html"
+local DOC_INIT = "https://docs.aws.amazon.com/AmazonECS/latest/userguide/stopped-task-error-codes.html"
 
 local function with_region(s)
   local r = edoc.region()

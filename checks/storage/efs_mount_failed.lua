@@ -9,7 +9,7 @@
 -- target in the task's AZ or VPC DNS hostnames off; access denied is the file
 -- system policy / access point / IAM authorization.
 local DOC = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/efs-volumes.html"
-local DOC_EFS = "https://docs.aws.amazon.com/efs/latest/ug/troubleshooting-efs-mounting.html"
+local DOC_EFS = "https://docs.aws.amazon.com/efs/latest/ug/troubleshooting.html"
 local PATTERNS = { "efs utils", "mount.nfs4", "mount.nfs", "efs.", "amazon-efs-mount-watchdog", "efs volume" }
 
 local function with_region(s)
