@@ -91,8 +91,8 @@ return {
             command = with_region("aws ec2 associate-vpc-cidr-block --vpc-id " .. vpc .. " --cidr-block 100.64.0.0/16"), docs = DOC_VPC }
         end
         edoc.finding {
-          title = string.format("%s: no free IP addresses in subnet%s %s", svc.serviceName or "?", #list > 1 and "s" or "",
-            table.concat(list, ", ")),
+          title = #list > 0 and string.format("%s: no free IP addresses in subnet%s %s", svc.serviceName or "?", #list > 1 and "s" or "",
+            table.concat(list, ", ")) or ((svc.serviceName or "?") .. ": the task subnets have no free IP addresses"),
           confidence = conf,
           explanation = string.format("Each awsvpc task needs an elastic network interface with its own private IP in one of the service's subnets. %s%s",
             #full > 0 and ("DescribeSubnets reports 0 available addresses in " .. table.concat(full, ", ") .. ". ") or "",

@@ -27,21 +27,28 @@ return {
 
   run = function(ev)
     for ti, t in ipairs(ev.tasks or {}) do
-      local n = edoc.norm(t.stoppedReason)
-      if t.stoppedReason and edoc.match_any(n, PATTERNS) and (n:find("resourceinitializationerror", 1, true)
+      -- The EFS error is the task's stopped reason (Fargate) or a container's reason (EC2).
+      local text, ptr = t.stoppedReason, edoc.ptr("tasks", ti - 1, "stoppedReason")
+      if not edoc.match_any(text, PATTERNS) then
+        for ci, c in ipairs(t.containers or {}) do
+          if edoc.match_any(c.reason, PATTERNS) then text, ptr = c.reason, edoc.ptr("tasks", ti - 1, "containers", ci - 1, "reason") end
+        end
+      end
+      local n = edoc.norm(text)
+      if text and edoc.match_any(n, PATTERNS) and (n:find("resourceinitializationerror", 1, true)
           or n:find("mount", 1, true) or n:find("failed to resolve", 1, true)) then
         local td = ev.task_definitions and ev.task_definitions[t.taskDefinitionArn]
         local fs, vi, vname
         for i, v in ipairs((td and td.volumes) or {}) do
           if v.efsVolumeConfiguration then fs, vi, vname = v.efsVolumeConfiguration.fileSystemId, i, v.name break end
         end
-        fs = fs or t.stoppedReason:match("(fs%-[%x]+)")
+        fs = fs or text:match("(fs%-[%x]+)")
         local svcname = t.group and t.group:match("^service:(.+)$")
         local svc
         for _, s in ipairs(ev.services or {}) do if s.serviceName == svcname then svc = s end end
         local cfg = svc and svc.networkConfiguration and svc.networkConfiguration.awsvpcConfiguration
         local sgs = (cfg and cfg.securityGroups) or {}
-        local evidence = { { pointer = edoc.ptr("tasks", ti - 1, "stoppedReason"), note = "failure message" } }
+        local evidence = { { pointer = ptr, note = "failure message" } }
         if vi then evidence[#evidence + 1] = { pointer = edoc.ptr("task_definitions", t.taskDefinitionArn, "volumes", vi - 1, "efsVolumeConfiguration"), note = "EFS volume " .. vname } end
         local kind, expl
         local rem = { { description = "List the file system's mount targets (one per AZ the tasks run in) and their security groups",
@@ -84,7 +91,7 @@ return {
             command = with_region("aws efs describe-file-system-policy --file-system-id " .. (fs or "FS_ID")), docs = DOC }
         else
           kind = "EFS mount failed"
-          expl = "EFS utils could not mount the volume: " .. t.stoppedReason
+          expl = "EFS utils could not mount the volume: " .. text
         end
         edoc.finding {
           title = string.format("EFS volume %s (%s) cannot be mounted: %s", vname or "?", fs or "?", kind),
