@@ -77,7 +77,7 @@ return {
   category = "execution_role_invalid",
   severity = "critical",
   summary = "The task execution role is missing, does not exist, or does not trust ecs-tasks.amazonaws.com",
-  needs = { "ecs.task_definitions", "iam.roles" },
+  needs = { "ecs.task_definitions" }, -- iam.roles proves trust and existence when present
 
   run = function(ev)
     -- Failure messages, to cite and to scope to task definitions in use.

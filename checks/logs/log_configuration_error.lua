@@ -29,7 +29,7 @@ return {
   category = "log_configuration_error",
   severity = "critical",
   summary = "The container's log configuration fails (missing log group, no permission, bad options)",
-  needs = { "ecs.tasks", "ecs.task_definitions" },
+  needs = { "ecs.tasks" },
 
   run = function(ev)
     local msgs = {}

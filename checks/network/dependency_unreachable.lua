@@ -341,7 +341,10 @@ return {
   category = "network_no_route",
   severity = "critical",
   summary = "Tasks cannot reach ECR, S3, Secrets Manager, SSM or CloudWatch Logs: names the failing network hop",
-  needs = { "ecs.tasks", "ec2.subnets", "ec2.route_tables", "ec2.security_groups", "ec2.vpc_endpoints", "ec2.gateways" },
+  -- Only the symptom source: the ec2.* sources refine the root cause, and when they
+  -- are missing the finding says what could not be verified (a healthy service
+  -- must not turn inconclusive because its network was not collected).
+  needs = { "ecs.tasks" },
 
   run = function(ev)
     local cache, cited = {}, {}

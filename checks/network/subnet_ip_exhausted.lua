@@ -42,7 +42,7 @@ return {
   category = "subnet_ip_exhausted",
   severity = "critical",
   summary = "The service's subnets have no free IP addresses for new task ENIs",
-  needs = { "ecs.services", "ec2.subnets" },
+  needs = { "ecs.services" }, -- ec2.subnets confirms; the message alone also reports
 
   run = function(ev)
     local subnets = ev.network and ev.network.subnets

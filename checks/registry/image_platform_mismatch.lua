@@ -22,7 +22,7 @@ return {
   category = "image_platform_mismatch",
   severity = "critical",
   summary = "The image's CPU architecture / OS does not match the task's platform (exec format error)",
-  needs = { "ecs.tasks", "ecs.task_definitions" },
+  needs = { "ecs.tasks" },
 
   run = function(ev)
     local msgs = {}

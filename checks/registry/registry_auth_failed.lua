@@ -69,7 +69,7 @@ return {
   category = "registry_auth_failed",
   severity = "critical",
   summary = "The registry refused the image pull or registry authentication (permissions or credentials)",
-  needs = { "ecs.tasks", "ecs.task_definitions", "iam.roles" },
+  needs = { "ecs.tasks" }, -- iam.roles confirms the denial; without it the finding says so
 
   run = function(ev)
     for _, m in ipairs(messages(ev)) do

@@ -36,7 +36,7 @@ return {
   category = "secret_not_found",
   severity = "critical",
   summary = "A secret or SSM parameter the task definition references does not exist",
-  needs = { "ecs.tasks", "ecs.task_definitions" },
+  needs = { "ecs.tasks" },
 
   run = function(ev)
     for _, m in ipairs(messages(ev)) do

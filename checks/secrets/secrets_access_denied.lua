@@ -60,7 +60,7 @@ return {
   category = "secrets_access_denied",
   severity = "critical",
   summary = "The execution role is not allowed to read (or decrypt) a secret the task injects",
-  needs = { "ecs.tasks", "ecs.task_definitions", "iam.roles" },
+  needs = { "ecs.tasks" }, -- iam.roles confirms the denial; without it the finding says so
 
   run = function(ev)
     for _, m in ipairs(messages(ev)) do

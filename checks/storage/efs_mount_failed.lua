@@ -23,7 +23,7 @@ return {
   category = "efs_mount_failed",
   severity = "critical",
   summary = "The task's EFS volume could not be mounted (NFS port, mount target, DNS or access policy)",
-  needs = { "ecs.tasks", "ecs.task_definitions" },
+  needs = { "ecs.tasks" },
 
   run = function(ev)
     for ti, t in ipairs(ev.tasks or {}) do
