@@ -228,14 +228,36 @@ static const char *ep_id(const cJSON *ep)
     return id ? id : (ep && ep->string ? ep->string : "?");
 }
 
-/* Does the VPC use endpoints for the ECS task dependencies at all? Then a
- * missing one is an endpoint misconfiguration rather than "no route". */
+static int vpc_has_available_nat(const struct np *p)
+{
+    const cJSON *n;
+    cJSON_ArrayForEach(n, section(p, "nat_gateways"))
+    {
+        const char *v = sget2(n, "vpcId", "VpcId"), *ct = sget2(n, "connectivityType", "ConnectivityType");
+        if (v && p->vpc && strcmp(v, p->vpc) == 0 && state_available(sget2(n, "state", "State")) &&
+            (!ct || strcasecmp(ct, "public") == 0))
+            return 1;
+    }
+    return 0;
+}
+
+/* Is the VPC built to reach the task's dependencies through endpoints (no
+ * NAT)? Then a missing one is an endpoint misconfiguration rather than "no
+ * route". ECR's own endpoints (or the S3 gateway) say so; a lone logs or
+ * secrets endpoint in a VPC that has a NAT gateway is an optimisation, and
+ * there the broken path is the route. */
 static int vpc_uses_endpoints(const struct np *p)
 {
-    static const char *const svcs[] = {"ecr.api", "ecr.dkr", "s3", "logs", "secretsmanager", "ssm", "sts"};
+    static const char *const core_svcs[] = {"ecr.api", "ecr.dkr", "s3"};
+    static const char *const other[] = {"logs", "secretsmanager", "ssm", "sts"};
     size_t i;
-    for (i = 0; i < sizeof svcs / sizeof svcs[0]; i++)
-        if (find_endpoint(p, svcs[i], "Interface") || find_endpoint(p, svcs[i], "Gateway"))
+    for (i = 0; i < sizeof core_svcs / sizeof core_svcs[0]; i++)
+        if (find_endpoint(p, core_svcs[i], "Interface") || find_endpoint(p, core_svcs[i], "Gateway"))
+            return 1;
+    if (vpc_has_available_nat(p))
+        return 0;
+    for (i = 0; i < sizeof other / sizeof other[0]; i++)
+        if (find_endpoint(p, other[i], "Interface"))
             return 1;
     return 0;
 }

@@ -176,6 +176,20 @@ int main(void)
     CHECK(reach("subnet-iso", "sg-task", 0, "s3") == EDOC_REACH_NO);
     HAS("endpoint: S3 gateway endpoint vpce-s3 exists in vpc-0c3 but is not associated with route table rtb-main");
 
+    /* A lone logs endpoint in a VPC with an available NAT gateway is an
+     * optimisation: the broken hop is the route, not the endpoints. */
+    fresh();
+    put("/network/vpc_endpoints", "vpce-logs",
+        "{\"vpcEndpointId\":\"vpce-logs\",\"vpcEndpointType\":\"Interface\",\"vpcId\":\"vpc-0c3\","
+        "\"serviceName\":\"com.amazonaws.us-east-1.logs\",\"state\":\"available\",\"privateDnsEnabled\":\"true\","
+        "\"groupSet\":[{\"groupId\":\"sg-ep\"}]}");
+    CHECK(reach("subnet-iso", "sg-task", 0, "ecr.dkr") == EDOC_REACH_NO);
+    HAS("route: route table rtb-main (main table of vpc-0c3) has no 0.0.0.0/0 route");
+    /* Without a NAT gateway the same VPC is an endpoint design. */
+    put("/network", "nat_gateways", "{}");
+    CHECK(reach("subnet-iso", "sg-task", 0, "ecr.dkr") == EDOC_REACH_NO);
+    HAS("endpoint: vpc-0c3 uses VPC endpoints but has no com.amazonaws.us-east-1.ecr.dkr endpoint");
+
     /* 12. Interface endpoint with private DNS off, and no route out. */
     fresh();
     put("/network/vpc_endpoints", "vpce-dkr", EP_DKR);
