@@ -21,3 +21,14 @@ if(EXISTS ${PROJECT_SOURCE_DIR}/core/engine/checktest.c)
                    $<TARGET_FILE:ecs-doctor> ${PROJECT_SOURCE_DIR})
   set_tests_properties(checks_net_report PROPERTIES TIMEOUT 300)
 endif()
+
+# Live end to end, once the collectors are built: one fake-AWS scenario per
+# category (tests/fakeaws/scenarios/<category>.json), `ecs-doctor service`
+# against it, the rank-1 category, real ids in the remediation, the real
+# message quoted (tests/checks/net/e2e_scenarios.py).
+if(EXISTS ${PROJECT_SOURCE_DIR}/core/collect/sources.cmake)
+  add_test(NAME checks_net_fakeaws_e2e
+           COMMAND ${EDOC_PYTHON} ${EDOC_TEST_DIR}/checks/net/e2e_scenarios.py
+                   $<TARGET_FILE:ecs-doctor> ${PROJECT_SOURCE_DIR})
+  set_tests_properties(checks_net_fakeaws_e2e PROPERTIES TIMEOUT 600)
+endif()
