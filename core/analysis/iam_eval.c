@@ -147,6 +147,8 @@ static void scan_list(struct verdict *v, const cJSON *list, const char *action,
     {
         const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "PolicyName"));
         const cJSON *doc = cJSON_GetObjectItemCaseSensitive(p, "Document");
+        if (!cJSON_IsObject(p))
+            continue; /* not a policy entry at all */
         if (!name)
             name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "PolicyArn"));
         if (!cJSON_IsObject(doc)) {

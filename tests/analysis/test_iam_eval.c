@@ -120,6 +120,33 @@ int main(void)
     /* NULL resource means "*". */
     CHECK(eval(ev, "execRole", "logs:PutLogEvents", NULL, why) == EDOC_IAM_ALLOWED);
 
+    /* Malformed documents: never a crash, never "allowed" from garbage. */
+    {
+        cJSON *bad = cJSON_Parse(
+            "{\"iam\":{\"roles\":{\"r\":{\"AttachedPolicies\":[7, null, {\"PolicyName\":\"p\",\"Document\":"
+            "{\"Statement\":[\"x\", 1, {\"Effect\":\"Allow\",\"Action\":7,\"Resource\":\"*\"},"
+            "{\"Effect\":\"Allow\",\"Action\":\"ecr:*\"},"
+            "{\"Effect\":\"Allow\",\"Action\":[\"ecr:*\", 3],\"Resource\":[null, \"arn:x\"]}]}}],"
+            "\"InlinePolicies\":\"nope\",\"AssumeRolePolicyDocument\":{\"Statement\":\"x\"}}}}}");
+        CHECK(bad != NULL);
+        CHECK(iam_eval(bad, "r", "ecr:BatchGetImage", "arn:y", why, sizeof why) == EDOC_IAM_IMPLICIT_DENY);
+        CHECK(iam_eval(bad, "r", "ecr:BatchGetImage", "arn:x", why, sizeof why) == EDOC_IAM_ALLOWED);
+        CHECK(iam_trusts_service(bad, "r", "ecs-tasks.amazonaws.com", why, sizeof why) == 0);
+        CHECK(iam_eval(bad, "r", "ecr:BatchGetImage", "arn:x", why, 1) == EDOC_IAM_ALLOWED && why[0] == '\0');
+        cJSON_Delete(bad);
+    }
+    /* Wildcards: '*' in the middle, several stars, '?' at the end. */
+    {
+        cJSON *w = cJSON_Parse("{\"iam\":{\"roles\":{\"w\":{\"AttachedPolicies\":[{\"PolicyName\":\"g\",\"Document\":"
+                               "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s*:Get*Val?e\","
+                               "\"Resource\":\"arn:*:secret:a*b*c\"}}}]}}}}");
+        CHECK(iam_eval(w, "w", "secretsmanager:GetSecretValue", "arn:aws:secret:aXbYc", why, sizeof why) == EDOC_IAM_ALLOWED);
+        CHECK(iam_eval(w, "w", "secretsmanager:GetSecretValue", "arn:aws:secret:aXbYcd", why, sizeof why) ==
+              EDOC_IAM_IMPLICIT_DENY);
+        CHECK(iam_eval(w, "w", "ssm:GetParameter", "arn:aws:secret:abc", why, sizeof why) == EDOC_IAM_IMPLICIT_DENY);
+        cJSON_Delete(w);
+    }
+
     /* Trust policies. */
     CHECK(iam_trusts_service(ev, "execRole", "ecs-tasks.amazonaws.com", why, sizeof why) == 1);
     CHECK(strstr(why, "lets ecs-tasks.amazonaws.com call sts:AssumeRole") != NULL);

@@ -240,7 +240,37 @@ int main(void)
         "\"NatGatewayId\":\"nat-1\",\"State\":\"active\"}],\"Associations\":[{\"SubnetId\":\"subnet-priv\",\"Main\":false}]}");
     CHECK(reach("subnet-priv", "sg-task", 0, "ecr.api") == EDOC_REACH_YES);
 
-    /* 16. No network section: unknown; NULL why is accepted. */
+    /* 16. Malformed evidence of every kind: wrong types, bad CIDRs, non-object
+     * entries. Never a crash, never a "yes" built on garbage. */
+    fresh();
+    put("/network/route_tables/rtb-priv", "routeSet", "[1, \"x\", null, {\"destinationCidrBlock\": 7}]");
+    CHECK(reach("subnet-priv", "sg-task", 0, "internet") == EDOC_REACH_NO);
+    HAS("route:");
+    fresh();
+    put("/network/subnets/subnet-priv", "cidrBlock", "\"10.0.1.0/33\"");
+    put("/network/security_groups/sg-task", "ipPermissionsEgress",
+        "[{\"ipProtocol\":\"tcp\",\"fromPort\":\"x\",\"toPort\":\"443\",\"ipRanges\":[{\"cidrIp\":\"0.0.0.0/0\"}]}]");
+    CHECK(reach("subnet-priv", "sg-task", 0, "internet") == EDOC_REACH_NO);
+    HAS("sg_egress:");
+    fresh();
+    put("/network", "security_groups", "[]");
+    CHECK(reach("subnet-priv", "sg-task", 0, "internet") == EDOC_REACH_UNKNOWN);
+    put("/network", "subnets", "\"oops\"");
+    CHECK(reach("subnet-priv", "sg-task", 0, "internet") == EDOC_REACH_UNKNOWN);
+    fresh();
+    put("/network/network_acls/acl-default", "entrySet", "{\"ruleNumber\": \"100\"}");
+    CHECK(reach("subnet-priv", "sg-task", 0, "internet") == EDOC_REACH_NO);
+    HAS("nacl:");
+    /* A why buffer of 1 byte is still NUL-terminated. */
+    {
+        char tiny[1] = {'x'};
+        const char *sgs[1] = {"sg-task"};
+        fresh();
+        CHECK(netpath_reach(doc, "subnet-priv", sgs, 1, 0, "internet", tiny, sizeof tiny) == EDOC_REACH_YES);
+        CHECK(tiny[0] == '\0');
+    }
+
+    /* 17. No network section: unknown; NULL why is accepted. */
     CHECK(netpath_reach(NULL, "subnet-priv", NULL, 0, 0, "ecr.api", NULL, 0) == EDOC_REACH_UNKNOWN);
 
     cJSON_Delete(doc);
