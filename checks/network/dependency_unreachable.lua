@@ -44,6 +44,7 @@ local HOP_CATEGORY = {
   igw = "network_no_route", public_ip = "network_no_route", nacl = "network_no_route",
   sg_egress = "security_group_egress_blocked",
   endpoint = "vpc_endpoint_misconfigured", endpoint_sg = "vpc_endpoint_misconfigured",
+  endpoint_policy = "vpc_endpoint_misconfigured",
 }
 
 local function with_region(s)
@@ -108,6 +109,17 @@ local function taskdef(ev, arn)
   return arn and ev.task_definitions and ev.task_definitions[arn] or nil
 end
 
+-- ECR's image layers come from S3 (prod-<region>-starport-layer-bucket).
+local function s3_layer(m)
+  return m:find("starport-layer-bucket", 1, true) ~= nil or m:find("%.s3[%.%-][%w%-]*%.?amazonaws%.com") ~= nil
+end
+
+-- A 403 from S3 while fetching layers: the S3 gateway endpoint's policy is the
+-- usual cause (it must allow the layer bucket); the path decides.
+local function s3_forbidden(m)
+  return s3_layer(m) and (m:find("403 forbidden", 1, true) or m:find("accessdenied", 1, true)) ~= nil
+end
+
 -- Which dependency failed, and which endpoints lead to it (tried in order).
 local function dependency(m, image)
   if m:find("registry auth from asm", 1, true) then
@@ -132,7 +144,7 @@ local function dependency(m, image)
       or m:find("failed to resolve ref", 1, true) or m:find("failed to copy", 1, true) then
     local img = (image or ""):lower()
     local ecr = m:find("%.dkr%.ecr%.") or img:find("%.dkr%.ecr%.")
-    if m:find("starport-layer-bucket", 1, true) or m:find(".s3.", 1, true) or m:find("httpreaderseeker", 1, true) then
+    if s3_layer(m) or m:find("httpreaderseeker", 1, true) then
       return { "s3" }, "Amazon S3 (ECR image layers)"
     end
     if ecr then return { "ecr.dkr", "s3" }, "Amazon ECR (image pull, ecr.dkr and S3 layers)" end
@@ -147,6 +159,16 @@ local function ids(why, prefix)
     if not seen[id] then seen[id] = true; out[#out + 1] = id end
   end
   return out
+end
+
+-- The first resource id a why sentence names (the failing hop's).
+local function first_id(why)
+  local best, at
+  for _, p in ipairs({ "rtb", "nat", "igw", "vpce", "acl", "sg" }) do
+    local i, _, id = why:find("(" .. p .. "%-[%w]+)")
+    if i and (not at or i < at) then best, at = id, i end
+  end
+  return best
 end
 
 -- Evidence pointers for the resources named in a why sentence.
@@ -320,6 +342,22 @@ local function remediation(ev, hop, why, ctx)
           with_region("aws ec2 describe-vpc-endpoints --vpc-endpoint-ids " .. vpce .. " --query 'VpcEndpoints[].[ServiceName,State,PrivateDnsEnabled,Groups]'"), DOC_ECR_EP)
       end
     end
+  elseif hop == "endpoint_policy" then
+    local vpce = ids(why, "vpce")[1] or "?"
+    local bucket = string.format("arn:aws:s3:::prod-%s-starport-layer-bucket/*", region)
+    local stmt = string.format('{"Sid":"AllowEcrImageLayers","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"%s"}', bucket)
+    local ep = ev.network and ev.network.vpc_endpoints and ev.network.vpc_endpoints[vpce]
+    local cur = ep and (ep.policyDocument or ep.PolicyDocument)
+    local merged
+    if type(cur) == "string" then
+      local empty = cur:find('"Statement"%s*:%s*%[%s*%]')
+      merged = cur:gsub('("Statement"%s*:%s*%[)', "%1" .. stmt:gsub("%%", "%%%%") .. (empty and "" or ","), 1)
+    end
+    add("Let the S3 gateway endpoint " .. vpce .. " serve ECR's image-layer bucket (" .. bucket .. "), keeping its current statements",
+      with_region("aws ec2 modify-vpc-endpoint --vpc-endpoint-id " .. vpce .. " --policy-document "
+        .. edoc.shellquote(merged or ('{"Version":"2012-10-17","Statement":[' .. stmt .. ']}'))), DOC_ECR_EP)
+    add("Review the endpoint policy",
+      with_region("aws ec2 describe-vpc-endpoints --vpc-endpoint-ids " .. vpce .. " --query 'VpcEndpoints[0].PolicyDocument' --output text"), DOC_ECR_EP)
   elseif hop == "nacl" then
     local acl = ids(why, "acl")[1] or "?"
     add("Allow outbound HTTPS in network ACL " .. acl,
@@ -331,7 +369,7 @@ local function remediation(ev, hop, why, ctx)
 end
 
 local TITLES = {
-  network_no_route = "has no network route to",
+  network_no_route = "no network route to",
   security_group_egress_blocked = "security groups block HTTPS to",
   vpc_endpoint_misconfigured = "VPC endpoints do not lead to",
 }
@@ -350,7 +388,8 @@ return {
     local cache, cited = {}, {}
     for _, msg in ipairs(messages(ev)) do
       local m = edoc.norm(msg.text)
-      if edoc.match_any(m, CONN) and not edoc.match_any(m, ANSWERED) then
+      local forbidden = s3_forbidden(m)
+      if (edoc.match_any(m, CONN) and not edoc.match_any(m, ANSWERED)) or forbidden then
         local svc = msg.service or service_of(ev, msg.task)
         local cfg = awsvpc(svc)
         local td = taskdef(ev, (msg.task and msg.task.taskDefinitionArn) or (svc and svc.taskDefinition))
@@ -386,12 +425,14 @@ return {
           local vpc = sobj and sobj.vpcId or "?"
           local who = (svc and svc.serviceName) or (msg.task and edoc.task_id(msg.task.taskArn)) or "tasks"
           local evidence = { { pointer = msg.ptr, note = "failure message" } }
+          -- A 403 is an answer: only the endpoint policy explains it here.
+          if forbidden and not (verdict == "no" and why:find("^endpoint_policy:")) then verdict = "skip" end
           if verdict == "no" then
             local hop = why:match("^([%w_]+):") or "route"
             local category = HOP_CATEGORY[hop] or "network_no_route"
             -- Subnets sharing the failing hop (one route table, one group) are one
             -- finding; its network evidence is cited once, the messages each time.
-            local key = category .. "|" .. (why:gsub("^[%w_]+: ", ""):match("(%a+%-%x%x%x%x+)") or subnet) .. "|" .. (hit_dep or deps[1])
+            local key = category .. "|" .. (first_id(why) or subnet) .. "|" .. (hit_dep or deps[1])
             if not cited[key] then
               cited[key] = true
               if sobj then evidence[#evidence + 1] = { pointer = edoc.ptr("network", "subnets", subnet), note = "task subnet" } end
@@ -404,11 +445,13 @@ return {
             local detail = why:gsub("^[%w_]+: ", "")
             edoc.finding {
               category = category,
-              title = string.format("%s %s %s: %s", who, TITLES[category], depname, detail),
+              title = string.format("%s: %s %s: %s", who, TITLES[category], depname, detail),
               confidence = 0.95,
-              explanation = string.format("The task failed with a connection error while reaching %s. The network path from %s "
-                .. "(security groups %s, public IP %s) was analysed hop by hop: %s. That hop is where the connection dies, "
-                .. "so the error is the network, not the registry or the task's permissions.",
+              explanation = string.format((forbidden and "S3 refused the image-layer download (403) while the task pulled from %s. "
+                or "The task failed with a connection error while reaching %s. ") .. "The network path from %s "
+                .. "(security groups %s, public IP %s) was analysed hop by hop: %s. "
+                .. (forbidden and "The endpoint policy refuses the download; the registry and the task role are not the cause."
+                  or "That hop is where the connection dies, so the error is the network, not the registry or the task's permissions."),
                 depname, subnet, #sgs > 0 and table.concat(sgs, ", ") or "unknown", public and "ENABLED" or "DISABLED", detail),
               evidence = evidence,
               resources = resources,

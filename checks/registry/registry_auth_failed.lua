@@ -76,7 +76,9 @@ return {
       local n = edoc.norm(m.text)
       local asm = n:find("registry auth from asm", 1, true) ~= nil
       if m.text and edoc.match_any(n, PULL) and edoc.match_any(n, DENIED)
-          and not n:find("toomanyrequests", 1, true) and not n:find("i/o timeout", 1, true) then
+          and not n:find("toomanyrequests", 1, true) and not n:find("i/o timeout", 1, true)
+          -- A 403 from ECR's S3 layer bucket is the S3 endpoint policy (net.dependency_unreachable).
+          and not n:find("starport-layer-bucket", 1, true) then
         local td, tdarn = taskdef_for(ev, m)
         local img, acct, region, repo = ecr_image(m, td)
         local info = img and ev.images and ev.images[img]

@@ -168,12 +168,52 @@ static const cJSON *find_role(const cJSON *evidence, const char *role_name)
     return cJSON_GetObjectItemCaseSensitive(roles, role_name);
 }
 
+/* Turns what the scan found into the decision and its sentence. who is "role
+ * R" or "endpoint policy P"; caveat is appended to an Allow. */
+static int decide(const struct verdict *v, const char *who, const char *action,
+                  const char *resource, const char *caveat, char *why, size_t whylen)
+{
+    if (v->deny[0]) {
+        snprintf(why, whylen, "%s explicitly denies %s on %s for %s", v->deny, action, resource,
+                 who);
+        return EDOC_IAM_EXPLICIT_DENY;
+    }
+    if (v->allow[0] && !v->cond_deny[0]) {
+        snprintf(why, whylen, "%s allows %s on %s for %s%s", v->allow, action, resource, who,
+                 caveat);
+        return EDOC_IAM_ALLOWED;
+    }
+    if (v->allow[0] || v->cond_allow[0]) {
+        if (v->cond_deny[0])
+            snprintf(why, whylen,
+                     "%s allows %s on %s for %s but %s denies it under a Condition "
+                     "that was not evaluated",
+                     v->allow[0] ? v->allow : v->cond_allow, action, resource, who, v->cond_deny);
+        else
+            snprintf(why, whylen,
+                     "only %s allows %s on %s for %s, under a Condition that was not "
+                     "evaluated",
+                     v->cond_allow, action, resource, who);
+        return EDOC_IAM_CONDITIONAL;
+    }
+    if (v->missing_docs) {
+        snprintf(why, whylen,
+                 "no statement in the %d evaluated policies of %s allows %s on %s, but %d "
+                 "attached policy document(s) are missing from the evidence",
+                 v->n_docs, who, action, resource, v->missing_docs);
+        return EDOC_IAM_UNKNOWN;
+    }
+    snprintf(why, whylen, "no statement in the %d polic%s of %s allows %s on %s", v->n_docs,
+             v->n_docs == 1 ? "y" : "ies", who, action, resource);
+    return EDOC_IAM_IMPLICIT_DENY;
+}
+
 int iam_eval(const cJSON *evidence, const char *role_name, const char *action,
              const char *resource, char *why, size_t whylen)
 {
     struct verdict v;
     const cJSON *role = find_role(evidence, role_name);
-    char dummy[2];
+    char dummy[2], who[160];
     const char *rn = role_name ? role_name : "?";
 
     if (!why || !whylen) {
@@ -194,42 +234,33 @@ int iam_eval(const cJSON *evidence, const char *role_name, const char *action,
     memset(&v, 0, sizeof v);
     scan_list(&v, cJSON_GetObjectItemCaseSensitive(role, "AttachedPolicies"), action, resource);
     scan_list(&v, cJSON_GetObjectItemCaseSensitive(role, "InlinePolicies"), action, resource);
+    snprintf(who, sizeof who, "role %s", rn);
+    return decide(&v, who, action, resource,
+                  " (identity policies only: a permissions boundary, SCP, key or endpoint policy "
+                  "may still deny it)",
+                  why, whylen);
+}
 
-    if (v.deny[0]) {
-        snprintf(why, whylen, "%s explicitly denies %s on %s for role %s", v.deny, action,
-                 resource, rn);
-        return EDOC_IAM_EXPLICIT_DENY;
+int iam_eval_policy(const cJSON *doc, const char *policy_name, const char *action,
+                    const char *resource, char *why, size_t whylen)
+{
+    struct verdict v;
+    char dummy[2];
+    const char *pn = policy_name ? policy_name : "policy";
+
+    if (!why || !whylen) {
+        why = dummy;
+        whylen = sizeof dummy;
     }
-    if (v.allow[0] && !v.cond_deny[0]) {
-        snprintf(why, whylen,
-                 "%s allows %s on %s for role %s (identity policies only: a permissions "
-                 "boundary, SCP, key or endpoint policy may still deny it)",
-                 v.allow, action, resource, rn);
-        return EDOC_IAM_ALLOWED;
-    }
-    if (v.allow[0] || v.cond_allow[0]) {
-        if (v.cond_deny[0])
-            snprintf(why, whylen,
-                     "%s allows %s on %s for role %s but %s denies it under a Condition "
-                     "that was not evaluated",
-                     v.allow[0] ? v.allow : v.cond_allow, action, resource, rn, v.cond_deny);
-        else
-            snprintf(why, whylen,
-                     "only %s allows %s on %s for role %s, under a Condition that was not "
-                     "evaluated",
-                     v.cond_allow, action, resource, rn);
-        return EDOC_IAM_CONDITIONAL;
-    }
-    if (v.missing_docs) {
-        snprintf(why, whylen,
-                 "no statement in the %d evaluated policies of role %s allows %s on %s, but %d "
-                 "attached policy document(s) are missing from the evidence",
-                 v.n_docs, rn, action, resource, v.missing_docs);
+    if (!cJSON_IsObject(doc) || !action || !*action) {
+        snprintf(why, whylen, "%s was not evaluated (no document or no action)", pn);
         return EDOC_IAM_UNKNOWN;
     }
-    snprintf(why, whylen, "no statement in the %d policies of role %s allows %s on %s", v.n_docs,
-             rn, action, resource);
-    return EDOC_IAM_IMPLICIT_DENY;
+    if (!resource || !*resource)
+        resource = "*";
+    memset(&v, 0, sizeof v);
+    scan_document(&v, pn, doc, action, resource);
+    return decide(&v, pn, action, resource, "", why, whylen);
 }
 
 /* Does a Principal element name the service? Accepts "Service" as a string or

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "analysis/iam_eval.h"
 #include "ecs_doctor/plugin.h"
 
 #define NOTE_MAX 512
@@ -616,6 +617,35 @@ static const char *s3_prefix_list(const struct np *p, char *name, size_t nsz)
     return NULL;
 }
 
+/* ECR serves image layers from the S3 bucket prod-<region>-starport-layer-bucket;
+ * a gateway endpoint policy that restricts S3 to the account's own buckets
+ * breaks every pull with a 403 (AWS: "Minimum Amazon S3 bucket permissions for
+ * Amazon ECR"). Returns EDOC_REACH_NO with why filled, or 0. The policy is a
+ * JSON string on the wire, parsed here. */
+static int gateway_policy_ok(struct np *p, const cJSON *gw, char *why, size_t whylen)
+{
+    const cJSON *pol = get2(gw, "policyDocument", "PolicyDocument");
+    cJSON *parsed = NULL;
+    char res[160], name[128], pwhy[480];
+    int d, rv = 0;
+    if (cJSON_IsString(pol))
+        pol = parsed = cJSON_Parse(pol->valuestring);
+    if (!cJSON_IsObject(pol))
+        goto out;
+    snprintf(res, sizeof res, "arn:aws:s3:::prod-%s-starport-layer-bucket/*", p->region ? p->region : "?");
+    snprintf(name, sizeof name, "S3 gateway endpoint %s", ep_id(gw));
+    d = iam_eval_policy(pol, name, "s3:GetObject", res, pwhy, sizeof pwhy);
+    if (d == EDOC_IAM_IMPLICIT_DENY || d == EDOC_IAM_EXPLICIT_DENY) {
+        snprintf(why, whylen, "endpoint_policy: %s (ECR serves image layers from that bucket)", pwhy);
+        rv = EDOC_REACH_NO;
+    } else if (d == EDOC_IAM_CONDITIONAL) {
+        append(p->note, sizeof p->note, "%s%s", p->note[0] ? "; " : "", pwhy);
+    }
+out:
+    cJSON_Delete(parsed);
+    return rv;
+}
+
 /* The S3 gateway endpoint: an enum edoc_reach (why filled), or 0 when it is
  * not associated with the task's route table (then the other paths apply). */
 static int via_gateway(struct np *p, const cJSON *gw, char *why, size_t whylen)
@@ -636,6 +666,8 @@ static int via_gateway(struct np *p, const cJSON *gw, char *why, size_t whylen)
                  ep_id(gw), sget2(gw, "state", "State") ? sget2(gw, "state", "State") : "unknown");
         return EDOC_REACH_NO;
     }
+    if ((r = gateway_policy_ok(p, gw, why, whylen)) != 0)
+        return r;
     if (!pl)
         pl = s3_prefix_list(p, plname, sizeof plname);
     d.pl = pl;

@@ -16,7 +16,7 @@
 #include <stddef.h>
 
 /* service: "ecr.api", "ecr.dkr", "s3", "logs", "secretsmanager", "ssm",
- * "sts", "internet". Returns an enum edoc_reach value. why (may be NULL)
+ * "sts", "internet" ("s3" is the path to ECR's image-layer bucket). Returns an enum edoc_reach value. why (may be NULL)
  * receives one sentence naming the deciding hop and its id.
  *
  * The sentence starts with a stable hop tag and ": " so checks can classify
@@ -29,6 +29,9 @@
  *   "endpoint:"   VPC endpoints are in use but the needed one is missing, not
  *                 available, has private DNS off or is not associated
  *   "endpoint_sg:" the endpoint's security group refuses tcp/443 from the task
+ *   "endpoint_policy:" the S3 gateway endpoint's policy does not allow ECR's
+ *                 layer bucket (prod-<region>-starport-layer-bucket); only the
+ *                 S3 gateway endpoint's policy is evaluated
  *   "sg_egress:"  the task's security groups allow no egress to tcp/443
  *   "nacl:"       the subnet's network ACL blocks 443 out or ephemeral ports in
  *   "evidence:"   (unknown) a resource the path depends on is not in the evidence

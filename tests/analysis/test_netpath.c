@@ -165,6 +165,18 @@ int main(void)
     CHECK(reach("subnet-iso", "sg-task", 0, "s3") == EDOC_REACH_YES);
     HAS("ok: via S3 gateway endpoint vpce-s3 associated with route table rtb-main");
 
+    /* The gateway endpoint's policy (a JSON string on the wire) must allow
+     * ECR's layer bucket. */
+    put("/network/vpc_endpoints/vpce-s3", "policyDocument",
+        "\"{\\\"Version\\\":\\\"2008-10-17\\\",\\\"Statement\\\":[{\\\"Sid\\\":\\\"OwnBuckets\\\",\\\"Effect\\\":\\\"Allow\\\","
+        "\\\"Principal\\\":\\\"*\\\",\\\"Action\\\":\\\"s3:*\\\",\\\"Resource\\\":[\\\"arn:aws:s3:::acme-*\\\"]}]}\"");
+    CHECK(reach("subnet-iso", "sg-task", 0, "s3") == EDOC_REACH_NO);
+    HAS("endpoint_policy: no statement in the 1 policy of S3 gateway endpoint vpce-s3 allows s3:GetObject on "
+        "arn:aws:s3:::prod-us-east-1-starport-layer-bucket/*");
+    put("/network/vpc_endpoints/vpce-s3", "policyDocument",
+        "\"{\\\"Statement\\\":[{\\\"Effect\\\":\\\"Allow\\\",\\\"Principal\\\":\\\"*\\\",\\\"Action\\\":\\\"*\\\",\\\"Resource\\\":\\\"*\\\"}]}\"");
+    CHECK(reach("subnet-iso", "sg-task", 0, "s3") == EDOC_REACH_YES);
+
     /* 11. Endpoints in use, S3 gateway endpoint missing: an endpoint hop. */
     fresh();
     put("/network/vpc_endpoints", "vpce-dkr", EP_DKR);

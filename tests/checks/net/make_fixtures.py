@@ -218,12 +218,14 @@ def no_nat(ev):
 
 def add_endpoints(ev, services, s3=True):
     for s in services:
-        vid = "vpce-0" + (s.replace(".", "") + "a1b2c3d4e5f6a7b8c9")[:16]
+        vid = "vpce-0" + {
+            "ecr.api": "1a2b3c4d5e6f7a8b9", "ecr.dkr": "2b3c4d5e6f7a8b9c0", "logs": "3c4d5e6f7a8b9c0d1",
+            "secretsmanager": "4d5e6f7a8b9c0d1e2", "ssm": "5e6f7a8b9c0d1e2f3"}[s]
         ev["network"]["vpc_endpoints"][vid] = endpoint(s, vid)
     if s3:
-        ev["network"]["vpc_endpoints"]["vpce-0s3gw1a2b3c4d5e6f"] = endpoint("s3", "vpce-0s3gw1a2b3c4d5e6f", "Gateway")
+        ev["network"]["vpc_endpoints"]["vpce-0a5b3c9d1e2f4a6b7"] = endpoint("s3", "vpce-0a5b3c9d1e2f4a6b7", "Gateway")
         ev["network"]["route_tables"][RTB_PRIV]["routeSet"].append(
-            {"destinationPrefixListId": PL_S3, "gatewayId": "vpce-0s3gw1a2b3c4d5e6f", "state": "active", "origin": "CreateRoute"})
+            {"destinationPrefixListId": PL_S3, "gatewayId": "vpce-0a5b3c9d1e2f4a6b7", "state": "active", "origin": "CreateRoute"})
 
 
 # The same "CannotPullContainerError ... i/o timeout" text for the look-alike trio.
@@ -309,6 +311,21 @@ def scenarios():
         "absent": ["network_no_route", "security_group_egress_blocked"],
         "x_top_category": "vpc_endpoint_misconfigured", "x_remediation_mentions": [RTB_PRIV, VPC, "--vpc-endpoint-type Gateway"],
         "x_evidence_quotes": "starport-layer-bucket"}))
+
+    ev = base(); no_nat(ev); add_endpoints(ev, ["ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssm"])
+    ev["network"]["vpc_endpoints"]["vpce-0a5b3c9d1e2f4a6b7"]["policyDocument"] = json.dumps({
+        "Version": "2008-10-17", "Statement": [{"Sid": "OnlyOurBuckets", "Effect": "Allow", "Principal": "*",
+                                               "Action": "s3:*", "Resource": ["arn:aws:s3:::acme-prod-*", "arn:aws:s3:::acme-prod-*/*"]}]})
+    forb = ("CannotPullContainerError: ref pull has been retried 1 time(s): failed to copy: httpReaderSeeker: failed open: "
+            "unexpected status code https://prod-us-east-1-starport-layer-bucket.s3.us-east-1.amazonaws.com/"
+            "b7a4c2-123456789012-1f2e3d4c/3c9d1e2f-6a7b-4c8d-9e0f-1a2b3c4d5e6f: 403 Forbidden")
+    fail(ev, forb, container_reason=forb)
+    S.append(("network", "s3_endpoint_policy_blocks_ecr_layers", ev, {
+        "findings": [{"check": "net.dependency_unreachable", "category": "vpc_endpoint_misconfigured", "rank": 1}],
+        "absent": ["registry_auth_failed", "network_no_route", "security_group_egress_blocked"],
+        "x_top_category": "vpc_endpoint_misconfigured",
+        "x_remediation_mentions": ["vpce-0a5b3c9d1e2f4a6b7", "arn:aws:s3:::prod-us-east-1-starport-layer-bucket/*", "OnlyOurBuckets"],
+        "x_evidence_quotes": "403 Forbidden"}))
 
     logs_conn = ("ResourceInitializationError: failed to validate logger args: The task cannot find the Amazon CloudWatch log "
                  "group defined in the task definition. There is a connection issue between the task and Amazon CloudWatch. "
