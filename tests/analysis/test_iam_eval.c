@@ -147,6 +147,24 @@ int main(void)
         cJSON_Delete(w);
     }
 
+    /* One policy document on its own (endpoint / key policies). */
+    {
+        cJSON *pol = cJSON_Parse("{\"Statement\":[{\"Sid\":\"Own\",\"Effect\":\"Allow\",\"Principal\":\"*\","
+                                 "\"Action\":\"s3:*\",\"Resource\":\"arn:aws:s3:::acme-*\"},"
+                                 "{\"Sid\":\"NoTmp\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\","
+                                 "\"Resource\":\"arn:aws:s3:::acme-tmp/*\"}]}");
+        CHECK(iam_eval_policy(pol, "endpoint vpce-1", "s3:GetObject", "arn:aws:s3:::acme-data/x", why, sizeof why) ==
+              EDOC_IAM_ALLOWED);
+        CHECK(strstr(why, "policy endpoint vpce-1 statement \"Own\" allows") != NULL);
+        CHECK(iam_eval_policy(pol, "endpoint vpce-1", "s3:GetObject", "arn:aws:s3:::acme-tmp/x", why, sizeof why) ==
+              EDOC_IAM_EXPLICIT_DENY);
+        CHECK(iam_eval_policy(pol, "endpoint vpce-1", "s3:GetObject",
+                              "arn:aws:s3:::prod-us-east-1-starport-layer-bucket/*", why, sizeof why) == EDOC_IAM_IMPLICIT_DENY);
+        CHECK(strstr(why, "no statement in the 1 policy of endpoint vpce-1 allows") != NULL);
+        CHECK(iam_eval_policy(NULL, "x", "s3:GetObject", "*", why, sizeof why) == EDOC_IAM_UNKNOWN);
+        cJSON_Delete(pol);
+    }
+
     /* Trust policies. */
     CHECK(iam_trusts_service(ev, "execRole", "ecs-tasks.amazonaws.com", why, sizeof why) == 1);
     CHECK(strstr(why, "lets ecs-tasks.amazonaws.com call sts:AssumeRole") != NULL);
