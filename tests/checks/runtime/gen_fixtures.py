@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+"""Writes the runtime-category fixture bundles and their expectations into
+checks/<area>/tests/. Run from anywhere: /usr/bin/python3 gen_fixtures.py.
+
+Each scenario is a realistic incident as the collectors would record it; the
+message texts are AWS's own (service event messages, stopped-task reasons,
+target-health descriptions; see docs/categories-runtime.md for sources).
+Expectations: "findings"/"absent" are read by `ecs-doctor checks test`;
+"top", "max_severity", "remediation_contains" and "evidence_contains" are
+checked against `ecs-doctor analyze --output json` by verify_bundles.py.
+"""
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fixtures_base import *  # noqa: E402,F401,F403
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".."))
+SCENARIOS = []
+
+
+def scenario(area, name):
+    def deco(fn):
+        SCENARIOS.append((area, name, fn))
+        return fn
+    return deco
+
+
+def expect(findings=(), absent=(), top=None, max_severity=None, remediation=(), evidence=()):
+    e = {"findings": [dict(check=c, category=cat, min_count=1) for c, cat in findings], "absent": list(absent)}
+    if top:
+        e["top"] = {"category": top}
+    if max_severity:
+        e["max_severity"] = max_severity
+    if remediation:
+        e["remediation_contains"] = list(remediation)
+    if evidence:
+        e["evidence_contains"] = list(evidence)
+    return e
+
+
+# ---------------------------------------------------------------- placement
+
+@scenario("placement", "insufficient_memory")
+def _():
+    ci1 = container_instance("3f1e6a0b9c2d4e5f8a7b6c5d4e3f2a1b", "i-0a1b2c3d4e5f67890", mem_rem=1536, cpu_rem=1024)
+    ci2 = container_instance("8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f", "i-0f1e2d3c4b5a69870", mem_rem=512, cpu_rem=512,
+                             az="us-east-1b")
+    ev = [
+        event("e5", NOW - 240, "(service worker) was unable to place a task because no container instance met all of its "
+              "requirements. The closest matching (container-instance 3f1e6a0b9c2d4e5f8a7b6c5d4e3f2a1b) has insufficient "
+              "memory available. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide."),
+        event("e4", NOW - 1800, "(service worker) (deployment ecs-svc/9a8b7c6d5e4f3a2b) deployment failed: tasks failed to start."),
+        event("e3", NOW - 7200, "(service worker) has started 1 tasks: (task 5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f)."),
+        event("e2", NOW - 86400, "(service worker) has reached a steady state."),
+    ]
+    td = ec2_td(rev=8, memory=3072)
+    svc = ec2_service(td=td["taskDefinitionArn"], desired=4, running=2, pending=0, events=ev,
+                      deployments=[deployment("9a8b7c6d5e4f3a2b", td["taskDefinitionArn"], launch="EC2", desired=4,
+                                              running=2, failed=0, rollout="FAILED",
+                                              reason="ECS deployment circuit breaker: tasks failed to start.",
+                                              created=NOW - 3600)])
+    b = worker_bundle([ci1, ci2], events=ev, td=td, svc=svc)
+    return b, expect(findings=[("placement.insufficient_resources", "placement_insufficient_resources"),
+                               ("deployment.circuit_breaker", "deployment_circuit_breaker")],
+                     top="placement_insufficient_resources",
+                     remediation=["prod-ecs-asg", "3f1e6a0b9c2d4e5f8a7b6c5d4e3f2a1b", "worker:8"],
+                     evidence=["has insufficient memory available"])
+
+
+@scenario("placement", "port_conflict")
+def _():
+    # Bridge mode with a fixed host port 8080, 3 instances, desired 3, and a
+    # rolling deployment that has to start a 4th task somewhere.
+    cis = [container_instance(c, i, mem_rem=4096, cpu_rem=1024, ports=["8080"], az=a) for c, i, a in [
+        ("0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e", "i-0123456789abcdef0", "us-east-1a"),
+        ("1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f", "i-0fedcba9876543210", "us-east-1b"),
+        ("2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a", "i-0a0b0c0d0e0f01020", "us-east-1c")]]
+    td = ec2_td(rev=9, host_port=8080)
+    ev = [event("p3", NOW - 600, "(service worker) was unable to place a task because no container instance met all of its "
+                "requirements. The closest matching (container-instance 0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e) is already using "
+                "a port required by your task. For more information, see the Troubleshooting section of the Amazon ECS "
+                "Developer Guide."),
+          event("p2", NOW - 900, "(service worker) has started 0 tasks."),
+          event("p1", NOW - 86400 * 2, "(service worker) has reached a steady state.")]
+    svc = ec2_service(td=td["taskDefinitionArn"], desired=3, running=3, events=ev,
+                      deployments=[deployment("5e6f7a8b9c0d1e2f", td["taskDefinitionArn"], launch="EC2", desired=3,
+                                              running=0, rollout="IN_PROGRESS",
+                                              reason="ECS deployment ecs-svc/%s in progress.", created=NOW - 1000),
+                                   deployment("4d5e6f7081920a1b", td_arn("worker", 8), status="ACTIVE", launch="EC2",
+                                              desired=3, running=3)])
+    b = worker_bundle(cis, td=td, svc=svc)
+    b["task_definitions"][td_arn("worker", 8)] = ec2_td(rev=8, host_port=8080)
+    return b, expect(findings=[("placement.port_conflict", "placement_port_conflict")],
+                     absent=["placement.insufficient_resources"], top="placement_port_conflict",
+                     remediation=["worker:9", "minimumHealthyPercent=50"],
+                     evidence=["is already using a port required by your task"])
+
+
+@scenario("placement", "constraint_unsatisfied")
+def _():
+    cis = [container_instance("6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d", "i-06a7b8c9d0e1f2a3b", mem_rem=6144, cpu_rem=1536,
+                              itype="t3.large"),
+           container_instance("7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e", "i-07b8c9d0e1f2a3b4c", mem_rem=6144, cpu_rem=1536,
+                              itype="t3.large", az="us-east-1b")]
+    ev = [event("c2", NOW - 300, "(service worker) was unable to place a task because no container instance met all of "
+                "its requirements. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide."),
+          event("c1", NOW - 86400, "(service worker) has reached a steady state.")]
+    svc = ec2_service(desired=2, running=0, events=ev,
+                      constraints=[{"type": "memberOf", "expression": "attribute:ecs.instance-type == m5.xlarge"}])
+    b = worker_bundle(cis, svc=svc)
+    return b, expect(findings=[("placement.constraint_unsatisfied", "placement_constraint_unsatisfied")],
+                     absent=["placement.insufficient_resources", "placement.no_container_instances"],
+                     top="placement_constraint_unsatisfied",
+                     remediation=["attribute:ecs.instance-type == m5.xlarge", "worker"],
+                     evidence=["no container instance met all of its requirements"])
+
+
+@scenario("placement", "no_container_instances")
+def _():
+    ev = [event("n2", NOW - 420, "(service worker) was unable to place a task because no container instance met all of "
+                "its requirements. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide."),
+          event("n1", NOW - 86400 * 3, "(service worker) has reached a steady state.")]
+    svc = ec2_service(desired=2, running=0, events=ev)
+    b = worker_bundle([], svc=svc)
+    b["cluster"]["runningTasksCount"] = 0
+    return b, expect(findings=[("placement.no_container_instances", "no_container_instances")],
+                     absent=["placement.constraint_unsatisfied"], top="no_container_instances",
+                     remediation=["prod-ecs-asg"], evidence=["no container instance met all of its requirements"])
+
+
+@scenario("placement", "capacity_unavailable")
+def _():
+    ev = [event("u3", NOW - 180, "(service web-service) was unable to place a task. Reason: Capacity is unavailable at "
+                "this time. Please try again later or in a different availability zone."),
+          event("u2", NOW - 1200, "(service web-service) has stopped 1 running tasks: (task 9f8e7d6c5b4a39281706f5e4d3c2b1a0)."),
+          event("u1", NOW - 86400, "(service web-service) has reached a steady state.")]
+    svc = fargate_service(desired=3, running=2, events=ev)
+    svc["networkConfiguration"]["awsvpcConfiguration"]["subnets"] = ["subnet-0a1b2c3d4e5f60718"]
+    tasks = [fargate_task("0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d", ip="10.0.1.23"),
+             fargate_task("1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e", ip="10.0.1.57")]
+    b = web_bundle(tasks=tasks, svc=svc, targets=[target("10.0.1.23", 8080), target("10.0.1.57", 8080)])
+    return b, expect(findings=[("placement.capacity_unavailable", "capacity_unavailable")],
+                     top="capacity_unavailable", remediation=["subnet-0a1b2c3d4e5f60718", "web-service"],
+                     evidence=["Capacity is unavailable at this time"])
+
+
+@scenario("placement", "service_quota_vcpu")
+def _():
+    ev = [event("q2", NOW - 360, "(service web-service) was unable to place a task. Reason: You\u2019ve reached the limit "
+                "on the number of vCPUs you can run concurrently"),
+          event("q1", NOW - 86400, "(service web-service) has reached a steady state.")]
+    svc = fargate_service(desired=6, running=3, events=ev)
+    tasks = [fargate_task(t, ip=ip) for t, ip in [("2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f", "10.0.1.31"),
+                                                  ("3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a", "10.0.2.44"),
+                                                  ("4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b", "10.0.1.90")]]
+    b = web_bundle(tasks=tasks, svc=svc, targets=[target(ip, 8080) for ip in ("10.0.1.31", "10.0.2.44", "10.0.1.90")])
+    return b, expect(findings=[("placement.service_quota_exceeded", "service_quota_exceeded")],
+                     top="service_quota_exceeded", remediation=["service-quotas", "fargate"],
+                     evidence=["reached the limit on the number of vCPUs"])
+
+
+def main():
+    only = set(sys.argv[1:])
+    for area, name, fn in SCENARIOS:
+        if only and name not in only:
+            continue
+        b, e = fn()
+        d = os.path.join(ROOT, "checks", area, "tests")
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, name + ".json"), "w") as f:
+            json.dump(b, f, indent=1, ensure_ascii=False)
+            f.write("\n")
+        with open(os.path.join(d, name + ".expect.json"), "w") as f:
+            json.dump(e, f, indent=1, ensure_ascii=False)
+            f.write("\n")
+        print(f"checks/{area}/tests/{name}.json")
+
+
+if __name__ == "__main__":
+    main()
