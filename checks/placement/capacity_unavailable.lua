@@ -90,7 +90,7 @@ return {
         local sv = edoc.shellquote(svc.serviceName or "?")
         local rem = {
           { description = "Give the scheduler more Availability Zones: add subnets in other AZs to the service",
-            command = with_region(string.format("aws ecs update-service --cluster %s --service %s --network-configuration 'awsvpcConfiguration={subnets=[%s,<subnet-in-another-az>],securityGroups=[%s],assignPublicIp=%s}'",
+            command = with_region(string.format("aws ecs update-service --cluster %s --service %s --network-configuration 'awsvpcConfiguration={subnets=[%s],securityGroups=[%s],assignPublicIp=%s}'",
               cl, sv, table.concat(newlist, ","), table.concat((awsvpc and awsvpc.securityGroups) or {}, ","),
               (awsvpc and awsvpc.assignPublicIp) or "DISABLED")),
             docs = DOCS },
