@@ -156,7 +156,7 @@ def fargate_service(name="web-service", td=None, desired=3, running=3, pending=0
         "taskDefinition": td,
         "deploymentConfiguration": {"deploymentCircuitBreaker": {"enable": True, "rollback": True},
                                     "maximumPercent": 200, "minimumHealthyPercent": 100},
-        "deployments": deployments if deployments is not None else [deployment("6f1c2d3e4b5a6978", td)],
+        "deployments": deployments if deployments is not None else [deployment("8006323983133337976", td)],
         "roleArn": f"arn:aws:iam::{ACCT}:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS",
         "events": events or [],
         "createdAt": NOW - 86400 * 90, "placementConstraints": [], "placementStrategy": [],
@@ -181,7 +181,7 @@ def ec2_service(name="worker", td=None, desired=3, running=3, pending=0, events=
         "runningCount": running, "pendingCount": pending, "launchType": "EC2", "taskDefinition": td,
         "deploymentConfiguration": {"deploymentCircuitBreaker": {"enable": True, "rollback": True},
                                     "maximumPercent": 200, "minimumHealthyPercent": 100},
-        "deployments": deployments if deployments is not None else [deployment("4d5e6f7081920a1b", td, launch="EC2",
+        "deployments": deployments if deployments is not None else [deployment("5575015917732104731", td, launch="EC2",
                                                                                 desired=desired, running=running)],
         "roleArn": f"arn:aws:iam::{ACCT}:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS",
         "events": events or [], "createdAt": NOW - 86400 * 200,
@@ -231,7 +231,7 @@ def ec2_capacity_provider():
 
 def fargate_task(tid, td=None, last="RUNNING", started=None, stopped=None, reason=None, stop_code=None,
                  exit_code=None, container_reason=None, health="UNKNOWN", ip="10.0.1.23", group="service:web-service",
-                 started_by="ecs-svc/6f1c2d3e4b5a6978", stopping=None, capacity_provider="FARGATE",
+                 started_by="ecs-svc/8006323983133337976", stopping=None, capacity_provider="FARGATE",
                  az="us-east-1a", container_health=None):
     td = td or td_arn("web", 42)
     started = started or NOW - 86400
@@ -272,7 +272,7 @@ def fargate_task(tid, td=None, last="RUNNING", started=None, stopped=None, reaso
 
 
 def ec2_task(tid, ci, td=None, last="STOPPED", started=None, stopped=None, reason=None, stop_code=None,
-             exit_code=None, container_reason=None, group="service:worker", started_by="ecs-svc/4d5e6f7081920a1b"):
+             exit_code=None, container_reason=None, group="service:worker", started_by="ecs-svc/5575015917732104731"):
     td = td or td_arn("worker", 7)
     started = started or NOW - 3600
     t = {

@@ -51,13 +51,13 @@ def _():
         event("e5", NOW - 240, "(service worker) was unable to place a task because no container instance met all of its "
               "requirements. The closest matching (container-instance 3f1e6a0b9c2d4e5f8a7b6c5d4e3f2a1b) has insufficient "
               "memory available. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide."),
-        event("e4", NOW - 1800, "(service worker) (deployment ecs-svc/9a8b7c6d5e4f3a2b) deployment failed: tasks failed to start."),
+        event("e4", NOW - 1800, "(service worker) (deployment ecs-svc/1136131312779213355) deployment failed: tasks failed to start."),
         event("e3", NOW - 7200, "(service worker) has started 1 tasks: (task 5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f)."),
         event("e2", NOW - 86400, "(service worker) has reached a steady state."),
     ]
     td = ec2_td(rev=8, memory=3072)
     svc = ec2_service(td=td["taskDefinitionArn"], desired=4, running=2, pending=0, events=ev,
-                      deployments=[deployment("9a8b7c6d5e4f3a2b", td["taskDefinitionArn"], launch="EC2", desired=4,
+                      deployments=[deployment("1136131312779213355", td["taskDefinitionArn"], launch="EC2", desired=4,
                                               running=2, failed=0, rollout="FAILED",
                                               reason="ECS deployment circuit breaker: tasks failed to start.",
                                               created=NOW - 3600)])
@@ -85,10 +85,10 @@ def _():
           event("p2", NOW - 900, "(service worker) has started 0 tasks."),
           event("p1", NOW - 86400 * 2, "(service worker) has reached a steady state.")]
     svc = ec2_service(td=td["taskDefinitionArn"], desired=3, running=3, events=ev,
-                      deployments=[deployment("5e6f7a8b9c0d1e2f", td["taskDefinitionArn"], launch="EC2", desired=3,
+                      deployments=[deployment("6804792302017257007", td["taskDefinitionArn"], launch="EC2", desired=3,
                                               running=0, rollout="IN_PROGRESS",
                                               reason="ECS deployment ecs-svc/%s in progress.", created=NOW - 1000),
-                                   deployment("4d5e6f7081920a1b", td_arn("worker", 8), status="ACTIVE", launch="EC2",
+                                   deployment("5575015917732104731", td_arn("worker", 8), status="ACTIVE", launch="EC2",
                                               desired=3, running=3)])
     b = worker_bundle(cis, td=td, svc=svc)
     b["task_definitions"][td_arn("worker", 8)] = ec2_td(rev=8, host_port=8080)
@@ -159,6 +159,126 @@ def _():
     return b, expect(findings=[("placement.service_quota_exceeded", "service_quota_exceeded")],
                      top="service_quota_exceeded", remediation=["service-quotas", "fargate"],
                      evidence=["reached the limit on the number of vCPUs"])
+
+
+# ---------------------------------------------------------------- deployment
+
+@scenario("deployment", "circuit_breaker_only")
+def _():
+    # Collected 40 minutes after the rollback: the failed tasks have expired
+    # from DescribeTasks, only the events and the deployments remain.
+    ev = [event("d6", NOW - 1500, "(service web-service) has reached a steady state."),
+          event("d5", NOW - 2400, "(service web-service) rolling back to deployment ecs-svc/8006323983133337976."),
+          event("d4", NOW - 2401, "(service web-service) (deployment ecs-svc/8830323074544908875) deployment failed: tasks failed to start."),
+          event("d3", NOW - 2700, "(service web-service) has started 1 tasks: (task 5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b)."),
+          event("d2", NOW - 3300, "(service web-service) has started 1 tasks: (task 6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c)."),
+          event("d1", NOW - 86400, "(service web-service) has reached a steady state.")]
+    svc = fargate_service(events=ev, td=td_arn("web", 42),
+                          deployments=[deployment("8006323983133337976", td_arn("web", 42), created=NOW - 2400,
+                                                  reason="ECS deployment ecs-svc/%s completed.")])
+    tasks = [fargate_task(t, ip=ip) for t, ip in [("7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d", "10.0.1.11"),
+                                                  ("8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e", "10.0.2.12"),
+                                                  ("9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f", "10.0.1.13")]]
+    b = web_bundle(tasks=tasks, svc=svc, targets=[target(ip, 8080) for ip in ("10.0.1.11", "10.0.2.12", "10.0.1.13")])
+    b["task_definitions"][td_arn("web", 43)] = fargate_td(rev=43, image_tag="v43")
+    b["task_definition_history"]["web"] = [td_arn("web", 43), td_arn("web", 42)]
+    return b, expect(findings=[("deployment.circuit_breaker", "deployment_circuit_breaker")],
+                     absent=["deployment.stuck", "general.unknown_failure"],
+                     top="deployment_circuit_breaker", max_severity="low",
+                     remediation=["web-service", "--desired-status STOPPED"],
+                     evidence=["deployment failed: tasks failed to start"])
+
+
+@scenario("deployment", "circuit_breaker_in_progress")
+def _():
+    # The breaker has just failed deployment 7a8b...; the deployment object is
+    # still there with rolloutState FAILED. Tasks expired, so nothing explains it.
+    ev = [event("f3", NOW - 120, "(service web-service) rolling back to deployment ecs-svc/8006323983133337976."),
+          event("f2", NOW - 121, "(service web-service) (deployment ecs-svc/8830323074544908875) deployment failed: tasks failed to start."),
+          event("f1", NOW - 86400, "(service web-service) has reached a steady state.")]
+    deps = [deployment("8830323074544908875", td_arn("web", 43), desired=3, running=0, failed=10, rollout="FAILED",
+                       reason="ECS deployment circuit breaker: tasks failed to start.", created=NOW - 3000, updated=NOW - 121),
+            deployment("8006323983133337976", td_arn("web", 42), status="ACTIVE", desired=3, running=3)]
+    svc = fargate_service(events=ev, td=td_arn("web", 43), deployments=deps)
+    tasks = [fargate_task(t, ip=ip) for t, ip in [("7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d", "10.0.1.11"),
+                                                  ("8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e", "10.0.2.12"),
+                                                  ("9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f", "10.0.1.13")]]
+    b = web_bundle(tasks=tasks, svc=svc, targets=[target(ip, 8080) for ip in ("10.0.1.11", "10.0.2.12", "10.0.1.13")])
+    b["task_definitions"][td_arn("web", 43)] = fargate_td(rev=43, image_tag="v43")
+    return b, expect(findings=[("deployment.circuit_breaker", "deployment_circuit_breaker")],
+                     top="deployment_circuit_breaker",
+                     remediation=["web:43", "web-service"],
+                     evidence=["ECS deployment circuit breaker: tasks failed to start.", "10"])
+
+
+@scenario("deployment", "stuck_deployment_config")
+def _():
+    # desired 1, minimumHealthyPercent 100, maximumPercent 100: nothing can move.
+    ev = [event("s2", NOW - 2400, "(service web-service) was unable to stop or start tasks during a deployment because of "
+                "the service deployment configuration. Update the minimumHealthyPercent or maximumPercent value and try again."),
+          event("s1", NOW - 86400, "(service web-service) has reached a steady state.")]
+    deps = [deployment("1132270263668788317", td_arn("web", 43), desired=1, running=0, rollout="IN_PROGRESS",
+                       reason="ECS deployment ecs-svc/%s in progress.", created=NOW - 2500, updated=NOW - 2400),
+            deployment("8006323983133337976", td_arn("web", 42), status="ACTIVE", desired=1, running=1)]
+    svc = fargate_service(events=ev, td=td_arn("web", 43), desired=1, running=1, deployments=deps)
+    svc["deploymentConfiguration"]["maximumPercent"] = 100
+    tasks = [fargate_task("0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a", ip="10.0.1.14")]
+    b = web_bundle(tasks=tasks, svc=svc, targets=[target("10.0.1.14", 8080)])
+    b["task_definitions"][td_arn("web", 43)] = fargate_td(rev=43, image_tag="v43")
+    return b, expect(findings=[("deployment.stuck", "deployment_stuck")], top="deployment_stuck",
+                     remediation=["maximumPercent=200", "web-service"],
+                     evidence=["because of the service deployment configuration"])
+
+
+@scenario("deployment", "task_definition_not_fargate")
+def _():
+    ev = [event("t2", NOW - 300, "(service web-service) failed to launch a task with (error Task definition does not "
+                "support launch_type FARGATE.)."),
+          event("t1", NOW - 86400, "(service web-service) has reached a steady state.")]
+    td = ec2_td(family="web", rev=44, container_port=8080, host_port=0, mode="bridge")
+    deps = [deployment("1317017179872583022", td["taskDefinitionArn"], desired=3, running=0, rollout="IN_PROGRESS",
+                       reason="ECS deployment ecs-svc/%s in progress.", created=NOW - 600, updated=NOW - 300),
+            deployment("8006323983133337976", td_arn("web", 42), status="ACTIVE", desired=3, running=3)]
+    svc = fargate_service(events=ev, td=td["taskDefinitionArn"], deployments=deps)
+    tasks = [fargate_task(t, ip=ip) for t, ip in [("7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d", "10.0.1.11"),
+                                                  ("8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e", "10.0.2.12"),
+                                                  ("9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f", "10.0.1.13")]]
+    b = web_bundle(tasks=tasks, svc=svc, targets=[target(ip, 8080) for ip in ("10.0.1.11", "10.0.2.12", "10.0.1.13")])
+    b["task_definitions"][td["taskDefinitionArn"]] = td
+    return b, expect(findings=[("deployment.task_definition_invalid", "task_definition_invalid")],
+                     top="task_definition_invalid", remediation=["web:44", "web-service"],
+                     evidence=["does not support launch_type FARGATE"])
+
+
+@scenario("deployment", "scale_in_exit_137_benign")
+def _():
+    # A deployment replaced three tasks and a scale-in removed one: exit 143
+    # (SIGTERM) and 137 (SIGKILL after stopTimeout) are normal here.
+    ev = [event("b4", NOW - 600, "(service web-service) has reached a steady state."),
+          event("b3", NOW - 900, "(service web-service) has stopped 1 running tasks: (task 1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b)."),
+          event("b2", NOW - 3000, "(service web-service) (deployment ecs-svc/8006323983133337976) deployment completed."),
+          event("b1", NOW - 3500, "(service web-service) has stopped 3 running tasks: (task 2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c) "
+                "(task 3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d) (task 4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e).")]
+    svc = fargate_service(events=ev, desired=3, running=3)
+    stopped = [fargate_task(t, td=td_arn("web", 41), last="STOPPED", started=NOW - 86400 * 2, stopped=s,
+                            reason=r, stop_code="ServiceSchedulerInitiated", exit_code=x, ip=ip,
+                            started_by="ecs-svc/6795153568590038885")
+               for t, s, r, x, ip in [
+                   ("2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c", NOW - 3500, "Scaling activity initiated by (deployment ecs-svc/8006323983133337976)", 143, "10.0.1.31"),
+                   ("3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d", NOW - 3480, "Scaling activity initiated by (deployment ecs-svc/8006323983133337976)", 137, "10.0.2.32"),
+                   ("4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e", NOW - 3470, "Scaling activity initiated by (deployment ecs-svc/8006323983133337976)", 143, "10.0.1.33")]]
+    stopped.append(fargate_task("1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b", last="STOPPED", started=NOW - 3400, stopped=NOW - 900,
+                                reason="Scaling activity initiated by (deployment ecs-svc/8006323983133337976)",
+                                stop_code="ServiceSchedulerInitiated", exit_code=137, ip="10.0.2.34"))
+    running = [fargate_task(t, started=NOW - 3400, ip=ip) for t, ip in [("5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f", "10.0.1.41"),
+                                                                        ("6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a", "10.0.2.42"),
+                                                                        ("7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b", "10.0.1.43")]]
+    b = web_bundle(tasks=running + stopped, svc=svc,
+                   targets=[target(ip, 8080) for ip in ("10.0.1.41", "10.0.2.42", "10.0.1.43")])
+    b["task_definitions"][td_arn("web", 41)] = fargate_td(rev=41, image_tag="v41")
+    return b, expect(absent=["general.unknown_failure", "deployment.circuit_breaker", "deployment.stuck",
+                             "elb.health_check_failed"],
+                     max_severity="low")
 
 
 def main():
