@@ -281,6 +281,167 @@ def _():
                      max_severity="low")
 
 
+# ---------------------------------------------------------------- elb
+
+def elb_failure_bundle(reason, desc, hc_port="traffic-port", hc_path="/health", grace=60, ready_after=14,
+                       life=420, extra_targets=None):
+    """Three new tasks (web:43) fail ELB checks with `reason`; two were already
+    stopped for it. Old tasks (web:42) still serve. The app logs say it is up
+    `ready_after` seconds after start."""
+    stopped_ids = ["a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6", "b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7"]
+    new_ids = ["c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8"]
+    ips = {"a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6": "10.0.1.201", "b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7": "10.0.2.202",
+           "c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8": "10.0.1.203"}
+    td43 = td_arn("web", 43)
+    tasks, streams = [], {}
+    for n, tid in enumerate(stopped_ids):
+        st = NOW - 2400 + n * 600
+        tasks.append(fargate_task(tid, td=td43, last="STOPPED", started=st, stopping=st + life, stopped=st + life + 35,
+                                  reason=f"Task failed ELB health checks in (target-group {TG_ARN})",
+                                  stop_code="ServiceSchedulerInitiated", exit_code=143, ip=ips[tid],
+                                  started_by="ecs-svc/8830323074544908875"))
+        k, v = log_stream(tid, [(st + 1, "> web@4.3.0 start"), (st + ready_after, "Server listening on http://0.0.0.0:8080"),
+                                (st + ready_after + 30, "GET /health 200 2ms" if reason != "Target.ResponseCodeMismatch"
+                                 else "GET /healthz 404 1ms"),
+                                (st + life + 30, "SIGTERM received, closing server")])
+        streams[k] = v
+    st = NOW - 200
+    tasks.append(fargate_task(new_ids[0], td=td43, started=st, ip=ips[new_ids[0]], started_by="ecs-svc/8830323074544908875"))
+    k, v = log_stream(new_ids[0], [(st + 1, "> web@4.3.0 start"), (st + ready_after, "Server listening on http://0.0.0.0:8080")])
+    streams[k] = v
+    old = [("7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d", "10.0.1.11"), ("8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e", "10.0.2.12"),
+           ("9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f", "10.0.1.13")]
+    tasks += [fargate_task(t, ip=ip) for t, ip in old]
+    tport = 8080 if hc_port == "traffic-port" else int(hc_port)
+    targets = [target(ip, 8080) for _, ip in old]
+    targets.append(dict(target("10.0.1.203", 8080, "unhealthy", reason, desc), HealthCheckPort=str(tport)))
+    targets += extra_targets or []
+    for t in targets:
+        if hc_port != "traffic-port":
+            t["HealthCheckPort"] = hc_port
+    ev = [event("h3", NOW - 100, f"(service web-service) (task c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8) (port 8080) is unhealthy in "
+                f"(target-group {TG_ARN}) due to (reason {desc})."),
+          event("h2", NOW - 1800 + life, "(service web-service) has stopped 1 running tasks: (task b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7)."),
+          event("h1", NOW - 86400, "(service web-service) has reached a steady state.")]
+    deps = [deployment("8830323074544908875", td43, desired=3, running=1, failed=2, rollout="IN_PROGRESS",
+                       reason="ECS deployment ecs-svc/%s in progress.", created=NOW - 2500, updated=NOW - 200),
+            deployment("8006323983133337976", td_arn("web", 42), status="ACTIVE", desired=3, running=3)]
+    svc = fargate_service(events=ev, td=td43, deployments=deps, grace=grace, running=4)
+    tg = target_group(hc_port=hc_port, hc_path=hc_path, targets=targets)
+    b = web_bundle(tasks=tasks, svc=svc, tg=tg)
+    b["task_definitions"][td43] = fargate_td(rev=43, image_tag="v43")
+    b["task_definition_history"]["web"] = [td43, td_arn("web", 42)]
+    b["task_definitions"][td_arn("web", 42)] = fargate_td(rev=42)
+    b["logs"]["streams"] = streams
+    return b
+
+
+@scenario("elb", "timeout_right_port")
+def _():
+    b = elb_failure_bundle("Target.Timeout", "Request timed out")
+    return b, expect(findings=[("elb.health_check_failed", "elb_health_check_failed")],
+                     absent=["elb.misconfigured", "elb.grace_period_too_short", "general.unknown_failure"],
+                     top="elb_health_check_failed",
+                     remediation=[TG_ARN, "--health-check-timeout-seconds"],
+                     evidence=["Target.Timeout", "Request timed out", "Task failed ELB health checks in (target-group"])
+
+
+@scenario("elb", "timeout_wrong_port")
+def _():
+    b = elb_failure_bundle("Target.Timeout", "Request timed out", hc_port="80")
+    return b, expect(findings=[("elb.misconfigured", "load_balancer_misconfigured"),
+                               ("elb.health_check_failed", "elb_health_check_failed")],
+                     absent=["elb.grace_period_too_short"],
+                     top="load_balancer_misconfigured",
+                     remediation=[TG_ARN, "--health-check-port traffic-port"],
+                     evidence=["80", "8080"])
+
+
+@scenario("elb", "response_code_mismatch")
+def _():
+    b = elb_failure_bundle("Target.ResponseCodeMismatch", "Health checks failed with these codes: [404]", hc_path="/healthz",
+                           life=95)
+    b["task_definitions"][td_arn("web", 43)]["containerDefinitions"][0]["healthCheck"] = {
+        "command": ["CMD-SHELL", "wget -qO- http://localhost:8080/health || exit 1"],
+        "interval": 30, "timeout": 5, "retries": 3, "startPeriod": 10}
+    return b, expect(findings=[("elb.health_check_failed", "elb_health_check_failed")],
+                     absent=["elb.misconfigured", "elb.grace_period_too_short"],
+                     top="elb_health_check_failed",
+                     remediation=[TG_ARN, "--health-check-path /health "],
+                     evidence=["Health checks failed with these codes: [404]", "/healthz"])
+
+
+@scenario("elb", "lb_az_not_enabled")
+def _():
+    # The service may run tasks in us-east-1c; the ALB is enabled only in 1a/1b.
+    extra = [dict(target("10.0.3.77", 8080, "unused", "Target.NotInUse",
+                         "Target group is not configured to receive traffic from the load balancer", az="us-east-1c"))]
+    b = elb_failure_bundle("Target.Timeout", "Request timed out", extra_targets=extra)
+    # this variant: only the 1c task fails, the others are healthy
+    tg = b["elb"]["target_groups"][TG_ARN]
+    tg["TargetHealthDescriptions"] = [t for t in tg["TargetHealthDescriptions"] if t["TargetHealth"]["State"] != "unhealthy"]
+    b["services"][0]["networkConfiguration"]["awsvpcConfiguration"]["subnets"].append("subnet-0c3d4e5f6a7b80912")
+    b["network"]["subnets"]["subnet-0c3d4e5f6a7b80912"] = {"subnetId": "subnet-0c3d4e5f6a7b80912",
+                                                           "vpcId": "vpc-0c0ffee1234567890", "availabilityZone": "us-east-1c",
+                                                           "cidrBlock": "10.0.3.0/24", "availableIpAddressCount": "245",
+                                                           "mapPublicIpOnLaunch": "false", "state": "available"}
+    return b, expect(findings=[("elb.misconfigured", "load_balancer_misconfigured")],
+                     top="load_balancer_misconfigured",
+                     remediation=[LB_ARN, "us-east-1c"], evidence=["Target.NotInUse"])
+
+
+@scenario("elb", "grace_period_short")
+def _():
+    # Spring Boot app that needs ~72 s; grace period 0, checks every 10 s,
+    # 3 failures -> unhealthy at ~30 s, ECS decides to stop it at ~48 s.
+    td43 = td_arn("web", 43)
+    tasks, streams = [], {}
+    for n, (tid, ip) in enumerate([("d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9", "10.0.1.211"),
+                                   ("e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0", "10.0.2.212"),
+                                   ("f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1", "10.0.1.213")]):
+        st = NOW - 1500 + n * 300
+        tasks.append(fargate_task(tid, td=td43, last="STOPPED", started=st, stopping=st + 48 + n, stopped=st + 85 + n,
+                                  reason=f"Task failed ELB health checks in (target-group {TG_ARN})",
+                                  stop_code="ServiceSchedulerInitiated", exit_code=143, ip=ip,
+                                  started_by="ecs-svc/8830323074544908875"))
+        k, v = log_stream(tid, [
+            (st + 2, "Starting WebApplication v2.3.1 using Java 17.0.9 with PID 1 (/app/app.jar started by app in /app)"),
+            (st + 3, "No active profile set, falling back to 1 default profile: \"default\""),
+            (st + 24, "Initializing Spring embedded WebApplicationContext"),
+            (st + 55, "HikariPool-1 - Start completed."),
+            (st + 71 + n, "Tomcat started on port 8080 (http) with context path ''"),
+            (st + 72 + n, f"Started WebApplication in {71.6 + n:.1f} seconds (process running for {73.2 + n:.1f})"),
+            (st + 80 + n, "Commencing graceful shutdown. Waiting for active requests to complete")])
+        streams[k] = v
+    old = [("7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d", "10.0.1.11"), ("8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e", "10.0.2.12"),
+           ("9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f", "10.0.1.13")]
+    tasks += [fargate_task(t, ip=ip) for t, ip in old]
+    tasks.append(fargate_task("a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2", td=td43, started=NOW - 20, ip="10.0.2.214",
+                              started_by="ecs-svc/8830323074544908875"))
+    targets = [target(ip, 8080) for _, ip in old]
+    targets.append(target("10.0.2.214", 8080, "initial", "Elb.InitialHealthChecking", "Initial health checks in progress"))
+    ev = [event("g4", NOW - 20, "(service web-service) has started 1 tasks: (task a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2)."),
+          event("g3", NOW - 888, f"(service web-service) (task f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1) (port 8080) is unhealthy in "
+                f"(target-group {TG_ARN}) due to (reason Health checks failed)."),
+          event("g2", NOW - 1452, "(service web-service) has stopped 1 running tasks: (task d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9)."),
+          event("g1", NOW - 86400, "(service web-service) has reached a steady state.")]
+    deps = [deployment("8830323074544908875", td43, desired=3, running=0, failed=3, rollout="IN_PROGRESS",
+                       reason="ECS deployment ecs-svc/%s in progress.", created=NOW - 1600, updated=NOW - 20),
+            deployment("8006323983133337976", td_arn("web", 42), status="ACTIVE", desired=3, running=3)]
+    svc = fargate_service(events=ev, td=td43, deployments=deps, grace=0, running=3, pending=1)
+    tg = target_group(interval="10", unhealthy="3", healthy="2", targets=targets, dereg="30")
+    b = web_bundle(tasks=tasks, svc=svc, tg=tg)
+    b["task_definitions"][td43] = fargate_td(rev=43, image_tag="v43")
+    b["task_definitions"][td_arn("web", 42)] = fargate_td(rev=42)
+    b["task_definition_history"]["web"] = [td43, td_arn("web", 42)]
+    b["logs"]["streams"] = streams
+    return b, expect(findings=[("elb.grace_period_too_short", "health_check_grace_period_too_short")],
+                     absent=["elb.misconfigured", "general.unknown_failure"],
+                     top="health_check_grace_period_too_short",
+                     remediation=["--health-check-grace-period-seconds", "web-service"],
+                     evidence=["Tomcat started on port 8080", "Task failed ELB health checks in (target-group"])
+
+
 def main():
     only = set(sys.argv[1:])
     for area, name, fn in SCENARIOS:
