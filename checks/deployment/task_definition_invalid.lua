@@ -123,7 +123,9 @@ return {
           key = (svc.serviceName or "?") .. "/" .. tdn,
           when = hit and hit.e.createdAt or nil,
           subject = svc.serviceName,
-          explains = { "deployment_circuit_breaker", "deployment_stuck" },
+          -- A Fargate service on a bridge-mode definition also trips the
+          -- target-type check; the definition is the thing to fix.
+          explains = { "deployment_circuit_breaker", "deployment_stuck", "load_balancer_misconfigured" },
           remediation = rem,
         }
       end

@@ -442,6 +442,185 @@ def _():
                      evidence=["Tomcat started on port 8080", "Task failed ELB health checks in (target-group"])
 
 
+# ---------------------------------------------------------------- container
+
+@scenario("container", "container_health_check_failed")
+def _():
+    hc = {"command": ["CMD-SHELL", "curl -f http://localhost:8080/health || exit 1"], "interval": 30, "timeout": 5,
+          "retries": 3}
+    td43 = fargate_td(rev=43, image_tag="v43", health_check=hc)
+    tasks, streams = [], {}
+    for n, (tid, ip) in enumerate([("0f1e2d3c4b5a69788796a5b4c3d2e1f0", "10.0.1.151"),
+                                   ("1f2e3d4c5b6a79808796a5b4c3d2e1f0", "10.0.2.152")]):
+        st = NOW - 1800 + n * 400
+        tasks.append(fargate_task(tid, td=td43["taskDefinitionArn"], last="STOPPED", started=st, stopped=st + 130,
+                                  reason="Task failed container health checks", stop_code="ServiceSchedulerInitiated",
+                                  exit_code=137, ip=ip, health="UNHEALTHY", started_by="ecs-svc/8830323074544908875"))
+        k, v = log_stream(tid, [(st + 1, "> web@4.3.0 start"), (st + 3, "Server listening on http://0.0.0.0:8080")])
+        streams[k] = v
+    old = [("7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d", "10.0.1.11"), ("8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e", "10.0.2.12"),
+           ("9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f", "10.0.1.13")]
+    tasks += [fargate_task(t, ip=ip) for t, ip in old]
+    ev = [event("k3", NOW - 1000, "(service web-service) (task 1f2e3d4c5b6a79808796a5b4c3d2e1f0) failed container health checks."),
+          event("k2", NOW - 1400, "(service web-service) (task 0f1e2d3c4b5a69788796a5b4c3d2e1f0) failed container health checks."),
+          event("k1", NOW - 86400, "(service web-service) has reached a steady state.")]
+    deps = [deployment("8830323074544908875", td43["taskDefinitionArn"], desired=3, running=0, failed=2, rollout="IN_PROGRESS",
+                       reason="ECS deployment ecs-svc/%s in progress.", created=NOW - 1900, updated=NOW - 1000),
+            deployment("8006323983133337976", td_arn("web", 42), status="ACTIVE", desired=3, running=3)]
+    svc = fargate_service(events=ev, td=td43["taskDefinitionArn"], deployments=deps)
+    b = web_bundle(tasks=tasks, svc=svc, targets=[target(ip, 8080) for _, ip in old])
+    b["task_definitions"][td43["taskDefinitionArn"]] = td43
+    b["task_definitions"][td_arn("web", 42)] = fargate_td(rev=42)
+    b["logs"]["streams"] = streams
+    return b, expect(findings=[("container.health_check_failed", "container_health_check_failed")],
+                     absent=["elb.health_check_failed", "general.unknown_failure"],
+                     top="container_health_check_failed",
+                     remediation=["web:43", "0f1e2d3c4b5a69788796a5b4c3d2e1f0"],
+                     evidence=["Task failed container health checks", "curl -f http://localhost:8080/health"])
+
+
+# ---------------------------------------------------------------- host
+
+@scenario("host", "spot_interruption")
+def _():
+    svc = fargate_service(desired=4, running=1, pending=2, events=[
+        event("x2", NOW - 200, "(service web-service) has started 2 tasks: (task 2a3b4c5d6e7f8091a2b3c4d5e6f70819) (task 3b4c5d6e7f8091a2b3c4d5e6f708192a)."),
+        event("x1", NOW - 86400, "(service web-service) has reached a steady state.")])
+    del svc["launchType"]
+    svc["capacityProviderStrategy"] = [{"capacityProvider": "FARGATE_SPOT", "weight": 1, "base": 0}]
+    stopped = [fargate_task(t, last="STOPPED", started=NOW - 86400, stopped=NOW - 300 + n, reason="Your Spot Task was interrupted.",
+                            stop_code="SpotInterruption", exit_code=143, ip=ip, capacity_provider="FARGATE_SPOT")
+               for n, (t, ip) in enumerate([("4c5d6e7f8091a2b3c4d5e6f708192a3b", "10.0.1.61"),
+                                            ("5d6e7f8091a2b3c4d5e6f708192a3b4c", "10.0.2.62"),
+                                            ("6e7f8091a2b3c4d5e6f708192a3b4c5d", "10.0.1.63")])]
+    running = [fargate_task("7f8091a2b3c4d5e6f708192a3b4c5d6e", ip="10.0.2.64", capacity_provider="FARGATE_SPOT")]
+    b = web_bundle(tasks=running + stopped, svc=svc, targets=[target("10.0.2.64", 8080)])
+    return b, expect(findings=[("host.spot_interruption", "spot_interruption")],
+                     absent=["general.unknown_failure"], top="spot_interruption",
+                     remediation=["capacityProvider=FARGATE,base=", "web-service"],
+                     evidence=["Your Spot Task was interrupted."])
+
+
+@scenario("host", "host_maintenance")
+def _():
+    ev = [event("m3", NOW - 500, "(service web-service) has reached a steady state."),
+          event("m2", NOW - 900, "(service web-service) has started 1 tasks: (task 8091a2b3c4d5e6f708192a3b4c5d6e7f)."),
+          event("m1", NOW - 86400, "(service web-service) has reached a steady state.")]
+    svc = fargate_service(events=ev)
+    stopped = [fargate_task("91a2b3c4d5e6f708192a3b4c5d6e7f80", last="STOPPED", started=NOW - 86400 * 6, stopped=NOW - 930,
+                            reason="Task stopped due to: ECS is performing maintenance on the underlying infrastructure hosting the task.",
+                            stop_code="TerminationNotice", exit_code=143, ip="10.0.1.71")]
+    running = [fargate_task(t, ip=ip) for t, ip in [("8091a2b3c4d5e6f708192a3b4c5d6e7f", "10.0.1.72"),
+                                                    ("a2b3c4d5e6f708192a3b4c5d6e7f8091", "10.0.2.73"),
+                                                    ("b3c4d5e6f708192a3b4c5d6e7f8091a2", "10.0.1.74")]]
+    b = web_bundle(tasks=running + stopped, svc=svc, targets=[target(ip, 8080) for ip in ("10.0.1.72", "10.0.2.73", "10.0.1.74")])
+    return b, expect(findings=[("host.maintenance", "host_maintenance")], absent=["general.unknown_failure"],
+                     top="host_maintenance", max_severity="low", remediation=["web-service"],
+                     evidence=["ECS is performing maintenance on the underlying infrastructure hosting the task"])
+
+
+@scenario("host", "disk_full")
+def _():
+    ci1 = container_instance("c4d5e6f708192a3b4c5d6e7f8091a2b3", "i-0c4d5e6f708192a3b", mem_rem=4096, cpu_rem=1024)
+    ci2 = container_instance("d5e6f708192a3b4c5d6e7f8091a2b3c4", "i-0d5e6f708192a3b4c", mem_rem=4096, cpu_rem=1024, az="us-east-1b")
+    tasks = [
+        ec2_task("e6f708192a3b4c5d6e7f8091a2b3c4d5", "c4d5e6f708192a3b4c5d6e7f8091a2b3", stopped=NOW - 700,
+                 reason="CannotPullContainerError: write /var/lib/docker/tmp/GetImageBlob446879403: no space left on device",
+                 stop_code="TaskFailedToStart"),
+        ec2_task("f708192a3b4c5d6e7f8091a2b3c4d5e6", "c4d5e6f708192a3b4c5d6e7f8091a2b3", stopped=NOW - 400,
+                 reason="CannotCreateContainerError: API error (500): devmapper: Thin Pool has 4350 free data blocks which is "
+                 "less than minimum required 4454 free data blocks. Create more free space in thin pool or use "
+                 "dm.min_free_space option to change behavior", stop_code="TaskFailedToStart"),
+    ]
+    ev = [event("w2", NOW - 400, "(service worker) is unable to consistently start tasks successfully."),
+          event("w1", NOW - 86400, "(service worker) has reached a steady state.")]
+    svc = ec2_service(desired=3, running=2, events=ev)
+    b = worker_bundle([ci1, ci2], tasks=tasks, svc=svc)
+    return b, expect(findings=[("host.disk_full", "disk_full"), ("deployment.stuck", "deployment_stuck")],
+                     absent=["general.unknown_failure"], top="disk_full",
+                     remediation=["i-0c4d5e6f708192a3b", "docker system prune"],
+                     evidence=["no space left on device", "Thin Pool has 4350 free data blocks"])
+
+
+@scenario("host", "agent_disconnected")
+def _():
+    ci1 = container_instance("0e1f2a3b4c5d6e7f8091a2b3c4d5e6f7", "i-0e1f2a3b4c5d6e7f8", mem_rem=6144, cpu_rem=1536, agent=False)
+    ci2 = container_instance("1f2a3b4c5d6e7f8091a2b3c4d5e6f708", "i-01f2a3b4c5d6e7f80", mem_rem=512, cpu_rem=256, az="us-east-1b")
+    ev = [event("a2", NOW - 300, "(service worker) was unable to place a task because no container instance met all of its "
+                "requirements. The closest matching (container-instance 0e1f2a3b4c5d6e7f8091a2b3c4d5e6f7) encountered error "
+                "\"AGENT\". For more information, see the Troubleshooting section of the Amazon ECS Developer Guide."),
+          event("a1", NOW - 86400, "(service worker) has reached a steady state.")]
+    svc = ec2_service(desired=3, running=2, events=ev)
+    b = worker_bundle([ci1, ci2], svc=svc)
+    return b, expect(findings=[("host.agent_disconnected", "agent_disconnected")],
+                     absent=["placement.insufficient_resources", "placement.constraint_unsatisfied"],
+                     top="agent_disconnected", remediation=["i-0e1f2a3b4c5d6e7f8", "systemctl restart ecs"],
+                     evidence=["encountered error \"AGENT\""])
+
+
+# ---------------------------------------------------------------- general
+
+@scenario("general", "api_throttled")
+def _():
+    ev = [event("r3", NOW - 240, "(service web-service) operations are being throttled on elb. Will try again later."),
+          event("r2", NOW - 900, "(service web-service) operations are being throttled. Will try again later."),
+          event("r1", NOW - 86400, "(service web-service) has reached a steady state.")]
+    deps = [deployment("8830323074544908875", td_arn("web", 43), desired=3, running=1, rollout="IN_PROGRESS",
+                       reason="ECS deployment ecs-svc/%s in progress.", created=NOW - 3000, updated=NOW - 240),
+            deployment("8006323983133337976", td_arn("web", 42), status="ACTIVE", desired=3, running=2)]
+    svc = fargate_service(events=ev, td=td_arn("web", 43), deployments=deps)
+    tasks = [fargate_task(t, ip=ip) for t, ip in [("7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d", "10.0.1.11"),
+                                                  ("8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e", "10.0.2.12"),
+                                                  ("9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f", "10.0.1.13", )]]
+    b = web_bundle(tasks=tasks, svc=svc, targets=[target(ip, 8080) for ip in ("10.0.1.11", "10.0.2.12", "10.0.1.13")])
+    b["task_definitions"][td_arn("web", 43)] = fargate_td(rev=43, image_tag="v43")
+    return b, expect(findings=[("general.api_throttled", "api_throttled"), ("deployment.stuck", "deployment_stuck")],
+                     top="api_throttled", remediation=["elasticloadbalancing", "cloudtrail lookup-events"],
+                     evidence=["operations are being throttled on elb"])
+
+
+@scenario("general", "unknown_failure")
+def _():
+    reason = ("ContainerRuntimeTimeoutError: Could not transition to running; timed out after waiting 1m: "
+              "failed to create shim task: context canceled")
+    stopped = [fargate_task(t, last="STOPPED", started=NOW - 900 + n * 200, stopped=NOW - 820 + n * 200, reason=reason,
+                            stop_code="TaskFailedToStart", ip=ip)
+               for n, (t, ip) in enumerate([("c4d5e6f708192a3b4c5d6e7f8091a2b3", "10.0.1.81"),
+                                            ("d5e6f708192a3b4c5d6e7f8091a2b3c4", "10.0.2.82")])]
+    running = [fargate_task(t, ip=ip) for t, ip in [("7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d", "10.0.1.11"),
+                                                    ("8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e", "10.0.2.12")]]
+    ev = [event("z2", NOW - 620, "(service web-service) has started 1 tasks: (task d5e6f708192a3b4c5d6e7f8091a2b3c4)."),
+          event("z1", NOW - 86400, "(service web-service) has reached a steady state.")]
+    svc = fargate_service(events=ev, desired=3, running=2)
+    b = web_bundle(tasks=running + stopped, svc=svc, targets=[target(ip, 8080) for ip in ("10.0.1.11", "10.0.2.12")])
+    return b, expect(findings=[("general.unknown_failure", "unknown_failure")], top="unknown_failure",
+                     remediation=["c4d5e6f708192a3b4c5d6e7f8091a2b3"], evidence=["ContainerRuntimeTimeoutError: Could not transition"])
+
+
+@scenario("general", "healthy_service")
+def _():
+    # Steady for hours; an old port-conflict event and an old deployment's
+    # scale-in stops are history, not a diagnosis.
+    ev = [event("y4", NOW - 1200, "(service web-service) has reached a steady state."),
+          event("y3", NOW - 3600, "(service web-service) (deployment ecs-svc/8006323983133337976) deployment completed."),
+          event("y2", NOW - 4000, "(service web-service) was unable to place a task. Reason: Capacity is unavailable at this "
+                "time. Please try again later or in a different availability zone."),
+          event("y1", NOW - 86400, "(service web-service) has reached a steady state.")]
+    svc = fargate_service(events=ev)
+    running = [fargate_task(t, started=NOW - 3900, ip=ip) for t, ip in [("7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d", "10.0.1.11"),
+                                                                        ("8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e", "10.0.2.12"),
+                                                                        ("9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f", "10.0.1.13")]]
+    stopped = [fargate_task("e6f708192a3b4c5d6e7f8091a2b3c4d5", td=td_arn("web", 41), last="STOPPED", started=NOW - 86400 * 3,
+                            stopped=NOW - 3700, reason="Scaling activity initiated by (deployment ecs-svc/8006323983133337976)",
+                            stop_code="ServiceSchedulerInitiated", exit_code=143, ip="10.0.2.91",
+                            started_by="ecs-svc/6795153568590038885")]
+    b = web_bundle(tasks=running + stopped, svc=svc, targets=[target(ip, 8080) for ip in ("10.0.1.11", "10.0.2.12", "10.0.1.13")])
+    b["task_definitions"][td_arn("web", 41)] = fargate_td(rev=41, image_tag="v41")
+    return b, expect(absent=["general.unknown_failure", "placement.capacity_unavailable", "elb.health_check_failed",
+                             "elb.misconfigured", "deployment.stuck", "deployment.circuit_breaker"],
+                     max_severity="low")
+
+
 def main():
     only = set(sys.argv[1:])
     for area, name, fn in SCENARIOS:
