@@ -60,7 +60,10 @@ return {
       local cl = edoc.shellquote(edoc.cluster() or "default")
       local sv = edoc.shellquote(svc.serviceName or "?")
       if td then
-        if uses_fargate(svc) and not contains(td.compatibilities, "FARGATE") then
+        -- DescribeTaskDefinition returns `compatibilities` (what ECS validated);
+        -- fall back to requiresCompatibilities, and judge nothing when neither is there.
+        local compat = td.compatibilities or td.requiresCompatibilities
+        if uses_fargate(svc) and compat and not contains(compat, "FARGATE") then
           problems[#problems + 1] = string.format("%s is not Fargate-compatible (compatibilities: %s; requiresCompatibilities: %s) "
             .. "but the service launches on Fargate: ECS refuses with \"Task definition does not support launch_type FARGATE.\"",
             tdn, table.concat(td.compatibilities or {}, ","), table.concat(td.requiresCompatibilities or {}, ","))

@@ -60,7 +60,7 @@ return {
   category = "health_check_grace_period_too_short",
   severity = "high",
   summary = "Tasks are killed by ELB health checks before the application finishes starting",
-  needs = { "ecs.services", "ecs.tasks", "elb.target_groups" },
+  needs = { "ecs.services", "ecs.tasks" }, -- ELB evidence: only for services behind a load balancer
 
   run = function(ev)
     local tgs = ev.elb and ev.elb.target_groups

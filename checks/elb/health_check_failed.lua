@@ -76,7 +76,9 @@ return {
   category = "elb_health_check_failed",
   severity = "high",
   summary = "Load balancer health checks fail against the service's tasks",
-  needs = { "ecs.services", "elb.target_groups", "elb.target_health" },
+  -- ELB evidence is only relevant to services behind a load balancer, so it is
+  -- not a static need: without it the check finds nothing (unknown, not healthy).
+  needs = { "ecs.services" },
 
   run = function(ev)
     local tgs = ev.elb and ev.elb.target_groups

@@ -52,7 +52,8 @@ return {
   category = "load_balancer_misconfigured",
   severity = "critical",
   summary = "The load balancer / target group wiring cannot work with the task definition",
-  needs = { "ecs.services", "ecs.task_definitions", "elb.target_groups" },
+  -- ELB evidence matters only for services with load balancers: not a static need.
+  needs = { "ecs.services", "ecs.task_definitions" },
 
   run = function(ev)
     local tgs = ev.elb and ev.elb.target_groups

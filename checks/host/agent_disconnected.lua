@@ -27,7 +27,7 @@ return {
   category = "agent_disconnected",
   severity = "high",
   summary = "The ECS agent on a container instance is disconnected",
-  needs = { "ecs.capacity" },
+  needs = { "ecs.services" }, -- ecs.capacity is read when present (EC2 clusters only)
 
   run = function(ev)
     local instances = (ev.capacity and ev.capacity.container_instances) or {}

@@ -67,7 +67,8 @@ return {
   category = "placement_constraint_unsatisfied",
   severity = "high",
   summary = "No container instance satisfies the placement constraints",
-  needs = { "ecs.services", "ecs.capacity" },
+  -- Container instances matter only for EC2-backed services: not a static need.
+  needs = { "ecs.services" },
 
   run = function(ev)
     local instances = ev.capacity and ev.capacity.container_instances

@@ -37,7 +37,8 @@ return {
   category = "no_container_instances",
   severity = "critical",
   summary = "The service needs EC2 container instances and the cluster has none ACTIVE",
-  needs = { "ecs.services", "ecs.capacity" },
+  -- Container instances matter only for EC2-backed services: not a static need.
+  needs = { "ecs.services" },
 
   run = function(ev)
     local cap = ev.capacity
