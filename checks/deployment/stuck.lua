@@ -120,6 +120,8 @@ return {
         edoc.finding {
           title = config_ev and string.format("%s: deployment blocked by minimumHealthyPercent/maximumPercent", svc.serviceName or "?")
             or protect_ev and string.format("%s: cannot reach steady state — protected tasks exceed the desired count", svc.serviceName or "?")
+            or (not slow and throttle_ev) and string.format("%s: tasks repeatedly fail to start; ECS is backing off (%d/%d running)",
+              svc.serviceName or "?", svc.runningCount or 0, svc.desiredCount or 0)
             or string.format("%s: deployment %s stuck at %d/%d running", svc.serviceName or "?", primary and primary.id or "?",
               primary and primary.runningCount or (svc.runningCount or 0), primary and primary.desiredCount or (svc.desiredCount or 0)),
           severity = sev,
