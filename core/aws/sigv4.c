@@ -192,7 +192,9 @@ static enum err_code canonical_query(struct buf *b, const char *query)
         if (*s == '&')
             s++;
     }
-    if (rc == ERR_OK) {
+    /* A query of only separators ("&&") leaves n == 0 and ps NULL, which
+     * qsort must not see (found by fuzzing). */
+    if (rc == ERR_OK && n > 0) {
         qsort(ps, n, sizeof *ps, qparam_cmp);
         for (size_t i = 0; i < n && rc == ERR_OK; i++)
             rc = buf_printf(b, "%s%s=%s", i ? "&" : "", ps[i].key, ps[i].val);
