@@ -30,7 +30,10 @@ return {
   kind     = "recommendation",
   severity = "low",
   summary  = "No service auto scaling although the desired count changes widely",
-  needs    = { "ecs.services", "scaling" },
+    -- Only the sources without which nothing can be said: a recommendation check left "incomplete"
+  -- by an optional source would turn a healthy verdict into "inconclusive". Optional sections
+  -- are checked in run() and an absent one is treated as unknown (no finding).
+  needs    = { "ecs.services" },
 
   run = function(ev)
     if not (ev.scaling and ev.scaling.scalable_targets and edoc.source_ok("scaling")) then return end

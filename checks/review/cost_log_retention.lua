@@ -29,7 +29,10 @@ return {
   kind     = "recommendation",
   severity = "low",
   summary  = "Log group retention never set",
-  needs    = { "ecs.task_definitions", "logs" },
+    -- Only the sources without which nothing can be said: a recommendation check left "incomplete"
+  -- by an optional source would turn a healthy verdict into "inconclusive". Optional sections
+  -- are checked in run() and an absent one is treated as unknown (no finding).
+  needs    = { "ecs.task_definitions" },
 
   run = function(ev)
     local groups = ev.logs and ev.logs.groups

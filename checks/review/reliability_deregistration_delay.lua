@@ -10,7 +10,10 @@ return {
   kind     = "recommendation",
   severity = "info",
   summary  = "Deregistration delay at the 300 s default on a fast-deploying service",
-  needs    = { "ecs.services", "elb.target_groups" },
+    -- Only the sources without which nothing can be said: a recommendation check left "incomplete"
+  -- by an optional source would turn a healthy verdict into "inconclusive". Optional sections
+  -- are checked in run() and an absent one is treated as unknown (no finding).
+  needs    = { "ecs.services" },
 
   run = function(ev)
     local tgs = ev.elb and ev.elb.target_groups

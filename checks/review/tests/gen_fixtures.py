@@ -552,6 +552,8 @@ def main():
             json.dump(b, f, indent=1, sort_keys=False)
             f.write("\n")
         exp = {"findings": [], "absent": [r for r in RULES if r not in fires]}
+        # Recommendations never change the verdict: every fixture is a healthy service.
+        exp["verdict"] = "healthy"
         for r in fires:
             e = {"check": r, "category": "best_practice", "kind": "recommendation", "min_count": 1}
             if severity and r == fires[0]:
