@@ -222,9 +222,9 @@ def event(b, ago, msg):
 CASES = {}
 
 
-def case(name, fires=(), severity=None):
+def case(name, fires=(), severity=None, verdict="healthy"):
     def deco(fn):
-        CASES[name] = (fn, list(fires), severity)
+        CASES[name] = (fn, list(fires), severity, verdict)
         return fn
     return deco
 
@@ -541,11 +541,57 @@ def _(b):
     b["sources"]["logs"] = {"status": "denied", "calls": 1, "errors": [{"action": "logs:DescribeLogGroups"}]}
 
 
+# --- scope: absent sections, cluster targets, task targets
+@case("minimal", verdict=None)
+def _(b):
+    # Only what every bundle has: every rule must stay silent (and not error) on absent sections.
+    for k in list(b):
+        if k not in ("schema", "tool", "collected_at", "window", "redacted", "target", "sources"):
+            del b[k]
+    b["sources"] = {s: {"status": "denied", "calls": 1, "errors": [{"action": "x:Denied"}]} for s in SOURCES}
+
+
+WORKER_TD = f"arn:aws:ecs:{REGION}:{ACCT}:task-definition/worker:7"
+
+
+@case("cluster_scope", fires=["reliability.container_health_check", "security.root_user"])
+def _(b):
+    # A cluster target: the clean web service plus a queue worker on EC2 whose container has no
+    # health check and no user. Findings name the worker, not the web service.
+    b["target"].update({"kind": "cluster", "services": [SVC, "worker"]})
+    del b["target"]["service"]
+    w = copy.deepcopy(svc(b))
+    w.update({"serviceName": "worker", "serviceArn": SVC_ARN.replace(SVC, "worker"), "taskDefinition": WORKER_TD,
+              "loadBalancers": [], "launchType": "EC2", "desiredCount": 2, "runningCount": 2})
+    del w["healthCheckGracePeriodSeconds"]
+    w["networkConfiguration"] = {}
+    b["services"].append(w)
+    wt = copy.deepcopy(td(b))
+    wt.update({"taskDefinitionArn": WORKER_TD, "family": "worker", "revision": 7, "networkMode": "bridge",
+               "requiresCompatibilities": ["EC2"]})
+    c = wt["containerDefinitions"][0]
+    c.update({"name": "worker", "memoryReservation": 256})
+    for k in ("healthCheck", "user", "portMappings"):
+        c.pop(k, None)
+    b["task_definitions"][WORKER_TD] = wt
+
+
+@case("task_target", fires=["cost.mutable_image_tag"])
+def _(b):
+    # A task target: no services section; rules read the task's own task definition.
+    b["target"] = {"kind": "task", "cluster": CLUSTER, "cluster_arn": CLUSTER_ARN, "task": "0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c01",
+                   "region": REGION, "account": ACCT, "partition": "aws"}
+    del b["services"]
+    b["tasks"] = b["tasks"][:1]
+    set_image(b, "nginx:latest", "latest")
+    b["images"]["nginx:latest"]["registry"] = "dockerhub"
+
+
 def main():
     for f in os.listdir(HERE):
         if f.endswith(".json"):
             os.remove(os.path.join(HERE, f))
-    for name, (fn, fires, severity) in CASES.items():
+    for name, (fn, fires, severity, verdict) in CASES.items():
         b = base()
         fn(b)
         with open(os.path.join(HERE, name + ".json"), "w") as f:
@@ -553,7 +599,8 @@ def main():
             f.write("\n")
         exp = {"findings": [], "absent": [r for r in RULES if r not in fires]}
         # Recommendations never change the verdict: every fixture is a healthy service.
-        exp["verdict"] = "healthy"
+        if verdict:
+            exp["verdict"] = verdict
         for r in fires:
             e = {"check": r, "category": "best_practice", "kind": "recommendation", "min_count": 1}
             if severity and r == fires[0]:
