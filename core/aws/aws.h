@@ -73,6 +73,16 @@ const char *aws_client_partition(const struct aws_client *c); /* "aws", "aws-cn"
  * "cloudtrail", "cloudwatch". params (may be NULL) is the operation's input
  * as JSON with the model's member names; for Query services the client
  * flattens it (lists -> Name.member.N, or EC2's Name.N; structs -> Name.Sub).
+ * EC2 list members are renamed to their wire names by a small table of the
+ * members ecs-doctor uses (Filters -> Filter.N.Name / Filter.N.Value.M,
+ * SubnetIds -> SubnetId.N, GroupIds -> GroupId.N, VpcEndpointIds,
+ * NatGatewayIds, RouteTableIds, VpcIds, NetworkAclIds, NetworkInterfaceIds,
+ * InternetGatewayIds, PrefixListIds, GroupNames); other names pass as is.
+ * Answers: JSON services give the model's names; Query/EC2 answers are
+ * converted generically from XML and keep the XML names: Query gives the
+ * <OpResult> content ({"TargetGroups": [...], "NextMarker": "..."}), EC2 the
+ * response element minus requestId ({"subnetSet": [{"subnetId": ...}]}).
+ * Every leaf of a converted XML answer is a string ("true", "80").
  * params is taken. max_items bounds pagination (0 = all). Refused operations
  * and argument errors complete immediately through cb (never re-entrantly
  * from inside this call: they are queued for aws_run). */
@@ -91,6 +101,16 @@ void aws_result_cleanup(struct aws_result *r);
 /* The IAM action that authorises an operation: ("elbv2","DescribeTargetHealth")
  * -> "elasticloadbalancing:DescribeTargetHealth". Writes into buf. */
 const char *aws_iam_action(const char *service, const char *operation, char *buf, size_t len);
+
+/* IAM returns policy documents URL-encoded (GetRolePolicy's PolicyDocument,
+ * GetPolicyVersion's Document, GetRole's AssumeRolePolicyDocument): decodes
+ * %XX escapes ('+' stays '+'). Returns a malloc'ed string, NULL for NULL. */
+char *aws_url_decode(const char *s);
+
+/* Internal tuning: replaces the client-side rate limit of one operation (or
+ * of a whole service when operation is NULL). rate <= 0 disables it. */
+void aws_client_set_rate_limit(struct aws_client *c, const char *service, const char *operation,
+                               double rate, double burst);
 
 /* Caller identity (sts:GetCallerIdentity), cached: account id and ARN. */
 enum err_code aws_whoami(struct aws_client *c, char *account, size_t alen, char *arn, size_t arnlen,

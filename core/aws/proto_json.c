@@ -1,0 +1,72 @@
+/* proto_json — see proto_json.h. */
+#include "aws/proto_json.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "aws/retry.h"
+#include "util/jsonx.h"
+
+enum err_code proto_json_build(const struct aws_service *svc, const char *operation,
+                               const cJSON *params, struct buf *body, char *target, size_t tlen)
+{
+    char *text = params ? cJSON_PrintUnformatted(params) : NULL;
+    enum err_code rc;
+    snprintf(target, tlen, "%s.%s", svc->target_prefix, operation);
+    rc = buf_puts(body, text ? text : "{}");
+    cJSON_free(text);
+    return rc;
+}
+
+/* "com.amazonaws.ecs#ClusterNotFoundException" -> "ClusterNotFoundException";
+ * "Foo:http://internal.amazon.com/..." (x-amzn-ErrorType) -> "Foo". */
+static void clean_code(const char *in, char *out, size_t len)
+{
+    const char *hash = strrchr(in, '#');
+    size_t n;
+    if (hash)
+        in = hash + 1;
+    n = strcspn(in, ":");
+    snprintf(out, len, "%.*s", (int)n, in);
+}
+
+enum err_code proto_json_parse(long status, const char *body, size_t len,
+                               const char *header_code, cJSON **out, struct aws_error *err)
+{
+    cJSON *j = NULL;
+    *out = NULL;
+    err->http_status = status;
+    if (len > 0)
+        j = cJSON_ParseWithLength(body, len);
+    if (status >= 200 && status < 300) {
+        if (len == 0)
+            j = cJSON_CreateObject();
+        if (!j || !cJSON_IsObject(j)) {
+            cJSON_Delete(j);
+            err->kind = ERR_PARSE;
+            snprintf(err->code, sizeof err->code, "InvalidResponse");
+            snprintf(err->message, sizeof err->message,
+                     "HTTP %ld answer is not a JSON object (%zu bytes)", status, len);
+            return err->kind;
+        }
+        *out = j;
+        err->kind = ERR_OK;
+        return ERR_OK;
+    }
+    {
+        const char *type = jsonx_str(j, "__type", NULL);
+        const char *msg = jsonx_str(j, "message", NULL);
+        if (!msg)
+            msg = jsonx_str(j, "Message", NULL);
+        if (!type && header_code && *header_code)
+            type = header_code;
+        if (type)
+            clean_code(type, err->code, sizeof err->code);
+        else
+            snprintf(err->code, sizeof err->code, "HTTP%ld", status);
+        snprintf(err->message, sizeof err->message, "%s", msg ? msg : "");
+    }
+    err->kind = retry_error_kind(err->code);
+    cJSON_Delete(j);
+    return err->kind;
+}

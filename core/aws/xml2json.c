@@ -1,0 +1,215 @@
+/* xml2json — see xml2json.h. Builds a small DOM with expat, then converts. */
+#include "aws/xml2json.h"
+
+#include <ctype.h>
+#include <expat.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+#include "util/strutil.h"
+
+struct node {
+    char *name;
+    struct buf text;
+    struct node **kids;
+    size_t nkids, cap;
+};
+
+struct state {
+    struct node *root;
+    struct node *stack[XML2JSON_MAX_DEPTH];
+    int depth;
+    size_t nodes;
+    enum err_code rc;
+    XML_Parser p;
+};
+
+static void node_free(struct node *n)
+{
+    if (!n)
+        return;
+    for (size_t i = 0; i < n->nkids; i++)
+        node_free(n->kids[i]);
+    free(n->kids);
+    free(n->name);
+    buf_cleanup(&n->text);
+    free(n);
+}
+
+static void fail(struct state *s, enum err_code rc)
+{
+    if (s->rc == ERR_OK)
+        s->rc = rc;
+    XML_StopParser(s->p, XML_FALSE);
+}
+
+static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **atts)
+{
+    struct state *s = ud;
+    struct node *n;
+    const char *local = strchr(name, ' '); /* namespace-aware: "uri local" */
+    (void)atts;
+    if (s->rc != ERR_OK)
+        return;
+    if (s->depth >= XML2JSON_MAX_DEPTH || ++s->nodes > XML2JSON_MAX_NODES) {
+        fail(s, ERR_LIMIT);
+        return;
+    }
+    n = calloc(1, sizeof *n);
+    if (!n || !(n->name = str_dup(local ? local + 1 : name))) {
+        free(n);
+        fail(s, ERR_NOMEM);
+        return;
+    }
+    buf_init(&n->text, 0);
+    if (s->depth == 0) {
+        if (s->root) { /* cannot happen with a conforming parser */
+            node_free(n);
+            fail(s, ERR_PARSE);
+            return;
+        }
+        s->root = n;
+    } else {
+        struct node *parent = s->stack[s->depth - 1];
+        if (parent->nkids == parent->cap) {
+            size_t ncap = parent->cap ? parent->cap * 2 : 4;
+            struct node **nk = realloc(parent->kids, ncap * sizeof *nk);
+            if (!nk) {
+                node_free(n);
+                fail(s, ERR_NOMEM);
+                return;
+            }
+            parent->kids = nk;
+            parent->cap = ncap;
+        }
+        parent->kids[parent->nkids++] = n;
+    }
+    s->stack[s->depth++] = n;
+}
+
+static void XMLCALL on_end(void *ud, const XML_Char *name)
+{
+    struct state *s = ud;
+    (void)name;
+    if (s->rc == ERR_OK && s->depth > 0)
+        s->depth--;
+}
+
+static void XMLCALL on_text(void *ud, const XML_Char *t, int len)
+{
+    struct state *s = ud;
+    if (s->rc != ERR_OK || s->depth == 0)
+        return;
+    if (buf_append(&s->stack[s->depth - 1]->text, t, (size_t)len) != ERR_OK)
+        fail(s, ERR_LIMIT);
+}
+
+static int blank(const struct buf *b)
+{
+    for (size_t i = 0; i < b->len; i++)
+        if (!isspace((unsigned char)b->data[i]))
+            return 0;
+    return 1;
+}
+
+static int repeated(const struct node *n, size_t i)
+{
+    for (size_t j = i + 1; j < n->nkids; j++)
+        if (strcmp(n->kids[j]->name, n->kids[i]->name) == 0)
+            return 1;
+    return 0;
+}
+
+static cJSON *convert(const struct node *n)
+{
+    cJSON *out;
+    int all_items = n->nkids > 0;
+    if (n->nkids == 0) {
+        if (str_ends(n->name, "Set") && blank(&n->text))
+            return cJSON_CreateArray();
+        return cJSON_CreateString(n->text.data ? n->text.data : "");
+    }
+    for (size_t i = 0; i < n->nkids && all_items; i++)
+        all_items = strcmp(n->kids[i]->name, "member") == 0 || strcmp(n->kids[i]->name, "item") == 0;
+    out = all_items ? cJSON_CreateArray() : cJSON_CreateObject();
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < n->nkids; i++) {
+        cJSON *v = convert(n->kids[i]), *prev;
+        if (!v) {
+            cJSON_Delete(out);
+            return NULL;
+        }
+        if (all_items) {
+            cJSON_AddItemToArray(out, v);
+            continue;
+        }
+        prev = cJSON_GetObjectItemCaseSensitive(out, n->kids[i]->name);
+        if (prev) {
+            cJSON_AddItemToArray(prev, v); /* prev is a repeat array (below) */
+        } else if (repeated(n, i)) {
+            /* A repeated name (a flattened list) becomes an array. */
+            cJSON *arr = cJSON_CreateArray();
+            if (!arr) {
+                cJSON_Delete(v);
+                cJSON_Delete(out);
+                return NULL;
+            }
+            cJSON_AddItemToArray(arr, v);
+            cJSON_AddItemToObject(out, n->kids[i]->name, arr);
+        } else {
+            cJSON_AddItemToObject(out, n->kids[i]->name, v);
+        }
+    }
+    return out;
+}
+
+cJSON *xml2json_parse(const char *xml, size_t len, struct err *e)
+{
+    struct state s;
+    cJSON *out = NULL, *v;
+    memset(&s, 0, sizeof s);
+    s.p = XML_ParserCreate(NULL);
+    if (!s.p) {
+        err_set(e, ERR_NOMEM, "xml: out of memory");
+        return NULL;
+    }
+    XML_SetUserData(s.p, &s);
+    XML_SetElementHandler(s.p, on_start, on_end);
+    XML_SetCharacterDataHandler(s.p, on_text);
+    if (len > (size_t)0x7fffffff) {
+        err_set(e, ERR_LIMIT, "xml: document too large");
+        goto out;
+    }
+    if (XML_Parse(s.p, xml, (int)len, XML_TRUE) != XML_STATUS_OK || s.rc != ERR_OK) {
+        if (s.rc == ERR_LIMIT)
+            err_set(e, ERR_LIMIT, "xml: deeper than %d levels or more than %d elements",
+                    XML2JSON_MAX_DEPTH, XML2JSON_MAX_NODES);
+        else if (s.rc == ERR_NOMEM)
+            err_set(e, ERR_NOMEM, "xml: out of memory");
+        else
+            err_set(e, ERR_PARSE, "xml:%lu:%lu: %s", (unsigned long)XML_GetCurrentLineNumber(s.p),
+                    (unsigned long)XML_GetCurrentColumnNumber(s.p),
+                    XML_ErrorString(XML_GetErrorCode(s.p)));
+        goto out;
+    }
+    if (!s.root) {
+        err_set(e, ERR_PARSE, "xml: empty document");
+        goto out;
+    }
+    out = cJSON_CreateObject();
+    v = convert(s.root);
+    if (!out || !v) {
+        cJSON_Delete(out);
+        cJSON_Delete(v);
+        out = NULL;
+        err_set(e, ERR_NOMEM, "xml: out of memory");
+        goto out;
+    }
+    cJSON_AddItemToObject(out, s.root->name, v);
+out:
+    node_free(s.root);
+    XML_ParserFree(s.p);
+    return out;
+}

@@ -1,0 +1,24 @@
+/* xml2json — one generic converter from AWS Query/EC2 XML answers to cJSON.
+ *
+ * Rules (no service model needed): an element whose children are all
+ * <member> or <item> becomes an array; an empty element whose name ends in
+ * "Set" (EC2's lists) becomes []; other empty elements and text leaves become
+ * strings; an element with named children becomes an object (a repeated
+ * child name becomes an array). Names are kept as on the wire (EC2's
+ * "subnetSet", "vpcId"; Query's "TargetGroups"). Depth and node count are
+ * capped (ERR_LIMIT); malformed XML is ERR_PARSE. */
+#ifndef EDOC_XML2JSON_H
+#define EDOC_XML2JSON_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+#include "util/err.h"
+
+#define XML2JSON_MAX_DEPTH 64
+#define XML2JSON_MAX_NODES 2000000
+
+/* Returns a new object {"<RootName>": <converted root>} (caller frees), or
+ * NULL with e set. */
+cJSON *xml2json_parse(const char *xml, size_t len, struct err *e);
+
+#endif

@@ -1,0 +1,434 @@
+/* engine — see engine.h. Search path, selection and the run loop; ranking
+ * lives in rank.c and the report document in report.c. */
+/* realpath() is an XSI extension in glibc's headers. */
+#define _XOPEN_SOURCE 700
+#include "engine/engine.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "build_config.h"
+#include "engine/luacheck.h"
+#include "engine/pluginhost.h"
+#include "engine/rank.h"
+#include "engine/report.h"
+#include "util/buf.h"
+#include "util/jsonx.h"
+#include "util/strutil.h"
+
+void check_free(struct check *c)
+{
+    if (!c)
+        return;
+    free(c->id); free(c->category); free(c->severity); free(c->summary);
+    free(c->source); free(c->path);
+    cJSON_Delete(c->needs);
+    luacheck_free(c->lua);
+    free(c);
+}
+
+int engine_add_check(struct engine *eng, struct check *c)
+{
+    size_t i;
+    for (i = 0; i < eng->n_checks; i++) {
+        if (!strcmp(eng->checks[i]->id, c->id)) {
+            fprintf(eng->diag, "ecs-doctor: %s: refused: duplicate check id '%s' (already loaded from %s)\n",
+                    c->source + (c->lang == CHECK_LUA ? 4 : 7), c->id, eng->checks[i]->source);
+            eng->n_refused++;
+            check_free(c);
+            return -1;
+        }
+    }
+    if (eng->n_checks == eng->cap_checks) {
+        size_t nc = eng->cap_checks ? eng->cap_checks * 2 : 32;
+        struct check **nv = realloc(eng->checks, nc * sizeof *nv);
+        if (!nv) {
+            check_free(c);
+            return -1;
+        }
+        eng->checks = nv;
+        eng->cap_checks = nc;
+    }
+    c->selected = 1;
+    eng->checks[eng->n_checks++] = c;
+    return 0;
+}
+
+/* ---- directory scanning ------------------------------------------------ */
+
+/* Each folder is scanned once per kind (Lua, plugins), however many search
+ * path entries name it. */
+static int seen_dir(struct engine *eng, const char *dir, int lua)
+{
+    char real[PATH_MAX + 2];
+    size_t i;
+    real[0] = lua ? 'L' : 'P';
+    real[1] = ':';
+    if (!realpath(dir, real + 2))
+        return 1; /* missing dirs are simply skipped */
+    for (i = 0; i < eng->n_seen; i++)
+        if (!strcmp(eng->seen_dirs[i], real))
+            return 1;
+    if (eng->n_seen == eng->cap_seen) {
+        size_t nc = eng->cap_seen ? eng->cap_seen * 2 : 8;
+        char **nv = realloc(eng->seen_dirs, nc * sizeof *nv);
+        if (!nv)
+            return 1;
+        eng->seen_dirs = nv;
+        eng->cap_seen = nc;
+    }
+    eng->seen_dirs[eng->n_seen] = str_dup(real);
+    if (!eng->seen_dirs[eng->n_seen])
+        return 1;
+    eng->n_seen++;
+    return 0;
+}
+
+static void load_lua_file(struct engine *eng, const char *path, const char *display)
+{
+    struct err e = {0};
+    struct check *c = luacheck_load(path, display, eng->opts.lua_budget, eng->opts.lua_mem_max, &e);
+    if (!c) {
+        fprintf(eng->diag, "ecs-doctor: check %s\n", e.msg);
+        eng->n_refused++;
+        return;
+    }
+    engine_add_check(eng, c);
+}
+
+/* Walks dir (sorted, so the load order is stable) for *.lua files, skipping
+ * hidden entries and tests/ folders (fixtures live there). */
+static void scan_lua(struct engine *eng, const char *dir, const char *display, int depth)
+{
+    struct dirent **ents = NULL;
+    int n, i;
+    if (depth > 8)
+        return;
+    n = scandir(dir, &ents, NULL, alphasort);
+    for (i = 0; i < n; i++) {
+        const char *name = ents[i]->d_name;
+        char path[PATH_MAX], disp[PATH_MAX];
+        struct stat st;
+        if (name[0] == '.' || (depth >= 0 && !strcmp(name, "tests")))
+            goto next;
+        if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path ||
+            snprintf(disp, sizeof disp, "%s/%s", display, name) >= (int)sizeof disp)
+            goto next;
+        if (stat(path, &st) != 0)
+            goto next;
+        if (S_ISDIR(st.st_mode))
+            scan_lua(eng, path, disp, depth + 1);
+        else if (S_ISREG(st.st_mode) && str_ends(name, ".lua"))
+            load_lua_file(eng, path, disp);
+    next:
+        free(ents[i]);
+    }
+    free(ents);
+}
+
+static void scan_plugins(struct engine *eng, const char *dir, const char *display)
+{
+    struct dirent **ents = NULL;
+    int n, i;
+    n = scandir(dir, &ents, NULL, alphasort);
+    for (i = 0; i < n; i++) {
+        const char *name = ents[i]->d_name;
+        char path[PATH_MAX], disp[PATH_MAX];
+        struct stat st;
+        if (name[0] != '.' && str_ends(name, ".so") &&
+            snprintf(path, sizeof path, "%s/%s", dir, name) < (int)sizeof path &&
+            snprintf(disp, sizeof disp, "%s/%s", display, name) < (int)sizeof disp &&
+            stat(path, &st) == 0 && S_ISREG(st.st_mode))
+            pluginhost_load(eng, path, disp);
+        free(ents[i]);
+    }
+    free(ents);
+}
+
+void engine_load_dir(struct engine *eng, const char *dir, const char *display, int want_lua,
+                     int want_plugins)
+{
+    char *d = str_dup(dir);
+    size_t n;
+    if (!d)
+        return;
+    n = strlen(d);
+    while (n > 1 && d[n - 1] == '/')
+        d[--n] = '\0';
+    if (want_plugins && !seen_dir(eng, d, 0))
+        scan_plugins(eng, d, display ? display : d);
+    if (want_lua && !seen_dir(eng, d, 1))
+        scan_lua(eng, d, display ? display : d, 0);
+    free(d);
+}
+
+/* ---- the search path --------------------------------------------------- */
+
+static int exe_dir(char *out, size_t n)
+{
+    char buf[PATH_MAX];
+    ssize_t k = readlink("/proc/self/exe", buf, sizeof buf - 1);
+    char *slash;
+    if (k <= 0)
+        return 0;
+    buf[k] = '\0';
+    slash = strrchr(buf, '/');
+    if (!slash)
+        return 0;
+    *slash = '\0';
+    return snprintf(out, n, "%s", buf) < (int)n;
+}
+
+static int same_dir(const char *a, const char *b)
+{
+    char ra[PATH_MAX], rb[PATH_MAX];
+    return realpath(a, ra) && realpath(b, rb) && !strcmp(ra, rb);
+}
+
+/* Each environment list is colon-separated; empty entries are ignored. */
+static void load_env_path(struct engine *eng, const char *var, int lua)
+{
+    const char *v = getenv(var), *p, *q;
+    char dir[PATH_MAX];
+    for (p = v; p && *p; p = *q ? q + 1 : q) {
+        q = strchr(p, ':');
+        if (!q)
+            q = p + strlen(p);
+        if (q > p && (size_t)(q - p) < sizeof dir) {
+            memcpy(dir, p, (size_t)(q - p));
+            dir[q - p] = '\0';
+            engine_load_dir(eng, dir, dir, lua, !lua);
+        }
+    }
+}
+
+static void load_defaults(struct engine *eng, int lua)
+{
+    char exe[PATH_MAX], dir[PATH_MAX], prefix[PATH_MAX];
+    const char *home = getenv("HOME");
+    size_t bl = strlen(EDOC_INSTALL_BINDIR);
+    load_env_path(eng, lua ? "ECS_DOCTOR_CHECK_PATH" : "ECS_DOCTOR_PLUGIN_PATH", lua);
+    if (home && *home &&
+        snprintf(dir, sizeof dir, "%s/.config/ecs-doctor/%s", home, lua ? "checks" : "plugins") <
+            (int)sizeof dir)
+        engine_load_dir(eng, dir, dir, lua, !lua);
+    if (!exe_dir(exe, sizeof exe))
+        snprintf(exe, sizeof exe, "%s/%s", EDOC_INSTALL_PREFIX, EDOC_INSTALL_BINDIR);
+    if (same_dir(exe, EDOC_BUILD_DIR)) {
+        /* Running from the build tree: the in-tree checks, no install needed. */
+        if (lua)
+            engine_load_dir(eng, EDOC_SOURCE_DIR "/checks", "checks", 1, 0);
+        else
+            engine_load_dir(eng, EDOC_BUILD_DIR "/plugins", "plugins", 0, 1);
+        return;
+    }
+    /* Installed: <prefix>/bin/ecs-doctor finds <prefix>/lib/... even when the
+     * whole tree was moved elsewhere. */
+    if (strlen(exe) > bl + 1 && !strcmp(exe + strlen(exe) - bl, EDOC_INSTALL_BINDIR) &&
+        exe[strlen(exe) - bl - 1] == '/') {
+        snprintf(prefix, sizeof prefix, "%.*s", (int)(strlen(exe) - bl - 1), exe);
+    } else {
+        snprintf(prefix, sizeof prefix, "%s", EDOC_INSTALL_PREFIX);
+    }
+    if (snprintf(dir, sizeof dir, "%s/%s", prefix, lua ? EDOC_REL_CHECKDIR : EDOC_REL_PLUGINDIR) <
+        (int)sizeof dir)
+        engine_load_dir(eng, dir, lua ? "checks" : "plugins", lua, !lua);
+}
+
+struct engine *engine_new(const struct engine_opts *o)
+{
+    struct engine *eng = calloc(1, sizeof *eng);
+    size_t i;
+    if (!eng)
+        return NULL;
+    if (o)
+        eng->opts = *o;
+    eng->diag = eng->opts.diag ? eng->opts.diag : stderr;
+    /* Plugins first, then Lua: on a duplicate id the first loaded wins, and
+     * explicit dirs come before the defaults so a team can shadow nothing
+     * silently (the duplicate is reported). */
+    for (i = 0; i < eng->opts.n_plugin_dirs; i++)
+        engine_load_dir(eng, eng->opts.plugin_dirs[i], eng->opts.plugin_dirs[i], 0, 1);
+    if (!eng->opts.no_default_dirs)
+        load_defaults(eng, 0);
+    for (i = 0; i < eng->opts.n_check_dirs; i++)
+        engine_load_dir(eng, eng->opts.check_dirs[i], eng->opts.check_dirs[i], 1, 0);
+    if (!eng->opts.no_default_dirs)
+        load_defaults(eng, 1);
+    return eng;
+}
+
+void engine_free(struct engine *eng)
+{
+    size_t i;
+    if (!eng)
+        return;
+    for (i = 0; i < eng->n_checks; i++)
+        check_free(eng->checks[i]);
+    free(eng->checks);
+    /* After the checks: their strings were copied, but run pointers live in
+     * the plugins' code. */
+    for (i = 0; i < eng->n_plugins; i++)
+        pluginhost_close(eng->plugins[i]);
+    free(eng->plugins);
+    for (i = 0; i < eng->n_seen; i++)
+        free(eng->seen_dirs[i]);
+    free(eng->seen_dirs);
+    free(eng);
+}
+
+/* ---- selection --------------------------------------------------------- */
+
+static int id_matches(const char *pattern, const char *id)
+{
+    return !strcmp(pattern, id) || fnmatch(pattern, id, 0) == 0;
+}
+
+enum err_code engine_select(struct engine *eng, const char *const *only, size_t n_only,
+                            const char *const *skip, size_t n_skip, struct err *e)
+{
+    size_t i, j;
+    for (j = 0; j < n_only; j++) {
+        int hit = 0;
+        for (i = 0; i < eng->n_checks; i++)
+            hit |= id_matches(only[j], eng->checks[i]->id);
+        if (!hit)
+            return err_set(e, ERR_USAGE, "--only %s: no check matches (see ecs-doctor checks list)",
+                           only[j]);
+    }
+    for (i = 0; i < eng->n_checks; i++) {
+        struct check *c = eng->checks[i];
+        c->selected = n_only == 0;
+        for (j = 0; j < n_only; j++)
+            if (id_matches(only[j], c->id))
+                c->selected = 1;
+        for (j = 0; j < n_skip; j++)
+            if (id_matches(skip[j], c->id))
+                c->selected = 0;
+    }
+    return ERR_OK;
+}
+
+/* ---- running ----------------------------------------------------------- */
+
+/* A needed source is missing when it is absent, denied, failed, or skipped
+ * because the deadline expired; "skipped: nothing to look at" is complete. */
+static cJSON *missing_sources(const struct check *c, const cJSON *evidence)
+{
+    const cJSON *sources = cJSON_GetObjectItemCaseSensitive(evidence, "sources"), *it;
+    cJSON *missing = cJSON_CreateArray();
+    cJSON_ArrayForEach(it, c->needs) {
+        const cJSON *s = cJSON_GetObjectItemCaseSensitive(sources, it->valuestring);
+        const char *st = jsonx_str(s, "status", "");
+        const char *reason = jsonx_str(s, "reason", "");
+        if (!strcmp(st, "ok") || !strcmp(st, "partial") ||
+            (!strcmp(st, "skipped") && strcmp(reason, "deadline") != 0))
+            continue;
+        cJSON_AddItemToArray(missing, cJSON_CreateString(it->valuestring));
+    }
+    return missing;
+}
+
+/* Plugins report findings without validating vocabularies: drop the invalid
+ * ones from this run's tail of the list and fail the check with the reason. */
+static void validate_tail(struct edoc_ctx *ctx, size_t start)
+{
+    size_t i, k = start;
+    struct err e = {0};
+    for (i = start; i < ctx->out->n; i++) {
+        struct finding *f = ctx->out->v[i];
+        if (finding_validate(f, &e) != ERR_OK) {
+            if (!ctx->failed) {
+                ctx->failed = 1;
+                snprintf(ctx->message, sizeof ctx->message, "%s", e.msg);
+            }
+            finding_free(f);
+            continue;
+        }
+        ctx->out->v[k++] = f;
+    }
+    ctx->out->n = k;
+}
+
+static cJSON *run_one(struct engine *eng, struct check *c, const cJSON *evidence,
+                      struct finding_list *out)
+{
+    struct edoc_ctx ctx;
+    size_t start = out->n;
+    cJSON *res = cJSON_CreateObject(), *missing = missing_sources(c, evidence);
+    const char *status;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.evidence = evidence;
+    ctx.check = c;
+    ctx.out = out;
+    ctx.debug = eng->opts.debug;
+    ctx.diag = eng->diag;
+    if (c->lang == CHECK_LUA) {
+        luacheck_run(c, &ctx);
+    } else {
+        int rc = pluginhost_run(c, &ctx);
+        if (rc != 0 && !ctx.failed) {
+            ctx.failed = 1;
+            snprintf(ctx.message, sizeof ctx.message, "%s: run() returned %d", c->source + 7, rc);
+        }
+        validate_tail(&ctx, start);
+    }
+    finding_list_cleanup(&ctx.scratch);
+    status = ctx.failed ? "error" : cJSON_GetArraySize(missing) > 0 ? "incomplete" : "ok";
+    if (ctx.failed)
+        fprintf(eng->diag, "ecs-doctor: check %s failed: %s\n", c->id, ctx.message);
+    cJSON_AddStringToObject(res, "id", c->id);
+    cJSON_AddStringToObject(res, "source", c->source);
+    cJSON_AddStringToObject(res, "status", status);
+    if (ctx.message[0])
+        cJSON_AddStringToObject(res, "message", ctx.message);
+    else
+        cJSON_AddNullToObject(res, "message");
+    cJSON_AddItemToObject(res, "missing", missing);
+    cJSON_AddNumberToObject(res, "findings", (double)(out->n - start));
+    return res;
+}
+
+cJSON *engine_analyze(struct engine *eng, const cJSON *evidence, const struct analyze_opts *ao)
+{
+    struct finding_list raw = {0}, ranked = {0};
+    cJSON *checks = cJSON_CreateArray(), *report = NULL;
+    size_t i;
+    for (i = 0; i < eng->n_checks; i++) {
+        struct check *c = eng->checks[i];
+        if (!c->selected) {
+            cJSON *r = cJSON_CreateObject();
+            cJSON_AddStringToObject(r, "id", c->id);
+            cJSON_AddStringToObject(r, "source", c->source);
+            cJSON_AddStringToObject(r, "status", "skipped");
+            cJSON_AddStringToObject(r, "message", "not selected (--only/--skip)");
+            cJSON_AddItemToObject(r, "missing", cJSON_CreateArray());
+            cJSON_AddItemToArray(checks, r);
+            continue;
+        }
+        cJSON_AddItemToArray(checks, run_one(eng, c, evidence, &raw));
+    }
+    if (ao && ao->no_recommendations) {
+        size_t k = 0;
+        for (i = 0; i < raw.n; i++) {
+            if (!strcmp(raw.v[i]->kind, "recommendation"))
+                finding_free(raw.v[i]);
+            else
+                raw.v[k++] = raw.v[i];
+        }
+        raw.n = k;
+    }
+    if (rank_findings(&raw, evidence, &ranked) == ERR_OK)
+        report = report_build(evidence, &ranked, checks);
+    else
+        cJSON_Delete(checks);
+    finding_list_cleanup(&raw);
+    finding_list_cleanup(&ranked);
+    return report;
+}

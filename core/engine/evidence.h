@@ -1,0 +1,22 @@
+/* evidence — loads an evidence document (docs/evidence.md) from a file and
+ * checks its schema version and top-level shape before any check sees it.
+ * The returned tree is owned by the caller (cJSON_Delete). */
+#ifndef EDOC_EVIDENCE_H
+#define EDOC_EVIDENCE_H
+
+#include <cjson/cJSON.h>
+
+#include "util/err.h"
+
+#define EVIDENCE_SCHEMA "ecs-doctor/evidence/v1"
+#define EVIDENCE_MAX_BYTES ((size_t)512 * 1024 * 1024)
+
+/* NULL on failure with a one-line message naming the file in e:
+ * "FILE: not an ecs-doctor evidence bundle (no "schema" field)",
+ * "FILE: unsupported schema 'x' (this ecs-doctor reads ecs-doctor/evidence/v1)". */
+cJSON *evidence_load(const char *path, struct err *e);
+
+/* The same checks on a parsed document; `what` names it in messages. */
+enum err_code evidence_validate(const cJSON *doc, const char *what, struct err *e);
+
+#endif

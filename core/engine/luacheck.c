@@ -1,0 +1,1132 @@
+/* luacheck — see luacheck.h. */
+#include "engine/luacheck.h"
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "analysis/iam_eval.h"
+#include "analysis/netpath.h"
+#include "util/buf.h"
+#include "util/jsonx.h"
+#include "util/strutil.h"
+
+#define HOOK_STEP 10000        /* VM instructions between budget checks */
+#define DEADLINE_S 20.0        /* wall clock per call, for loops inside C calls' callers */
+#define SCRIPT_MAX (1024 * 1024)
+
+enum stop { STOP_NONE, STOP_BUDGET, STOP_MEM, STOP_DEADLINE };
+
+struct luacheck {
+    lua_State *L;
+    size_t used, mem_max;
+    int enforce;               /* the cap applies while check code runs */
+    int mem_exceeded;
+    long budget, executed;
+    enum stop stopped;
+    double deadline;
+    char where[200];           /* position when the hook stopped the check */
+    int ref;                   /* registry ref of the check table */
+    char *display;
+    struct edoc_ctx *ctx;      /* during a run */
+};
+
+/* Registry keys (their addresses). */
+static char nodes_key, cache_key, mt_key;
+
+static struct luacheck *LC(lua_State *L) { return *(struct luacheck **)lua_getextraspace(L); }
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* ---- limits ------------------------------------------------------------ */
+
+static void *lalloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    struct luacheck *lc = ud;
+    void *p;
+    if (!ptr)
+        osize = 0; /* osize is a type tag for new blocks */
+    if (nsize == 0) {
+        free(ptr);
+        lc->used -= osize;
+        return NULL;
+    }
+    if (lc->enforce && nsize > osize && lc->used + (nsize - osize) > lc->mem_max) {
+        lc->mem_exceeded = 1;
+        return NULL;
+    }
+    p = realloc(ptr, nsize);
+    if (!p)
+        return NULL;
+    lc->used = lc->used - osize + nsize;
+    return p;
+}
+
+static const char *stop_text(const struct luacheck *lc)
+{
+    switch (lc->stopped) {
+    case STOP_BUDGET: return "instruction budget exceeded: stopped (endless loop?)";
+    case STOP_MEM: return "memory limit exceeded: stopped";
+    case STOP_DEADLINE: return "time limit exceeded: stopped";
+    default: return "stopped";
+    }
+}
+
+/* Redis's trick: once the budget is spent, the hook fires on every
+ * instruction and raises again, so a pcall inside the check cannot swallow
+ * the stop and carry on. */
+static void hook(lua_State *L, lua_Debug *ar)
+{
+    struct luacheck *lc = LC(L);
+    if (!lc->stopped) {
+        lc->executed += HOOK_STEP;
+        if (lc->executed > lc->budget)
+            lc->stopped = STOP_BUDGET;
+        else if (lc->mem_exceeded)
+            lc->stopped = STOP_MEM;
+        else if (now_s() > lc->deadline)
+            lc->stopped = STOP_DEADLINE;
+        if (!lc->stopped)
+            return;
+        if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0)
+            snprintf(lc->where, sizeof lc->where, "%s:%d", ar->short_src, ar->currentline);
+        lua_sethook(L, hook, LUA_MASKCOUNT, 1);
+    }
+    luaL_error(L, "%s", stop_text(lc));
+}
+
+static void arm(struct luacheck *lc)
+{
+    lc->executed = 0;
+    lc->stopped = STOP_NONE;
+    lc->mem_exceeded = 0;
+    lc->where[0] = '\0';
+    lc->deadline = now_s() + DEADLINE_S;
+    lc->enforce = 1;
+    lua_sethook(lc->L, hook, LUA_MASKCOUNT, HOOK_STEP);
+}
+
+/* The host's own work between runs is not the check's: no cap, no hook. */
+static void disarm(struct luacheck *lc)
+{
+    lua_sethook(lc->L, NULL, 0, 0);
+    lc->enforce = 0;
+}
+
+/* ---- error messages ---------------------------------------------------- */
+
+/* "src:line" of the innermost Lua function on the stack, so errors raised by
+ * C functions (the proxies, the edoc library) also name the check's line. */
+static int lua_where(lua_State *L, char *out, size_t n)
+{
+    lua_Debug ar;
+    int level;
+    for (level = 1; level < 50 && lua_getstack(L, level, &ar); level++) {
+        if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0) {
+            snprintf(out, n, "%s:%d", ar.short_src, ar.currentline);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int tostring_protected(lua_State *L)
+{
+    luaL_tolstring(L, 1, NULL);
+    return 1;
+}
+
+static int msgh(lua_State *L)
+{
+    char where[220];
+    const char *msg;
+    int has_where = lua_where(L, where, sizeof where);
+    if (lua_type(L, 1) == LUA_TSTRING) {
+        msg = lua_tostring(L, 1);
+    } else {
+        /* An error object whose __tostring itself errors must not take the
+         * handler down with it. */
+        lua_pushcfunction(L, tostring_protected);
+        lua_pushvalue(L, 1);
+        if (lua_pcall(L, 1, 1, 0) != LUA_OK || lua_type(L, -1) != LUA_TSTRING) {
+            lua_pop(L, 1);
+            lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+        }
+        msg = lua_tostring(L, -1);
+    }
+    /* Lua's own runtime errors already start with "src:line:". */
+    if (has_where && strncmp(msg, where, strcspn(where, ":")) != 0)
+        lua_pushfstring(L, "%s: %s", where, msg);
+    else
+        lua_pushstring(L, msg);
+    return 1;
+}
+
+/* One line, capped, into dst. */
+static void flatten(char *dst, size_t n, const char *src)
+{
+    size_t i, k = 0;
+    for (i = 0; src[i] && k + 1 < n; i++)
+        dst[k++] = (src[i] == '\n' || src[i] == '\r' || src[i] == '\t') ? ' ' : src[i];
+    dst[k] = '\0';
+}
+
+static void describe_failure(struct luacheck *lc, int status, char *out, size_t n)
+{
+    const char *m = lua_type(lc->L, -1) == LUA_TSTRING ? lua_tostring(lc->L, -1) : NULL;
+    char tmp[600];
+    if (lc->stopped || status == LUA_ERRMEM) {
+        if (status == LUA_ERRMEM && !lc->stopped)
+            lc->stopped = STOP_MEM;
+        if (lc->stopped == STOP_MEM)
+            snprintf(tmp, sizeof tmp, "%s: memory limit of %zu MiB exceeded: stopped",
+                     lc->where[0] ? lc->where : lc->display, lc->mem_max >> 20);
+        else
+            snprintf(tmp, sizeof tmp, "%s: %s", lc->where[0] ? lc->where : lc->display,
+                     stop_text(lc));
+    } else if (status == LUA_ERRERR) {
+        snprintf(tmp, sizeof tmp, "%s: error while handling an error", lc->display);
+    } else {
+        snprintf(tmp, sizeof tmp, "%s", m ? m : "unknown error");
+    }
+    flatten(out, n, tmp);
+}
+
+/* ---- evidence proxies -------------------------------------------------- */
+
+struct pnode {
+    const cJSON *node;
+    size_t n;
+    const cJSON *items[]; /* arrays only: O(1) indexing over cJSON's list */
+};
+
+static void push_json(lua_State *L, const cJSON *v);
+
+static void push_proxy(lua_State *L, const cJSON *node)
+{
+    struct pnode *pn;
+    const cJSON *it;
+    size_t n = 0, i = 0;
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &cache_key);
+    if (lua_rawgetp(L, -1, node) == LUA_TTABLE) {
+        lua_remove(L, -2);
+        return;
+    }
+    lua_pop(L, 1);
+    for (it = node->child; it; it = it->next)
+        n++;
+    lua_createtable(L, 0, 0);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &mt_key);
+    lua_setmetatable(L, -2);
+    pn = lua_newuserdatauv(L, sizeof *pn + (cJSON_IsArray(node) ? n * sizeof(cJSON *) : 0), 0);
+    pn->node = node;
+    pn->n = n;
+    if (cJSON_IsArray(node))
+        for (it = node->child; it; it = it->next)
+            pn->items[i++] = it;
+    /* stack: cache proxy ud */
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &nodes_key);
+    lua_pushvalue(L, -3);
+    lua_pushvalue(L, -3);
+    lua_rawset(L, -3);
+    lua_pop(L, 2);
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, -3, node);
+    lua_remove(L, -2);
+}
+
+static void push_json(lua_State *L, const cJSON *v)
+{
+    if (!v || cJSON_IsNull(v))
+        lua_pushnil(L);
+    else if (cJSON_IsBool(v))
+        lua_pushboolean(L, cJSON_IsTrue(v));
+    else if (cJSON_IsNumber(v)) {
+        double d = v->valuedouble;
+        if (d == floor(d) && fabs(d) < 9007199254740992.0)
+            lua_pushinteger(L, (lua_Integer)d);
+        else
+            lua_pushnumber(L, d);
+    } else if (cJSON_IsString(v))
+        lua_pushstring(L, v->valuestring ? v->valuestring : "");
+    else if (cJSON_IsArray(v) || cJSON_IsObject(v))
+        push_proxy(L, v);
+    else
+        lua_pushnil(L);
+}
+
+/* The pnode behind a proxy, or NULL for anything else (including proxies of
+ * a previous run's evidence, whose nodes table was replaced). */
+static struct pnode *to_pnode(lua_State *L, int idx)
+{
+    struct pnode *pn;
+    if (lua_type(L, idx) != LUA_TTABLE)
+        return NULL;
+    idx = lua_absindex(L, idx);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &nodes_key);
+    lua_pushvalue(L, idx);
+    lua_rawget(L, -2);
+    pn = lua_touserdata(L, -1);
+    lua_pop(L, 2);
+    return pn;
+}
+
+static struct pnode *check_pnode(lua_State *L, int idx)
+{
+    struct pnode *pn = to_pnode(L, idx);
+    if (!pn)
+        luaL_error(L, "evidence table from a previous run used");
+    return pn;
+}
+
+static int p_index(lua_State *L)
+{
+    struct pnode *pn = check_pnode(L, 1);
+    if (cJSON_IsArray(pn->node)) {
+        int isnum;
+        lua_Integer k = lua_tointegerx(L, 2, &isnum);
+        if (isnum && k >= 1 && (size_t)k <= pn->n)
+            push_json(L, pn->items[k - 1]);
+        else
+            lua_pushnil(L);
+    } else if (lua_type(L, 2) == LUA_TSTRING) {
+        push_json(L, cJSON_GetObjectItemCaseSensitive(pn->node, lua_tostring(L, 2)));
+    } else {
+        lua_pushnil(L);
+    }
+    return 1;
+}
+
+static int p_newindex(lua_State *L) { return luaL_error(L, "attempt to modify read-only evidence"); }
+
+static int p_len(lua_State *L)
+{
+    lua_pushinteger(L, (lua_Integer)check_pnode(L, 1)->n);
+    return 1;
+}
+
+/* pairs iterator: upvalue 1 is the next cJSON member, upvalue 2 its index. */
+static int p_next(lua_State *L)
+{
+    const cJSON *it = lua_touserdata(L, lua_upvalueindex(1));
+    lua_Integer i = lua_tointeger(L, lua_upvalueindex(2));
+    if (!it)
+        return 0;
+    lua_pushlightuserdata(L, (void *)it->next);
+    lua_replace(L, lua_upvalueindex(1));
+    lua_pushinteger(L, i + 1);
+    lua_replace(L, lua_upvalueindex(2));
+    if (it->string)
+        lua_pushstring(L, it->string);
+    else
+        lua_pushinteger(L, i + 1);
+    push_json(L, it);
+    /* A JSON null would end a generic for loop: give it a visible value. */
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        lua_pushboolean(L, 0);
+    }
+    return 2;
+}
+
+static int p_pairs(lua_State *L)
+{
+    struct pnode *pn = check_pnode(L, 1);
+    lua_pushlightuserdata(L, (void *)pn->node->child);
+    lua_pushinteger(L, 0);
+    lua_pushcclosure(L, p_next, 2);
+    lua_pushvalue(L, 1);
+    lua_pushnil(L);
+    return 3;
+}
+
+static int p_tostring(lua_State *L)
+{
+    struct pnode *pn = to_pnode(L, 1);
+    lua_pushfstring(L, "evidence %s (%d)", pn && cJSON_IsArray(pn->node) ? "array" : "object",
+                    pn ? (int)pn->n : 0);
+    return 1;
+}
+
+static void new_run_tables(lua_State *L)
+{
+    lua_newtable(L); /* nodes: proxy -> pnode, weak keys */
+    lua_newtable(L);
+    lua_pushliteral(L, "k");
+    lua_setfield(L, -2, "__mode");
+    lua_setmetatable(L, -2);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &nodes_key);
+    lua_newtable(L); /* cache: node -> proxy, weak values */
+    lua_newtable(L);
+    lua_pushliteral(L, "v");
+    lua_setfield(L, -2, "__mode");
+    lua_setmetatable(L, -2);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &cache_key);
+}
+
+static void proxy_metatable(lua_State *L)
+{
+    static const luaL_Reg mm[] = {
+        {"__index", p_index}, {"__newindex", p_newindex}, {"__len", p_len},
+        {"__pairs", p_pairs}, {"__tostring", p_tostring}, {NULL, NULL},
+    };
+    lua_newtable(L);
+    luaL_setfuncs(L, mm, 0);
+    lua_pushliteral(L, "read-only evidence");
+    lua_setfield(L, -2, "__metatable");
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &mt_key);
+}
+
+/* ---- the edoc library -------------------------------------------------- */
+
+static struct edoc_ctx *run_ctx(lua_State *L)
+{
+    struct luacheck *lc = LC(L);
+    if (!lc->ctx)
+        luaL_error(L, "edoc functions can only be used inside run()");
+    return lc->ctx;
+}
+
+/* edoc.norm: lower-case ASCII, fold typographic quotes and the ellipsis,
+ * collapse whitespace (including NBSP), trim. */
+static void norm_into(struct buf *b, const char *s, size_t n)
+{
+    size_t i;
+    int space = 1; /* drops leading whitespace */
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        const char *rep = NULL;
+        char one[2] = {0, 0};
+        if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80) {
+            unsigned char d = (unsigned char)s[i + 2];
+            if (d == 0x98 || d == 0x99) rep = "'";
+            else if (d == 0x9C || d == 0x9D) rep = "\"";
+            else if (d == 0xA6) rep = "...";
+            if (rep)
+                i += 2;
+        } else if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0) {
+            rep = " ";
+            i++;
+        }
+        if (!rep) {
+            one[0] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : (char)c;
+            if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f')
+                one[0] = ' ';
+            rep = one;
+        }
+        if (rep[0] == ' ' && !rep[1]) {
+            if (space)
+                continue;
+            space = 1;
+        } else {
+            space = 0;
+        }
+        buf_puts(b, rep);
+    }
+    if (b->len && b->data[b->len - 1] == ' ')
+        b->data[--b->len] = '\0';
+}
+
+static void push_norm(lua_State *L, int idx)
+{
+    struct buf b;
+    size_t n;
+    const char *s;
+    if (lua_type(L, idx) != LUA_TSTRING && lua_type(L, idx) != LUA_TNUMBER) {
+        lua_pushliteral(L, "");
+        return;
+    }
+    s = lua_tolstring(L, idx, &n);
+    buf_init(&b, n * 3 + 16);
+    norm_into(&b, s, n);
+    lua_pushlstring(L, b.data ? b.data : "", b.len);
+    buf_cleanup(&b);
+}
+
+static int l_norm(lua_State *L)
+{
+    push_norm(L, 1);
+    return 1;
+}
+
+/* Iterates a list argument (a table, a proxy, or a single string) calling
+ * fn(L, value_index) for each; stops early when fn returns 0. */
+static int each_pattern(lua_State *L, int hay, int pats, int want_all)
+{
+    lua_Integer i, n;
+    int found_all = 1, found_any = 0;
+    const char *h = lua_tostring(L, hay);
+    if (lua_type(L, pats) == LUA_TSTRING) {
+        push_norm(L, pats);
+        found_any = strstr(h, lua_tostring(L, -1)) != NULL;
+        lua_pop(L, 1);
+        return found_any;
+    }
+    luaL_checktype(L, pats, LUA_TTABLE);
+    n = luaL_len(L, pats);
+    for (i = 1; i <= n; i++) {
+        int hit;
+        lua_geti(L, pats, i);
+        push_norm(L, -1);
+        hit = strstr(h, lua_tostring(L, -1)) != NULL;
+        lua_pop(L, 2);
+        if (hit)
+            found_any = 1;
+        else
+            found_all = 0;
+    }
+    return want_all ? found_all : found_any;
+}
+
+static int l_match(lua_State *L)
+{
+    push_norm(L, 1);
+    lua_pushboolean(L, each_pattern(L, lua_gettop(L), 2, 1));
+    return 1;
+}
+
+static int l_match_any(lua_State *L)
+{
+    push_norm(L, 1);
+    lua_pushboolean(L, each_pattern(L, lua_gettop(L), 2, 0));
+    return 1;
+}
+
+static int l_basename(lua_State *L)
+{
+    if (lua_type(L, 1) != LUA_TSTRING) {
+        lua_pushnil(L);
+        return 1;
+    }
+    lua_pushstring(L, str_basename(lua_tostring(L, 1)));
+    return 1;
+}
+
+static int l_ptr(lua_State *L)
+{
+    struct buf b;
+    int i, n = lua_gettop(L);
+    buf_init(&b, 4096);
+    for (i = 1; i <= n; i++) {
+        char num[32];
+        const char *tok;
+        if (lua_isinteger(L, i)) {
+            snprintf(num, sizeof num, "%lld", (long long)lua_tointeger(L, i));
+            tok = num;
+        } else if (lua_type(L, i) == LUA_TSTRING) {
+            tok = lua_tostring(L, i);
+        } else {
+            buf_cleanup(&b);
+            return luaL_error(L, "edoc.ptr: part %d is a %s (strings and integers only)", i,
+                              luaL_typename(L, i));
+        }
+        jsonx_pointer_append(&b, tok);
+    }
+    lua_pushlstring(L, b.data ? b.data : "", b.len);
+    buf_cleanup(&b);
+    return 1;
+}
+
+static int l_shellquote(lua_State *L)
+{
+    size_t n, i;
+    const char *s = luaL_tolstring(L, 1, &n);
+    luaL_Buffer lb;
+    int plain = n > 0;
+    for (i = 0; i < n && plain; i++)
+        plain = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:=@,+-%",
+                       s[i]) != NULL && s[i];
+    if (plain) {
+        lua_pushlstring(L, s, n);
+        return 1;
+    }
+    luaL_buffinit(L, &lb);
+    luaL_addchar(&lb, '\'');
+    for (i = 0; i < n; i++) {
+        if (s[i] == '\'')
+            luaL_addstring(&lb, "'\\''");
+        else
+            luaL_addchar(&lb, s[i]);
+    }
+    luaL_addchar(&lb, '\'');
+    luaL_pushresult(&lb);
+    return 1;
+}
+
+static const cJSON *target_field(lua_State *L, const char *name)
+{
+    struct edoc_ctx *ctx = run_ctx(L);
+    return cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(ctx->evidence, "target"),
+                                            name);
+}
+
+static int l_region(lua_State *L)
+{
+    push_json(L, target_field(L, "region"));
+    return 1;
+}
+
+static int l_cluster(lua_State *L)
+{
+    push_json(L, target_field(L, "cluster"));
+    return 1;
+}
+
+static int l_source_ok(lua_State *L)
+{
+    struct edoc_ctx *ctx = run_ctx(L);
+    const char *name = luaL_checkstring(L, 1);
+    const cJSON *src = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(ctx->evidence, "sources"), name);
+    const char *st = jsonx_str(src, "status", "");
+    lua_pushboolean(L, !strcmp(st, "ok") || !strcmp(st, "partial"));
+    return 1;
+}
+
+static int l_log(lua_State *L)
+{
+    struct luacheck *lc = LC(L);
+    const char *m = luaL_tolstring(L, 1, NULL);
+    if (lc->ctx && lc->ctx->debug)
+        fprintf(lc->ctx->diag, "debug: %s: %s\n", lc->ctx->check->id, m);
+    return 0;
+}
+
+static int l_print(lua_State *L)
+{
+    /* print() would corrupt --output json on stdout: it goes to --debug. */
+    int i, n = lua_gettop(L);
+    struct luacheck *lc = LC(L);
+    for (i = 1; i <= n; i++) {
+        const char *m = luaL_tolstring(L, i, NULL);
+        if (lc->ctx && lc->ctx->debug)
+            fprintf(lc->ctx->diag, "%s%s", i > 1 ? "\t" : "debug: ", m);
+        lua_pop(L, 1);
+    }
+    if (lc->ctx && lc->ctx->debug)
+        fputc('\n', lc->ctx->diag);
+    return 0;
+}
+
+static const char *iam_names[] = {"unknown", "allowed", "implicit_deny", "explicit_deny",
+                                  "conditional", "unknown"};
+
+static int l_iam_eval(lua_State *L)
+{
+    struct edoc_ctx *ctx = run_ctx(L);
+    char why[512] = "";
+    const char *role = luaL_checkstring(L, 1), *action = luaL_checkstring(L, 2);
+    const char *res = luaL_optstring(L, 3, "*");
+    int d = iam_eval(ctx->evidence, role, action, res, why, sizeof why);
+    lua_pushstring(L, iam_names[(d >= 1 && d <= 5) ? d : 0]);
+    lua_pushstring(L, why);
+    return 2;
+}
+
+static int l_net_reach(lua_State *L)
+{
+    struct edoc_ctx *ctx = run_ctx(L);
+    char why[512] = "";
+    const char *subnet = luaL_checkstring(L, 1), *service = luaL_checkstring(L, 4);
+    const char *sgs[32];
+    size_t n = 0;
+    lua_Integer i, len;
+    int r;
+    if (lua_type(L, 2) == LUA_TSTRING) {
+        sgs[n++] = lua_tostring(L, 2);
+    } else if (lua_type(L, 2) == LUA_TTABLE) {
+        len = luaL_len(L, 2);
+        for (i = 1; i <= len && n < 32; i++) {
+            lua_geti(L, 2, i); /* stays on the stack so the string stays alive */
+            if (lua_type(L, -1) == LUA_TSTRING)
+                sgs[n++] = lua_tostring(L, -1);
+        }
+    }
+    r = netpath_reach(ctx->evidence, subnet, sgs, n, lua_toboolean(L, 3), service, why, sizeof why);
+    lua_pushstring(L, r == EDOC_REACH_YES ? "yes" : r == EDOC_REACH_NO ? "no" : "unknown");
+    lua_pushstring(L, why);
+    return 2;
+}
+
+/* edoc.ipairs / edoc.pairs accept nil (a missing section iterates nothing)
+ * and walk a proxy by its length, so a JSON null does not end the loop. */
+static int ipairs_step(lua_State *L)
+{
+    lua_Integer i = luaL_checkinteger(L, 2) + 1;
+    lua_Integer n = lua_tointeger(L, lua_upvalueindex(1));
+    if (i > n)
+        return 0;
+    lua_pushinteger(L, i);
+    lua_geti(L, 1, i);
+    if (lua_isnil(L, -1) && to_pnode(L, 1) == NULL)
+        return 0;
+    return 2;
+}
+
+static int empty_iter(lua_State *L)
+{
+    (void)L;
+    return 0;
+}
+
+static int l_ipairs(lua_State *L)
+{
+    if (lua_isnoneornil(L, 1)) {
+        lua_pushcfunction(L, empty_iter);
+        return 1;
+    }
+    luaL_checkany(L, 1);
+    lua_pushinteger(L, luaL_len(L, 1));
+    lua_pushcclosure(L, ipairs_step, 1);
+    lua_pushvalue(L, 1);
+    lua_pushinteger(L, 0);
+    return 3;
+}
+
+static int l_pairs(lua_State *L)
+{
+    if (lua_isnoneornil(L, 1)) {
+        lua_pushcfunction(L, empty_iter);
+        return 1;
+    }
+    if (to_pnode(L, 1))
+        return p_pairs(L);
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_getglobal(L, "next");
+    lua_pushvalue(L, 1);
+    lua_pushnil(L);
+    return 3;
+}
+
+/* ---- edoc.finding ------------------------------------------------------- */
+
+/* A string field of a table. Only real strings: the value stays anchored in
+ * the table after the pop (a number converted on the stack would not). */
+static const char *opt_field_str(lua_State *L, int t, const char *name)
+{
+    int ty = lua_getfield(L, t, name);
+    const char *s = NULL;
+    if (ty == LUA_TSTRING)
+        s = lua_tostring(L, -1);
+    else if (ty != LUA_TNIL)
+        luaL_error(L, "edoc.finding: field '%s' must be a string, got %s", name, lua_typename(L, ty));
+    lua_pop(L, 1);
+    return s;
+}
+
+/* Calls fn for each element of the list in field `name` (a single string is
+ * accepted as a list of one). */
+static void each_listed(lua_State *L, int t, const char *name,
+                        void (*fn)(lua_State *L, struct finding *f, int idx), struct finding *f)
+{
+    int ty = lua_getfield(L, t, name);
+    lua_Integer i, n;
+    if (ty == LUA_TSTRING || ty == LUA_TNUMBER) {
+        fn(L, f, lua_gettop(L));
+    } else if (ty == LUA_TTABLE) {
+        int lt = lua_gettop(L);
+        n = luaL_len(L, lt);
+        for (i = 1; i <= n && i <= 1000; i++) {
+            lua_geti(L, lt, i);
+            fn(L, f, lua_gettop(L));
+            lua_pop(L, 1);
+        }
+    } else if (ty != LUA_TNIL) {
+        luaL_error(L, "edoc.finding: field '%s' must be a list, got %s", name, lua_typename(L, ty));
+    }
+    lua_pop(L, 1);
+}
+
+static void add_resource(lua_State *L, struct finding *f, int idx)
+{
+    if (lua_type(L, idx) == LUA_TSTRING || lua_type(L, idx) == LUA_TNUMBER)
+        finding_add_resource(f, lua_tostring(L, idx));
+}
+
+static void add_explains(lua_State *L, struct finding *f, int idx)
+{
+    if (lua_type(L, idx) == LUA_TSTRING)
+        finding_add_explains(f, lua_tostring(L, idx));
+}
+
+static void add_evidence(lua_State *L, struct finding *f, int idx)
+{
+    struct luacheck *lc = LC(L);
+    if (lua_type(L, idx) == LUA_TSTRING) {
+        finding_add_evidence(f, lc->ctx->evidence, lua_tostring(L, idx), NULL);
+    } else if (lua_type(L, idx) == LUA_TTABLE) {
+        const char *p = opt_field_str(L, idx, "pointer");
+        const char *note = opt_field_str(L, idx, "note");
+        if (!p)
+            luaL_error(L, "edoc.finding: evidence entry without a pointer");
+        finding_add_evidence(f, lc->ctx->evidence, p, note);
+    } else {
+        luaL_error(L, "edoc.finding: evidence entries are pointers or {pointer=, note=} tables");
+    }
+}
+
+static void add_remediation(lua_State *L, struct finding *f, int idx)
+{
+    if (lua_type(L, idx) != LUA_TTABLE)
+        luaL_error(L, "edoc.finding: remediation entries are {description=, command=, docs=} tables");
+    finding_add_remediation(f, opt_field_str(L, idx, "description"), opt_field_str(L, idx, "command"),
+                            opt_field_str(L, idx, "docs"));
+}
+
+/* The finding under construction lives in a userdata with __gc until it is
+ * handed to the list, so a Lua error half-way through cannot leak it. */
+static int holder_gc(lua_State *L)
+{
+    struct finding **h = lua_touserdata(L, 1);
+    finding_free(*h);
+    *h = NULL;
+    return 0;
+}
+
+static int l_finding(lua_State *L)
+{
+    struct edoc_ctx *ctx = run_ctx(L);
+    struct finding **h, *f;
+    static const char *const text[] = {"title", "category", "severity", "explanation", "key",
+                                       "kind", "rule", "subject"};
+    struct err e = {0};
+    size_t i;
+    luaL_checktype(L, 1, LUA_TTABLE);
+    h = lua_newuserdatauv(L, sizeof *h, 0);
+    *h = NULL;
+    lua_newtable(L);
+    lua_pushcfunction(L, holder_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_setmetatable(L, -2);
+    f = *h = finding_new(ctx->check->id, ctx->check->source);
+    if (!f)
+        return luaL_error(L, "edoc.finding: out of memory");
+    finding_set(f, "category", ctx->check->category);
+    finding_set(f, "severity", ctx->check->severity);
+    for (i = 0; i < sizeof text / sizeof text[0]; i++) {
+        int ty = lua_getfield(L, 1, text[i]);
+        if (ty == LUA_TSTRING || ty == LUA_TNUMBER)
+            finding_set(f, text[i], lua_tostring(L, -1));
+        else if (ty != LUA_TNIL)
+            return luaL_error(L, "edoc.finding: field '%s' must be a string, got %s", text[i],
+                              lua_typename(L, ty));
+        lua_pop(L, 1);
+    }
+    if (lua_getfield(L, 1, "confidence") != LUA_TNIL) {
+        if (!lua_isnumber(L, -1))
+            return luaL_error(L, "edoc.finding: confidence must be a number between 0 and 1");
+        f->confidence = lua_tonumber(L, -1);
+    }
+    lua_pop(L, 1);
+    if (lua_getfield(L, 1, "count") != LUA_TNIL) {
+        if (!lua_isinteger(L, -1))
+            return luaL_error(L, "edoc.finding: count must be an integer");
+        f->count = (long)lua_tointeger(L, -1);
+    }
+    lua_pop(L, 1);
+    if (lua_getfield(L, 1, "when") != LUA_TNIL && lua_isnumber(L, -1)) {
+        double w = lua_tonumber(L, -1);
+        if (isfinite(w) && w > 0)
+            f->when = w;
+    }
+    lua_pop(L, 1);
+    each_listed(L, 1, "evidence", add_evidence, f);
+    each_listed(L, 1, "resources", add_resource, f);
+    each_listed(L, 1, "explains", add_explains, f);
+    each_listed(L, 1, "remediation", add_remediation, f);
+    if (finding_validate(f, &e) != ERR_OK)
+        return luaL_error(L, "edoc.finding: %s", e.msg);
+    if (ctx->n_findings >= FINDING_MAX_PER_CHECK) {
+        if (!ctx->message[0])
+            snprintf(ctx->message, sizeof ctx->message, "more than %d findings: the rest were dropped",
+                     FINDING_MAX_PER_CHECK);
+        return 0; /* the holder frees it */
+    }
+    if (finding_list_push(ctx->out, f) != ERR_OK)
+        return luaL_error(L, "edoc.finding: out of memory");
+    *h = NULL;
+    ctx->n_findings++;
+    return 0;
+}
+
+/* ---- the sandbox ------------------------------------------------------- */
+
+static int safe_load(lua_State *L)
+{
+    /* load(chunk [, chunkname [, mode [, env]]]) with mode forced to text. */
+    int n = lua_gettop(L);
+    lua_settop(L, n < 3 ? 3 : n);
+    lua_pushliteral(L, "t");
+    lua_replace(L, 3);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+static int safe_collectgarbage(lua_State *L)
+{
+    const char *opt = luaL_optstring(L, 1, "count");
+    if (strcmp(opt, "count") != 0)
+        return luaL_error(L, "collectgarbage('%s') is not available to checks", opt);
+    lua_pushnumber(L, (lua_Number)lua_gc(L, LUA_GCCOUNT, 0) +
+                          (lua_Number)lua_gc(L, LUA_GCCOUNTB, 0) / 1024.0);
+    return 1;
+}
+
+static int safe_rawset(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    if (to_pnode(L, 1))
+        return luaL_error(L, "attempt to modify read-only evidence");
+    luaL_checkany(L, 2);
+    luaL_checkany(L, 3);
+    lua_settop(L, 3);
+    lua_rawset(L, 1);
+    return 1;
+}
+
+static int sandbox(lua_State *L)
+{
+    static const luaL_Reg libs[] = {
+        {LUA_GNAME, luaopen_base}, {LUA_TABLIBNAME, luaopen_table}, {LUA_STRLIBNAME, luaopen_string},
+        {LUA_MATHLIBNAME, luaopen_math}, {LUA_UTF8LIBNAME, luaopen_utf8}, {LUA_OSLIBNAME, luaopen_os},
+        {NULL, NULL},
+    };
+    static const luaL_Reg edoc[] = {
+        {"finding", l_finding}, {"ptr", l_ptr}, {"norm", l_norm}, {"match", l_match},
+        {"match_any", l_match_any}, {"task_id", l_basename}, {"basename", l_basename},
+        {"iam_eval", l_iam_eval}, {"net_reach", l_net_reach}, {"source_ok", l_source_ok},
+        {"region", l_region}, {"cluster", l_cluster}, {"shellquote", l_shellquote},
+        {"log", l_log}, {"ipairs", l_ipairs}, {"pairs", l_pairs}, {NULL, NULL},
+    };
+    static const char *const removed[] = {"dofile", "loadfile", "require", "module"};
+    const luaL_Reg *lib;
+    size_t i;
+    for (lib = libs; lib->func; lib++) {
+        luaL_requiref(L, lib->name, lib->func, 1);
+        lua_pop(L, 1);
+    }
+    for (i = 0; i < sizeof removed / sizeof removed[0]; i++) {
+        lua_pushnil(L);
+        lua_setglobal(L, removed[i]);
+    }
+    lua_getglobal(L, "load");
+    lua_pushcclosure(L, safe_load, 1);
+    lua_setglobal(L, "load");
+    lua_pushcfunction(L, safe_collectgarbage);
+    lua_setglobal(L, "collectgarbage");
+    lua_pushcfunction(L, safe_rawset);
+    lua_setglobal(L, "rawset");
+    lua_pushcfunction(L, l_print);
+    lua_setglobal(L, "print");
+    /* os: only time and date. */
+    lua_getglobal(L, "os");
+    lua_createtable(L, 0, 2);
+    lua_getfield(L, -2, "time");
+    lua_setfield(L, -2, "time");
+    lua_getfield(L, -2, "date");
+    lua_setfield(L, -2, "date");
+    lua_setglobal(L, "os");
+    lua_pop(L, 1);
+    /* string.dump would hand out binary chunks. */
+    lua_getglobal(L, "string");
+    lua_pushnil(L);
+    lua_setfield(L, -2, "dump");
+    lua_pop(L, 1);
+    /* Lock the string metatable: getmetatable("") no longer hands it out. */
+    lua_pushliteral(L, "");
+    lua_getmetatable(L, -1);
+    lua_pushliteral(L, "locked");
+    lua_setfield(L, -2, "__metatable");
+    lua_pop(L, 2);
+    /* Drop the loaded-libraries registry so nothing reaches the full os. */
+    lua_pushnil(L);
+    lua_setfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+    luaL_newlib(L, edoc);
+    lua_setglobal(L, "edoc");
+    proxy_metatable(L);
+    new_run_tables(L);
+    return 0;
+}
+
+/* ---- loading and running ------------------------------------------------ */
+
+void luacheck_free(struct luacheck *lc)
+{
+    if (!lc)
+        return;
+    if (lc->L)
+        lua_close(lc->L);
+    free(lc->display);
+    free(lc);
+}
+
+static char *field_dup(lua_State *L, int t, const char *name)
+{
+    char *r = NULL;
+    lua_pushstring(L, name);
+    if (lua_rawget(L, t) == LUA_TSTRING)
+        r = str_dup(lua_tostring(L, -1));
+    lua_pop(L, 1);
+    return r;
+}
+
+static int valid_id(const char *id)
+{
+    if (!id || !*id || strlen(id) > 128)
+        return 0;
+    for (; *id; id++)
+        if (!((*id >= 'a' && *id <= 'z') || (*id >= 'A' && *id <= 'Z') || (*id >= '0' && *id <= '9') ||
+              *id == '.' || *id == '_' || *id == '-'))
+            return 0;
+    return 1;
+}
+
+static enum err_code read_table(struct check *c, lua_State *L, int t, const char *display,
+                                struct err *e)
+{
+    lua_Integer i, n;
+    c->id = field_dup(L, t, "id");
+    c->category = field_dup(L, t, "category");
+    c->severity = field_dup(L, t, "severity");
+    c->summary = field_dup(L, t, "summary");
+    if (!valid_id(c->id))
+        return err_set(e, ERR_LUA, "%s: the check table needs an 'id' (letters, digits, . _ -)", display);
+    if (!finding_category_valid(c->category))
+        return err_set(e, ERR_LUA, "%s: check '%s': unknown category '%s' (see docs/categories.md)",
+                       display, c->id, c->category ? c->category : "(none)");
+    if (!c->severity)
+        c->severity = str_dup("medium");
+    if (!finding_severity_level(c->severity))
+        return err_set(e, ERR_LUA, "%s: check '%s': unknown severity '%s'", display, c->id, c->severity);
+    if (!c->summary)
+        c->summary = str_dup("");
+    lua_pushliteral(L, "run");
+    if (lua_rawget(L, t) != LUA_TFUNCTION)
+        return err_set(e, ERR_LUA, "%s: check '%s' has no run function", display, c->id);
+    lua_pop(L, 1);
+    lua_pushliteral(L, "needs");
+    if (lua_rawget(L, t) == LUA_TTABLE) {
+        n = (lua_Integer)lua_rawlen(L, -1);
+        for (i = 1; i <= n && i <= 64; i++) {
+            if (lua_rawgeti(L, -1, i) == LUA_TSTRING)
+                cJSON_AddItemToArray(c->needs, cJSON_CreateString(lua_tostring(L, -1)));
+            lua_pop(L, 1);
+        }
+    }
+    lua_pop(L, 1);
+    return ERR_OK;
+}
+
+struct check *luacheck_load(const char *path, const char *display, long budget, size_t mem_max,
+                            struct err *e)
+{
+    struct luacheck *lc = NULL;
+    struct check *c = NULL;
+    struct buf src;
+    char chunkname[520], msg[600];
+    int st;
+    buf_init(&src, SCRIPT_MAX);
+    if (buf_read_file(&src, path, e) != ERR_OK)
+        goto fail;
+    lc = calloc(1, sizeof *lc);
+    c = calloc(1, sizeof *c);
+    if (!lc || !c || !(lc->display = str_dup(display)) || !(c->needs = cJSON_CreateArray())) {
+        err_set(e, ERR_NOMEM, "%s: out of memory", display);
+        goto fail;
+    }
+    lc->mem_max = mem_max ? mem_max : ENGINE_LUA_MEM_DEFAULT;
+    lc->budget = budget > 0 ? budget : ENGINE_LUA_BUDGET_DEFAULT;
+    lc->ref = LUA_NOREF;
+    lc->L = lua_newstate(lalloc, lc);
+    if (!lc->L) {
+        err_set(e, ERR_NOMEM, "%s: cannot create a Lua state", display);
+        goto fail;
+    }
+    *(struct luacheck **)lua_getextraspace(lc->L) = lc;
+    lua_pushcfunction(lc->L, sandbox);
+    if (lua_pcall(lc->L, 0, 0, 0) != LUA_OK) {
+        err_set(e, ERR_LUA, "%s: cannot set up the sandbox", display);
+        goto fail;
+    }
+    snprintf(chunkname, sizeof chunkname, "@%s", display);
+    arm(lc);
+    lua_pushcfunction(lc->L, msgh);
+    st = luaL_loadbufferx(lc->L, src.data ? src.data : "", src.len, chunkname, "t");
+    if (st == LUA_OK)
+        st = lua_pcall(lc->L, 0, 1, 1);
+    disarm(lc);
+    if (st != LUA_OK) {
+        describe_failure(lc, st, msg, sizeof msg);
+        err_set(e, ERR_LUA, "%s", msg);
+        goto fail;
+    }
+    if (!lua_istable(lc->L, -1)) {
+        err_set(e, ERR_LUA, "%s: the script must return a check table (got %s)", display,
+                luaL_typename(lc->L, -1));
+        goto fail;
+    }
+    if (read_table(c, lc->L, lua_gettop(lc->L), display, e) != ERR_OK)
+        goto fail;
+    lc->ref = luaL_ref(lc->L, LUA_REGISTRYINDEX);
+    lua_settop(lc->L, 0);
+    c->lang = CHECK_LUA;
+    c->lua = lc;
+    c->path = str_dup(path);
+    snprintf(msg, sizeof msg, "lua:%s", display);
+    c->source = str_dup(msg);
+    if (!c->path || !c->source) {
+        err_set(e, ERR_NOMEM, "%s: out of memory", display);
+        goto fail;
+    }
+    buf_cleanup(&src);
+    return c;
+fail:
+    buf_cleanup(&src);
+    if (c) {
+        c->lua = NULL;
+        check_free(c);
+    }
+    luacheck_free(lc);
+    return NULL;
+}
+
+enum err_code luacheck_run(struct check *c, struct edoc_ctx *ctx)
+{
+    struct luacheck *lc = c->lua;
+    lua_State *L = lc->L;
+    int st;
+    lua_settop(L, 0);
+    lua_gc(L, LUA_GCCOLLECT, 0);
+    new_run_tables(L); /* proxies never outlive the evidence they point into */
+    lc->ctx = ctx;
+    arm(lc);
+    lua_pushcfunction(L, msgh);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, lc->ref);
+    lua_pushliteral(L, "run");
+    lua_rawget(L, -2);
+    lua_remove(L, -2);
+    push_json(L, ctx->evidence);
+    st = lua_pcall(L, 1, 0, 1);
+    disarm(lc);
+    lc->ctx = NULL;
+    if (st != LUA_OK) {
+        describe_failure(lc, st, ctx->message, sizeof ctx->message);
+        ctx->failed = 1;
+    }
+    lua_settop(L, 0);
+    /* Drop this run's proxies and anything the check built. */
+    new_run_tables(L);
+    lua_gc(L, LUA_GCCOLLECT, 0);
+    return st == LUA_OK ? ERR_OK : ERR_LUA;
+}

@@ -1,0 +1,11 @@
+# Check engine: finding model, plugin host, Lua sandbox, ranking, report, evidence loading.
+list(APPEND EDOC_CORE_SOURCES
+  engine/finding.c
+  engine/pluginhost.c
+  engine/luacheck.c
+  engine/engine.c
+  engine/rank.c
+  engine/report.c
+  engine/report_text_min.c
+  engine/evidence.c
+  engine/checktest.c)

@@ -1,0 +1,418 @@
+/* Transport tests of the aws client against tests/aws/testserver.py on
+ * 127.0.0.1 (which checks every signature with botocore): JSON and XML
+ * answers, error mapping, retries, pagination, refusal, timeouts,
+ * concurrency, rate limiting and secret-free debug logs. */
+#include "test.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "aws/aws.h"
+#include "testsrv.h"
+#include "util/buf.h"
+#include "util/jsonx.h"
+
+#define AKID "AKIDTESTCLIENT"
+#define SECRET "TESTSECRETdoNotLeak/0123456789abcdefXYZ"
+#define TOKEN "SESSIONTOKENdoNotLeak-0123456789"
+
+static struct testsrv srv;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static struct aws_client *client(struct aws_options *o)
+{
+    struct aws_client *c = NULL;
+    struct err e;
+    struct aws_options def;
+    memset(&def, 0, sizeof def);
+    if (aws_client_new(o ? o : &def, &c, &e) != ERR_OK)
+        printf("# aws_client_new: %s\n", e.msg);
+    return c;
+}
+
+static cJSON *clusters(const char *name)
+{
+    cJSON *p = cJSON_CreateObject(), *a = cJSON_AddArrayToObject(p, "clusters");
+    cJSON_AddItemToArray(a, cJSON_CreateString(name));
+    return p;
+}
+
+static void test_json_and_xml(void)
+{
+    struct aws_client *c = client(NULL);
+    struct aws_result r;
+    char account[32], arn[256];
+    struct err e;
+    if (!c) {
+        CHECK(0);
+        return;
+    }
+    CHECK_STR(aws_client_region(c), "eu-west-1");
+    CHECK_STR(aws_client_partition(c), "aws");
+    CHECK(aws_call(c, "ecs", "DescribeClusters", clusters("ok"), 0, &r) == ERR_OK);
+    if (r.error.kind != ERR_OK)
+        printf("# %s %s\n", r.error.code, r.error.message);
+    CHECK_STR(jsonx_str(cJSON_GetArrayItem(cJSON_GetObjectItem(r.body, "clusters"), 0), "clusterName", NULL), "ok");
+    CHECK(r.attempts == 1);
+    CHECK(strncmp(r.error.request_id, "hdr-req-", 8) == 0);
+    CHECK_STR(r.service, "ecs");
+    CHECK_STR(r.operation, "DescribeClusters");
+    aws_result_cleanup(&r);
+
+    /* EC2: XML, Filter flattening, two pages merged into subnetSet. */
+    {
+        cJSON *p = cJSON_Parse("{\"Filters\":[{\"Name\":\"vpc-id\",\"Values\":[\"vpc-1\"]}]}");
+        CHECK(aws_call(c, "ec2", "DescribeSubnets", p, AWS_CALL_PAGINATE, &r) == ERR_OK);
+        if (r.error.kind != ERR_OK)
+            printf("# %s %s\n", r.error.code, r.error.message);
+        CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(r.body, "subnetSet")) == 2);
+        CHECK_STR(jsonx_str(cJSON_GetArrayItem(cJSON_GetObjectItem(r.body, "subnetSet"), 1), "subnetId", NULL), "subnet-b");
+        CHECK(cJSON_GetObjectItem(r.body, "nextToken") == NULL);
+        CHECK(r.pages == 2);
+        CHECK_STR(r.error.request_id, "ec2-req-n2");
+        aws_result_cleanup(&r);
+        p = cJSON_Parse("{\"Filters\":[{\"Name\":\"vpc-id\",\"Values\":[\"empty\"]}]}");
+        CHECK(aws_call(c, "ec2", "DescribeSubnets", p, AWS_CALL_PAGINATE, &r) == ERR_OK);
+        CHECK(cJSON_IsArray(cJSON_GetObjectItem(r.body, "subnetSet")));
+        aws_result_cleanup(&r);
+    }
+    /* ELBv2 Marker/NextMarker, IAM Marker/IsTruncated. */
+    CHECK(aws_call(c, "elbv2", "DescribeTargetGroups", NULL, AWS_CALL_PAGINATE, &r) == ERR_OK);
+    CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(r.body, "TargetGroups")) == 2);
+    CHECK_STR(jsonx_str(cJSON_GetArrayItem(cJSON_GetObjectItem(r.body, "TargetGroups"), 1), "TargetGroupName", NULL), "tg-2");
+    CHECK(r.pages == 2);
+    aws_result_cleanup(&r);
+    CHECK(aws_call(c, "iam", "ListRolePolicies", cJSON_Parse("{\"RoleName\":\"r\"}"), AWS_CALL_PAGINATE, &r) == ERR_OK);
+    CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(r.body, "PolicyNames")) == 3);
+    CHECK(cJSON_GetObjectItem(r.body, "IsTruncated") == NULL);
+    aws_result_cleanup(&r);
+    CHECK(aws_whoami(c, account, sizeof account, arn, sizeof arn, &e) == ERR_OK);
+    CHECK_STR(account, "123456789012");
+    CHECK_STR(arn, "arn:aws:iam::123456789012:user/tester");
+
+    /* Errors: one shape for JSON, Query and EC2. */
+    CHECK(aws_call(c, "elbv2", "DescribeTargetHealth", NULL, 0, &r) == ERR_NOT_FOUND);
+    CHECK_STR(r.error.code, "TargetGroupNotFound");
+    CHECK_STR(r.error.request_id, "qerr-1");
+    CHECK(r.error.http_status == 400);
+    CHECK(r.body == NULL);
+    CHECK(r.attempts == 1);
+    aws_result_cleanup(&r);
+    CHECK(aws_call(c, "ec2", "DescribeSubnets",
+                   cJSON_Parse("{\"Filters\":[{\"Name\":\"x\",\"Values\":[\"unauthorized\"]}]}"), 0, &r) == ERR_DENIED);
+    CHECK_STR(r.error.code, "UnauthorizedOperation");
+    CHECK_STR(r.error.request_id, "ec2err-1");
+    aws_result_cleanup(&r);
+    CHECK(aws_call(c, "ecs", "DescribeClusters", clusters("notfound"), 0, &r) == ERR_NOT_FOUND);
+    CHECK_STR(r.error.code, "ClusterNotFoundException");
+    CHECK_STR(r.error.message, "Cluster not found.");
+    aws_result_cleanup(&r);
+    CHECK(aws_call(c, "ecs", "DescribeClusters", clusters("denied"), 0, &r) == ERR_DENIED);
+    CHECK_STR(r.error.code, "AccessDeniedException");
+    aws_result_cleanup(&r);
+    aws_client_free(c);
+}
+
+static void test_retries(void)
+{
+    struct aws_client *c = client(NULL);
+    struct aws_result r;
+    int before;
+    if (!c) {
+        CHECK(0);
+        return;
+    }
+    testsrv_reset(&srv);
+    CHECK(aws_call(c, "ecs", "DescribeClusters", clusters("throttle-2"), 0, &r) == ERR_OK);
+    CHECK(r.attempts == 3);
+    aws_result_cleanup(&r);
+    CHECK(aws_call(c, "ecs", "DescribeClusters", clusters("err500-2"), 0, &r) == ERR_OK);
+    CHECK(r.attempts == 3);
+    aws_result_cleanup(&r);
+    CHECK(aws_call(c, "ecs", "DescribeClusters", clusters("garbage-1"), 0, &r) == ERR_OK);
+    CHECK(r.attempts == 2);
+    aws_result_cleanup(&r);
+    /* A dropped connection: retried (by curl itself when the connection was
+     * a reused one, else by us); either way a second request succeeds. */
+    before = testsrv_count(&srv);
+    CHECK(aws_call(c, "ecs", "DescribeClusters", clusters("drop-1"), 0, &r) == ERR_OK);
+    CHECK(testsrv_count(&srv) - before == 2);
+    aws_result_cleanup(&r);
+    before = testsrv_count(&srv);
+    CHECK(aws_call(c, "ecs", "DescribeClusters", clusters("throttle-9"), 0, &r) == ERR_THROTTLED);
+    CHECK(r.attempts == 3);
+    CHECK_STR(r.error.code, "ThrottlingException");
+    CHECK(testsrv_count(&srv) - before == 3);
+    aws_result_cleanup(&r);
+    /* Non-retryable errors are not retried. */
+    before = testsrv_count(&srv);
+    CHECK(aws_call(c, "ecs", "DescribeClusters", clusters("notfound"), 0, &r) == ERR_NOT_FOUND);
+    CHECK(r.attempts == 1);
+    CHECK(testsrv_count(&srv) - before == 1);
+    aws_result_cleanup(&r);
+    aws_client_free(c);
+}
+
+struct collect {
+    int calls;
+    int reentrant;
+    int in_call;
+    enum err_code kind;
+};
+
+static void on_result(void *arg, struct aws_result *res)
+{
+    struct collect *k = arg;
+    k->calls++;
+    k->reentrant |= k->in_call;
+    k->kind = res->error.kind;
+}
+
+static void test_pagination_and_refusal(void)
+{
+    struct aws_client *c = client(NULL);
+    struct aws_result r;
+    struct collect k = {0, 0, 0, ERR_OK};
+    int before;
+    if (!c) {
+        CHECK(0);
+        return;
+    }
+    CHECK(aws_call(c, "ecs", "ListTasks", cJSON_Parse("{\"cluster\":\"prod\"}"), AWS_CALL_PAGINATE, &r) == ERR_OK);
+    CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(r.body, "taskArns")) == 5);
+    CHECK(r.pages == 3);
+    CHECK(cJSON_GetObjectItem(r.body, "nextToken") == NULL);
+    aws_result_cleanup(&r);
+    /* Without the flag: one page, token kept. */
+    CHECK(aws_call(c, "ecs", "ListTasks", cJSON_Parse("{\"cluster\":\"prod\"}"), 0, &r) == ERR_OK);
+    CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(r.body, "taskArns")) == 2);
+    CHECK_STR(jsonx_str(r.body, "nextToken", NULL), "p2");
+    aws_result_cleanup(&r);
+    /* max_items bounds the pages and the items; the token says "more". */
+    {
+        struct aws_result r2;
+        memset(&r2, 0, sizeof r2);
+        CHECK(aws_call_async(c, "ecs", "ListTasks", cJSON_Parse("{\"cluster\":\"prod\"}"), AWS_CALL_PAGINATE, 3,
+                             on_result, &k) == ERR_OK);
+        aws_run(c);
+        CHECK(k.calls == 1 && k.kind == ERR_OK);
+        (void)r2;
+    }
+    /* A repeated token ends the loop. */
+    CHECK(aws_call(c, "ecs", "ListTasks", cJSON_Parse("{\"cluster\":\"loop\"}"), AWS_CALL_PAGINATE, &r) == ERR_OK);
+    CHECK(r.pages == 2);
+    CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(r.body, "taskArns")) == 2);
+    aws_result_cleanup(&r);
+
+    /* Refused before any request; the callback waits for aws_run. */
+    before = testsrv_count(&srv);
+    memset(&k, 0, sizeof k);
+    k.in_call = 1;
+    CHECK(aws_call_async(c, "ecs", "UpdateService", cJSON_Parse("{\"service\":\"web\"}"), 0, 0, on_result, &k) == ERR_OK);
+    CHECK(aws_call_async(c, "iam", "DeleteRole", NULL, 0, 0, on_result, &k) == ERR_OK);
+    CHECK(aws_call_async(c, "nosuchsvc", "DescribeThings", NULL, 0, 0, on_result, &k) == ERR_OK);
+    CHECK(k.calls == 0);
+    k.in_call = 0;
+    aws_run(c);
+    CHECK(k.calls == 3);
+    CHECK(!k.reentrant);
+    CHECK(aws_call(c, "ec2", "TerminateInstances", NULL, 0, &r) == ERR_REFUSED);
+    CHECK_STR(r.error.code, "RefusedByAllowlist");
+    CHECK(testsrv_count(&srv) == before);
+    aws_result_cleanup(&r);
+    aws_client_free(c);
+}
+
+static void keep_body(void *arg, struct aws_result *res)
+{
+    cJSON **out = arg;
+    *out = res->body;
+    res->body = NULL;
+}
+
+static void test_max_items_body(void)
+{
+    struct aws_client *c = client(NULL);
+    cJSON *body = NULL;
+    if (!c) {
+        CHECK(0);
+        return;
+    }
+    CHECK(aws_call_async(c, "ecs", "ListTasks", cJSON_Parse("{\"cluster\":\"prod\"}"), AWS_CALL_PAGINATE, 3,
+                         keep_body, &body) == ERR_OK);
+    aws_run(c);
+    CHECK(body != NULL);
+    CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(body, "taskArns")) == 3);
+    CHECK(jsonx_num(body, "maxResults", -1) == -1); /* the request's, not the answer's */
+    CHECK_STR(jsonx_str(body, "nextToken", NULL), "p3"); /* more pages remain */
+    cJSON_Delete(body);
+    aws_client_free(c);
+}
+
+static void test_timeouts(void)
+{
+    struct aws_options o;
+    struct aws_client *c;
+    struct aws_result r;
+    double t0;
+    memset(&o, 0, sizeof o);
+    o.call_timeout_ms = 300;
+    o.max_attempts = 2;
+    c = client(&o);
+    if (!c) {
+        CHECK(0);
+        return;
+    }
+    t0 = now_s();
+    CHECK(aws_call(c, "ecs", "DescribeClusters", clusters("slow-3000"), 0, &r) == ERR_TIMEOUT);
+    CHECK(r.attempts == 2);
+    CHECK(now_s() - t0 < 2.0);
+    CHECK(r.error.http_status == 0);
+    aws_result_cleanup(&r);
+    aws_client_free(c);
+
+    /* A deadline in the past fails calls without sending them. */
+    memset(&o, 0, sizeof o);
+    o.deadline = (double)time(NULL) - 1;
+    c = client(&o);
+    {
+        int before = testsrv_count(&srv);
+        CHECK(aws_call(c, "ecs", "DescribeClusters", clusters("ok"), 0, &r) == ERR_TIMEOUT);
+        CHECK(testsrv_count(&srv) == before);
+        aws_result_cleanup(&r);
+    }
+    aws_client_free(c);
+}
+
+static void test_concurrency(void)
+{
+    struct aws_client *c = client(NULL);
+    struct collect k = {0, 0, 0, ERR_OK};
+    double t0, dt;
+    if (!c) {
+        CHECK(0);
+        return;
+    }
+    testsrv_reset(&srv);
+    t0 = now_s();
+    for (int i = 0; i < 8; i++)
+        aws_call_async(c, "ecs", "DescribeClusters", clusters("slow-400"), 0, 0, on_result, &k);
+    aws_run(c);
+    dt = now_s() - t0;
+    CHECK(k.calls == 8 && k.kind == ERR_OK);
+    printf("# 8 calls of 400 ms each took %.2f s; server saw %d at once\n", dt, testsrv_max_inflight(&srv));
+    CHECK(dt < 2.0); /* serial would be 3.2 s */
+    CHECK(testsrv_max_inflight(&srv) >= 4);
+
+    /* The client-side rate limiter spaces calls out: 1 burst + 4 at 10/s. */
+    aws_client_set_rate_limit(c, "ecs", NULL, 10, 1);
+    memset(&k, 0, sizeof k);
+    t0 = now_s();
+    for (int i = 0; i < 5; i++)
+        aws_call_async(c, "ecs", "DescribeClusters", clusters("ok"), 0, 0, on_result, &k);
+    aws_run(c);
+    dt = now_s() - t0;
+    CHECK(k.calls == 5);
+    CHECK(dt >= 0.35);
+    aws_client_free(c);
+}
+
+static void test_debug_no_leak(void)
+{
+    struct aws_options o;
+    struct aws_client *c;
+    struct aws_result r;
+    char path[] = "/tmp/edoc-aws-debug-XXXXXX";
+    int fd = mkstemp(path), saved = dup(2);
+    struct buf log;
+    cJSON *reqs;
+    memset(&o, 0, sizeof o);
+    o.debug = 1;
+    CHECK(fd >= 0);
+    dup2(fd, 2);
+    c = client(&o);
+    if (c) {
+        aws_call(c, "ecs", "DescribeClusters", clusters("throttle-1"), 0, &r);
+        aws_result_cleanup(&r);
+        aws_call(c, "ec2", "DescribeSubnets", NULL, AWS_CALL_PAGINATE, &r);
+        aws_result_cleanup(&r);
+        aws_call(c, "ecs", "UpdateService", NULL, 0, &r);
+        aws_result_cleanup(&r);
+    }
+    aws_client_free(c);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    close(fd);
+    buf_init(&log, 0);
+    CHECK(buf_read_file(&log, path, NULL) == ERR_OK);
+    unlink(path);
+    CHECK(strstr(log.data, "DescribeClusters") != NULL);
+    CHECK(strstr(log.data, "request-id=") != NULL);
+    CHECK(strstr(log.data, "retrying") != NULL);
+    CHECK(strstr(log.data, "refused") != NULL);
+    CHECK(strstr(log.data, SECRET) == NULL);
+    CHECK(strstr(log.data, TOKEN) == NULL);
+    CHECK(strstr(log.data, "doNotLeak") == NULL);
+    CHECK(strstr(log.data, "Signature") == NULL);
+    /* And no signature the server received appears either. */
+    reqs = testsrv_get(&srv, "/__log");
+    {
+        cJSON *q;
+        int sigs = 0;
+        cJSON_ArrayForEach(q, reqs)
+        {
+            const char *a = jsonx_str(cJSON_GetObjectItem(q, "headers"), "Authorization", "");
+            const char *s = strstr(a, "Signature=");
+            if (s) {
+                sigs++;
+                CHECK(strstr(log.data, s + 10) == NULL);
+            }
+        }
+        CHECK(sigs > 0);
+    }
+    cJSON_Delete(reqs);
+    buf_cleanup(&log);
+}
+
+int main(void)
+{
+    char home[] = "/tmp/edoc-aws-home-XXXXXX";
+    if (!mkdtemp(home) || testsrv_start(&srv) != 0) {
+        printf("not ok - cannot start tests/aws/testserver.py\n");
+        return 1;
+    }
+    /* Nothing from the real environment: a fresh HOME, our keys, our server. */
+    setenv("HOME", home, 1);
+    setenv("AWS_CONFIG_FILE", "/nonexistent/config", 1);
+    setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials", 1);
+    unsetenv("AWS_PROFILE");
+    unsetenv("AWS_DEFAULT_PROFILE");
+    unsetenv("AWS_ENDPOINT_URL_ECS");
+    setenv("AWS_ACCESS_KEY_ID", AKID, 1);
+    setenv("AWS_SECRET_ACCESS_KEY", SECRET, 1);
+    setenv("AWS_SESSION_TOKEN", TOKEN, 1);
+    setenv("AWS_REGION", "eu-west-1", 1);
+    setenv("AWS_ENDPOINT_URL", srv.url, 1);
+    setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+    setenv("EDOC_AWS_RETRY_BASE_MS", "20", 1);
+    test_json_and_xml();
+    test_retries();
+    test_pagination_and_refusal();
+    test_max_items_body();
+    test_timeouts();
+    test_concurrency();
+    test_debug_no_leak();
+    testsrv_stop(&srv);
+    rmdir(home);
+    return test_done();
+}

@@ -1,0 +1,25 @@
+# Engine tests: unit tests of the finding model, ranking, plugin host and Lua
+# sandbox (against deliberately broken plugins and scripts), and end-to-end
+# tests of analyze / checks through the real binary.
+set(EDOC_TEST_PLUGIN_DIR ${CMAKE_CURRENT_BINARY_DIR}/engine/plugins)
+foreach(p good abi_mismatch no_symbol small_descriptor bad_category zz_duplicate)
+  add_library(edoc_testplugin_${p} MODULE engine/plugins/${p}.c)
+  target_include_directories(edoc_testplugin_${p} PRIVATE ${PROJECT_SOURCE_DIR}/include)
+  set_target_properties(edoc_testplugin_${p} PROPERTIES PREFIX "" OUTPUT_NAME ${p}
+    LIBRARY_OUTPUT_DIRECTORY ${EDOC_TEST_PLUGIN_DIR})
+  list(APPEND EDOC_TEST_PLUGINS edoc_testplugin_${p})
+endforeach()
+
+edoc_unit_test(test_engine engine/test_engine.c)
+target_compile_definitions(test_engine PRIVATE
+  TEST_PLUGIN_DIR="${EDOC_TEST_PLUGIN_DIR}"
+  TEST_LUA_DIR="${CMAKE_CURRENT_SOURCE_DIR}/engine/lua"
+  TEST_FIXTURE_DIR="${CMAKE_CURRENT_SOURCE_DIR}/engine/fixtures"
+  TEST_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+  TEST_BUILD_DIR="${PROJECT_BINARY_DIR}")
+add_dependencies(test_engine ${EDOC_TEST_PLUGINS} container_exit)
+
+add_test(NAME engine_e2e
+  COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/engine/e2e.sh $<TARGET_FILE:ecs-doctor>
+          ${PROJECT_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/engine/e2e)
+set_tests_properties(engine_e2e PROPERTIES TIMEOUT 180)
