@@ -21,6 +21,8 @@ static const char usage[] =
     "  collect service|task|cluster NAME -o FILE\n"
     "                       save the evidence to a bundle (redacted) for offline analysis\n"
     "  analyze FILE         diagnose a saved evidence bundle, offline\n"
+    "  review service|cluster|task NAME | review FILE\n"
+    "                       only the ECS best-practice recommendations (docs/best-practices.md)\n"
     "  checks list|test DIR|new NAME\n"
     "                       list the checks, test checks against fixtures, scaffold a check\n"
     "  version              print the version\n"
@@ -45,6 +47,7 @@ struct command {
 static const struct command commands[] = {
     {"service", cmd_service}, {"task", cmd_task},       {"cluster", cmd_cluster},
     {"collect", cmd_collect}, {"analyze", cmd_analyze}, {"checks", cmd_checks},
+    {"review", cmd_review},
 };
 
 int main(int argc, char **argv)

@@ -131,6 +131,30 @@ if "diagnosis" in kinds:
     check(last_diag < first_rec, f"mixed: a recommendation outranks a diagnosis: {kinds}")
     check(rep.get("verdict") != "healthy", "mixed: the diagnosis did not change the verdict")
 
+# 3b. `review FILE` shows only the recommendations of that same bundle, and exits 0.
+mixed = b
+tmp = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)
+json.dump(mixed, tmp)
+tmp.close()
+try:
+    p = subprocess.run([BIN, "review", tmp.name, "--output", "json"], capture_output=True, text=True, timeout=60, cwd=SRC)
+finally:
+    os.unlink(tmp.name)
+check(p.returncode == 0, f"review FILE: exit code {p.returncode}: {p.stderr[:200]}")
+try:
+    rrep = json.loads(p.stdout)
+except ValueError:
+    rrep = {"findings": []}
+    check(False, f"review FILE: no JSON report: {p.stdout[:200]}")
+rk = [f.get("kind") for f in rrep["findings"]]
+check(rk and all(k == "recommendation" for k in rk), f"review FILE: kinds {rk}")
+check(any(f.get("rule") == "security.secrets_in_environment" for f in rrep["findings"]), "review FILE: the AWS keys rule is missing")
+check(rrep.get("verdict") == "healthy", f"review FILE: verdict {rrep.get('verdict')}")
+p = subprocess.run([BIN, "review"], capture_output=True, text=True, timeout=60, cwd=SRC)
+check(p.returncode == 2 and "review service NAME" in p.stderr, f"review without a target: rc {p.returncode}")
+p = subprocess.run([BIN, "review", "--no-recommendations", os.path.join(FIX, "healthy.json")], capture_output=True, text=True, timeout=60, cwd=SRC)
+check(p.returncode == 2, f"review --no-recommendations: rc {p.returncode}")
+
 # 4. --no-recommendations hides them (the verdict and exit code stay the same).
 rc, rep = report(os.path.join(FIX, "secrets_env_aws_fire.json"), "--no-recommendations")
 check(rc == 0 and rep.get("verdict") == "healthy", f"--no-recommendations: rc {rc} verdict {rep.get('verdict')}")
