@@ -21,6 +21,8 @@ static const char usage[] =
     "  collect service|task|cluster NAME -o FILE\n"
     "                       save the evidence to a bundle (redacted) for offline analysis\n"
     "  analyze FILE         diagnose a saved evidence bundle, offline\n"
+    "  review service|cluster|task NAME | review FILE\n"
+    "                       only the ECS best-practice recommendations (docs/best-practices.md)\n"
     "  checks list|test DIR|new NAME\n"
     "                       list the checks, test checks against fixtures, scaffold a check\n"
     "  version              print the version\n"
@@ -111,6 +113,21 @@ static const char help_analyze[] =
     "options:\n" H_ANALYZE
     "\n"
     "example: ecs-doctor analyze web.json --output json | jq '.findings[0]'\n";
+static const char help_review[] =
+    "usage: ecs-doctor review service|task|cluster NAME [options]\n"
+    "       ecs-doctor review FILE [options]\n"
+    "\n"
+    "The ECS best-practice review alone: security, reliability, performance and\n"
+    "cost recommendations for a live target or a saved evidence bundle. Exits 0\n"
+    "unless a recommendation is at or above --fail-on.\n"
+    "\n"
+    "options:\n"
+    "  --cluster C  --profile P  --region R  --endpoint-url URL\n"
+    "  --output text|json|markdown|junit  --no-color  --fail-on SEVERITY\n"
+    "  --mute-file FILE      mutes by rule id (see ecs-doctor(1))\n"
+    "\n"
+    "example: ecs-doctor review service web-service --cluster prod\n";
+
 static const char help_checks[] =
     "usage: ecs-doctor checks list | checks test DIR | checks new NAME [options]\n"
     "\n"
@@ -136,6 +153,7 @@ static const struct command commands[] = {
     {"service", cmd_service, help_service}, {"task", cmd_task, help_task},
     {"cluster", cmd_cluster, help_cluster}, {"collect", cmd_collect, help_collect},
     {"analyze", cmd_analyze, help_analyze}, {"checks", cmd_checks, help_checks},
+    {"review", cmd_review, help_review},
 };
 
 /* `--help`/`-h` anywhere before a `--` asks for the command's help. */

@@ -2,7 +2,7 @@
 # Keep in step with core/cli/main.c (commands), core/cli/opts.c (flags) and
 # docs/man/ecs-doctor.1; tests/render/completion_test.sh compares them.
 
-_ecs_doctor_commands="service task cluster collect analyze checks version"
+_ecs_doctor_commands="service task cluster collect analyze review checks version"
 _ecs_doctor_flags="--profile --region --cluster --endpoint-url --output --no-color --debug --verbose
 --since --max-tasks --deadline --plugin-dir --check-dir --only --skip --fail-on --mute-file
 --no-recommendations --no-redact --wait --timeout --help -h -o"
@@ -56,7 +56,7 @@ _ecs_doctor()
         return
     fi
     case $cmd in
-        collect)
+        collect|review)
             [ "$i" -eq $((COMP_CWORD - 1)) ] && COMPREPLY=($(compgen -W "service task cluster" -- "$cur")) ;;
         checks)
             if [ "$i" -eq $((COMP_CWORD - 1)) ]; then
