@@ -187,6 +187,9 @@ class DemoScenarioTest(unittest.TestCase):
         self.assertEqual(len(fam["taskArns"]), 12)
         by = self.ecs.list_tasks(cluster="prod", startedBy="ecs-svc/8842170915023345161", desiredStatus="STOPPED")
         self.assertEqual(len(by["taskArns"]), 8)
+        with self.assertRaises(ClientError) as e:
+            self.ecs.list_tasks(cluster="prod", startedBy="x", serviceName="web-service")
+        self.assertEqual(code_of(e), "InvalidParameterException")
 
     def test_describe_stopped_tasks(self):
         arns = self.ecs.list_tasks(cluster="prod", desiredStatus="STOPPED")["taskArns"]

@@ -77,6 +77,11 @@ def DescribeServices(ctx, p):
 
 def ListTasks(ctx, p):
     c = _cluster(ctx, p.get("cluster"))
+    # "When you specify startedBy as the filter, it must be the only filter
+    # that you use" (API reference).  desiredStatus always applies (it has a
+    # default), so it is allowed alongside.
+    if p.get("startedBy") and any(p.get(k) for k in ("family", "serviceName", "containerInstance", "launchType")):
+        raise AwsError("InvalidParameterException", "startedBy cannot be used with any other filter.")
     tasks = ctx.sc.idx.tasks_by_cluster.get(c["clusterName"], [])
     if p.get("serviceName"):
         name = p["serviceName"].rsplit("/", 1)[-1]
