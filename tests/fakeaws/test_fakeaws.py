@@ -495,6 +495,13 @@ class DemoScenarioTest(unittest.TestCase):
                                         {"Name": "ServiceName", "Value": "web-service"}]},
                                     "Period": 300, "Stat": "Average"}}])
         self.assertEqual(md["MetricDataResults"][0]["Values"][0], 92.4)
+        st = cw.get_metric_statistics(Namespace="AWS/ECS", MetricName="CPUUtilization",
+                                      Dimensions=[{"Name": "ClusterName", "Value": "prod"},
+                                                  {"Name": "ServiceName", "Value": "web-service"}],
+                                      StartTime=now - datetime.timedelta(hours=2),
+                                      EndTime=now + datetime.timedelta(minutes=1), Period=300,
+                                      Statistics=["Average", "Maximum"])
+        self.assertEqual(max(d["Maximum"] for d in st["Datapoints"]), 92.4)
 
     # -- protocol-level behaviour --
     def test_unknown_operations(self):
