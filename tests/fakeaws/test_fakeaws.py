@@ -244,6 +244,9 @@ class DemoScenarioTest(unittest.TestCase):
         c = self.ecs.describe_clusters(clusters=["prod", "missing"])
         self.assertEqual(c["clusters"][0]["runningTasksCount"], 2)
         self.assertEqual(c["failures"][0]["reason"], "MISSING")
+        self.assertNotIn("settings", c["clusters"][0])
+        c = self.ecs.describe_clusters(clusters=["prod"], include=["SETTINGS"])
+        self.assertEqual(c["clusters"][0]["settings"][0]["name"], "containerInsights")
         cps = self.ecs.describe_capacity_providers()["capacityProviders"]
         self.assertEqual({cp["name"] for cp in cps}, {"FARGATE", "FARGATE_SPOT"})
         self.assertEqual(self.ecs.list_container_instances(cluster="prod")["containerInstanceArns"], [])

@@ -35,8 +35,12 @@ def DescribeClusters(ctx, p):
             failures.append({"arn": arn, "reason": "MISSING"})
             continue
         res = _with_tags(c, p.get("include"))
-        if "STATISTICS" not in (p.get("include") or []):
-            res["statistics"] = []
+        inc = p.get("include") or []
+        # Like ECS, optional blocks come back only when asked for.
+        for member, flag in (("statistics", "STATISTICS"), ("settings", "SETTINGS"),
+                             ("configuration", "CONFIGURATIONS"), ("attachments", "ATTACHMENTS")):
+            if flag not in inc:
+                res.pop(member, None)
         out.append(res)
     return {"clusters": out, "failures": failures}
 
