@@ -932,7 +932,7 @@ class ScenarioTest(unittest.TestCase):
 class CommandLineTest(unittest.TestCase):
     """fakeaws-ctl / fakeaws-server as ctest fixtures and the README demo use them."""
 
-    def test_ctl_start_stop_and_aws_cli(self):
+    def test_ctl_start_stop(self):
         tmp = tempfile.mkdtemp()
         ctl = os.path.join(HERE, "fakeaws-ctl")
         try:
@@ -943,8 +943,6 @@ class CommandLineTest(unittest.TestCase):
             self.assertIn(f"AWS_ENDPOINT_URL=http://127.0.0.1:{port}", env_lines)
             with open(os.path.join(tmp, "pid")) as f:
                 pid = int(f.read())
-            if shutil.which("aws"):
-                self._aws_cli(port)
             subprocess.run([ctl, "stop", "-d", tmp], check=True)
             self.assertFalse(os.path.exists(os.path.join(tmp, "pid")))
             with self.assertRaises(ProcessLookupError):
@@ -968,6 +966,18 @@ class CommandLineTest(unittest.TestCase):
                                capture_output=True, text=True, timeout=60)
             self.assertEqual((r.returncode, r.stdout.strip()), (7, "200"), r.stderr)
             self.assertFalse(os.path.exists(os.path.join(tmp, "pid")), "server stopped afterwards")
+        finally:
+            subprocess.run([ctl, "stop", "-d", tmp])
+            shutil.rmtree(tmp)
+
+    @unittest.skipUnless(shutil.which("aws"), "aws CLI not installed")
+    def test_aws_cli_against_demo(self):
+        tmp = tempfile.mkdtemp()
+        ctl = os.path.join(HERE, "fakeaws-ctl")
+        try:
+            port = subprocess.run([ctl, "start", "-d", tmp, "-s", DEMO], check=True, capture_output=True,
+                                  text=True).stdout.strip()
+            self._aws_cli(port)
         finally:
             subprocess.run([ctl, "stop", "-d", tmp])
             shutil.rmtree(tmp)
