@@ -893,6 +893,15 @@ class ScenarioTest(unittest.TestCase):
             with self.subTest(scenario=f):
                 scenario.load(os.path.join(d, f))
 
+    def test_dangling_references_are_reported(self):
+        self.assertEqual(scenario.load(DEMO).dangling(), [])
+        self.assertEqual(scenario.load(HEALTHY).dangling(), [])
+        sc = scenario.Scenario({"ecs": {"services": [{"serviceName": "a", "taskDefinition": "nope:1",
+                                                       "loadBalancers": [{"targetGroupArn": "gone-tg"}]}]}})
+        found = "\n".join(sc.dangling())
+        self.assertIn("task definition", found)
+        self.assertIn("gone-tg", found)
+
     def test_typos_are_load_errors(self):
         with self.assertRaises(scenario.ScenarioError) as e:
             scenario.Scenario({"ecs": {"services": [{"serviceName": "a", "desiredcount": 1}]}})
