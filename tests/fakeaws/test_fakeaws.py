@@ -925,6 +925,11 @@ class ScenarioTest(unittest.TestCase):
         self.assertEqual([t["taskArn"] for t in sc.r[("ecs", "tasks")]],
                          [t["taskArn"] for t in sc2.r[("ecs", "tasks")]], "deterministic ids")
 
+    def test_pinned_now(self):
+        sc = scenario.Scenario({"now": "2030-06-01T12:00:00Z", "ecs": {"clusters": [{"clusterName": "c"}],
+                                "services": [{"cluster": "c", "serviceName": "s", "createdAt": "-1h"}]}})
+        self.assertEqual(sc.idx.services[("c", "s")]["createdAt"].isoformat(), "2030-06-01T11:00:00+00:00")
+
     def test_gen_large(self):
         tmp = tempfile.mkdtemp()
         try:
