@@ -5,6 +5,7 @@
 #include <lua.h>
 #include <lualib.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -33,10 +34,11 @@ struct luacheck {
     int ref;                   /* registry ref of the check table */
     char *display;
     struct edoc_ctx *ctx;      /* during a run */
+    struct lstr_slot *lstr;    /* this run's long-string cache (see push_text) */
 };
 
 /* Registry keys (their addresses). */
-static char nodes_key, cache_key, mt_key;
+static char nodes_key, cache_key, pin_key, strs_key, mt_key;
 
 static struct luacheck *LC(lua_State *L) { return *(struct luacheck **)lua_getextraspace(L); }
 
@@ -205,9 +207,29 @@ static void describe_failure(struct luacheck *lc, int status, char *out, size_t 
 
 struct pnode {
     const cJSON *node;
-    size_t n;
+    size_t n;             /* members; PNODE_UNCOUNTED for objects until asked */
     const cJSON *items[]; /* arrays only: O(1) indexing over cJSON's list */
 };
+
+/* Objects are not counted when their proxy is made: walking cJSON's linked
+ * list of members for every task touched was the engine's hottest loop
+ * (cache misses over a large bundle), and only `#obj` and tostring need it. */
+#define PNODE_UNCOUNTED ((size_t)-1)
+/* Arrays at least this long stay pinned for the whole run: the proxy cache is
+ * weak, and rebuilding the items vector of ev.tasks (O(n)) each time the
+ * collector dropped it made a scan over the tasks quadratic. */
+#define PIN_MIN_ITEMS 32
+
+static size_t pnode_len(struct pnode *pn)
+{
+    const cJSON *it;
+    if (pn->n == PNODE_UNCOUNTED) {
+        pn->n = 0;
+        for (it = pn->node->child; it; it = it->next)
+            pn->n++;
+    }
+    return pn->n;
+}
 
 static void push_json(lua_State *L, const cJSON *v);
 
@@ -216,21 +238,23 @@ static void push_proxy(lua_State *L, const cJSON *node)
     struct pnode *pn;
     const cJSON *it;
     size_t n = 0, i = 0;
+    int array = cJSON_IsArray(node);
     lua_rawgetp(L, LUA_REGISTRYINDEX, &cache_key);
     if (lua_rawgetp(L, -1, node) == LUA_TTABLE) {
         lua_remove(L, -2);
         return;
     }
     lua_pop(L, 1);
-    for (it = node->child; it; it = it->next)
-        n++;
+    if (array)
+        for (it = node->child; it; it = it->next)
+            n++;
     lua_createtable(L, 0, 0);
     lua_rawgetp(L, LUA_REGISTRYINDEX, &mt_key);
     lua_setmetatable(L, -2);
-    pn = lua_newuserdatauv(L, sizeof *pn + (cJSON_IsArray(node) ? n * sizeof(cJSON *) : 0), 0);
+    pn = lua_newuserdatauv(L, sizeof *pn + (array ? n * sizeof(cJSON *) : 0), 0);
     pn->node = node;
-    pn->n = n;
-    if (cJSON_IsArray(node))
+    pn->n = array ? n : PNODE_UNCOUNTED;
+    if (array)
         for (it = node->child; it; it = it->next)
             pn->items[i++] = it;
     /* stack: cache proxy ud */
@@ -241,7 +265,68 @@ static void push_proxy(lua_State *L, const cJSON *node)
     lua_pop(L, 2);
     lua_pushvalue(L, -1);
     lua_rawsetp(L, -3, node);
+    if (array && n >= PIN_MIN_ITEMS) {
+        lua_rawgetp(L, LUA_REGISTRYINDEX, &pin_key);
+        lua_pushvalue(L, -2);
+        lua_rawsetp(L, -2, node);
+        lua_pop(L, 1);
+    }
     lua_remove(L, -2);
+}
+
+/* Long evidence strings, shared within a run. Lua interns strings up to 40
+ * bytes; longer ones (stop reasons, container reasons, ARNs with paths) were
+ * copied into a fresh Lua string on every access, by every check: malloc,
+ * copy, hash again when used as a key, collect. Within a run, equal texts now
+ * come back as one Lua string, kept in the registry table strs[slot + 1] and
+ * found through this C index by content. Bounded: LSTR_SLOTS strings of at
+ * most LSTR_MAX bytes per run; others are pushed as before. */
+#define LSTR_SLOTS 1024 /* power of two */
+#define LSTR_MAX 4096
+#define LSTR_PROBES 8
+
+struct lstr_slot {
+    uint64_t hash;
+    size_t len;
+    int used;
+};
+
+static uint64_t norm_hash(const char *s, size_t n);
+
+static void push_text(lua_State *L, const char *s)
+{
+    struct luacheck *lc = LC(L);
+    size_t n = strlen(s), i;
+    uint64_t h;
+    if (n <= 40 || n > LSTR_MAX || (!lc->lstr && !(lc->lstr = calloc(LSTR_SLOTS, sizeof *lc->lstr)))) {
+        lua_pushlstring(L, s, n);
+        return;
+    }
+    h = norm_hash(s, n);
+    for (i = 0; i < LSTR_PROBES; i++) {
+        size_t at = (h + i) & (LSTR_SLOTS - 1);
+        struct lstr_slot *sl = &lc->lstr[at];
+        if (!sl->used) {
+            lua_pushlstring(L, s, n);
+            lua_rawgetp(L, LUA_REGISTRYINDEX, &strs_key);
+            lua_pushvalue(L, -2);
+            lua_rawseti(L, -2, (lua_Integer)at + 1);
+            lua_pop(L, 1);
+            sl->used = 1;
+            sl->hash = h;
+            sl->len = n;
+            return;
+        }
+        if (sl->hash == h && sl->len == n) {
+            lua_rawgetp(L, LUA_REGISTRYINDEX, &strs_key);
+            lua_rawgeti(L, -1, (lua_Integer)at + 1);
+            lua_remove(L, -2);
+            if (memcmp(lua_tostring(L, -1), s, n) == 0)
+                return;
+            lua_pop(L, 1);
+        }
+    }
+    lua_pushlstring(L, s, n);
 }
 
 static void push_json(lua_State *L, const cJSON *v)
@@ -257,7 +342,7 @@ static void push_json(lua_State *L, const cJSON *v)
         else
             lua_pushnumber(L, d);
     } else if (cJSON_IsString(v))
-        lua_pushstring(L, v->valuestring ? v->valuestring : "");
+        push_text(L, v->valuestring ? v->valuestring : "");
     else if (cJSON_IsArray(v) || cJSON_IsObject(v))
         push_proxy(L, v);
     else
@@ -310,7 +395,7 @@ static int p_newindex(lua_State *L) { return luaL_error(L, "attempt to modify re
 
 static int p_len(lua_State *L)
 {
-    lua_pushinteger(L, (lua_Integer)check_pnode(L, 1)->n);
+    lua_pushinteger(L, (lua_Integer)pnode_len(check_pnode(L, 1)));
     return 1;
 }
 
@@ -353,7 +438,7 @@ static int p_tostring(lua_State *L)
 {
     struct pnode *pn = to_pnode(L, 1);
     lua_pushfstring(L, "evidence %s (%d)", pn && cJSON_IsArray(pn->node) ? "array" : "object",
-                    pn ? (int)pn->n : 0);
+                    pn ? (int)pnode_len(pn) : 0);
     return 1;
 }
 
@@ -371,6 +456,12 @@ static void new_run_tables(lua_State *L)
     lua_setfield(L, -2, "__mode");
     lua_setmetatable(L, -2);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &cache_key);
+    lua_newtable(L); /* pin: node -> proxy of a long array, strong */
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &pin_key);
+    lua_newtable(L); /* strs: slot + 1 -> long string (push_text) */
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &strs_key);
+    if (LC(L)->lstr)
+        memset(LC(L)->lstr, 0, LSTR_SLOTS * sizeof *LC(L)->lstr);
 }
 
 static void proxy_metatable(lua_State *L)
@@ -438,17 +529,121 @@ static size_t norm_into(char *out, const char *s, size_t n)
     return k;
 }
 
+/* The normalisation cache. Every check normalises the same stop reasons
+ * (edoc.norm, edoc.match*): with 50 checks and thousands of tasks that was
+ * the engine's largest cost. Normalised texts are kept here, shared by all
+ * checks of the process and keyed by content (never by address: Lua strings
+ * come and go), so each distinct text is normalised once per analysis.
+ * Bounded: NORM_SLOTS entries and NORM_BYTES of text; when either is full
+ * the cache starts over. Freed when the last Lua check is freed. */
+#define NORM_SLOTS 4096 /* power of two */
+#define NORM_PROBES 8
+#define NORM_MAX_LEN 4096
+#define NORM_BYTES ((size_t)16 * 1024 * 1024)
+
+struct norm_entry {
+    char *src;  /* original text, then its normalised form, one allocation */
+    size_t len, nlen;
+    uint64_t hash;
+};
+
+static struct {
+    struct norm_entry *slot;
+    size_t used, bytes;
+    int states; /* live Lua checks: the last one out frees the cache */
+} normc;
+
+/* A cheap hash: the length and eight words sampled across the text. Equal
+ * samples only cost a memcmp per probe; the text itself is compared. */
+static uint64_t norm_hash(const char *s, size_t n)
+{
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ n, w;
+    size_t i, step = n > 8 ? (n - 8) / 7 : 0;
+    for (i = 0; i < 8; i++) {
+        size_t at = n > 8 ? i * step : 0;
+        w = 0;
+        memcpy(&w, s + at, n < 8 ? n : 8);
+        h = (h ^ w) * 0x100000001B3ull;
+        h ^= h >> 29;
+        if (n <= 8)
+            break;
+    }
+    return h;
+}
+
+static void normc_clear(void)
+{
+    size_t i;
+    for (i = 0; normc.slot && i < NORM_SLOTS; i++)
+        free(normc.slot[i].src);
+    free(normc.slot);
+    normc.slot = NULL;
+    normc.used = normc.bytes = 0;
+}
+
+/* The normalised form of s[0..n) and its length, from the cache or computed
+ * and remembered. NULL when it cannot be cached (the caller normalises). */
+static const char *normc_get(const char *s, size_t n, size_t *nlen)
+{
+    uint64_t h;
+    size_t i, at;
+    struct norm_entry *e;
+    if (n > NORM_MAX_LEN)
+        return NULL;
+    if (!normc.slot) {
+        normc.slot = calloc(NORM_SLOTS, sizeof *normc.slot);
+        if (!normc.slot)
+            return NULL;
+    }
+    h = norm_hash(s, n);
+    for (i = 0; i < NORM_PROBES; i++) {
+        e = &normc.slot[(h + i) & (NORM_SLOTS - 1)];
+        if (!e->src)
+            break;
+        if (e->hash == h && e->len == n && memcmp(e->src, s, n) == 0) {
+            *nlen = e->nlen;
+            return e->src + n + 1;
+        }
+    }
+    if (i == NORM_PROBES)
+        return NULL;
+    if (normc.used >= NORM_SLOTS / 2 || normc.bytes + 2 * n + 2 > NORM_BYTES) {
+        normc_clear();
+        return normc_get(s, n, nlen);
+    }
+    at = (h + i) & (NORM_SLOTS - 1);
+    e = &normc.slot[at];
+    e->src = malloc(2 * n + 2);
+    if (!e->src)
+        return NULL;
+    memcpy(e->src, s, n);
+    e->src[n] = '\0';
+    e->nlen = norm_into(e->src + n + 1, s, n);
+    e->src[n + 1 + e->nlen] = '\0';
+    e->len = n;
+    e->hash = h;
+    normc.used++;
+    normc.bytes += 2 * n + 2;
+    *nlen = e->nlen;
+    return e->src + n + 1;
+}
+
 static void push_norm(lua_State *L, int idx)
 {
     luaL_Buffer lb;
-    size_t n;
-    const char *s;
+    size_t n, k;
+    const char *s, *c;
     char *out;
     if (lua_type(L, idx) != LUA_TSTRING && lua_type(L, idx) != LUA_TNUMBER) {
         lua_pushliteral(L, "");
         return;
     }
     s = lua_tolstring(L, idx, &n);
+    c = normc_get(s, n, &k);
+    if (c) {
+        lua_pushlstring(L, c, k);
+        return;
+    }
     out = luaL_buffinitsize(L, &lb, n + 1);
     luaL_pushresultsize(&lb, norm_into(out, s, n));
 }
@@ -459,47 +654,115 @@ static int l_norm(lua_State *L)
     return 1;
 }
 
-/* Iterates a list argument (a table, a proxy, or a single string) calling
- * fn(L, value_index) for each; stops early when fn returns 0. */
-static int each_pattern(lua_State *L, int hay, int pats, int want_all)
+/* edoc.match / edoc.match_any run for every message of every task in every
+ * check, each with a list of patterns: normalising into C buffers instead of
+ * new Lua strings keeps the allocator and the collector out of that loop.
+ * Short texts use the stack; longer ones one heap buffer per call. */
+#define NORM_STACK 512
+
+struct normbuf {
+    char stack[NORM_STACK];
+    char *heap;
+};
+
+/* The normalised text of the value at idx ("" for non-strings), NUL-ended,
+ * in nb (release with normbuf_free), or in the cache when cached is set (it
+ * stays valid until the next normc_get). NULL when out of memory. */
+static const char *norm_c(lua_State *L, int idx, struct normbuf *nb, int cached)
+{
+    size_t n, k;
+    const char *s;
+    char *out = nb->stack;
+    nb->heap = NULL;
+    if (lua_type(L, idx) != LUA_TSTRING && lua_type(L, idx) != LUA_TNUMBER)
+        return "";
+    s = lua_tolstring(L, idx, &n);
+    if (cached) {
+        const char *c = normc_get(s, n, &k);
+        if (c)
+            return c;
+    }
+    if (n >= NORM_STACK) {
+        out = nb->heap = malloc(n + 1);
+        if (!out)
+            return NULL;
+    }
+    k = norm_into(out, s, n);
+    out[k] = '\0';
+    return out;
+}
+
+static void normbuf_free(struct normbuf *nb)
+{
+    free(nb->heap);
+    nb->heap = NULL;
+}
+
+/* Whether the normalised haystack h contains the normalised pattern at idx. */
+static int has_pattern(lua_State *L, const char *h, int idx)
+{
+    struct normbuf nb;
+    /* Patterns are short and must not touch the cache, which holds h. */
+    const char *p = norm_c(L, idx, &nb, 0);
+    int hit = p && strstr(h, p) != NULL;
+    normbuf_free(&nb);
+    return hit;
+}
+
+/* Matches the normalised haystack h against a list argument (a table, a
+ * proxy, or a single string): all of them (want_all) or any. */
+static int each_pattern(lua_State *L, const char *h, int pats, int want_all)
 {
     lua_Integer i, n;
     int found_all = 1, found_any = 0;
-    const char *h = lua_tostring(L, hay);
-    if (lua_type(L, pats) == LUA_TSTRING) {
-        push_norm(L, pats);
-        found_any = strstr(h, lua_tostring(L, -1)) != NULL;
-        lua_pop(L, 1);
-        return found_any;
-    }
+    if (lua_type(L, pats) == LUA_TSTRING)
+        return has_pattern(L, h, pats);
     luaL_checktype(L, pats, LUA_TTABLE);
     n = luaL_len(L, pats);
     for (i = 1; i <= n; i++) {
         int hit;
         lua_geti(L, pats, i);
-        push_norm(L, -1);
-        hit = strstr(h, lua_tostring(L, -1)) != NULL;
-        lua_pop(L, 2);
+        hit = has_pattern(L, h, -1);
+        lua_pop(L, 1);
         if (hit)
             found_any = 1;
         else
             found_all = 0;
+        /* The answer is known: stop (patterns have no side effects). */
+        if (want_all ? !found_all : found_any)
+            break;
     }
     return want_all ? found_all : found_any;
 }
 
+static int match_common(lua_State *L, int want_all)
+{
+    struct normbuf nb;
+    const char *h = norm_c(L, 1, &nb, 1);
+    int r;
+    if (!h)
+        return luaL_error(L, "not enough memory");
+    /* luaL_checktype in each_pattern may longjmp: keep the heap buffer on
+     * the Lua side only when there is one (rare: texts over NORM_STACK). */
+    if (nb.heap) {
+        char *copy = lua_newuserdatauv(L, strlen(h) + 1, 0);
+        memcpy(copy, h, strlen(h) + 1);
+        normbuf_free(&nb);
+        h = copy;
+    }
+    r = each_pattern(L, h, 2, want_all);
+    lua_pushboolean(L, r);
+    return 1;
+}
+
 static int l_match(lua_State *L)
 {
-    push_norm(L, 1);
-    lua_pushboolean(L, each_pattern(L, lua_gettop(L), 2, 1));
-    return 1;
+    return match_common(L, 1);
 }
 
 static int l_match_any(lua_State *L)
 {
-    push_norm(L, 1);
-    lua_pushboolean(L, each_pattern(L, lua_gettop(L), 2, 0));
-    return 1;
+    return match_common(L, 0);
 }
 
 static int l_basename(lua_State *L)
@@ -512,28 +775,45 @@ static int l_basename(lua_State *L)
     return 1;
 }
 
+/* edoc.ptr runs for every task a check cites: it builds the pointer in a
+ * luaL_Buffer and copies each token in one piece unless it needs escaping
+ * (RFC 6901: '~' -> "~0", '/' -> "~1"), instead of byte by byte into a heap
+ * buffer. */
 static int l_ptr(lua_State *L)
 {
-    struct buf b;
+    luaL_Buffer lb;
     int i, n = lua_gettop(L);
-    buf_init(&b, 4096);
+    for (i = 1; i <= n; i++)
+        if (!lua_isinteger(L, i) && lua_type(L, i) != LUA_TSTRING)
+            return luaL_error(L, "edoc.ptr: part %d is a %s (strings and integers only)", i,
+                              luaL_typename(L, i));
+    luaL_buffinit(L, &lb);
     for (i = 1; i <= n; i++) {
         char num[32];
         const char *tok;
+        size_t len;
+        luaL_addchar(&lb, '/');
         if (lua_isinteger(L, i)) {
-            snprintf(num, sizeof num, "%lld", (long long)lua_tointeger(L, i));
-            tok = num;
-        } else if (lua_type(L, i) == LUA_TSTRING) {
-            tok = lua_tostring(L, i);
-        } else {
-            buf_cleanup(&b);
-            return luaL_error(L, "edoc.ptr: part %d is a %s (strings and integers only)", i,
-                              luaL_typename(L, i));
+            len = (size_t)snprintf(num, sizeof num, "%lld", (long long)lua_tointeger(L, i));
+            luaL_addlstring(&lb, num, len);
+            continue;
         }
-        jsonx_pointer_append(&b, tok);
+        tok = lua_tostring(L, i);
+        len = strlen(tok); /* a NUL ends the token, as it always did */
+        if (!memchr(tok, '~', len) && !memchr(tok, '/', len)) {
+            luaL_addlstring(&lb, tok, len);
+            continue;
+        }
+        for (; *tok; tok++) {
+            if (*tok == '~')
+                luaL_addstring(&lb, "~0");
+            else if (*tok == '/')
+                luaL_addstring(&lb, "~1");
+            else
+                luaL_addchar(&lb, *tok);
+        }
     }
-    lua_pushlstring(L, b.data ? b.data : "", b.len);
-    buf_cleanup(&b);
+    luaL_pushresult(&lb);
     return 1;
 }
 
@@ -969,8 +1249,12 @@ void luacheck_free(struct luacheck *lc)
 {
     if (!lc)
         return;
-    if (lc->L)
+    if (lc->L) {
         lua_close(lc->L);
+        if (--normc.states == 0)
+            normc_clear();
+    }
+    free(lc->lstr);
     free(lc->display);
     free(lc);
 }
@@ -1058,6 +1342,7 @@ struct check *luacheck_load(const char *path, const char *display, long budget, 
         goto fail;
     }
     *(struct luacheck **)lua_getextraspace(lc->L) = lc;
+    normc.states++;
     lua_pushcfunction(lc->L, sandbox);
     if (lua_pcall(lc->L, 0, 0, 0) != LUA_OK) {
         err_set(e, ERR_LUA, "%s: cannot set up the sandbox", display);
