@@ -35,6 +35,7 @@ struct luacheck {
     char *display;
     struct edoc_ctx *ctx;      /* during a run */
     struct lstr_slot *lstr;    /* this run's long-string cache (see push_text) */
+    size_t indexed;            /* objects given a member index this run (INDEX_MAX) */
 };
 
 /* Registry keys (their addresses). */
@@ -208,6 +209,7 @@ static void describe_failure(struct luacheck *lc, int status, char *out, size_t 
 struct pnode {
     const cJSON *node;
     size_t n;             /* members; PNODE_UNCOUNTED for objects until asked */
+    unsigned lookups;     /* objects: key lookups so far (see INDEX_AFTER) */
     const cJSON *items[]; /* arrays only: O(1) indexing over cJSON's list */
 };
 
@@ -219,6 +221,13 @@ struct pnode {
  * weak, and rebuilding the items vector of ev.tasks (O(n)) each time the
  * collector dropped it made a scan over the tasks quadratic. */
 #define PIN_MIN_ITEMS 32
+/* An object looked up more than INDEX_AFTER times in a run gets a member
+ * index (a Lua table: name -> member), so checks that loop over services x
+ * tasks (300 x 3,600 in a cluster) stop walking cJSON's member list of every
+ * task for every service. At most INDEX_MAX objects per run are indexed,
+ * which bounds the memory (about 1 KB per task). */
+#define INDEX_AFTER 8
+#define INDEX_MAX 20000
 
 static size_t pnode_len(struct pnode *pn)
 {
@@ -251,8 +260,9 @@ static void push_proxy(lua_State *L, const cJSON *node)
     lua_createtable(L, 0, 0);
     lua_rawgetp(L, LUA_REGISTRYINDEX, &mt_key);
     lua_setmetatable(L, -2);
-    pn = lua_newuserdatauv(L, sizeof *pn + (array ? n * sizeof(cJSON *) : 0), 0);
+    pn = lua_newuserdatauv(L, sizeof *pn + (array ? n * sizeof(cJSON *) : 0), array ? 0 : 1);
     pn->node = node;
+    pn->lookups = 0;
     pn->n = array ? n : PNODE_UNCOUNTED;
     if (array)
         for (it = node->child; it; it = it->next)
@@ -373,6 +383,49 @@ static struct pnode *check_pnode(lua_State *L, int idx)
     return pn;
 }
 
+/* The member named by the string at index 2 of the object behind proxy 1,
+ * through its member index once the object is looked up often enough. The
+ * first member of a name wins, as with cJSON_GetObjectItemCaseSensitive. */
+static const cJSON *object_member(lua_State *L, struct pnode *pn)
+{
+    size_t klen;
+    const char *key = lua_tolstring(L, 2, &klen);
+    const cJSON *it, *found;
+    struct luacheck *lc = LC(L);
+    if (pn->lookups < INDEX_AFTER || strlen(key) != klen) {
+        pn->lookups++;
+        return cJSON_GetObjectItemCaseSensitive(pn->node, key);
+    }
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &nodes_key);
+    lua_pushvalue(L, 1);
+    lua_rawget(L, -2); /* nodes, ud */
+    if (lua_getiuservalue(L, -1, 1) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        if (lc->indexed >= INDEX_MAX) {
+            lua_pop(L, 2);
+            return cJSON_GetObjectItemCaseSensitive(pn->node, key);
+        }
+        lc->indexed++;
+        lua_createtable(L, 0, 16);
+        for (it = pn->node->child; it; it = it->next) {
+            if (!it->string || lua_getfield(L, -1, it->string) != LUA_TNIL) {
+                lua_pop(L, 1);
+                continue;
+            }
+            lua_pop(L, 1);
+            lua_pushlightuserdata(L, (void *)it);
+            lua_setfield(L, -2, it->string);
+        }
+        lua_pushvalue(L, -1);
+        lua_setiuservalue(L, -3, 1);
+    }
+    lua_pushvalue(L, 2);
+    lua_rawget(L, -2);
+    found = lua_touserdata(L, -1);
+    lua_pop(L, 4);
+    return found;
+}
+
 static int p_index(lua_State *L)
 {
     struct pnode *pn = check_pnode(L, 1);
@@ -384,7 +437,7 @@ static int p_index(lua_State *L)
         else
             lua_pushnil(L);
     } else if (lua_type(L, 2) == LUA_TSTRING) {
-        push_json(L, cJSON_GetObjectItemCaseSensitive(pn->node, lua_tostring(L, 2)));
+        push_json(L, object_member(L, pn));
     } else {
         lua_pushnil(L);
     }
@@ -458,6 +511,7 @@ static void new_run_tables(lua_State *L)
     lua_rawsetp(L, LUA_REGISTRYINDEX, &cache_key);
     lua_newtable(L); /* pin: node -> proxy of a long array, strong */
     lua_rawsetp(L, LUA_REGISTRYINDEX, &pin_key);
+    LC(L)->indexed = 0;
     lua_newtable(L); /* strs: slot + 1 -> long string (push_text) */
     lua_rawsetp(L, LUA_REGISTRYINDEX, &strs_key);
     if (LC(L)->lstr)
