@@ -122,6 +122,31 @@ static void disarm(struct luacheck *lc)
     lc->enforce = 0;
 }
 
+static int gc_step(lua_State *L)
+{
+    lua_gc(L, LUA_GCCOLLECT, 0);
+    return 0;
+}
+
+/* Host-side collection and close. Checks cannot install __gc finalizers (see
+ * safe_setmetatable); the stopped hook is a second line of defence for any
+ * Lua code that would still run here. */
+static void collect_stopped(struct luacheck *lc, int close)
+{
+    lc->stopped = STOP_BUDGET;
+    lc->enforce = 0;
+    lua_sethook(lc->L, hook, LUA_MASKCOUNT, 1);
+    if (close) {
+        lua_close(lc->L);
+        lc->L = NULL;
+        return;
+    }
+    lua_pushcfunction(lc->L, gc_step);
+    lua_pcall(lc->L, 0, 0, 0);
+    lua_settop(lc->L, 0);
+    disarm(lc);
+}
+
 /* ---- error messages ---------------------------------------------------- */
 
 /* "src:line" of the innermost Lua function on the stack, so errors raised by
@@ -887,6 +912,23 @@ static int safe_collectgarbage(lua_State *L)
     return 1;
 }
 
+/* Lua runs __gc finalizers with hooks off, so a finalizer would escape the
+ * instruction budget: metatables with __gc are refused. (A __gc field added
+ * after setmetatable never marks the object for finalization.) */
+static int safe_setmetatable(lua_State *L)
+{
+    if (lua_type(L, 2) == LUA_TTABLE) {
+        lua_pushliteral(L, "__gc");
+        if (lua_rawget(L, 2) != LUA_TNIL)
+            return luaL_error(L, "__gc metamethods are not available to checks");
+        lua_pop(L, 1);
+    }
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
 static int safe_rawset(lua_State *L)
 {
     luaL_checktype(L, 1, LUA_TTABLE);
@@ -931,6 +973,9 @@ static int sandbox(lua_State *L)
     lua_setglobal(L, "collectgarbage");
     lua_pushcfunction(L, safe_rawset);
     lua_setglobal(L, "rawset");
+    lua_getglobal(L, "setmetatable");
+    lua_pushcclosure(L, safe_setmetatable, 1);
+    lua_setglobal(L, "setmetatable");
     lua_pushcfunction(L, l_print);
     lua_setglobal(L, "print");
     /* os: only time and date. */
@@ -970,7 +1015,7 @@ void luacheck_free(struct luacheck *lc)
     if (!lc)
         return;
     if (lc->L)
-        lua_close(lc->L);
+        collect_stopped(lc, 1);
     free(lc->display);
     free(lc);
 }
@@ -1111,7 +1156,7 @@ enum err_code luacheck_run(struct check *c, struct edoc_ctx *ctx)
     lua_State *L = lc->L;
     int st;
     lua_settop(L, 0);
-    lua_gc(L, LUA_GCCOLLECT, 0);
+    collect_stopped(lc, 0);
     new_run_tables(L); /* proxies never outlive the evidence they point into */
     lc->ctx = ctx;
     arm(lc);
@@ -1131,6 +1176,6 @@ enum err_code luacheck_run(struct check *c, struct edoc_ctx *ctx)
     lua_settop(L, 0);
     /* Drop this run's proxies and anything the check built. */
     new_run_tables(L);
-    lua_gc(L, LUA_GCCOLLECT, 0);
+    collect_stopped(lc, 0);
     return st == LUA_OK ? ERR_OK : ERR_LUA;
 }

@@ -328,7 +328,7 @@ static void test_lua(void)
     o.lua_mem_max = 16u << 20;
     eng = engine_new(&o);
     CHECK(eng->n_refused == 0);
-    CHECK(eng->n_checks == 14);
+    CHECK(eng->n_checks == 15);
     report = engine_analyze(eng, ev, NULL);
     msgs = slurp(diag);
     CHECK(time(NULL) - t0 < 60);
@@ -357,6 +357,7 @@ static void test_lua(void)
     CHECK(strstr(check_msg(report, "test.lua_bad_category"), "unknown category 'not_a_category'") != NULL);
     CHECK(strstr(check_msg(report, "test.lua_string_mt"), "string_mt.lua:2:") != NULL);
     CHECK(access("/tmp/edoc-pwned", F_OK) != 0);
+    CHECK(strstr(check_msg(report, "test.lua_gc_loop"), "gc_loop.lua:7: __gc metamethods are not available to checks") != NULL);
     CHECK(strstr(msgs, "check test.lua_loop failed") != NULL);
     /* The evidence itself is untouched. */
     CHECK_STR(jsonx_str(cJSON_GetArrayItem(cJSON_GetObjectItem(ev, "tasks"), 0), "lastStatus", ""), "STOPPED");
@@ -428,7 +429,7 @@ static void test_lua_load_errors(void)
 static void test_select(void)
 {
     const char *dirs[1] = {TEST_LUA_DIR};
-    const char *only[1] = {"test.lua_g*"}, *skip[1] = {"test.lua_good"}, *none[1] = {"nope.*"};
+    const char *only[1] = {"test.lua_goo*"}, *skip[1] = {"test.lua_good"}, *none[1] = {"nope.*"};
     struct engine_opts o = {0};
     struct engine *eng;
     struct err e = {0};
