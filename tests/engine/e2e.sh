@@ -46,11 +46,11 @@ expect_rc 0 "$bin" analyze "$src/examples/incident.json" --fail-on none
 expect_rc 1 "$bin" analyze "$src/examples/incident.json" --fail-on critical
 expect_rc 1 "$bin" analyze "$fix/pull_and_oom.json" --only 'image.*' --output json
 json_assert "{f['check'] for f in r['findings']}=={'image.not_found'}"
-expect_rc 1 "$bin" analyze "$fix/pull_and_oom.json" --skip image.not_found --output json
+expect_rc 1 "$bin" analyze "$fix/pull_and_oom.json" --skip image.not_found --no-recommendations --output json
 json_assert "{f['check'] for f in r['findings']}=={'container.exit'}"
 
 # --- verdicts: healthy (0) and inconclusive (4)
-expect_rc 0 "$bin" analyze "$fix/healthy.json" --output json
+expect_rc 0 "$bin" analyze "$fix/healthy.json" --no-recommendations --output json
 json_assert "r['verdict']=='healthy' and r['findings']==[]"
 expect_rc 4 "$bin" analyze "$fix/denied.json" --output json
 json_assert "r['verdict']=='inconclusive' and any(c['status']=='incomplete' and 'ecs.tasks' in c['missing'] for c in r['checks'])"
