@@ -1,9 +1,11 @@
 /* pluginhost — see pluginhost.h. */
+#define _XOPEN_SOURCE 700 /* realpath() */
 #include "engine/pluginhost.h"
 
 #include <dlfcn.h>
 #include <errno.h>
 #include <libgen.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,7 +134,7 @@ static int id_valid(const char *id)
 enum err_code pluginhost_load(struct engine *eng, const char *path, const char *display)
 {
     struct err e = {0};
-    char msg[700], source[600];
+    char msg[700], source[600], real[PATH_MAX];
     void *h = NULL;
     const void *sym;
     edoc_plugin desc;
@@ -144,6 +146,14 @@ enum err_code pluginhost_load(struct engine *eng, const char *path, const char *
     if (pluginhost_file_safe(path, &e) != ERR_OK) {
         refuse(eng, display, e.msg);
         return ERR_PLUGIN;
+    }
+    /* The same file reached through two search-path entries (a symlink, or
+     * `checks test` on a folder of the default path) is loaded once. */
+    if (realpath(path, real)) {
+        for (i = 0; i < eng->n_plugins; i++)
+            if (!strcmp(eng->plugins[i]->path, real))
+                return ERR_OK;
+        path = real;
     }
     h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (!h) {
