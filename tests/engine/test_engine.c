@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -298,7 +300,24 @@ static void test_plugin_permissions(void)
     engine_free(eng);
     free(msgs);
     fclose(diag);
+    /* Group-writable: refused unless the group is the owner's private one. */
     chmod(dir, 0755);
+    chmod(so, 0775);
+    o.diag = diag = tmpfile();
+    eng = engine_new(&o);
+    {
+        struct passwd *pw = getpwuid(geteuid());
+        struct group *gr = getgrgid(getegid());
+        int upg = pw && gr && pw->pw_gid == getegid() && !strcmp(pw->pw_name, gr->gr_name) &&
+                  (!gr->gr_mem || !gr->gr_mem[0]);
+        msgs = slurp(diag);
+        CHECK(eng->n_checks == (upg ? 1u : 0u));
+        CHECK((strstr(msgs, "writable by group or others") == NULL) == upg);
+        free(msgs);
+    }
+    engine_free(eng);
+    fclose(diag);
+    chmod(so, 0755);
     o.diag = diag = tmpfile();
     eng = engine_new(&o);
     CHECK(eng->n_checks == 1);
