@@ -408,6 +408,7 @@ static void test_lua_load_errors(void)
         {"e_loop.lua", "while true do end\n"},
         {"f_ok.lua", "return { id = 'x.ok', category = 'disk_full', run = function() end }\n"},
         {"g_dup.lua", "return { id = 'x.ok', category = 'disk_full', run = function() end }\n"},
+        {"h_needs.lua", "return { id = 'x.needs', category = 'disk_full', needs = {'ecs.task'}, run = function() end }\n"},
     };
     size_t i;
     if (!dir)
@@ -432,6 +433,7 @@ static void test_lua_load_errors(void)
     CHECK(strstr(msgs, "d_badcat.lua: check 'x.y': unknown category 'nope'") != NULL);
     CHECK(strstr(msgs, "e_loop.lua:1: instruction budget exceeded") != NULL);
     CHECK(strstr(msgs, "g_dup.lua: refused: duplicate check id 'x.ok'") != NULL);
+    CHECK(strstr(msgs, "h_needs.lua: refused: check 'x.needs' needs unknown evidence source 'ecs.task'") != NULL);
     CHECK(eng->n_checks == 1);
     engine_free(eng);
     free(msgs);
