@@ -23,3 +23,10 @@ add_test(NAME engine_e2e
   COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/engine/e2e.sh $<TARGET_FILE:ecs-doctor>
           ${PROJECT_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/engine/e2e ${CMAKE_COMMAND} ${PROJECT_BINARY_DIR})
 set_tests_properties(engine_e2e PROPERTIES TIMEOUT 180)
+
+# The engine's own checks against their fixtures (look-alikes included).
+add_test(NAME engine_check_image_not_found
+  COMMAND $<TARGET_FILE:ecs-doctor> checks test ${PROJECT_SOURCE_DIR}/checks/image)
+add_test(NAME engine_check_container_exit
+  COMMAND $<TARGET_FILE:ecs-doctor> checks test ${PROJECT_SOURCE_DIR}/plugins/container_exit)
+set_tests_properties(engine_check_image_not_found engine_check_container_exit PROPERTIES TIMEOUT 60)
