@@ -469,6 +469,7 @@ static cJSON *run_one(struct engine *eng, struct check *c, const cJSON *evidence
     else
         cJSON_AddNullToObject(res, "message");
     cJSON_AddItemToObject(res, "missing", missing);
+    cJSON_AddItemToObject(res, "needs", cJSON_Duplicate(c->needs, 1));
     cJSON_AddNumberToObject(res, "findings", (double)(out->n - start));
     clock_gettime(CLOCK_MONOTONIC, &t1);
     /* CPU-heavy checks show up here (and in --debug). */
@@ -496,6 +497,7 @@ cJSON *engine_analyze(struct engine *eng, const cJSON *evidence, const struct an
             cJSON_AddStringToObject(r, "status", "skipped");
             cJSON_AddStringToObject(r, "message", "not selected (--only/--skip)");
             cJSON_AddItemToObject(r, "missing", cJSON_CreateArray());
+            cJSON_AddItemToObject(r, "needs", cJSON_Duplicate(c->needs, 1));
             cJSON_AddItemToArray(checks, r);
             continue;
         }

@@ -359,6 +359,17 @@ static void test_lua(void)
               "iam.roles");
     CHECK(jsonx_num(f, "count", 0) == 2);
     CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(f, "resources")) == 3);
+    {
+        /* iam.roles is denied in the fixture: the gap names the action and the check it affects. */
+        const cJSON *g, *gap = NULL;
+        cJSON_ArrayForEach(g, cJSON_GetObjectItem(report, "evidence_gaps"))
+            if (!strcmp(jsonx_str(g, "source", ""), "iam.roles"))
+                gap = g;
+        CHECK(gap != NULL);
+        CHECK_STR(jsonx_str(gap, "action", ""), "iam:GetRole");
+        CHECK_STR(jsonx_str(gap, "status", ""), "denied");
+        CHECK_STR(cJSON_GetStringValue(cJSON_GetArrayItem(cJSON_GetObjectItem(gap, "affects"), 0)), "test.lua_good");
+    }
     CHECK_STR(jsonx_str(f, "title", ""), "good lua check saw 5 tasks");
     CHECK_STR(jsonx_str(f, "source", ""), "lua:" TEST_LUA_DIR "/good.lua");
     CHECK(strstr(check_msg(report, "test.lua_errors"), "/lua/errors.lua:4: attempt to index a nil value") != NULL);
