@@ -225,7 +225,8 @@ static void test_plugins(void)
     CHECK(strstr(msgs, "no_symbol.so: refused: no 'edoc_plugin_v1' symbol") != NULL);
     CHECK(strstr(msgs, "small_descriptor.so: refused: descriptor size 8 is smaller than the minimum") != NULL);
     CHECK(strstr(msgs, "refused: duplicate check id 'test.plugin_good'") != NULL);
-    CHECK(eng->n_refused == 4);
+    CHECK(strstr(msgs, "bad_descriptor.so: refused: check 'test.bad_descriptor' declares an unknown category 'nope'") != NULL);
+    CHECK(eng->n_refused == 5);
     CHECK(eng->n_checks == 4); /* bad_category x2, good, zz_duplicate's unique one */
     report = engine_analyze(eng, ev, NULL);
     CHECK(report != NULL);

@@ -2,7 +2,7 @@
 # sandbox (against deliberately broken plugins and scripts), and end-to-end
 # tests of analyze / checks through the real binary.
 set(EDOC_TEST_PLUGIN_DIR ${CMAKE_CURRENT_BINARY_DIR}/engine/plugins)
-foreach(p good abi_mismatch no_symbol small_descriptor bad_category zz_duplicate)
+foreach(p good abi_mismatch no_symbol small_descriptor bad_category bad_descriptor zz_duplicate)
   add_library(edoc_testplugin_${p} MODULE engine/plugins/${p}.c)
   target_include_directories(edoc_testplugin_${p} PRIVATE ${PROJECT_SOURCE_DIR}/include)
   set_target_properties(edoc_testplugin_${p} PROPERTIES PREFIX "" OUTPUT_NAME ${p}
