@@ -459,8 +459,7 @@ return {
               key = key,
               when = msg.when,
               subject = svc and svc.serviceName or nil,
-              explains = { "deployment_circuit_breaker", "deployment_stuck", "ecs.pull_error", "image.pull_error",
-                "general.pull_error", "general.task_failed_to_start" },
+              explains = { "deployment_circuit_breaker", "deployment_stuck", "ecs.pull_error" },
               remediation = remediation(ev, hop, why, { vpc = vpc, subnet = subnet, subnets = subnets, sgs = sgs, svc = svc, td = td }),
             }
           elseif verdict == "unknown" then

@@ -83,8 +83,9 @@ return {
           key = img or family,
           when = m.when,
           subject = m.service and m.service.serviceName or (m.task and m.task.group and m.task.group:match("^service:(.+)$")),
-          explains = { "deployment_circuit_breaker", "deployment_stuck", "ecs.pull_error", "image.pull_error", "container_exit_error",
-            "container.exit_error", "general.pull_error" },
+          -- The exec format error makes the container exit 1: container.exit reports
+          -- that crash, and it is this finding's symptom.
+          explains = { "deployment_circuit_breaker", "deployment_stuck", "ecs.pull_error", "container_crash", "container.exit" },
           remediation = {
             { description = "Rebuild and push the image for the task's platform (" .. plat .. "), or for both",
               command = string.format("docker buildx build --platform linux/amd64,linux/arm64 -t %s --push .", img or "IMAGE"), docs = DOC_ARM },

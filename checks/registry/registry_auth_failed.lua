@@ -173,7 +173,7 @@ return {
             key = (role or "?") .. "|" .. (repo or img or "?"),
             when = m.when,
             subject = m.service and m.service.serviceName or (m.task and m.task.group and m.task.group:match("^service:(.+)$")),
-            explains = { "deployment_circuit_breaker", "deployment_stuck", "ecs.pull_error", "image.pull_error", "general.pull_error" },
+            explains = { "deployment_circuit_breaker", "deployment_stuck", "ecs.pull_error" },
             remediation = rem,
           }
         end

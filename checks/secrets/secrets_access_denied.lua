@@ -171,7 +171,7 @@ return {
           key = (role or "?") .. "|" .. first[1] .. "|" .. first[2],
           when = m.when,
           subject = m.service and m.service.serviceName or (m.task and m.task.group and m.task.group:match("^service:(.+)$")),
-          explains = { "deployment_circuit_breaker", "deployment_stuck", "general.task_failed_to_start" },
+          explains = { "deployment_circuit_breaker", "deployment_stuck" },
           remediation = rem,
         }
       end

@@ -102,7 +102,7 @@ return {
           key = (fs or "?") .. "|" .. kind,
           when = t.stoppedAt,
           subject = svcname,
-          explains = { "deployment_circuit_breaker", "deployment_stuck", "general.task_failed_to_start" },
+          explains = { "deployment_circuit_breaker", "deployment_stuck" },
           remediation = rem,
         }
       end

@@ -431,7 +431,8 @@ def scenarios():
                                   "events": [{"timestamp": (T0 - 20) * 1000, "message": "exec /usr/local/bin/docker-entrypoint.sh: exec format error"}],
                                   "truncated": False}
     S.append(("registry", "platform_exec_format_error", ev, {
-        "findings": [{"check": "registry.platform_mismatch", "category": "image_platform_mismatch", "rank": 1}],
+        "findings": [{"check": "registry.platform_mismatch", "category": "image_platform_mismatch", "rank": 1},
+                     {"check": "container.exit", "caused_by": "image_platform_mismatch"}],
         "absent": ["registry_auth_failed", "network_no_route"],
         "x_top_category": "image_platform_mismatch", "x_remediation_mentions": [IMAGE, "linux/amd64,linux/arm64"],
         "x_evidence_quotes": "exec format error"}))
