@@ -1,0 +1,158 @@
+-- container.health_check_failed: ECS stopped tasks because a container's own
+-- health check (the task definition's healthCheck, run by the agent inside the
+-- container) reported UNHEALTHY. Evidence: "Task failed container health checks"
+-- stopped reasons / "(task ...) failed container health checks." events, the
+-- container's healthStatus, and the health-check command and timings, which the
+-- finding quotes so the reader can spot the usual causes (curl/wget missing in a
+-- slim image, wrong port, no startPeriod).
+local DOCS = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html"
+local KC = "https://aws.amazon.com/premiumsupport/knowledge-center/ecs-task-container-health-check-failures/"
+
+local function with_region(s)
+  local r = edoc.region()
+  if r then s = s .. " --region " .. r end
+  return s
+end
+
+local function recent_events(svc)
+  local out = {}
+  for i, e in ipairs(svc.events or {}) do
+    local m = edoc.norm(e.message)
+    if m:find("has reached a steady state", 1, true) then break end
+    out[#out + 1] = { i = i, e = e, m = m }
+  end
+  return out
+end
+
+-- Log lines that show the health-check tool itself is missing.
+local MISSING_TOOL = { "curl: not found", "wget: not found", "curl: command not found", "wget: command not found",
+                       "executable file not found" }
+
+return {
+  id = "container.health_check_failed",
+  category = "container_health_check_failed",
+  severity = "high",
+  summary = "Tasks are replaced because a container health check reports UNHEALTHY",
+  needs = { "ecs.tasks" },
+
+  run = function(ev)
+    for si, svc in ipairs(ev.services or {}) do
+      local group = "service:" .. (svc.serviceName or "")
+      local count, first, latest, ids, tdarn = 0, nil, nil, {}, nil
+      local unhealthy_container
+      for ti, t in ipairs(ev.tasks or {}) do
+        if t.group == group and edoc.norm(t.stoppedReason):find("failed container health checks", 1, true) then
+          count = count + 1
+          first = first or ti
+          tdarn = tdarn or t.taskDefinitionArn
+          ids[#ids + 1] = edoc.task_id(t.taskArn)
+          if not latest or (t.stoppedAt or 0) > latest then latest = t.stoppedAt end
+          for ci, c in ipairs(t.containers or {}) do
+            if c.healthStatus == "UNHEALTHY" then unhealthy_container = unhealthy_container or { ti = ti, ci = ci, name = c.name } end
+          end
+        end
+      end
+      local evt
+      for _, r in ipairs(recent_events(svc)) do
+        if r.m:find("failed container health checks", 1, true) then
+          evt = evt or r
+          if count == 0 then count = 1 end
+        end
+      end
+      if count > 0 then
+        tdarn = tdarn or svc.taskDefinition
+        local td = ev.task_definitions and ev.task_definitions[tdarn]
+        local tdn = edoc.basename(tdarn) or "?"
+        local evidence = {}
+        if first then evidence[#evidence + 1] = { pointer = edoc.ptr("tasks", first - 1, "stoppedReason"), note = count .. " task(s)" } end
+        if evt then evidence[#evidence + 1] = { pointer = edoc.ptr("services", si - 1, "events", evt.i - 1, "message"), note = "service event" } end
+        if unhealthy_container then
+          evidence[#evidence + 1] = { pointer = edoc.ptr("tasks", unhealthy_container.ti - 1, "containers", unhealthy_container.ci - 1, "healthStatus"),
+                                      note = "container " .. (unhealthy_container.name or "?") }
+        end
+        local parts = { string.format("%d task(s) of %s were stopped because a container health check failed.", count, svc.serviceName or "?") }
+        local cname, hc
+        for k, cd in ipairs((td and td.containerDefinitions) or {}) do
+          if cd.healthCheck and (not unhealthy_container or cd.name == unhealthy_container.name) then
+            cname, hc = cd.name, cd.healthCheck
+            local hp = edoc.ptr("task_definitions", tdarn, "containerDefinitions", k - 1, "healthCheck")
+            evidence[#evidence + 1] = { pointer = hp .. "/command", note = "health check of " .. cd.name .. " in " .. tdn }
+            break
+          end
+        end
+        local rem = {}
+        if hc then
+          local cmd = {}
+          for _, c in ipairs(hc.command or {}) do cmd[#cmd + 1] = tostring(c) end
+          local cmdline = table.concat(cmd, " ")
+          local interval, retries, timeout, start = hc.interval or 30, hc.retries or 3, hc.timeout or 5, hc.startPeriod or 0
+          parts[#parts + 1] = string.format("Container %s runs `%s` every %ds (timeout %ds); %d failures after a %ds start period mark it UNHEALTHY.",
+            cname, cmdline, interval, timeout, retries, start)
+          local tool = cmdline:match("(curl)") or cmdline:match("(wget)")
+          if tool then
+            parts[#parts + 1] = string.format("The command needs %s inside the image; slim and distroless images often lack it.", tool)
+          end
+          local port = cmdline:match("localhost:(%d+)") or cmdline:match("127%.0%.0%.1:(%d+)")
+          if port and td then
+            local served = false
+            for _, cd in ipairs(td.containerDefinitions or {}) do
+              if cd.name == cname then
+                for _, pm in ipairs(cd.portMappings or {}) do
+                  if tostring(pm.containerPort) == port then served = true end
+                end
+              end
+            end
+            if not served then
+              parts[#parts + 1] = string.format("It probes port %s, which container %s does not map.", port, cname)
+            end
+          end
+          if start == 0 then
+            parts[#parts + 1] = "No startPeriod is set, so checks count from the first second of startup."
+          end
+        end
+        -- Logs that show the probe binary is missing settle the question.
+        local streams = ev.logs and ev.logs.streams
+        for key, st in pairs(streams or {}) do
+          for j, e in ipairs(st.events or {}) do
+            if edoc.match_any(e.message, MISSING_TOOL) then
+              evidence[#evidence + 1] = { pointer = edoc.ptr("logs", "streams", key, "events", j - 1, "message"), note = "container log" }
+              parts[#parts + 1] = "The container log shows the health-check tool is missing."
+              break
+            end
+          end
+        end
+        local lg
+        local cdef = td and td.containerDefinitions and td.containerDefinitions[1]
+        lg = cdef and cdef.logConfiguration and cdef.logConfiguration.options and cdef.logConfiguration.options["awslogs-group"]
+        rem[#rem + 1] = { description = "Run the health-check command yourself in a running task (ECS Exec) to see its output",
+          command = with_region(string.format("aws ecs execute-command --cluster %s --task %s --container %s --interactive --command %s",
+            edoc.shellquote(edoc.cluster() or "default"), ids[1] or "<task-id>", cname or "<container>",
+            edoc.shellquote((hc and hc.command and hc.command[2]) or "sh"))),
+          docs = KC }
+        rem[#rem + 1] = { description = "Fix the command (install the tool, or use a probe the image has) or add a startPeriod, then register a new revision of "
+            .. tdn,
+          command = with_region("aws ecs describe-task-definition --task-definition " .. edoc.shellquote(tdn)
+            .. " --query 'taskDefinition.containerDefinitions[].{name:name,healthCheck:healthCheck}'"),
+          docs = DOCS }
+        if lg then
+          rem[#rem + 1] = { description = "Read the application log of a failed task",
+            command = with_region("aws logs tail " .. edoc.shellquote(lg) .. " --since 1h"),
+            docs = KC }
+        end
+        edoc.finding {
+          title = string.format("%s: container health check fails%s", svc.serviceName or "?", cname and (" (" .. cname .. " in " .. tdn .. ")") or ""),
+          confidence = first and 0.9 or 0.75,
+          explanation = table.concat(parts, " "),
+          evidence = evidence,
+          resources = { svc.serviceName, tdn, ids[1] },
+          count = count,
+          key = svc.serviceName,
+          when = latest or (evt and evt.e.createdAt),
+          subject = svc.serviceName,
+          explains = { "deployment_circuit_breaker", "deployment_stuck" },
+          remediation = rem,
+        }
+      end
+    end
+  end,
+}

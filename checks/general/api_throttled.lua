@@ -1,0 +1,99 @@
+-- general.api_throttled: AWS API rate limits slow the service down. The
+-- scheduler says "(service X) operations are being throttled. Will try again
+-- later." (also "... throttled on elb ..."), and tasks can fail to start when the
+-- agent's own calls are throttled (ThrottlingException / "Rate exceeded" /
+-- TooManyRequestsException inside a stopped reason).
+local DOCS = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-event-messages.html"
+local DOCS_QUOTA = "https://docs.aws.amazon.com/servicequotas/latest/userguide/request-quota-increase.html"
+
+local function with_region(s)
+  local r = edoc.region()
+  if r then s = s .. " --region " .. r end
+  return s
+end
+
+local function recent_events(svc)
+  local out = {}
+  for i, e in ipairs(svc.events or {}) do
+    local m = edoc.norm(e.message)
+    if m:find("has reached a steady state", 1, true) then break end
+    out[#out + 1] = { i = i, e = e, m = m }
+  end
+  return out
+end
+
+local TASK_PATTERNS = { "throttlingexception", "rate exceeded", "toomanyrequestsexception", "requestlimitexceeded",
+                        "throttled" }
+
+return {
+  id = "general.api_throttled",
+  category = "api_throttled",
+  severity = "medium",
+  summary = "AWS API throttling delays the scheduler or makes tasks fail to start",
+  needs = { "ecs.services" },
+
+  run = function(ev)
+    for si, svc in ipairs(ev.services or {}) do
+      local group = "service:" .. (svc.serviceName or "")
+      local n_ev, n_task, evidence, latest, on_elb, api = 0, 0, {}, nil, false, nil
+      for _, r in ipairs(recent_events(svc)) do
+        if r.m:find("operations are being throttled", 1, true) then
+          n_ev = n_ev + 1
+          on_elb = on_elb or r.m:find("throttled on elb", 1, true) ~= nil
+          latest = latest or r.e.createdAt
+          if #evidence < 2 then
+            evidence[#evidence + 1] = { pointer = edoc.ptr("services", si - 1, "events", r.i - 1, "message"), note = "service event" }
+          end
+        end
+      end
+      for ti, t in ipairs(ev.tasks or {}) do
+        if t.group == group and edoc.match_any(t.stoppedReason, TASK_PATTERNS) then
+          n_task = n_task + 1
+          local r = edoc.norm(t.stoppedReason)
+          -- Name the throttled service from the SDK error when it says so.
+          api = api or r:match("api error ([%w]+):") or (r:find("secretsmanager", 1, true) and "Secrets Manager")
+            or (r:find("ssm", 1, true) and "SSM") or (r:find("ecr", 1, true) and "ECR") or (r:find("logs", 1, true) and "CloudWatch Logs")
+          if #evidence < 4 then evidence[#evidence + 1] = { pointer = edoc.ptr("tasks", ti - 1, "stoppedReason"), note = "stopped reason" } end
+          if not latest or (t.stoppedAt or 0) > latest then latest = t.stoppedAt end
+        end
+      end
+      if n_ev + n_task > 0 then
+        local parts = {}
+        if n_ev > 0 then
+          parts[#parts + 1] = string.format("The ECS scheduler reported %d time(s) that its operations for %s are throttled%s; it retries later, "
+            .. "so deployments and scaling go slowly.", n_ev, svc.serviceName or "?", on_elb and " on Elastic Load Balancing" or "")
+        end
+        if n_task > 0 then
+          parts[#parts + 1] = string.format("%d task(s) failed to start because an AWS API call was throttled%s.", n_task,
+            api and (" (" .. api .. ")") or "")
+        end
+        parts[#parts + 1] = "Something in the account (deploy tooling, many services starting at once, a polling script) is calling "
+          .. "the same APIs heavily; CloudTrail shows who."
+        edoc.finding {
+          title = string.format("%s: AWS API throttling%s", svc.serviceName or "?", on_elb and " (Elastic Load Balancing)" or (api and (" (" .. api .. ")") or "")),
+          severity = n_task > 0 and "high" or "medium",
+          confidence = 0.85,
+          explanation = table.concat(parts, " "),
+          evidence = evidence,
+          resources = { svc.serviceName },
+          count = n_ev + n_task,
+          key = svc.serviceName,
+          when = latest,
+          subject = svc.serviceName,
+          explains = { "deployment_stuck", "deployment_circuit_breaker" },
+          remediation = {
+            { description = "Find the callers that are being throttled (last hour)",
+              command = with_region("aws cloudtrail lookup-events --lookup-attributes AttributeKey=EventSource,AttributeValue="
+                .. (on_elb and "elasticloadbalancing.amazonaws.com" or "ecs.amazonaws.com")
+                .. " --max-results 50 --query \"Events[?contains(CloudTrailEvent, 'Throttling') || contains(CloudTrailEvent, 'Rate exceeded')].[EventTime,EventName,Username]\" --output table"),
+              docs = DOCS },
+            { description = "Spread deployments out and back off in automation; if the load is legitimate, ask for a higher rate limit",
+              command = with_region("aws service-quotas list-service-quotas --service-code " .. (on_elb and "elasticloadbalancing" or "ecs")
+                .. " --query \"Quotas[?contains(QuotaName, 'rate') || contains(QuotaName, 'Rate')].{name:QuotaName,code:QuotaCode,value:Value}\""),
+              docs = DOCS_QUOTA },
+          },
+        }
+      end
+    end
+  end,
+}

@@ -1,0 +1,133 @@
+-- general.unknown_failure: a task stopped (or the scheduler failed to launch
+-- one) for a reason no other check recognises. It still deserves a line in the
+-- report, quoted verbatim, at low confidence — a new AWS wording or an unusual
+-- failure should not vanish because nobody wrote a pattern for it yet.
+-- KNOWN lists the fragments other checks (Lua and the container_exit plugin)
+-- own, and the reasons that are normal operations; keep it in step with them.
+local DOCS = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/stopped-task-error-codes.html"
+
+local function with_region(s)
+  local r = edoc.region()
+  if r then s = s .. " --region " .. r end
+  return s
+end
+
+local KNOWN = {
+  -- normal operations
+  "scaling activity initiated by", "task stopped by deployment",
+  "container instance deregistration forced by user",
+  -- runtime categories (this catalog)
+  "task failed elb health checks", "failed container health checks", "your spot task was interrupted",
+  "spotinterruptionerror", "performing maintenance on the underlying infrastructure", "host ec2",
+  "no space left on device", "thin pool has", "capacity is unavailable", "reached the limit",
+  "above your limit", "throttl", "rate exceeded", "toomanyrequestsexception",
+  -- container exits (container_exit plugin: exit codes, OOM, command not found)
+  "essential container in task exited", "outofmemoryerror", "outofmemory", "executable file not found",
+  -- image, secrets, logs, network, IAM, EFS (network/registry catalog)
+  "cannotpullcontainererror", "resourceinitializationerror", "resourcenotfoundexception",
+  "cannotcreatevolumeerror", "unable to assume the role", "accessdenied", "is not authorized to perform",
+}
+
+-- stopCodes whose reasons are a person's or a tool's free text.
+local FREE_TEXT = { UserInitiated = true }
+
+local function known(s)
+  return edoc.match_any(s, KNOWN)
+end
+
+-- Same failure on many tasks: fold ids and numbers so they merge.
+local function shape(s)
+  local n = edoc.norm(s)
+  n = n:gsub("[0-9a-f][0-9a-f%-]+[0-9a-f]", function(x) return (#x >= 8 and x:find("%d")) and "#" or x end)
+  n = n:gsub("%d+", "#")
+  return n:sub(1, 160)
+end
+
+local function recent_events(svc)
+  local out = {}
+  for i, e in ipairs(svc.events or {}) do
+    local m = edoc.norm(e.message)
+    if m:find("has reached a steady state", 1, true) then break end
+    out[#out + 1] = { i = i, e = e, m = m }
+  end
+  return out
+end
+
+return {
+  id = "general.unknown_failure",
+  category = "unknown_failure",
+  severity = "low",
+  summary = "A task failure no other check recognises, quoted as is",
+  needs = { "ecs.tasks" },
+
+  run = function(ev)
+    local short = {}
+    for _, svc in ipairs(ev.services or {}) do
+      short["service:" .. (svc.serviceName or "")] = (svc.runningCount or 0) < (svc.desiredCount or 0)
+    end
+    local cl = edoc.shellquote(edoc.cluster() or "default")
+    for ti, t in ipairs(ev.tasks or {}) do
+      local reason = t.stoppedReason
+      if t.lastStatus == "STOPPED" and reason and reason ~= "" and not FREE_TEXT[t.stopCode or ""] and not known(reason) then
+        -- A container reason may carry the real error behind a generic task reason.
+        local cptr
+        for ci, c in ipairs(t.containers or {}) do
+          if c.reason and c.reason ~= "" then cptr = edoc.ptr("tasks", ti - 1, "containers", ci - 1, "reason") break end
+        end
+        local svcname = t.group and t.group:match("^service:(.+)$")
+        local evidence = { { pointer = edoc.ptr("tasks", ti - 1, "stoppedReason"), note = "stopped reason" } }
+        if t.stopCode then evidence[#evidence + 1] = { pointer = edoc.ptr("tasks", ti - 1, "stopCode"), note = "stop code" } end
+        if cptr then evidence[#evidence + 1] = { pointer = cptr, note = "container reason" } end
+        local id = edoc.task_id(t.taskArn)
+        edoc.finding {
+          title = "Task stopped for an unrecognised reason: " .. reason:sub(1, 120),
+          severity = (t.group and short[t.group]) and "medium" or "low",
+          confidence = 0.3,
+          explanation = "No check recognises this stopped reason, so ecs-doctor cannot say more than ECS did. It is quoted "
+            .. "verbatim; the AWS page on stopped-task errors lists what each error prefix means.",
+          evidence = evidence,
+          resources = { svcname, id },
+          key = shape(reason),
+          when = t.stoppedAt,
+          subject = svcname,
+          explains = { "deployment_circuit_breaker", "deployment_stuck" },
+          remediation = {
+            { description = "Read the full task record (container reasons, exit codes, timestamps)",
+              command = with_region(string.format("aws ecs describe-tasks --cluster %s --tasks %s", cl, id or "<task-id>")),
+              docs = DOCS },
+          },
+        }
+      end
+    end
+    -- Launch failures the scheduler reports only as events.
+    for si, svc in ipairs(ev.services or {}) do
+      for _, r in ipairs(recent_events(svc)) do
+        local err = r.e.message and r.e.message:match("failed to launch a task with %(error (.-)%)%.?$")
+        if not err and r.m:find("was unable to place a task. reason:", 1, true) then
+          err = r.e.message:match("[Rr]eason: (.*)$")
+        end
+        if err and not known(err) and not edoc.match_any(err, { "does not support launch_type", "task definition",
+            "no fargate configuration" }) then
+          edoc.finding {
+            title = string.format("%s: ECS could not launch a task: %s", svc.serviceName or "?", err:sub(1, 120)),
+            severity = (svc.runningCount or 0) < (svc.desiredCount or 0) and "medium" or "low",
+            confidence = 0.3,
+            explanation = "The scheduler reported a launch failure that no check recognises; it is quoted verbatim.",
+            evidence = { { pointer = edoc.ptr("services", si - 1, "events", r.i - 1, "message"), note = "service event" } },
+            resources = { svc.serviceName },
+            key = shape(err),
+            when = r.e.createdAt,
+            subject = svc.serviceName,
+            explains = { "deployment_circuit_breaker", "deployment_stuck" },
+            remediation = {
+              { description = "Read the service's recent events",
+                command = with_region(string.format("aws ecs describe-services --cluster %s --services %s --query 'services[0].events[:10]'",
+                  cl, edoc.shellquote(svc.serviceName or "?"))),
+                docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-event-messages.html" },
+            },
+          }
+        end
+      end
+    end
+  end,
+}

@@ -1,0 +1,79 @@
+-- host.maintenance: tasks stopped because AWS retired the host (Fargate task
+-- maintenance: "ECS is performing maintenance on the underlying infrastructure
+-- hosting the task") or because the EC2 host was stopped/terminated ("Host EC2
+-- (instance i-...) stopped/terminated"). The scheduler replaces service tasks;
+-- it is worth a look only when the service stays below its desired count.
+local DOCS = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-maintenance.html"
+local DOCS_EC2 = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/stopped-task-errors.html"
+
+local function with_region(s)
+  local r = edoc.region()
+  if r then s = s .. " --region " .. r end
+  return s
+end
+
+return {
+  id = "host.maintenance",
+  category = "host_maintenance",
+  severity = "low",
+  summary = "Tasks stopped by AWS infrastructure maintenance or an EC2 host going away",
+  needs = { "ecs.tasks" },
+
+  run = function(ev)
+    for si, svc in ipairs(ev.services or {}) do
+      local group = "service:" .. (svc.serviceName or "")
+      local fg, ec2, first, latest, hosts = 0, 0, nil, nil, {}
+      for ti, t in ipairs(ev.tasks or {}) do
+        if t.group == group then
+          local r = edoc.norm(t.stoppedReason)
+          local is_fg = r:find("performing maintenance on the underlying infrastructure", 1, true)
+          local host = r:match("host ec2 %(instance (i%-[%w]+)%) stopped/terminated") or
+                       (r:find("host ec2", 1, true) and r:find("terminated", 1, true) and (r:match("(i%-[%w]+)") or "?"))
+          if is_fg or host then
+            if is_fg then fg = fg + 1 else ec2 = ec2 + 1 hosts[#hosts + 1] = host end
+            first = first or ti
+            if not latest or (t.stoppedAt or 0) > latest then latest = t.stoppedAt end
+          end
+        end
+      end
+      if fg + ec2 > 0 then
+        local short = (svc.runningCount or 0) < (svc.desiredCount or 0)
+        local cl = edoc.shellquote(edoc.cluster() or "default")
+        local sv = edoc.shellquote(svc.serviceName or "?")
+        local rem = {
+          { description = "Confirm the service is back at its desired count",
+            command = with_region(string.format("aws ecs describe-services --cluster %s --services %s --query 'services[0].{desired:desiredCount,running:runningCount,events:events[:5]}'", cl, sv)),
+            docs = fg > 0 and DOCS or DOCS_EC2 },
+        }
+        if fg > 0 then
+          rem[#rem + 1] = { description = "Check AWS Health for scheduled task retirements (standalone tasks are not replaced for you)",
+            command = with_region("aws health describe-events --filter services=ECS,eventStatusCodes=open,upcoming"),
+            docs = DOCS }
+        end
+        if ec2 > 0 and hosts[1] and hosts[1] ~= "?" then
+          rem[#rem + 1] = { description = "Find out who or what stopped " .. hosts[1] .. " (Auto Scaling, Spot, a person)",
+            command = with_region("aws ec2 describe-instances --instance-ids " .. hosts[1] .. " --query 'Reservations[].Instances[].{state:State.Name,reason:StateTransitionReason}'"),
+            docs = DOCS_EC2 }
+        end
+        edoc.finding {
+          title = string.format("%s: %d task(s) stopped by %s", svc.serviceName or "?", fg + ec2,
+            fg > 0 and "Fargate infrastructure maintenance" or ("EC2 host " .. (hosts[1] or "?") .. " going away")),
+          severity = short and "medium" or "low",
+          confidence = 0.9,
+          explanation = string.format("%s The scheduler starts replacements; %s",
+            fg > 0 and "AWS retired the Fargate infrastructure the task ran on (task maintenance)." or
+              ("The EC2 container instance " .. table.concat(hosts, ", ") .. " was stopped or terminated with tasks on it."),
+            short and string.format("the service is still at %d of %d.", svc.runningCount or 0, svc.desiredCount or 0)
+              or "the service is back at its desired count, so nothing is needed beyond spreading tasks over AZs."),
+          evidence = { { pointer = edoc.ptr("tasks", first - 1, "stoppedReason"), note = (fg + ec2) .. " task(s)" } },
+          resources = { svc.serviceName, hosts[1] },
+          count = fg + ec2,
+          key = svc.serviceName,
+          when = latest,
+          subject = svc.serviceName,
+          remediation = rem,
+        }
+      end
+    end
+  end,
+}

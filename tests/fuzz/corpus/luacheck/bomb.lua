@@ -1,0 +1,1 @@
+return { id="x.bomb", category="unknown_failure", severity="low", run=function(ev) local s="x" while true do s=s..s end end }

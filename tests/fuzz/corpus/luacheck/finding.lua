@@ -1,0 +1,1 @@
+return { id="x.f", category="container_oom", severity="high", run=function(ev) for i,t in ipairs(ev.tasks) do edoc.finding{title="t"..i, evidence={edoc.ptr("tasks",i-1,"stoppedReason")}} end end }

@@ -1,0 +1,1 @@
+return { id="x.loop", category="unknown_failure", severity="low", run=function(ev) while true do end end }

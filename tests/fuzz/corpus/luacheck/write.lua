@@ -1,0 +1,1 @@
+return { id="x.w", category="unknown_failure", severity="low", run=function(ev) ev.tasks[1].x=1; io.open("/etc/passwd") end }
