@@ -47,6 +47,20 @@ local HOP_CATEGORY = {
   endpoint_policy = "vpc_endpoint_misconfigured",
 }
 
+-- Many tasks share one message: normalise each distinct text once.
+local norm_cache = {}
+local function N(s)
+  if type(s) ~= "string" then return "" end
+  local v = norm_cache[s]
+  if not v then v = edoc.norm(s); norm_cache[s] = v end
+  return v
+end
+local function any_of(s, list)
+  local n = N(s)
+  for _, p in ipairs(list) do if n:find(p, 1, true) then return true end end
+  return false
+end
+
 local function with_region(s)
   local r = edoc.region()
   if r then s = s .. " --region " .. r end
@@ -70,7 +84,7 @@ local function messages(ev)
   end
   for si, s in ipairs(ev.services or {}) do
     for ei, e in ipairs(s.events or {}) do
-      if edoc.norm(e.message):find("has reached a steady state", 1, true) then break end
+      if N(e.message):find("has reached a steady state", 1, true) then break end
       out[#out + 1] = { text = e.message, ptr = edoc.ptr("services", si - 1, "events", ei - 1, "message"),
         service = s, when = e.createdAt }
     end
@@ -387,9 +401,9 @@ return {
   run = function(ev)
     local cache, cited = {}, {}
     for _, msg in ipairs(messages(ev)) do
-      local m = edoc.norm(msg.text)
+      local m = N(msg.text)
       local forbidden = s3_forbidden(m)
-      if (edoc.match_any(m, CONN) and not edoc.match_any(m, ANSWERED)) or forbidden then
+      if (any_of(m, CONN) and not any_of(m, ANSWERED)) or forbidden then
         local svc = msg.service or service_of(ev, msg.task)
         local cfg = awsvpc(svc)
         local td = taskdef(ev, (msg.task and msg.task.taskDefinitionArn) or (svc and svc.taskDefinition))

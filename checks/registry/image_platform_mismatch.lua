@@ -11,6 +11,20 @@ local DOC_ARM = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs
 local PATTERNS = { "does not contain descriptor matching platform", "no matching manifest for",
   "exec format error", "no match for platform in manifest", "image operating system" }
 
+-- Many tasks share one message: normalise each distinct text once.
+local norm_cache = {}
+local function N(s)
+  if type(s) ~= "string" then return "" end
+  local v = norm_cache[s]
+  if not v then v = edoc.norm(s); norm_cache[s] = v end
+  return v
+end
+local function any_of(s, list)
+  local n = N(s)
+  for _, p in ipairs(list) do if n:find(p, 1, true) then return true end end
+  return false
+end
+
 local function with_region(s)
   local r = edoc.region()
   if r then s = s .. " --region " .. r end
@@ -34,14 +48,14 @@ return {
     end
     for si, s in ipairs(ev.services or {}) do
       for ei, e in ipairs(s.events or {}) do
-        if edoc.norm(e.message):find("has reached a steady state", 1, true) then break end
+        if N(e.message):find("has reached a steady state", 1, true) then break end
         msgs[#msgs + 1] = { text = e.message, ptr = edoc.ptr("services", si - 1, "events", ei - 1, "message"), service = s, when = e.createdAt }
       end
     end
     -- Container logs: the exec format error is printed by the runtime into the container's stream.
     for key, st in pairs((ev.logs and ev.logs.streams) or {}) do
       for i, e in ipairs(st.events or {}) do
-        if e.message and edoc.norm(e.message):find("exec format error", 1, true) then
+        if e.message and N(e.message):find("exec format error", 1, true) then
           local task
           for _, t in ipairs(ev.tasks or {}) do if st.task and edoc.task_id(t.taskArn) == st.task then task = t end end
           msgs[#msgs + 1] = { text = e.message, ptr = edoc.ptr("logs", "streams", key, "events", i - 1, "message"),
@@ -51,7 +65,7 @@ return {
       end
     end
     for _, m in ipairs(msgs) do
-      if m.text and edoc.match_any(m.text, PATTERNS) then
+      if m.text and any_of(m.text, PATTERNS) then
         local tdarn = (m.task and m.task.taskDefinitionArn) or (m.service and m.service.taskDefinition)
         local td = tdarn and ev.task_definitions and ev.task_definitions[tdarn]
         local rp = td and td.runtimePlatform or {}

@@ -22,6 +22,20 @@ local DENIED = { "pull access denied", "no basic auth credentials", "unauthorize
 local PULL = { "cannotpullcontainererror", "ecr registry auth", "registry auth from amazon ecr", "registry auth from asm",
   "pull the image" }
 
+-- Many tasks share one message: normalise each distinct text once.
+local norm_cache = {}
+local function N(s)
+  if type(s) ~= "string" then return "" end
+  local v = norm_cache[s]
+  if not v then v = edoc.norm(s); norm_cache[s] = v end
+  return v
+end
+local function any_of(s, list)
+  local n = N(s)
+  for _, p in ipairs(list) do if n:find(p, 1, true) then return true end end
+  return false
+end
+
 local function with_region(s)
   local r = edoc.region()
   if r then s = s .. " --region " .. r end
@@ -38,7 +52,7 @@ local function messages(ev)
   end
   for si, s in ipairs(ev.services or {}) do
     for ei, e in ipairs(s.events or {}) do
-      if edoc.norm(e.message):find("has reached a steady state", 1, true) then break end
+      if N(e.message):find("has reached a steady state", 1, true) then break end
       out[#out + 1] = { text = e.message, ptr = edoc.ptr("services", si - 1, "events", ei - 1, "message"), service = s, when = e.createdAt }
     end
   end
@@ -73,9 +87,9 @@ return {
 
   run = function(ev)
     for _, m in ipairs(messages(ev)) do
-      local n = edoc.norm(m.text)
+      local n = N(m.text)
       local asm = n:find("registry auth from asm", 1, true) ~= nil
-      if m.text and edoc.match_any(n, PULL) and edoc.match_any(n, DENIED)
+      if m.text and any_of(n, PULL) and any_of(n, DENIED)
           and not n:find("toomanyrequests", 1, true) and not n:find("i/o timeout", 1, true)
           -- A 403 from ECR's S3 layer bucket is the S3 endpoint policy (net.dependency_unreachable).
           and not n:find("starport-layer-bucket", 1, true) then

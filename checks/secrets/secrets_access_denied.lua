@@ -21,6 +21,20 @@ local SOURCE = { "from asm", "from ssm", "secrets manager", "systems manager", "
 local DENIED = { "accessdeniedexception", "is not authorized to perform", "access to kms is not allowed",
   "no vpc endpoint policy allows", "accessdenied" }
 
+-- Many tasks share one message: normalise each distinct text once.
+local norm_cache = {}
+local function N(s)
+  if type(s) ~= "string" then return "" end
+  local v = norm_cache[s]
+  if not v then v = edoc.norm(s); norm_cache[s] = v end
+  return v
+end
+local function any_of(s, list)
+  local n = N(s)
+  for _, p in ipairs(list) do if n:find(p, 1, true) then return true end end
+  return false
+end
+
 local function with_region(s)
   local r = edoc.region()
   if r then s = s .. " --region " .. r end
@@ -34,7 +48,7 @@ local function messages(ev)
   end
   for si, s in ipairs(ev.services or {}) do
     for ei, e in ipairs(s.events or {}) do
-      if edoc.norm(e.message):find("has reached a steady state", 1, true) then break end
+      if N(e.message):find("has reached a steady state", 1, true) then break end
       out[#out + 1] = { text = e.message, ptr = edoc.ptr("services", si - 1, "events", ei - 1, "message"), service = s, when = e.createdAt }
     end
   end
@@ -64,9 +78,9 @@ return {
 
   run = function(ev)
     for _, m in ipairs(messages(ev)) do
-      local n = edoc.norm(m.text)
+      local n = N(m.text)
       if m.text and not n:find("registry auth from asm", 1, true) and not n:find("ecr registry auth", 1, true)
-          and edoc.match_any(n, SOURCE) and edoc.match_any(n, DENIED) then
+          and any_of(n, SOURCE) and any_of(n, DENIED) then
         local tdarn = (m.task and m.task.taskDefinitionArn) or (m.service and m.service.taskDefinition)
         local td = tdarn and ev.task_definitions and ev.task_definitions[tdarn]
         local role = m.text:match("assumed%-role/([%w+=,%.@_%-]+)/") or (td and td.executionRoleArn and edoc.basename(td.executionRoleArn))
