@@ -79,7 +79,7 @@ return {
           key = eni_slots and "slots" or (ratelimit and "rate" or "timeout"),
           when = m.when,
           subject = m.service and m.service.serviceName or nil,
-          explains = { "deployment_stuck" },
+          explains = { "deployment_circuit_breaker", "deployment_stuck" },
           remediation = rem,
         }
       end

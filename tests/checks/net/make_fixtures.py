@@ -102,9 +102,11 @@ def base():
                                     "maximumPercent": 200, "minimumHealthyPercent": 100},
         "deployments": [{"id": "ecs-svc/4107856935522812345", "status": "PRIMARY", "taskDefinition": TD_ARN,
                          "desiredCount": 3, "runningCount": 0, "pendingCount": 0, "failedTasks": 3,
-                         "rolloutState": "IN_PROGRESS", "createdAt": T0 - 900, "networkConfiguration": netcfg}],
+                         "rolloutState": "FAILED", "rolloutStateReason": "ECS deployment circuit breaker: tasks failed to start.",
+                         "createdAt": T0 - 900, "networkConfiguration": netcfg}],
         "networkConfiguration": netcfg,
         "events": [
+            {"id": "ev-5", "createdAt": T0 + 15, "message": "(service web) (deployment ecs-svc/4107856935522812345) deployment failed: tasks failed to start."},
             {"id": "ev-3", "createdAt": T0 + 10, "message": f"(service web) has started 1 tasks: (task {TASK_IDS[0]})."},
             {"id": "ev-2", "createdAt": T0 - 290, "message": f"(service web) has started 1 tasks: (task {TASK_IDS[1]})."},
             {"id": "ev-1", "createdAt": T0 - 3600, "message": "(service web) has reached a steady state."}]}
@@ -594,6 +596,11 @@ def scenarios():
 def main():
     n = 0
     for area, name, ev, expect in scenarios():
+        # Every bundle's deployment was failed by the circuit breaker: the ranker
+        # must link that symptom under the root cause these checks find.
+        top = expect.get("x_top_category")
+        if top and not any(f.get("check") == "deployment.circuit_breaker" for f in expect["findings"]):
+            expect["findings"].append({"check": "deployment.circuit_breaker", "caused_by": top})
         d = os.path.join(ROOT, "checks", area, "tests")
         os.makedirs(d, exist_ok=True)
         with open(os.path.join(d, name + ".json"), "w") as f:
