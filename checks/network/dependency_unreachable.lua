@@ -185,15 +185,28 @@ local function first_id(why)
   return best
 end
 
--- Evidence pointers for the resources named in a why sentence.
-local function hop_evidence(ev, why, list)
-  local sections = { rtb = "route_tables", nat = "nat_gateways", igw = "internet_gateways",
-    vpce = "vpc_endpoints", sg = "security_groups", acl = "network_acls" }
+-- Evidence pointers for the resources named in a why sentence: the field of
+-- each that shows the problem (routes, state, rules), not the whole object.
+local function hop_evidence(ev, why, hop, list)
+  local sections = {
+    { "rtb", "route_tables", "routeSet", "routes" },
+    { "nat", "nat_gateways", "state", "NAT gateway state" },
+    { "igw", "internet_gateways", "attachmentSet", "internet gateway attachments" },
+    { "vpce", "vpc_endpoints", (why:find("private DNS", 1, true) and "privateDnsEnabled") or (why:find(" in state ", 1, true) and "state")
+      or (hop == "endpoint_sg" and "groupSet") or (hop == "endpoint_policy" and "policyDocument")
+      or (why:find("not associated", 1, true) and "routeTableIdSet") or nil, "VPC endpoint" },
+    { "sg", "security_groups", hop == "endpoint_sg" and "ipPermissions" or "ipPermissionsEgress",
+      hop == "endpoint_sg" and "endpoint security group inbound rules" or "security group outbound rules" },
+    { "acl", "network_acls", "entrySet", "network ACL rules" },
+  }
   local net = ev.network or {}
-  for prefix, sect in pairs(sections) do
-    for _, id in ipairs(ids(why, prefix)) do
-      if net[sect] and net[sect][id] then
-        list[#list + 1] = { pointer = edoc.ptr("network", sect, id), note = prefix .. " on the failing path" }
+  for _, s in ipairs(sections) do
+    for _, id in ipairs(ids(why, s[1])) do
+      local obj = net[s[2]] and net[s[2]][id]
+      if obj then
+        local field = s[3] and obj[s[3]] ~= nil and s[3] or nil
+        list[#list + 1] = { pointer = field and edoc.ptr("network", s[2], id, field) or edoc.ptr("network", s[2], id),
+          note = s[4] .. " of " .. id }
       end
     end
   end
@@ -449,8 +462,7 @@ return {
             local key = category .. "|" .. (first_id(why) or subnet) .. "|" .. (hit_dep or deps[1])
             if not cited[key] then
               cited[key] = true
-              if sobj then evidence[#evidence + 1] = { pointer = edoc.ptr("network", "subnets", subnet), note = "task subnet" } end
-              hop_evidence(ev, why, evidence)
+              hop_evidence(ev, why, hop, evidence)
             end
             local resources = { subnet, vpc }
             for _, p in ipairs({ "rtb", "nat", "igw", "vpce", "sg", "acl" }) do
