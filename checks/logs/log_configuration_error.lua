@@ -50,7 +50,12 @@ return {
     for ti, t in ipairs(ev.tasks or {}) do
       msgs[#msgs + 1] = { text = t.stoppedReason, ptr = edoc.ptr("tasks", ti - 1, "stoppedReason"), task = t, when = t.stoppedAt }
       for ci, c in ipairs(t.containers or {}) do
-        msgs[#msgs + 1] = { text = c.reason, ptr = edoc.ptr("tasks", ti - 1, "containers", ci - 1, "reason"), task = t, container = c, when = t.stoppedAt }
+        -- The same text on the task and its container is one failure: cite the container.
+        if c.reason and c.reason == t.stoppedReason and msgs[#msgs].task == t and not msgs[#msgs].container then
+          msgs[#msgs].container, msgs[#msgs].ptr = c, edoc.ptr("tasks", ti - 1, "containers", ci - 1, "reason")
+        else
+          msgs[#msgs + 1] = { text = c.reason, ptr = edoc.ptr("tasks", ti - 1, "containers", ci - 1, "reason"), task = t, container = c, when = t.stoppedAt }
+        end
       end
     end
     for si, s in ipairs(ev.services or {}) do

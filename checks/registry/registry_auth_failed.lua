@@ -47,7 +47,12 @@ local function messages(ev)
   for ti, t in ipairs(ev.tasks or {}) do
     out[#out + 1] = { text = t.stoppedReason, ptr = edoc.ptr("tasks", ti - 1, "stoppedReason"), task = t, when = t.stoppedAt }
     for ci, c in ipairs(t.containers or {}) do
-      out[#out + 1] = { text = c.reason, ptr = edoc.ptr("tasks", ti - 1, "containers", ci - 1, "reason"), task = t, container = c, when = t.stoppedAt }
+      -- The same text on the task and its container is one failure: cite the container.
+      if c.reason and c.reason == t.stoppedReason and out[#out].task == t and not out[#out].container then
+        out[#out].container, out[#out].ptr = c, edoc.ptr("tasks", ti - 1, "containers", ci - 1, "reason")
+      else
+        out[#out + 1] = { text = c.reason, ptr = edoc.ptr("tasks", ti - 1, "containers", ci - 1, "reason"), task = t, container = c, when = t.stoppedAt }
+      end
     end
   end
   for si, s in ipairs(ev.services or {}) do

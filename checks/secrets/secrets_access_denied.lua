@@ -176,8 +176,16 @@ return {
               (td and td.executionRoleArn) or ("arn:aws:iam::" .. ((ev.target and ev.target.account) or "ACCOUNT_ID") .. ":role/" .. (role or "ROLE")),
               first[1], first[2]), docs = DOC_ROLE }
         end
+        local title = string.format("Execution role %s may not %s %s", role or "(none)", first[1], first[2])
+        if kms and #missing == 0 then
+          local key = wanted[1] and wanted[1].kms
+          title = string.format("Secret %s cannot be decrypted for execution role %s: %s", first[2], role or "(none)",
+            key and ("the key policy of " .. key .. " does not allow kms:Decrypt") or "KMS refuses the decryption")
+        elseif endpoint and #missing == 0 then
+          title = string.format("A VPC endpoint policy refuses %s on %s", first[1], first[2])
+        end
         edoc.finding {
-          title = string.format("Execution role %s may not %s %s", role or "(none)", first[1], first[2]),
+          title = title,
           confidence = #missing > 0 and 0.95 or 0.8,
           explanation = expl,
           evidence = evidence,
