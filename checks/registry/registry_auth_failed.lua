@@ -159,10 +159,24 @@ return {
                 .. edoc.shellquote(string.format('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":[%s],"Resource":[%s]}]}',
                   table.concat(acts, ","), table.concat(rl, ","))), docs = asm and DOC_PRIV or DOC_ROLE }
           elseif role and #allowed == #checks and #checks > 0 then
-            expl = string.format("The registry refused the pull, but the identity policies of %s allow the needed actions (%s). "
-              .. "The block is elsewhere: %s.", role, table.concat(notes, "; "),
-              cross and ("the image is in account " .. acct .. ", so that repository's policy must allow this role") or
-                (asm and "the secret's resource policy or its KMS key policy" or "the repository policy, a permissions boundary, an SCP or a VPC endpoint policy"))
+            local acts = {}
+            for _, c in ipairs(allowed) do acts[#acts + 1] = c[1] end
+            expl = string.format("The block is not the execution role: %s. The identity policies of %s allow %s (%s).",
+              cross and ("the image is in account " .. acct .. ", whose repository policy must allow this role"
+                .. (m.text:find("no resource-based policy allows", 1, true) and " and does not (\"no resource-based policy allows\")" or ""))
+                or (asm and "the secret's resource policy or its KMS key policy refuses it"
+                  or "the repository policy, a permissions boundary, an SCP or a VPC endpoint policy refuses it"),
+              role, table.concat(acts, ", "), notes[1] or "")
+            if cross and repo then
+              local rolearn = (td and td.executionRoleArn) or ("arn:aws:iam::" .. ((ev.target and ev.target.account) or "ACCOUNT_ID") .. ":role/" .. role)
+              rem[#rem + 1] = { description = "In account " .. acct .. ", let " .. role .. " pull from " .. repo
+                  .. " (set-repository-policy replaces the policy: merge with its current statements)",
+                command = string.format("aws ecr set-repository-policy --repository-name %s --registry-id %s --region %s --policy-text %s",
+                  edoc.shellquote(repo), acct, region, edoc.shellquote(string.format(
+                    '{"Version":"2012-10-17","Statement":[{"Sid":"AllowPullFromTaskRole","Effect":"Allow","Principal":{"AWS":"%s"},"Action":["ecr:BatchGetImage","ecr:GetDownloadUrlForLayer","ecr:BatchCheckLayerAvailability"]}]}',
+                    rolearn))),
+                docs = DOC_REPO }
+            end
           else
             expl = "The registry refused the pull (authentication or authorization). "
               .. (role and ("The execution role " .. role .. " could not be fully evaluated: " .. table.concat(notes, "; ") .. ".")
@@ -184,8 +198,9 @@ return {
           end
           edoc.finding {
             title = string.format("Registry %s refused for %s%s", asm and "credentials (repositoryCredentials secret)" or "pull",
-              repo or img or "the image", (#missing > 0 and role) and (": " .. role .. " lacks " .. missing[1][1]) or ""),
-            confidence = #missing > 0 and 0.95 or 0.75,
+              repo or img or "the image", (#missing > 0 and role) and (": " .. role .. " lacks " .. missing[1][1])
+                or ((cross and #missing == 0) and (": the repository policy in account " .. acct .. " does not allow " .. (role or "the task")) or "")),
+            confidence = #missing > 0 and 0.95 or ((cross and #allowed > 0 and #allowed == #checks) and 0.9 or 0.75),
             explanation = expl,
             evidence = evidence,
             resources = { role, repo, img },

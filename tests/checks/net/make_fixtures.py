@@ -329,6 +329,31 @@ def scenarios():
         "x_remediation_mentions": ["vpce-0a5b3c9d1e2f4a6b7", "arn:aws:s3:::prod-us-east-1-starport-layer-bucket/*", "OnlyOurBuckets"],
         "x_evidence_quotes": "403 Forbidden"}))
 
+    ev = base(); fail(ev, PULL_TIMEOUT)
+    ev["network"]["network_acls"][ACL]["entrySet"] = [
+        {"ruleNumber": "90", "protocol": "6", "ruleAction": "deny", "egress": "true", "cidrBlock": "0.0.0.0/0",
+         "portRange": {"from": "443", "to": "443"}},
+        {"ruleNumber": "100", "protocol": "-1", "ruleAction": "allow", "egress": "true", "cidrBlock": "0.0.0.0/0"},
+        {"ruleNumber": "100", "protocol": "-1", "ruleAction": "allow", "egress": "false", "cidrBlock": "0.0.0.0/0"}]
+    S.append(("network", "nacl_blocks_https", ev, {
+        "findings": [{"check": "net.dependency_unreachable", "category": "network_no_route", "rank": 1}],
+        "absent": ["security_group_egress_blocked", "vpc_endpoint_misconfigured"],
+        "x_top_category": "network_no_route", "x_remediation_mentions": [ACL, "create-network-acl-entry", "From=443,To=443"],
+        "x_evidence_quotes": "i/o timeout"}))
+
+    # The network was not collected (ec2:Describe* denied): still reported, as unverified.
+    ev = base(); fail(ev, AUTH_TIMEOUT_NEW)
+    del ev["network"]
+    for k in ("ec2.subnets", "ec2.route_tables", "ec2.gateways", "ec2.vpc_endpoints", "ec2.security_groups", "ec2.network_acls"):
+        ev["sources"][k] = {"status": "denied", "calls": 1, "duration_ms": 40, "errors": [
+            {"operation": "ec2:DescribeSubnets", "action": "ec2:DescribeSubnets", "code": "UnauthorizedOperation",
+             "message": "You are not authorized to perform this operation.", "http_status": 403, "request_id": "1f0e2d3c"}]}
+    S.append(("network", "pull_timeout_without_network_evidence", ev, {
+        "findings": [{"check": "net.dependency_unreachable", "category": "network_no_route", "severity": "high", "rank": 1}],
+        "absent": ["security_group_egress_blocked", "vpc_endpoint_misconfigured", "registry_auth_failed"],
+        "x_top_category": "network_no_route", "x_remediation_mentions": [SUB_A, "describe-route-tables"],
+        "x_evidence_quotes": "There is a connection issue between the task and Amazon ECR"}))
+
     logs_conn = ("ResourceInitializationError: failed to validate logger args: The task cannot find the Amazon CloudWatch log "
                  "group defined in the task definition. There is a connection issue between the task and Amazon CloudWatch. "
                  "Check your network configuration. : signal: killed")
@@ -392,6 +417,28 @@ def scenarios():
         "absent": ["network_no_route", "security_group_egress_blocked", "vpc_endpoint_misconfigured"],
         "x_top_category": "registry_auth_failed", "x_remediation_mentions": [ROLE, "ecr:GetAuthorizationToken"],
         "x_evidence_quotes": "is not authorized to perform: ecr:GetAuthorizationToken"}))
+
+    # Cross-account image: the role may pull, the other account's repository policy refuses.
+    ev = base()
+    other = "210987654321"
+    ximg = f"{other}.dkr.ecr.{REGION}.amazonaws.com/shared/base:2.3"
+    ev["task_definitions"][TD_ARN]["containerDefinitions"][0]["image"] = ximg
+    for t in ev["tasks"]:
+        t["containers"][0]["image"] = ximg
+    ev["images"] = {ximg: {"registry": "ecr", "registryId": other, "repository": "shared/base", "tag": "2.3", "region": REGION,
+                           "exists": None, "error": {"code": "AccessDeniedException", "message": "not authorized"}}}
+    xden = ("CannotPullContainerError: The task can’t pull the image. Check that the role has the permissions to pull images "
+            f"from the registry. Error response from daemon: pull access denied for {other}.dkr.ecr.{REGION}.amazonaws.com/shared/base, "
+            "repository does not exist or may require 'docker login': denied: User: "
+            f"arn:aws:sts::{ACCT}:assumed-role/{ROLE}/{TASK_IDS[0]} is not authorized to perform: ecr:BatchGetImage on "
+            f"resource: arn:aws:ecr:{REGION}:{other}:repository/shared/base because no resource-based policy allows the "
+            "ecr:BatchGetImage action")
+    fail(ev, xden, container_reason=xden)
+    S.append(("registry", "cross_account_repository_policy", ev, {
+        "findings": [{"check": "registry.auth_failed", "category": "registry_auth_failed", "rank": 1}],
+        "absent": ["network_no_route", "image_not_found"],
+        "x_top_category": "registry_auth_failed", "x_remediation_mentions": ["set-repository-policy", other, "shared/base", ROLE_ARN],
+        "x_evidence_quotes": "pull access denied for 210987654321"}))
 
     ev = base()
     hub = "nginx:1.25.3"
