@@ -165,6 +165,24 @@ return {
             command = with_region("aws kms get-key-policy --key-id " .. key .. " --policy-name default --output text"), docs = DOC_SM }
         end
         if endpoint then
+          -- The VPC's endpoint for the refused service: its policy, with a statement added.
+          local svc = first[1]:match("^([%w%-]+):")
+          for id, ep in pairs((ev.network and ev.network.vpc_endpoints) or {}) do
+            local sn = ep.serviceName or ep.ServiceName or ""
+            if svc and sn:sub(-(#svc + 1)) == "." .. svc then
+              local vid = ep.vpcEndpointId or ep.VpcEndpointId or id
+              local stmt = string.format('{"Sid":"AllowEcsTaskSecrets","Effect":"Allow","Principal":"*","Action":"%s","Resource":"%s"}', first[1], first[2])
+              local cur = ep.policyDocument or ep.PolicyDocument
+              local merged
+              if type(cur) == "string" then
+                local empty = cur:find('"Statement"%s*:%s*%[%s*%]')
+                merged = cur:gsub('("Statement"%s*:%s*%[)', "%1" .. stmt:gsub("%%", "%%%%") .. (empty and "" or ","), 1)
+              end
+              rem[#rem + 1] = { description = string.format("Allow %s on %s in the policy of endpoint %s (%s), keeping its statements", first[1], first[2], vid, sn),
+                command = with_region("aws ec2 modify-vpc-endpoint --vpc-endpoint-id " .. vid .. " --policy-document "
+                  .. edoc.shellquote(merged or ('{"Version":"2012-10-17","Statement":[' .. stmt .. ']}'))), docs = DOC_EP }
+            end
+          end
           rem[#rem + 1] = { description = "Inspect the endpoint policies of the VPC's Secrets Manager / SSM endpoints",
             command = with_region("aws ec2 describe-vpc-endpoints --filters Name=service-name,Values=com.amazonaws." .. (edoc.region() or "us-east-1")
               .. ".secretsmanager,com.amazonaws." .. (edoc.region() or "us-east-1") .. ".ssm --query 'VpcEndpoints[].[VpcEndpointId,PolicyDocument]'"),
@@ -186,7 +204,7 @@ return {
         end
         edoc.finding {
           title = title,
-          confidence = #missing > 0 and 0.95 or 0.8,
+          confidence = (#missing > 0 or (#allowed > 0 and (endpoint or kms))) and 0.95 or 0.8,
           explanation = expl,
           evidence = evidence,
           resources = { role, first[2] },

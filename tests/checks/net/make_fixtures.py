@@ -518,6 +518,22 @@ def scenarios():
         "x_evidence_quotes": "Access to KMS is not allowed"}))
 
     ev = base()
+    ev["network"]["vpc_endpoints"]["vpce-0e1d2c3b4a5968778"] = endpoint("ssm", "vpce-0e1d2c3b4a5968778", policyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Sid": "OnlyReadOnlyConfig", "Effect": "Allow", "Principal": "*",
+                                               "Action": "ssm:GetParameter", "Resource": f"arn:aws:ssm:{REGION}:{ACCT}:parameter/config/*"}]}))
+    epd = ("ResourceInitializationError: unable to pull secrets or registry auth: unable to retrieve secrets from ssm: "
+           "service call has been retried 1 time(s): operation error SSM: GetParameters, https response error StatusCode: 400, "
+           "RequestID: 6a5b4c3d-2e1f-4a0b-9c8d-7e6f5a4b3c2d, api error AccessDeniedException: User: "
+           f"arn:aws:sts::{ACCT}:assumed-role/{ROLE}/{TASK_IDS[0]} is not authorized to perform: ssm:GetParameters on resource: "
+           f"arn:aws:ssm:{REGION}:{ACCT}:parameter{PARAM_KEY} because no VPC endpoint policy allows the ssm:GetParameters action")
+    fail(ev, epd)
+    S.append(("secrets", "ssm_denied_by_endpoint_policy", ev, {
+        "findings": [{"check": "secrets.access_denied", "category": "secrets_access_denied", "rank": 1}],
+        "absent": ["network_no_route", "secret_not_found"],
+        "x_top_category": "secrets_access_denied", "x_remediation_mentions": ["vpce-0e1d2c3b4a5968778", "OnlyReadOnlyConfig", "AllowEcsTaskSecrets"],
+        "x_evidence_quotes": "AccessDeniedException"}))
+
+    ev = base()
     missing = f"arn:aws:secretsmanager:{REGION}:{ACCT}:secret:prod/web/api-token-Zx9Yw8"
     ev["task_definitions"][TD_ARN]["containerDefinitions"][0]["secrets"].append({"name": "API_TOKEN", "valueFrom": missing})
     ev["secrets"][missing] = {"kind": "secretsmanager", "exists": False, "name": "prod/web/api-token", "arn": missing,
