@@ -657,6 +657,36 @@ def _():
                      max_severity="low")
 
 
+
+@scenario("general", "malformed_evidence")
+def _():
+    # Not an incident: a bundle whose fields have the wrong types or are
+    # missing, as a buggy collector or a hand-edited file might produce. No
+    # runtime check may error on it (the runner fails a fixture whose own
+    # checks error; verify_bundles.py fails on any check error).
+    b = web_bundle(tasks=[fargate_task("0a0b0c0d0e0f0a1b2c3d4e5f6a7b8c9d", last="STOPPED", reason="x")],
+                   events=[event("q", NOW - 5, "(service web-service) has started 1 tasks.")])
+    t = b["tasks"][0]
+    t["stoppedReason"] = 12345
+    t["stoppingAt"] = "soon"
+    t["containers"][0]["reason"] = ["not", "a", "string"]
+    t["group"] = None
+    svc = b["services"][0]
+    svc["desiredCount"] = "3"
+    svc["events"].append({"id": "bad", "createdAt": "yesterday", "message": None})
+    svc["events"].append({"id": "bad2", "message": 7})
+    svc["deployments"][0]["rolloutState"] = None
+    svc["loadBalancers"].append({"containerName": "app"})
+    tg = b["elb"]["target_groups"][TG_ARN]
+    tg["HealthCheckIntervalSeconds"] = "abc"
+    tg["TargetHealthDescriptions"] = [{"Target": {"Id": "10.0.1.1"}}, {"TargetHealth": {"State": "unhealthy"}}, "junk"]
+    tg["LoadBalancerArns"] = "not-a-list"
+    b["capacity"]["container_instances"] = [{"status": "ACTIVE"}, {"containerInstanceArn": 5, "attributes": "none"}]
+    b["logs"]["streams"] = {"weird": {"events": [{"timestamp": "t", "message": None}], "task": 9}}
+    b["task_definitions"]["arn:aws:ecs:us-east-1:123456789012:task-definition/web:42"]["containerDefinitions"][0]["portMappings"] = [{}]
+    return b, expect(absent=["general.unknown_failure"])
+
+
 def dumps(x):
     return json.dumps(x, indent=1, ensure_ascii=False) + "\n"
 

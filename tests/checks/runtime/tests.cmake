@@ -18,3 +18,9 @@ set_tests_properties(checks_runtime_report PROPERTIES TIMEOUT 300)
 add_test(NAME checks_runtime_fixtures_fresh
   COMMAND ${EDOC_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/gen_fixtures.py --check)
 set_tests_properties(checks_runtime_fixtures_fresh PROPERTIES TIMEOUT 60)
+
+# Robustness: fields deleted, nulled or emptied (what partial collection does)
+# must never make a runtime check error.
+add_test(NAME checks_runtime_mutants
+  COMMAND ${EDOC_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/mutate_bundles.py $<TARGET_FILE:ecs-doctor> 20 ${EDOC_RUNTIME_AREA_DIRS})
+set_tests_properties(checks_runtime_mutants PROPERTIES TIMEOUT 600)
