@@ -33,6 +33,22 @@ end
 local MISSING_TOOL = { "curl: not found", "wget: not found", "curl: command not found", "wget: command not found",
                        "executable file not found" }
 
+
+-- Time of the newest "has reached a steady state." event, or nil. A failure
+-- older than that, with the service at its desired count, is resolved.
+local function steady_since(svc)
+  for _, e in ipairs(list(svc.events)) do
+    if edoc.norm(str(e.message)):find("has reached a steady state", 1, true) then return num(e.createdAt) end
+  end
+  return nil
+end
+
+local function resolved(svc, latest)
+  local st = steady_since(svc)
+  return st ~= nil and latest ~= nil and latest < st
+    and (num(svc.runningCount) or 0) >= (num(svc.desiredCount) or 0)
+end
+
 return {
   id = "container.health_check_failed",
   category = "container_health_check_failed",
@@ -51,7 +67,7 @@ return {
           first = first or ti
           tdarn = tdarn or t.taskDefinitionArn
           ids[#ids + 1] = edoc.task_id(t.taskArn)
-          if not latest or (num(t.stoppedAt) or 0) > latest then latest = t.stoppedAt end
+          if not latest or (num(t.stoppedAt) or 0) > latest then latest = num(t.stoppedAt) end
           for ci, c in ipairs(list(t.containers)) do
             if c.healthStatus == "UNHEALTHY" then unhealthy_container = unhealthy_container or { ti = ti, ci = ci, name = c.name } end
           end
@@ -144,8 +160,12 @@ return {
             command = with_region("aws logs tail " .. edoc.shellquote(lg) .. " --since 1h"),
             docs = KC }
         end
+        local done = not evt and resolved(svc, latest)
+        if done then parts[#parts + 1] = "The service has reached a steady state since, so this is history unless it recurs." end
         edoc.finding {
-          title = string.format("%s: container health check fails%s", svc.serviceName or "?", cname and (" (" .. cname .. " in " .. tdn .. ")") or ""),
+          title = string.format("%s: container health check fails%s%s", svc.serviceName or "?", cname and (" (" .. cname .. " in " .. tdn .. ")") or "",
+            done and " (resolved since)" or ""),
+          severity = done and "low" or nil,
           confidence = first and 0.9 or 0.75,
           explanation = table.concat(parts, " "),
           evidence = evidence,

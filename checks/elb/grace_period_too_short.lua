@@ -60,6 +60,22 @@ end
 
 local function ceil_to(x, step) return math.floor((x + step - 1) / step) * step end
 
+
+-- Time of the newest "has reached a steady state." event, or nil. A failure
+-- older than that, with the service at its desired count, is resolved.
+local function steady_since(svc)
+  for _, e in ipairs(list(svc.events)) do
+    if edoc.norm(str(e.message)):find("has reached a steady state", 1, true) then return num(e.createdAt) end
+  end
+  return nil
+end
+
+local function resolved(svc, latest)
+  local st = steady_since(svc)
+  return st ~= nil and latest ~= nil and latest < st
+    and (num(svc.runningCount) or 0) >= (num(svc.desiredCount) or 0)
+end
+
 return {
   id = "elb.grace_period_too_short",
   category = "health_check_grace_period_too_short",
@@ -134,9 +150,13 @@ return {
             unhealthy, interval, math.floor(needed),
             ready_ptr and "its log says it is ready then" or "its container health check startPeriod says so",
             suggest, healthy)
+          -- Still worth fixing when resolved (the next deployment will hit it
+          -- again), but it is not an outage any more.
+          local done = resolved(svc, num(t.stoppedAt))
           edoc.finding {
             title = string.format("%s: health-check grace period %ds is shorter than the app's ~%ds startup", svc.serviceName or "?",
               grace, math.floor(needed)),
+            severity = done and "low" or nil,
             confidence = ready_ptr and 0.85 or 0.65,
             explanation = expl,
             evidence = evidence,

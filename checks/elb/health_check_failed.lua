@@ -83,6 +83,22 @@ local function sg_allows(ev, task_sgs, lb_sgs, port)
   return false
 end
 
+
+-- Time of the newest "has reached a steady state." event, or nil. A failure
+-- older than that, with the service at its desired count, is resolved.
+local function steady_since(svc)
+  for _, e in ipairs(list(svc.events)) do
+    if edoc.norm(str(e.message)):find("has reached a steady state", 1, true) then return num(e.createdAt) end
+  end
+  return nil
+end
+
+local function resolved(svc, latest)
+  local st = steady_since(svc)
+  return st ~= nil and latest ~= nil and latest < st
+    and (num(svc.runningCount) or 0) >= (num(svc.desiredCount) or 0)
+end
+
 return {
   id = "elb.health_check_failed",
   category = "elb_health_check_failed",
@@ -123,7 +139,7 @@ return {
               stopped = stopped + 1
               first_stop = first_stop or ti
               resources[#resources + 1] = edoc.task_id(t.taskArn)
-              if not latest or (num(t.stoppedAt) or 0) > latest then latest = t.stoppedAt end
+              if not latest or (num(t.stoppedAt) or 0) > latest then latest = num(t.stoppedAt) end
             end
           end
           local unhealthy_ev
@@ -245,9 +261,12 @@ return {
                 command = with_region("aws logs tail " .. edoc.shellquote(lg) .. " --since 30m"),
                 docs = DOCS_LB }
             end
+            local done = bad == 0 and not unhealthy_ev and resolved(svc, latest)
+            if done then parts[#parts + 1] = "All targets are healthy now and the service has reached a steady state since." end
             edoc.finding {
-              title = string.format("%s: load balancer health checks fail in %s%s", svc.serviceName or "?", tgname,
-                main and (" (" .. main .. ")") or ""),
+              title = string.format("%s: load balancer health checks fail%s in %s%s", svc.serviceName or "?", done and "ed" or "", tgname,
+                main and (" (" .. main .. ")") or (done and " (resolved since)" or "")),
+              severity = done and "low" or nil,
               confidence = (bad > 0 and stopped > 0) and 0.85 or 0.75,
               explanation = table.concat(parts, " "),
               evidence = evidence,

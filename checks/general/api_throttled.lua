@@ -45,7 +45,7 @@ return {
         if r.m:find("operations are being throttled", 1, true) then
           n_ev = n_ev + 1
           on_elb = on_elb or r.m:find("throttled on elb", 1, true) ~= nil
-          latest = latest or r.e.createdAt
+          latest = latest or num(r.e.createdAt)
           if #evidence < 2 then
             evidence[#evidence + 1] = { pointer = edoc.ptr("services", si - 1, "events", r.i - 1, "message"), note = "service event" }
           end
@@ -59,7 +59,7 @@ return {
           api = api or r:match("api error ([%w]+):") or (r:find("secretsmanager", 1, true) and "Secrets Manager")
             or (r:find("ssm", 1, true) and "SSM") or (r:find("ecr", 1, true) and "ECR") or (r:find("logs", 1, true) and "CloudWatch Logs")
           if #evidence < 4 then evidence[#evidence + 1] = { pointer = edoc.ptr("tasks", ti - 1, "stoppedReason"), note = "stopped reason" } end
-          if not latest or (num(t.stoppedAt) or 0) > latest then latest = t.stoppedAt end
+          if not latest or (num(t.stoppedAt) or 0) > latest then latest = num(t.stoppedAt) end
         end
       end
       if n_ev + n_task > 0 then

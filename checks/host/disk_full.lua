@@ -62,7 +62,7 @@ return {
         h.n = h.n + 1
         if #h.evidence < 3 then h.evidence[#h.evidence + 1] = { pointer = ptr, note = "stopped task " .. (edoc.task_id(t.taskArn) or "?") } end
         h.tasks[#h.tasks + 1] = edoc.task_id(t.taskArn)
-        if (num(t.stoppedAt) or 0) > h.latest then h.latest = t.stoppedAt or 0 end
+        if (num(t.stoppedAt) or 0) > h.latest then h.latest = num(t.stoppedAt) or 0 end
       end
     end
     for _, where in ipairs(order) do

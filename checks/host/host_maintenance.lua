@@ -37,7 +37,7 @@ return {
           if is_fg or host then
             if is_fg then fg = fg + 1 else ec2 = ec2 + 1 hosts[#hosts + 1] = host end
             first = first or ti
-            if not latest or (num(t.stoppedAt) or 0) > latest then latest = t.stoppedAt end
+            if not latest or (num(t.stoppedAt) or 0) > latest then latest = num(t.stoppedAt) end
           end
         end
       end

@@ -36,7 +36,7 @@ return {
           n = n + 1
           first = first or ti
           ids[#ids + 1] = edoc.task_id(t.taskArn)
-          if not latest or (num(t.stoppedAt) or 0) > latest then latest = t.stoppedAt end
+          if not latest or (num(t.stoppedAt) or 0) > latest then latest = num(t.stoppedAt) end
         end
       end
       if n > 0 then

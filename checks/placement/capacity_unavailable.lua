@@ -48,7 +48,7 @@ return {
       for _, r in ipairs(recent_events(svc)) do
         if r.m:find(PAT, 1, true) then
           hits = hits + 1
-          latest = latest or r.e.createdAt
+          latest = latest or num(r.e.createdAt)
           if #evidence < 3 then
             evidence[#evidence + 1] = { pointer = edoc.ptr("services", si - 1, "events", r.i - 1, "message"), note = "service event" }
           end

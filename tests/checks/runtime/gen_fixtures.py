@@ -382,6 +382,20 @@ def _():
                      evidence=["Target.Timeout", "Request timed out", "Task failed ELB health checks in (target-group"])
 
 
+@scenario("elb", "timeout_sg_blocked")
+def _():
+    # Right port, but someone replaced the task security group's rules: the
+    # ALB's checks cannot connect. Same Target.Timeout, a different fix.
+    b = elb_failure_bundle("Target.Timeout", "Request timed out")
+    b["network"]["security_groups"] = security_groups(allow=False)
+    return b, expect(findings=[("elb.health_check_failed", "elb_health_check_failed")],
+                     absent=["elb.misconfigured", "elb.grace_period_too_short"],
+                     top="elb_health_check_failed",
+                     remediation=["authorize-security-group-ingress --group-id sg-0task1234567890ab --protocol tcp --port 8080 "
+                                  "--source-group sg-0alb1234567890ab"],
+                     evidence=["Request timed out"])
+
+
 @scenario("elb", "timeout_wrong_port")
 def _():
     b = elb_failure_bundle("Target.Timeout", "Request timed out", hc_port="80")
@@ -650,9 +664,15 @@ def _():
                             stopped=NOW - 3700, reason="Scaling activity initiated by (deployment ecs-svc/8006323983133337976)",
                             stop_code="ServiceSchedulerInitiated", exit_code=143, ip="10.0.2.91",
                             started_by="ecs-svc/6795153568590038885")]
+    # ...and a task the load balancer failed an hour before the steady state:
+    # resolved, so at most low.
+    stopped.append(fargate_task("f708192a3b4c5d6e7f8091a2b3c4d5e6", last="STOPPED", started=NOW - 5400, stopping=NOW - 4900,
+                                stopped=NOW - 4600, reason=f"Task failed ELB health checks in (target-group {TG_ARN})",
+                                stop_code="ServiceSchedulerInitiated", exit_code=143, ip="10.0.1.92"))
     b = web_bundle(tasks=running + stopped, svc=svc, targets=[target(ip, 8080) for ip in ("10.0.1.11", "10.0.2.12", "10.0.1.13")])
     b["task_definitions"][td_arn("web", 41)] = fargate_td(rev=41, image_tag="v41")
-    return b, expect(absent=["general.unknown_failure", "placement.capacity_unavailable", "elb.health_check_failed",
+    return b, expect(findings=[("elb.health_check_failed", "elb_health_check_failed")],
+                     absent=["general.unknown_failure", "placement.capacity_unavailable",
                              "elb.misconfigured", "deployment.stuck", "deployment.circuit_breaker"],
                      max_severity="low")
 
