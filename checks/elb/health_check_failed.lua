@@ -118,10 +118,11 @@ return {
         if tg then
           local tgname = tg.TargetGroupName or edoc.basename(arn)
           local evidence, resources = {}, { tgname }
-          local reasons, order, sample, total, bad = {}, {}, {}, 0, 0
+          local reasons, order, sample, total, bad, healthy = {}, {}, {}, 0, 0, 0
           for k, thd in ipairs(list(tg.TargetHealthDescriptions)) do
             total = total + 1
             local th = thd.TargetHealth or {}
+            if th.State == "healthy" then healthy = healthy + 1 end
             if th.State == "unhealthy" and FAIL[th.Reason or ""] then
               bad = bad + 1
               if not reasons[th.Reason] then
@@ -208,6 +209,9 @@ return {
             local task_sgs = awsvpc and awsvpc.securityGroups
             local port = tonumber(binding.containerPort)
             local sg_ok = port and sg_allows(ev, task_sgs, lb_sgs, port)
+            -- Healthy targets behind the same groups prove the path works (a rule
+            -- this simple evaluator does not model); do not blame the groups then.
+            if sg_ok == false and healthy > 0 then sg_ok = nil end
             if sg_ok == false and main ~= "Target.ResponseCodeMismatch" then
               parts[#parts + 1] = string.format("The task security group(s) %s do not allow tcp/%d from the load balancer's security group(s) %s, "
                 .. "so health checks cannot connect.", join(task_sgs, ", "), port, join(lb_sgs, ", "))

@@ -388,6 +388,8 @@ def _():
     # ALB's checks cannot connect. Same Target.Timeout, a different fix.
     b = elb_failure_bundle("Target.Timeout", "Request timed out")
     b["network"]["security_groups"] = security_groups(allow=False)
+    for t in b["elb"]["target_groups"][TG_ARN]["TargetHealthDescriptions"]:
+        t["TargetHealth"] = {"State": "unhealthy", "Reason": "Target.Timeout", "Description": "Request timed out"}
     return b, expect(findings=[("elb.health_check_failed", "elb_health_check_failed")],
                      absent=["elb.misconfigured", "elb.grace_period_too_short"],
                      top="elb_health_check_failed",
