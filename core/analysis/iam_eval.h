@@ -18,6 +18,14 @@
 int iam_eval(const cJSON *evidence, const char *role_name, const char *action,
              const char *resource, char *why, size_t whylen);
 
+/* Evaluates one policy document on its own (a VPC endpoint policy, a key
+ * policy) with the same rules; Principal is not matched (endpoint policies
+ * name "*" or the callers, which the evidence cannot tell apart). name
+ * labels the policy in why. Returns an enum edoc_iam value; EDOC_IAM_UNKNOWN
+ * when doc is not an object. */
+int iam_eval_policy(const cJSON *doc, const char *name, const char *action, const char *resource,
+                    char *why, size_t whylen);
+
 /* 1 when the role's trust policy lets `principal_service`
  * ("ecs-tasks.amazonaws.com") call sts:AssumeRole, 0 when it does not, -1
  * when the role is not in the evidence. */

@@ -76,6 +76,7 @@ struct aws_client {
     int ep_state[MAX_SERVICES]; /* 0 unresolved, 1 ok, -1 failed */
     struct err ep_err[MAX_SERVICES];
     char account[32], arn[512];
+    double skew; /* server clock minus ours, learnt from skew errors */
 };
 
 static double mono(void)
@@ -252,7 +253,9 @@ enum err_code aws_client_new(const struct aws_options *opt, struct aws_client **
     if ((v = envv("EDOC_AWS_RETRY_BASE_MS"))) /* internal: tests shorten backoff */
         c->retry_base_ms = strtod(v, NULL);
     c->rng = (unsigned long long)(wall() * 1e6) ^ ((unsigned long long)getpid() << 32) ^ 0x9e3779b97f4a7c15ULL;
-    c->http = http_new(c->opt.max_inflight, 0, c->ca_bundle);
+    /* As many connections per host as calls in flight: a call queued inside
+     * curl for a free connection would spend its timeout waiting. */
+    c->http = http_new(c->opt.max_inflight, c->opt.max_inflight, c->ca_bundle);
     if (!c->http) {
         rc = err_set(e, ERR_NOMEM, "aws: cannot create the HTTP transport");
         goto out;
@@ -465,9 +468,9 @@ enum err_code aws_call_async(struct aws_client *c, const char *service, const ch
 
 static void on_done(void *arg, struct http_xfer *x);
 
-static void amz_date_now(char out[17])
+static void amz_date_now(const struct aws_client *c, char out[17])
 {
-    time_t t = time(NULL);
+    time_t t = time(NULL) + (time_t)c->skew;
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(out, 17, "%Y%m%dT%H%M%SZ", &tm);
@@ -508,7 +511,7 @@ static enum err_code start_attempt(struct aws_client *c, struct call *k)
     h[nh++] = (struct sigv4_header){"Content-Type", ctype};
     if (k->svc->proto == AWS_PROTO_JSON)
         h[nh++] = (struct sigv4_header){"X-Amz-Target", target};
-    amz_date_now(amz_date);
+    amz_date_now(c, amz_date);
     {
         struct sigv4_creds sc = {c->creds.access_key_id, c->creds.secret_access_key,
                                  c->creds.session_token};
@@ -532,7 +535,8 @@ static enum err_code start_attempt(struct aws_client *c, struct call *k)
         rc = ERR_NOMEM;
         goto out;
     }
-    for (size_t i = 1; i < nh; i++) /* curl writes Host from the URL */
+    /* Host is sent exactly as signed (curl would drop an explicit :443). */
+    for (size_t i = 0; i < nh; i++)
         http_xfer_header(x, h[i].name, h[i].value);
     for (size_t i = 0; i < so.n_added; i++)
         http_xfer_header(x, so.added[i].name, so.added[i].value);
@@ -621,6 +625,50 @@ static void on_page(struct aws_client *c, struct call *k, cJSON *page)
     finish(c, k);
 }
 
+/* "Fri, 27 Nov 2026 00:37:22 GMT" -> epoch seconds, or -1. */
+static double http_date(const char *s)
+{
+    static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    char mon[4];
+    int d, y, h, mi, sec;
+    const char *m;
+    if (sscanf(s, "%*3s, %d %3s %d %d:%d:%d", &d, mon, &y, &h, &mi, &sec) != 6)
+        return -1;
+    mon[3] = '\0';
+    m = strstr(months, mon);
+    if (!m || (m - months) % 3)
+        return -1;
+    {
+        char iso[40];
+        snprintf(iso, sizeof iso, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, (int)(m - months) / 3 + 1, d,
+                 h, mi, sec);
+        return creds_parse_time(iso);
+    }
+}
+
+/* The SDKs' clock-skew correction: when AWS rejects a request for its time
+ * and its Date header shows our clock is off by minutes, sign later requests
+ * with the server's time. Returns 1 when the skew changed (retry at once). */
+static int learn_skew(struct aws_client *c, const struct aws_error *err, const char *date)
+{
+    static const char *const codes[] = {"RequestTimeTooSkewed", "RequestExpired",
+                                        "RequestInTheFuture", "InvalidSignatureException",
+                                        "SignatureDoesNotMatch", "AuthFailure", NULL};
+    double server, skew;
+    int match = 0;
+    for (int i = 0; codes[i]; i++)
+        match |= strcmp(err->code, codes[i]) == 0;
+    if (!match || !date[0] || (server = http_date(date)) < 0)
+        return 0;
+    skew = server - (double)time(NULL);
+    if (skew - c->skew < 240 && c->skew - skew < 240)
+        return 0;
+    c->skew = skew;
+    if (c->opt.debug)
+        fprintf(stderr, "aws: clock skew of %.0f s corrected from the server's Date\n", skew);
+    return 1;
+}
+
 static void on_done(void *arg, struct http_xfer *x)
 {
     struct call *k = arg;
@@ -649,6 +697,13 @@ static void on_done(void *arg, struct http_xfer *x)
         return;
     }
     rc = retry_classify(&err);
+    if (rc == RETRY_NO && k->attempt < c->opt.max_attempts && learn_skew(c, &err, x->date)) {
+        debug_log(c, k, x, &err, " (retrying with corrected clock)");
+        k->state = CALL_READY;
+        k->ready_at = 0;
+        http_xfer_free(x);
+        return;
+    }
     if (rc == RETRY_TRANSIENT && err.kind == ERR_NETWORK && strcmp(err.code, "TLSVerifyFailed") == 0)
         rc = RETRY_NO; /* a certificate will not fix itself */
     if (rc != RETRY_NO && k->attempt < c->opt.max_attempts &&

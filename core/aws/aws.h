@@ -25,7 +25,8 @@ struct aws_client;
 struct aws_options {
     const char *profile;      /* --profile, else AWS_PROFILE, else "default" */
     const char *region;       /* --region, else AWS_REGION, AWS_DEFAULT_REGION, profile */
-    const char *endpoint_url; /* --endpoint-url: every service; else AWS_ENDPOINT_URL[_<SVC>], config */
+    const char *endpoint_url; /* --endpoint-url: every service (STS of the credential
+                                 chain included); else AWS_ENDPOINT_URL[_<SVC>], config */
     long call_timeout_ms;     /* per attempt; default 10000 */
     int max_attempts;         /* default 3 (standard mode) */
     int max_inflight;         /* concurrent requests; default 32 */
@@ -92,8 +93,9 @@ enum err_code aws_call_async(struct aws_client *c, const char *service, const ch
 /* Drives every pending call (and those callbacks start) to completion. */
 enum err_code aws_run(struct aws_client *c);
 
-/* Synchronous convenience: one call, driven to completion. *out must be
- * released with aws_result_cleanup. Returns out->error.kind. */
+/* Synchronous convenience: one call, driven to completion (with aws_run, so
+ * other pending calls progress too). Not for use inside a callback. *out
+ * must be released with aws_result_cleanup. Returns out->error.kind. */
 enum err_code aws_call(struct aws_client *c, const char *service, const char *operation,
                        cJSON *params, int flags, struct aws_result *out);
 void aws_result_cleanup(struct aws_result *r);

@@ -448,7 +448,7 @@ static enum err_code imds(struct creds *out, struct tried *t, struct err *e)
     http_xfer_header(x, "X-aws-ec2-metadata-token-ttl-seconds", "21600");
     rc = http_perform(x, NULL);
     if (rc != ERR_OK || x->status != 200 || !x->body.len) {
-        char what[400];
+        char what[1024];
         if (rc != ERR_OK)
             snprintf(what, sizeof what, "EC2 instance metadata (no answer from %s: %s)", base,
                      x->errmsg);

@@ -190,6 +190,7 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *ud)
     header_value(line, n, "x-amzn-RequestId", x->request_id, sizeof x->request_id);
     header_value(line, n, "x-amz-request-id", x->request_id, sizeof x->request_id);
     header_value(line, n, "x-amzn-ErrorType", x->error_type, sizeof x->error_type);
+    header_value(line, n, "Date", x->date, sizeof x->date);
     return n;
 }
 

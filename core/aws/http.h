@@ -25,6 +25,7 @@ struct http_xfer {
     struct buf body;
     char request_id[96];    /* x-amzn-RequestId / x-amz-request-id */
     char error_type[128];   /* x-amzn-ErrorType */
+    char date[64];          /* Date (for clock-skew correction) */
     enum err_code net;      /* ERR_OK, ERR_TIMEOUT, ERR_NETWORK, ERR_LIMIT */
     char net_code[48];      /* "ConnectionRefused", "Timeout", "TLSVerifyFailed"... */
     char errmsg[256];

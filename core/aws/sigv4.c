@@ -351,13 +351,16 @@ static enum err_code out_add(struct sigv4_out *out, const char *name, const char
                                                                                  : ERR_NOMEM;
 }
 
-enum err_code sigv4_sign(const struct sigv4_in *in, const struct sigv4_creds *creds,
-                         struct sigv4_cache *cache, struct sigv4_out *out, struct err *e)
+/* expires == 0: Authorization-header signing; > 0: a presigned URL (the
+ * X-Amz-* parameters go into the query, nothing is added to the headers). */
+static enum err_code sign(const struct sigv4_in *in, const struct sigv4_creds *creds,
+                          struct sigv4_cache *cache, long expires, struct sigv4_out *out,
+                          struct err *e)
 {
     enum err_code rc = ERR_OK;
     struct chdr *hs = NULL;
     size_t nh = 0;
-    struct buf creq, sts, sh, authz;
+    struct buf creq, sts, sh, authz, pq, query;
     char payload_hash[65], creq_hash[65], date[9], sig[65];
     unsigned char key[32], mac[32] = {0};
     const char *token = creds->session_token && *creds->session_token ? creds->session_token : NULL;
@@ -367,6 +370,8 @@ enum err_code sigv4_sign(const struct sigv4_in *in, const struct sigv4_creds *cr
     buf_init(&sts, 0);
     buf_init(&sh, 0);
     buf_init(&authz, 0);
+    buf_init(&pq, 0);
+    buf_init(&query, 0);
     if (!in->amz_date || strlen(in->amz_date) != 16 || !creds->access_key_id ||
         !creds->secret_access_key || !in->region || !in->service || !in->method) {
         rc = err_set(e, ERR_INTERNAL, "sigv4: incomplete signing input");
@@ -378,11 +383,12 @@ enum err_code sigv4_sign(const struct sigv4_in *in, const struct sigv4_creds *cr
 
     /* The headers the signer adds go first into out->added, and are signed
      * like the caller's own headers (except a token added "after"). */
-    if (!has_header(in, "x-amz-date"))
+    if (!expires && !has_header(in, "x-amz-date"))
         rc = out_add(out, "X-Amz-Date", in->amz_date);
-    if (rc == ERR_OK && token && !in->token_after && !has_header(in, "x-amz-security-token"))
+    if (!expires && rc == ERR_OK && token && !in->token_after &&
+        !has_header(in, "x-amz-security-token"))
         rc = out_add(out, "X-Amz-Security-Token", token);
-    if (rc == ERR_OK && in->add_content_sha256 && !has_header(in, "x-amz-content-sha256"))
+    if (!expires && rc == ERR_OK && in->add_content_sha256 && !has_header(in, "x-amz-content-sha256"))
         rc = out_add(out, "x-amz-content-sha256", payload_hash);
     for (size_t i = 0; i < in->n_headers && rc == ERR_OK; i++)
         rc = add_header(&hs, &nh, in->headers[i].name, in->headers[i].value);
@@ -390,7 +396,40 @@ enum err_code sigv4_sign(const struct sigv4_in *in, const struct sigv4_creds *cr
         rc = add_header(&hs, &nh, out->added[i].name, out->added[i].value);
     if (rc != ERR_OK)
         goto fail;
-    qsort(hs, nh, sizeof *hs, chdr_cmp);
+    if (nh > 1)
+        qsort(hs, nh, sizeof *hs, chdr_cmp);
+    for (size_t i = 0; i < nh && rc == ERR_OK; i++)
+        rc = buf_printf(&sh, "%s%s", i ? ";" : "", hs[i].name);
+    if (rc == ERR_OK)
+        rc = buf_puts(&query, in->query ? in->query : "");
+    if (rc == ERR_OK && expires) {
+        /* The presigned parameters, in the order the suite's URLs use. */
+        rc = buf_printf(&pq, "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=");
+        if (rc == ERR_OK) {
+            struct buf cred;
+            buf_init(&cred, 0);
+            rc = buf_printf(&cred, "%s/%s/%s/%s/aws4_request", creds->access_key_id, date,
+                            in->region, in->service);
+            if (rc == ERR_OK)
+                rc = sigv4_uri_encode(&pq, cred.data, cred.len, 0);
+            buf_cleanup(&cred);
+        }
+        if (rc == ERR_OK)
+            rc = buf_printf(&pq, "&X-Amz-Date=%s&X-Amz-SignedHeaders=", in->amz_date);
+        if (rc == ERR_OK)
+            rc = sigv4_uri_encode(&pq, sh.data ? sh.data : "", sh.len, 0);
+        if (rc == ERR_OK)
+            rc = buf_printf(&pq, "&X-Amz-Expires=%ld", expires);
+        if (rc == ERR_OK && token && !in->token_after) {
+            rc = buf_puts(&pq, "&X-Amz-Security-Token=");
+            if (rc == ERR_OK)
+                rc = sigv4_uri_encode(&pq, token, strlen(token), 0);
+        }
+        if (rc == ERR_OK)
+            rc = buf_printf(&query, "%s%s", query.len ? "&" : "", pq.data);
+    }
+    if (rc != ERR_OK)
+        goto fail;
 
     rc = buf_printf(&creq, "%s\n", in->method);
     if (rc == ERR_OK)
@@ -398,14 +437,11 @@ enum err_code sigv4_sign(const struct sigv4_in *in, const struct sigv4_creds *cr
     if (rc == ERR_OK)
         rc = buf_puts(&creq, "\n");
     if (rc == ERR_OK)
-        rc = canonical_query(&creq, in->query);
+        rc = canonical_query(&creq, query.data);
     if (rc == ERR_OK)
         rc = buf_puts(&creq, "\n");
-    for (size_t i = 0; i < nh && rc == ERR_OK; i++) {
+    for (size_t i = 0; i < nh && rc == ERR_OK; i++)
         rc = buf_printf(&creq, "%s:%s\n", hs[i].name, hs[i].value.data);
-        if (rc == ERR_OK)
-            rc = buf_printf(&sh, "%s%s", i ? ";" : "", hs[i].name);
-    }
     if (rc == ERR_OK)
         rc = buf_printf(&creq, "\n%s\n%s", sh.data ? sh.data : "", payload_hash);
     if (rc != ERR_OK)
@@ -421,6 +457,19 @@ enum err_code sigv4_sign(const struct sigv4_in *in, const struct sigv4_creds *cr
     OPENSSL_cleanse(key, sizeof key);
     for (int i = 0; i < 32; i++)
         snprintf(sig + 2 * i, 3, "%02x", mac[i]);
+    if (expires) {
+        if (token && in->token_after) {
+            /* Added after signing: on the URL, not in the signature. */
+            rc = buf_puts(&pq, "&X-Amz-Security-Token=");
+            if (rc == ERR_OK)
+                rc = sigv4_uri_encode(&pq, token, strlen(token), 0);
+        }
+        if (rc == ERR_OK)
+            rc = buf_printf(&pq, "&X-Amz-Signature=%s", sig);
+        if (rc == ERR_OK)
+            out->presigned_query = buf_take(&pq);
+        goto done;
+    }
     rc = buf_printf(&authz, "AWS4-HMAC-SHA256 Credential=%s/%s/%s/%s/aws4_request, "
                             "SignedHeaders=%s, Signature=%s",
                     creds->access_key_id, date, in->region, in->service, sh.data, sig);
@@ -428,6 +477,7 @@ enum err_code sigv4_sign(const struct sigv4_in *in, const struct sigv4_creds *cr
         rc = out_add(out, "X-Amz-Security-Token", token);
     if (rc == ERR_OK)
         rc = out_add(out, "Authorization", authz.data);
+done:
     if (rc != ERR_OK)
         goto fail;
     out->canonical_request = buf_take(&creq);
@@ -448,8 +498,25 @@ out:
     buf_cleanup(&sts);
     buf_cleanup(&sh);
     buf_cleanup(&authz);
+    buf_cleanup(&pq);
+    buf_wipe(&query);
     OPENSSL_cleanse(mac, sizeof mac);
     return rc;
+}
+
+enum err_code sigv4_sign(const struct sigv4_in *in, const struct sigv4_creds *creds,
+                         struct sigv4_cache *cache, struct sigv4_out *out, struct err *e)
+{
+    return sign(in, creds, cache, 0, out, e);
+}
+
+enum err_code sigv4_presign(const struct sigv4_in *in, const struct sigv4_creds *creds,
+                            long expires, struct sigv4_cache *cache, struct sigv4_out *out,
+                            struct err *e)
+{
+    if (expires <= 0 || expires > 604800)
+        return err_set(e, ERR_USAGE, "sigv4: presign expiry %ld outside 1..604800 s", expires);
+    return sign(in, creds, cache, expires, out, e);
 }
 
 void sigv4_out_cleanup(struct sigv4_out *out)
@@ -460,6 +527,7 @@ void sigv4_out_cleanup(struct sigv4_out *out)
     free(out->string_to_sign);
     free(out->signed_headers);
     free(out->authorization);
+    free(out->presigned_query);
     for (size_t i = 0; i < out->n_added; i++) {
         free(out->added[i].name);
         if (out->added[i].value)

@@ -44,7 +44,8 @@ struct sigv4_in {
 struct sigv4_out {
     char *canonical_request;
     char *string_to_sign;
-    char *authorization; /* value of the Authorization header */
+    char *authorization; /* value of the Authorization header (header signing) */
+    char *presigned_query; /* "X-Amz-Algorithm=...&X-Amz-Signature=..." (presigning) */
     char *signed_headers;
     struct {
         char *name, *value;
@@ -75,6 +76,13 @@ void sigv4_cache_cleanup(struct sigv4_cache *c); /* wipes the keys */
 enum err_code sigv4_sign(const struct sigv4_in *in, const struct sigv4_creds *creds,
                          struct sigv4_cache *cache, struct sigv4_out *out, struct err *e);
 void sigv4_out_cleanup(struct sigv4_out *out);
+
+/* Presigned-URL signing (query parameters instead of headers; the URL is
+ * valid for expires seconds). ecs-doctor itself signs headers; this exists
+ * so the signer is proven against the whole suite, presigned cases too. */
+enum err_code sigv4_presign(const struct sigv4_in *in, const struct sigv4_creds *creds,
+                            long expires, struct sigv4_cache *cache, struct sigv4_out *out,
+                            struct err *e);
 
 /* Lower-case hex SHA-256 of data into hex[65]. */
 void sigv4_sha256_hex(const void *data, size_t len, char hex[65]);

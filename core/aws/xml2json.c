@@ -14,6 +14,7 @@ struct node {
     struct buf text;
     struct node **kids;
     size_t nkids, cap;
+    size_t named; /* children other than <member>/<item> */
 };
 
 struct state {
@@ -72,6 +73,15 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
         s->root = n;
     } else {
         struct node *parent = s->stack[s->depth - 1];
+        /* Objects are built with linear name lookups: bound their width so a
+         * hostile answer cannot make conversion quadratic. Lists (member or
+         * item children) are not bounded here. */
+        if (strcmp(n->name, "member") != 0 && strcmp(n->name, "item") != 0 &&
+            ++parent->named > XML2JSON_MAX_NAMED_CHILDREN) {
+            node_free(n);
+            fail(s, ERR_LIMIT);
+            return;
+        }
         if (parent->nkids == parent->cap) {
             size_t ncap = parent->cap ? parent->cap * 2 : 4;
             struct node **nk = realloc(parent->kids, ncap * sizeof *nk);
@@ -184,8 +194,10 @@ cJSON *xml2json_parse(const char *xml, size_t len, struct err *e)
     }
     if (XML_Parse(s.p, xml, (int)len, XML_TRUE) != XML_STATUS_OK || s.rc != ERR_OK) {
         if (s.rc == ERR_LIMIT)
-            err_set(e, ERR_LIMIT, "xml: deeper than %d levels or more than %d elements",
-                    XML2JSON_MAX_DEPTH, XML2JSON_MAX_NODES);
+            err_set(e, ERR_LIMIT,
+                    "xml: deeper than %d levels, more than %d elements or an element with more "
+                    "than %d named children",
+                    XML2JSON_MAX_DEPTH, XML2JSON_MAX_NODES, XML2JSON_MAX_NAMED_CHILDREN);
         else if (s.rc == ERR_NOMEM)
             err_set(e, ERR_NOMEM, "xml: out of memory");
         else

@@ -4,7 +4,8 @@
  * <member> or <item> becomes an array; an empty element whose name ends in
  * "Set" (EC2's lists) becomes []; other empty elements and text leaves become
  * strings; an element with named children becomes an object (a repeated
- * child name becomes an array). Names are kept as on the wire (EC2's
+ * child name becomes an array). Answers the converter cannot vouch for
+ * (deeper than 64, too many elements, an object wider than 4096) fail. Names are kept as on the wire (EC2's
  * "subnetSet", "vpcId"; Query's "TargetGroups"). Depth and node count are
  * capped (ERR_LIMIT); malformed XML is ERR_PARSE. */
 #ifndef EDOC_XML2JSON_H
@@ -16,6 +17,7 @@
 
 #define XML2JSON_MAX_DEPTH 64
 #define XML2JSON_MAX_NODES 2000000
+#define XML2JSON_MAX_NAMED_CHILDREN 4096 /* an AWS structure has a few dozen */
 
 /* Returns a new object {"<RootName>": <converted root>} (caller frees), or
  * NULL with e set. */

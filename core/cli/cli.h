@@ -57,5 +57,6 @@ int cmd_service(struct cli_opts *o);
 int cmd_task(struct cli_opts *o);
 int cmd_cluster(struct cli_opts *o);
 int cmd_checks(struct cli_opts *o);
+int cmd_review(struct cli_opts *o); /* best-practice review only: cmd_review.c */
 
 #endif

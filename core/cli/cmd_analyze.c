@@ -9,29 +9,13 @@
 #include "engine/engine.h"
 #include "engine/evidence.h"
 #include "engine/report.h"
-
-static int print_report(const cJSON *report, const struct cli_opts *o)
-{
-    if (!strcmp(o->output, "json")) {
-        char *txt = cJSON_Print(report);
-        if (!txt) {
-            fprintf(stderr, "ecs-doctor: out of memory printing the report\n");
-            return EXIT_USAGE;
-        }
-        fputs(txt, stdout);
-        fputc('\n', stdout);
-        cJSON_free(txt);
-        return 0;
-    }
-    /* text/markdown/junit: core/render/ replaces this minimal listing. */
-    report_text_min(report, stdout);
-    return 0;
-}
+#include "report/publish.h"
 
 int cli_analyze_evidence(struct cJSON *evidence, struct cli_opts *o)
 {
     struct engine_opts eo;
     struct analyze_opts ao;
+    struct publish_opts po;
     struct engine *eng;
     struct err e = {0};
     cJSON *report = NULL;
@@ -61,9 +45,15 @@ int cli_analyze_evidence(struct cJSON *evidence, struct cli_opts *o)
         rc = EXIT_USAGE;
         goto out;
     }
-    rc = print_report(report, o);
-    if (rc == 0)
-        rc = report_exit_code(report, o->fail_on);
+    /* Mutes, what changed, timeline, the chosen format, the exit code. */
+    memset(&po, 0, sizeof po);
+    po.format = o->output;
+    po.fail_on = o->fail_on;
+    po.mute_file = o->mute_file;
+    po.no_color = o->no_color;
+    po.no_recommendations = o->no_recommendations;
+    po.verbose = o->verbose;
+    rc = publish_report(report, evidence, &po);
 out:
     cJSON_Delete(report);
     engine_free(eng);

@@ -1,15 +1,197 @@
 /* cmd_target — `service`, `task`, `cluster` and `collect`: resolve the
- * target, collect evidence, then analyze. Placeholder until collectors land. */
+ * target, collect the evidence (core/collect), then analyse it
+ * (cli_analyze_evidence) or, for `collect -o FILE`, save it atomically. The
+ * document is redacted inside collect_run unless --no-redact, so neither the
+ * saved bundle nor any output format can carry what redaction masks. */
 #include <stdio.h>
-#include "cli/cli.h"
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
-static int not_yet(struct cli_opts *o)
+#include "cli/cli.h"
+#include "collect/collect.h"
+#include "collect/refs.h"
+#include "util/jsonx.h"
+
+struct progress {
+    int tty, verbose, shown, width;
+    char last[512], done[64];
+};
+
+/* One updating line on a terminal; plain lines with --verbose otherwise. */
+static void on_progress(void *arg, const char *line)
 {
-    fprintf(stderr, "ecs-doctor: %s: not built yet\n", o->command);
-    return EXIT_USAGE;
+    struct progress *p = arg;
+    if (!strcmp(p->last, line))
+        return;
+    snprintf(p->last, sizeof p->last, "%s", line);
+    if (p->tty) {
+        /* Clipped to the terminal so the line never wraps (and \r works). */
+        fprintf(stderr, "\r\033[K%.*s", p->width, line);
+        p->shown = 1;
+    } else if (p->verbose) {
+        /* Not a terminal: one line per finished source is plenty. */
+        const char *semi = strchr(line, ';');
+        size_t n = semi ? (size_t)(semi - line) : strlen(line);
+        if (strlen(p->done) != n || strncmp(p->done, line, n)) {
+            snprintf(p->done, sizeof p->done, "%.*s", (int)n, line);
+            fprintf(stderr, "ecs-doctor: %s\n", line);
+        }
+    }
 }
 
-int cmd_service(struct cli_opts *o) { return not_yet(o); }
-int cmd_task(struct cli_opts *o) { return not_yet(o); }
-int cmd_cluster(struct cli_opts *o) { return not_yet(o); }
-int cmd_collect(struct cli_opts *o) { return not_yet(o); }
+static void progress_clear(struct progress *p)
+{
+    if (p->tty && p->shown)
+        fputs("\r\033[K", stderr);
+    p->shown = 0;
+}
+
+static double now_epoch(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The region an ARN target names, so `service arn:aws:ecs:eu-west-1:...`
+ * works without --region. */
+static void region_of(const char *target, const char *kind, char *region, size_t len)
+{
+    char cl[256], name[512];
+    region[0] = '\0';
+    if (refs_ecs_target(target, kind, cl, sizeof cl, name, sizeof name, region, len) != 0)
+        region[0] = '\0';
+}
+
+static int run_target(struct cli_opts *o, enum collect_kind kind, const char *target, int save)
+{
+    static const char *const kinds[] = {"", "service", "task", "cluster"};
+    struct aws_options ao;
+    struct aws_client *client = NULL;
+    struct collect_io io;
+    struct collect_opts co;
+    struct collect_stats st;
+    struct progress prog;
+    struct err e;
+    char region[32];
+    cJSON *ev = NULL;
+    char *text = NULL;
+    enum err_code rc;
+    int exit_code;
+
+    memset(&ao, 0, sizeof ao);
+    memset(&prog, 0, sizeof prog);
+    err_clear(&e);
+    region_of(target, kinds[kind], region, sizeof region);
+    if (!region[0] && o->cluster)
+        region_of(o->cluster, "cluster", region, sizeof region);
+    ao.profile = o->profile;
+    ao.region = o->region ? o->region : region[0] ? region : NULL;
+    ao.endpoint_url = o->endpoint_url;
+    ao.debug = o->debug;
+    ao.deadline = o->deadline_s > 0 ? now_epoch() + (double)o->deadline_s : 0;
+    rc = aws_client_new(&ao, &client, &e);
+    if (rc != ERR_OK) {
+        fprintf(stderr, "ecs-doctor: %s\n", e.msg);
+        return EXIT_AWS;
+    }
+    collect_io_aws(&io, client);
+
+    memset(&co, 0, sizeof co);
+    co.kind = kind;
+    co.target = target;
+    co.cluster = o->cluster;
+    co.since_s = o->since_s;
+    co.max_tasks = o->max_tasks;
+    co.deadline = ao.deadline;
+    co.no_redact = o->no_redact;
+    prog.tty = isatty(2);
+    prog.width = 79;
+    if (prog.tty) {
+        struct winsize ws;
+        if (ioctl(2, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 10)
+            prog.width = ws.ws_col - 1;
+    }
+    prog.verbose = o->verbose;
+    co.progress = on_progress;
+    co.progress_arg = &prog;
+    rc = collect_run(&io, &co, &ev, &st, &e);
+    progress_clear(&prog);
+    if (o->verbose)
+        fprintf(stderr, "ecs-doctor: collected in %.0f ms: %d calls, %d round trips deep\n", st.wall_ms,
+                st.calls, st.depth);
+    if (rc != ERR_OK) {
+        fprintf(stderr, "ecs-doctor: %s\n", e.msg);
+        exit_code = rc == ERR_NOT_FOUND || rc == ERR_USAGE ? EXIT_USAGE : EXIT_AWS;
+        goto out;
+    }
+    if (save) {
+        text = cJSON_Print(ev);
+        if (!text) {
+            fprintf(stderr, "ecs-doctor: out of memory\n");
+            exit_code = EXIT_AWS;
+            goto out;
+        }
+        if (jsonx_write_atomic(o->out_file, text, &e) != ERR_OK) {
+            fprintf(stderr, "ecs-doctor: %s\n", e.msg);
+            exit_code = EXIT_USAGE;
+            goto out;
+        }
+        if (o->verbose || isatty(2))
+            fprintf(stderr, "ecs-doctor: evidence saved to %s%s\n", o->out_file,
+                    o->no_redact ? " (NOT redacted)" : "");
+        exit_code = EXIT_HEALTHY;
+        goto out;
+    }
+    exit_code = cli_analyze_evidence(ev, o);
+out:
+    free(text);
+    cJSON_Delete(ev);
+    aws_client_free(client);
+    return exit_code;
+}
+
+static int one_target(struct cli_opts *o, enum collect_kind kind, const char *what)
+{
+    if (o->n_args != 1) {
+        fprintf(stderr, "ecs-doctor: %s: expected one %s (see ecs-doctor --help)\n", o->command, what);
+        return EXIT_USAGE;
+    }
+    if (o->out_file) {
+        fprintf(stderr, "ecs-doctor: %s: -o is for `collect` (use `ecs-doctor collect %s ... -o FILE`)\n",
+                o->command, o->command);
+        return EXIT_USAGE;
+    }
+    return run_target(o, kind, o->args[0], 0);
+}
+
+int cmd_service(struct cli_opts *o) { return one_target(o, COLLECT_SERVICE, "service name or ARN"); }
+int cmd_task(struct cli_opts *o) { return one_target(o, COLLECT_TASK, "task id or ARN"); }
+int cmd_cluster(struct cli_opts *o) { return one_target(o, COLLECT_CLUSTER, "cluster name or ARN"); }
+
+int cmd_collect(struct cli_opts *o)
+{
+    enum collect_kind kind;
+    if (o->n_args != 2) {
+        fprintf(stderr, "ecs-doctor: collect: usage: ecs-doctor collect service|task|cluster NAME -o FILE\n");
+        return EXIT_USAGE;
+    }
+    if (!strcmp(o->args[0], "service"))
+        kind = COLLECT_SERVICE;
+    else if (!strcmp(o->args[0], "task"))
+        kind = COLLECT_TASK;
+    else if (!strcmp(o->args[0], "cluster"))
+        kind = COLLECT_CLUSTER;
+    else {
+        fprintf(stderr, "ecs-doctor: collect: unknown target kind '%s' (service, task, cluster)\n", o->args[0]);
+        return EXIT_USAGE;
+    }
+    if (!o->out_file) {
+        fprintf(stderr, "ecs-doctor: collect: -o FILE is required\n");
+        return EXIT_USAGE;
+    }
+    return run_target(o, kind, o->args[1], 1);
+}

@@ -21,6 +21,8 @@ static const char usage[] =
     "  collect service|task|cluster NAME -o FILE\n"
     "                       save the evidence to a bundle (redacted) for offline analysis\n"
     "  analyze FILE         diagnose a saved evidence bundle, offline\n"
+    "  review service|cluster|task NAME | review FILE\n"
+    "                       only the ECS best-practice recommendations (docs/best-practices.md)\n"
     "  checks list|test DIR|new NAME\n"
     "                       list the checks, test checks against fixtures, scaffold a check\n"
     "  version              print the version\n"
@@ -31,21 +33,138 @@ static const char usage[] =
     "  --since DURATION (3h)  --max-tasks N (100)  --deadline DURATION\n"
     "  --plugin-dir DIR  --check-dir DIR  --only ID  --skip ID\n"
     "  --fail-on SEVERITY (high)  --mute-file FILE  --no-recommendations\n"
+    "  --no-redact (collect)  --wait --timeout DURATION (service)\n"
+    "\n"
+    "ecs-doctor <command> --help shows a command's options and an example.\n"
     "\n"
     "exit codes: 0 healthy, 1 findings at or above --fail-on, 2 usage or input error,\n"
     "3 AWS or credential error, 4 inconclusive, 5 --wait timed out.\n"
     "\n"
     "example: ecs-doctor service web-service --cluster prod\n";
 
+/* Per-command help (`ecs-doctor <command> --help`): the flags that command
+ * reads and an example. Keep in step with opts.c, docs/man/ecs-doctor.1 and
+ * scripts/completions/ (tests/render/completion_test.sh compares them). */
+#define H_AWS                                                                                   \
+    "  --profile P           AWS profile (else AWS_PROFILE, else default)\n"                     \
+    "  --region R            AWS region (else AWS_REGION, AWS_DEFAULT_REGION, the profile)\n"    \
+    "  --endpoint-url URL    send every AWS call to URL (testing, VPC endpoints)\n"
+#define H_COLLECT                                                                               \
+    "  --cluster C           the cluster (default 'default')\n"                                  \
+    "  --since DURATION      how far back to look at stopped tasks and events (3h)\n"            \
+    "  --max-tasks N         at most N stopped tasks, newest first (100)\n"                      \
+    "  --deadline DURATION   stop collecting after DURATION and diagnose what arrived\n"
+#define H_ANALYZE                                                                               \
+    "  --output FORMAT       text (default), json, markdown or junit\n"                          \
+    "  --fail-on SEVERITY    exit 1 at or above: critical, high (default), medium, low, info, none\n" \
+    "  --mute-file FILE      mutes to apply (default ./.ecs-doctor-mutes.json when present)\n"   \
+    "  --no-recommendations  show diagnoses only\n"                                              \
+    "  --no-color            no colour even on a terminal (NO_COLOR works too)\n"                \
+    "  --plugin-dir DIR      also load C checks from DIR (repeatable)\n"                         \
+    "  --check-dir DIR       also load Lua checks from DIR (repeatable)\n"                       \
+    "  --only ID  --skip ID  run only / skip these checks (repeatable)\n"                        \
+    "  --verbose  --debug    more detail / log every AWS request to stderr\n"
+
+static const char help_service[] =
+    "usage: ecs-doctor service NAME|ARN [--cluster C] [options]\n"
+    "\n"
+    "Diagnose one ECS service: collect the evidence read-only, run the checks, print\n"
+    "the ranked diagnosis. With --wait, first follow the newest deployment until it\n"
+    "completes or fails, then diagnose.\n"
+    "\n"
+    "options:\n" H_COLLECT H_AWS H_ANALYZE
+    "  --wait                follow the newest deployment first (progress on stderr)\n"
+    "  --timeout DURATION    give up waiting after DURATION (15m); exit 5\n"
+    "\n"
+    "example: ecs-doctor service web-service --cluster prod --output markdown\n";
+static const char help_task[] =
+    "usage: ecs-doctor task ID|ARN [--cluster C] [options]\n"
+    "\n"
+    "Diagnose one task (running or recently stopped) and the service it belongs to.\n"
+    "\n"
+    "options:\n" H_COLLECT H_AWS H_ANALYZE
+    "\n"
+    "example: ecs-doctor task 0a1b2c3d4e5f60718293a4b5c6d7e8f9 --cluster prod\n";
+static const char help_cluster[] =
+    "usage: ecs-doctor cluster NAME|ARN [options]\n"
+    "\n"
+    "Diagnose every service in a cluster; findings name their service.\n"
+    "\n"
+    "options:\n" H_COLLECT H_AWS H_ANALYZE
+    "\n"
+    "example: ecs-doctor cluster prod --fail-on medium --output junit > ecs-doctor.xml\n";
+static const char help_collect[] =
+    "usage: ecs-doctor collect service|task|cluster NAME -o FILE [options]\n"
+    "\n"
+    "Save the evidence to a JSON bundle for offline analysis (`ecs-doctor analyze`).\n"
+    "Environment values and secret-looking strings are redacted unless --no-redact.\n"
+    "\n"
+    "options:\n"
+    "  -o FILE               where to write the bundle (required)\n"
+    "  --no-redact           keep environment values and secret-looking strings\n" H_COLLECT H_AWS
+    "  --debug               log every AWS request to stderr\n"
+    "\n"
+    "example: ecs-doctor collect service web-service --cluster prod -o web.json\n";
+static const char help_analyze[] =
+    "usage: ecs-doctor analyze FILE [options]\n"
+    "\n"
+    "Diagnose a saved evidence bundle offline: no AWS calls.\n"
+    "\n"
+    "options:\n" H_ANALYZE
+    "\n"
+    "example: ecs-doctor analyze web.json --output json | jq '.findings[0]'\n";
+static const char help_review[] =
+    "usage: ecs-doctor review service|task|cluster NAME [options]\n"
+    "       ecs-doctor review FILE [options]\n"
+    "\n"
+    "The ECS best-practice review alone: security, reliability, performance and\n"
+    "cost recommendations for a live target or a saved evidence bundle. Exits 0\n"
+    "unless a recommendation is at or above --fail-on.\n"
+    "\n"
+    "options:\n"
+    "  --cluster C  --profile P  --region R  --endpoint-url URL\n"
+    "  --output text|json|markdown|junit  --no-color  --fail-on SEVERITY\n"
+    "  --mute-file FILE      mutes by rule id (see ecs-doctor(1))\n"
+    "\n"
+    "example: ecs-doctor review service web-service --cluster prod\n";
+
+static const char help_checks[] =
+    "usage: ecs-doctor checks list | checks test DIR | checks new NAME [options]\n"
+    "\n"
+    "list: every check with its source, category and the evidence it needs.\n"
+    "test DIR: run the checks against the fixtures in DIR (exit 1 on a failure).\n"
+    "new NAME: write a Lua check skeleton and a fixture to start from.\n"
+    "\n"
+    "options:\n"
+    "  --plugin-dir DIR      also load C checks from DIR (repeatable)\n"
+    "  --check-dir DIR       also load Lua checks from DIR (repeatable)\n"
+    "  --only ID  --skip ID  these checks only / not these (repeatable)\n"
+    "  --verbose  --debug    more detail\n"
+    "\n"
+    "example: ecs-doctor checks test checks/network\n";
+
 struct command {
     const char *name;
     int (*fn)(struct cli_opts *o);
+    const char *help;
 };
 
 static const struct command commands[] = {
-    {"service", cmd_service}, {"task", cmd_task},       {"cluster", cmd_cluster},
-    {"collect", cmd_collect}, {"analyze", cmd_analyze}, {"checks", cmd_checks},
+    {"service", cmd_service, help_service}, {"task", cmd_task, help_task},
+    {"cluster", cmd_cluster, help_cluster}, {"collect", cmd_collect, help_collect},
+    {"analyze", cmd_analyze, help_analyze}, {"checks", cmd_checks, help_checks},
+    {"review", cmd_review, help_review},
 };
+
+/* `--help`/`-h` anywhere before a `--` asks for the command's help. */
+static int wants_help(int argc, char **argv)
+{
+    int i;
+    for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+            return 1;
+    return 0;
+}
 
 int main(int argc, char **argv)
 {
@@ -57,6 +176,12 @@ int main(int argc, char **argv)
         exit(EXIT_USAGE);
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        for (i = 0; argc > 2 && i < sizeof commands / sizeof commands[0]; i++) {
+            if (!strcmp(argv[2], commands[i].name)) {
+                fputs(commands[i].help, stdout);
+                exit(EXIT_HEALTHY);
+            }
+        }
         fputs(usage, stdout);
         exit(EXIT_HEALTHY);
     }
@@ -67,6 +192,10 @@ int main(int argc, char **argv)
     for (i = 0; i < sizeof commands / sizeof commands[0]; i++) {
         if (strcmp(argv[1], commands[i].name))
             continue;
+        if (wants_help(argc - 1, argv + 1)) {
+            fputs(commands[i].help, stdout);
+            exit(EXIT_HEALTHY);
+        }
         memset(&o, 0, sizeof o);
         o.command = commands[i].name;
         rc = cli_parse(argc - 1, argv + 1, &o);

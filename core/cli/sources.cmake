@@ -3,4 +3,5 @@ list(APPEND EDOC_CORE_SOURCES
   cli/opts.c
   cli/cmd_analyze.c
   cli/cmd_checks.c
+  cli/cmd_review.c
   cli/cmd_target.c)

@@ -15,6 +15,7 @@
 
 #include "build_config.h"
 #include "engine/luacheck.h"
+#include "engine/nodeidx.h"
 #include "engine/pluginhost.h"
 #include "engine/rank.h"
 #include "engine/report.h"
@@ -93,7 +94,15 @@ static int seen_dir(struct engine *eng, const char *dir, int lua)
 static void load_lua_file(struct engine *eng, const char *path, const char *display)
 {
     struct err e = {0};
-    struct check *c = luacheck_load(path, display, eng->opts.lua_budget, eng->opts.lua_mem_max, &e);
+    struct check *c;
+    /* A script others can edit could put its own command into a remediation
+     * the user copies: same ownership rule as plugins. */
+    if (pluginhost_file_safe(path, &e) != ERR_OK) {
+        fprintf(eng->diag, "ecs-doctor: check %s: %s\n", display, e.msg);
+        eng->n_refused++;
+        return;
+    }
+    c = luacheck_load(path, display, eng->opts.lua_budget, eng->opts.lua_mem_max, &e);
     if (!c) {
         fprintf(eng->diag, "ecs-doctor: check %s\n", e.msg);
         eng->n_refused++;
@@ -356,6 +365,26 @@ static void validate_tail(struct edoc_ctx *ctx, size_t start)
     ctx->out->n = k;
 }
 
+/* Merges this run's findings by key, then caps the distinct ones. */
+static void merge_tail(struct edoc_ctx *ctx)
+{
+    size_t i, k = ctx->start;
+    for (i = ctx->start; i < ctx->out->n; i++) {
+        struct finding *f = ctx->out->v[i];
+        struct finding_list done = {ctx->out->v, k, k};
+        if (finding_list_merge_key(&done, ctx->start, f) ||
+            k - ctx->start >= FINDING_MAX_PER_CHECK) {
+            if (k - ctx->start >= FINDING_MAX_PER_CHECK && !ctx->message[0])
+                snprintf(ctx->message, sizeof ctx->message, "more than %d findings: the rest were dropped",
+                         FINDING_MAX_PER_CHECK);
+            finding_free(f);
+            continue;
+        }
+        ctx->out->v[k++] = f;
+    }
+    ctx->out->n = k;
+}
+
 static cJSON *run_one(struct engine *eng, struct check *c, const cJSON *evidence,
                       struct finding_list *out)
 {
@@ -364,6 +393,7 @@ static cJSON *run_one(struct engine *eng, struct check *c, const cJSON *evidence
     cJSON *res = cJSON_CreateObject(), *missing = missing_sources(c, evidence);
     const char *status;
     memset(&ctx, 0, sizeof ctx);
+    ctx.start = start;
     ctx.evidence = evidence;
     ctx.check = c;
     ctx.out = out;
@@ -378,6 +408,7 @@ static cJSON *run_one(struct engine *eng, struct check *c, const cJSON *evidence
             snprintf(ctx.message, sizeof ctx.message, "%s: run() returned %d", c->source + 7, rc);
         }
         validate_tail(&ctx, start);
+        merge_tail(&ctx);
     }
     finding_list_cleanup(&ctx.scratch);
     status = ctx.failed ? "error" : cJSON_GetArraySize(missing) > 0 ? "incomplete" : "ok";
@@ -400,6 +431,8 @@ cJSON *engine_analyze(struct engine *eng, const cJSON *evidence, const struct an
     struct finding_list raw = {0}, ranked = {0};
     cJSON *checks = cJSON_CreateArray(), *report = NULL;
     size_t i;
+    /* Positions remembered in a previous document may dangle now. */
+    nodeidx_reset();
     for (i = 0; i < eng->n_checks; i++) {
         struct check *c = eng->checks[i];
         if (!c->selected) {
@@ -430,5 +463,6 @@ cJSON *engine_analyze(struct engine *eng, const cJSON *evidence, const struct an
         cJSON_Delete(checks);
     finding_list_cleanup(&raw);
     finding_list_cleanup(&ranked);
+    nodeidx_reset();
     return report;
 }

@@ -38,7 +38,8 @@ struct edoc_ctx {
     const cJSON *evidence;
     struct check *check;
     struct finding_list *out;
-    size_t n_findings;      /* this check's findings so far */
+    size_t start;           /* this check's first finding in out */
+    size_t n_findings;      /* findings reported so far (C: before merging) */
     int failed;             /* the check reported an error */
     char message[512];      /* first error (or a note such as the findings cap) */
     int debug;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/nodeidx.h"
 #include "util/jsonx.h"
 #include "util/strutil.h"
 
@@ -161,11 +162,12 @@ static cJSON *quote(const cJSON *v)
 void finding_add_evidence(struct finding *f, const cJSON *evidence, const char *pointer,
                           const char *note)
 {
-    cJSON *item, *v;
+    cJSON *item;
+    const cJSON *v;
     char *p, *n;
     if (!f || !pointer || cJSON_GetArraySize(f->evidence) >= FINDING_MAX_EVIDENCE)
         return;
-    v = jsonx_pointer(evidence, pointer);
+    v = nodeidx_pointer(evidence, pointer);
     item = cJSON_CreateObject();
     if (!item)
         return;
@@ -329,6 +331,21 @@ cJSON *finding_to_json(const struct finding *f, const struct finding_list *ranke
     cJSON_AddItemToObject(o, "remediation", cJSON_Duplicate(f->remediation, 1));
     cJSON_AddBoolToObject(o, "muted", f->muted);
     return o;
+}
+
+int finding_list_merge_key(struct finding_list *l, size_t start, const struct finding *f)
+{
+    size_t i;
+    if (!f->key || !*f->key)
+        return 0;
+    for (i = start; i < l->n; i++) {
+        struct finding *g = l->v[i];
+        if (g->key && !strcmp(g->key, f->key) && !strcmp(g->check, f->check)) {
+            finding_merge_into(g, f);
+            return 1;
+        }
+    }
+    return 0;
 }
 
 enum err_code finding_list_push(struct finding_list *l, struct finding *f)

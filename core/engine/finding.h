@@ -11,7 +11,8 @@
 
 #include "util/err.h"
 
-#define FINDING_MAX_PER_CHECK 1000
+#define FINDING_MAX_PER_CHECK 1000  /* distinct (after merging by key) */
+#define FINDING_MAX_RAW 20000       /* reported by one C check run, before merging */
 #define FINDING_MAX_EVIDENCE 20
 #define FINDING_MAX_RESOURCES 100
 #define FINDING_MAX_REMEDIATION 10
@@ -75,6 +76,10 @@ cJSON *finding_to_json(const struct finding *f, const struct finding_list *ranke
 
 /* Copies src's content into a new finding (used by merging). */
 void finding_merge_into(struct finding *dst, const struct finding *src);
+
+/* When l[start..] holds a finding of f's check with f's (non-empty) key,
+ * merges f into it and returns 1 (f stays the caller's to free); else 0. */
+int finding_list_merge_key(struct finding_list *l, size_t start, const struct finding *f);
 
 enum err_code finding_list_push(struct finding_list *l, struct finding *f);
 void finding_list_cleanup(struct finding_list *l); /* frees the findings too */

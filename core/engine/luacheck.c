@@ -397,59 +397,60 @@ static struct edoc_ctx *run_ctx(lua_State *L)
 }
 
 /* edoc.norm: lower-case ASCII, fold typographic quotes and the ellipsis,
- * collapse whitespace (including NBSP), trim. */
-static void norm_into(struct buf *b, const char *s, size_t n)
+ * collapse whitespace (including NBSP), trim. The result is never longer
+ * than the input, so it is written in place into a buffer of that size. */
+static size_t norm_into(char *out, const char *s, size_t n)
 {
-    size_t i;
+    size_t i, k = 0;
     int space = 1; /* drops leading whitespace */
     for (i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        const char *rep = NULL;
-        char one[2] = {0, 0};
         if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80) {
             unsigned char d = (unsigned char)s[i + 2];
-            if (d == 0x98 || d == 0x99) rep = "'";
-            else if (d == 0x9C || d == 0x9D) rep = "\"";
-            else if (d == 0xA6) rep = "...";
-            if (rep)
+            if (d == 0x98 || d == 0x99 || d == 0x9C || d == 0x9D) {
+                out[k++] = (d == 0x98 || d == 0x99) ? '\'' : '"';
+                space = 0;
                 i += 2;
+                continue;
+            }
+            if (d == 0xA6) {
+                memcpy(out + k, "...", 3);
+                k += 3;
+                space = 0;
+                i += 2;
+                continue;
+            }
         } else if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0) {
-            rep = " ";
+            c = ' ';
             i++;
         }
-        if (!rep) {
-            one[0] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : (char)c;
-            if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f')
-                one[0] = ' ';
-            rep = one;
-        }
-        if (rep[0] == ' ' && !rep[1]) {
-            if (space)
-                continue;
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f') {
+            if (!space)
+                out[k++] = ' ';
             space = 1;
-        } else {
-            space = 0;
+            continue;
         }
-        buf_puts(b, rep);
+        out[k++] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+        space = 0;
     }
-    if (b->len && b->data[b->len - 1] == ' ')
-        b->data[--b->len] = '\0';
+    if (k && out[k - 1] == ' ')
+        k--;
+    return k;
 }
 
 static void push_norm(lua_State *L, int idx)
 {
-    struct buf b;
+    luaL_Buffer lb;
     size_t n;
     const char *s;
+    char *out;
     if (lua_type(L, idx) != LUA_TSTRING && lua_type(L, idx) != LUA_TNUMBER) {
         lua_pushliteral(L, "");
         return;
     }
     s = lua_tolstring(L, idx, &n);
-    buf_init(&b, n * 3 + 16);
-    norm_into(&b, s, n);
-    lua_pushlstring(L, b.data ? b.data : "", b.len);
-    buf_cleanup(&b);
+    out = luaL_buffinitsize(L, &lb, n + 1);
+    luaL_pushresultsize(&lb, norm_into(out, s, n));
 }
 
 static int l_norm(lua_State *L)
@@ -845,11 +846,14 @@ static int l_finding(lua_State *L)
     each_listed(L, 1, "remediation", add_remediation, f);
     if (finding_validate(f, &e) != ERR_OK)
         return luaL_error(L, "edoc.finding: %s", e.msg);
-    if (ctx->n_findings >= FINDING_MAX_PER_CHECK) {
+    /* Merged as it arrives, so 10,000 tasks with one key cost one finding. */
+    if (finding_list_merge_key(ctx->out, ctx->start, f))
+        return 0; /* the holder frees it */
+    if (ctx->out->n - ctx->start >= FINDING_MAX_PER_CHECK) {
         if (!ctx->message[0])
             snprintf(ctx->message, sizeof ctx->message, "more than %d findings: the rest were dropped",
                      FINDING_MAX_PER_CHECK);
-        return 0; /* the holder frees it */
+        return 0;
     }
     if (finding_list_push(ctx->out, f) != ERR_OK)
         return luaL_error(L, "edoc.finding: out of memory");

@@ -13,6 +13,7 @@
 #include "analysis/iam_eval.h"
 #include "analysis/netpath.h"
 #include "engine/finding.h"
+#include "engine/nodeidx.h"
 #include "util/jsonx.h"
 #include "util/strutil.h"
 
@@ -250,7 +251,7 @@ static const edoc_node *h_root(edoc_ctx *ctx) { return ctx ? EDNODE(ctx->evidenc
 
 static const edoc_node *h_ptr(edoc_ctx *ctx, const char *p)
 {
-    return ctx && p ? EDNODE(jsonx_pointer(ctx->evidence, p)) : NULL;
+    return ctx && p ? EDNODE(nodeidx_pointer(ctx->evidence, p)) : NULL;
 }
 
 static const edoc_node *h_get(const edoc_node *obj, const char *key)
@@ -261,23 +262,12 @@ static const edoc_node *h_get(const edoc_node *obj, const char *key)
 
 static const edoc_node *h_at(const edoc_node *n, size_t i)
 {
-    const cJSON *o = NODE(n), *it;
-    if (!(cJSON_IsArray(o) || cJSON_IsObject(o)))
-        return NULL;
-    for (it = o->child; it && i; it = it->next)
-        i--;
-    return EDNODE(it);
+    return EDNODE(nodeidx_at(NODE(n), i));
 }
 
 static size_t h_len(const edoc_node *n)
 {
-    const cJSON *o = NODE(n), *it;
-    size_t k = 0;
-    if (!(cJSON_IsArray(o) || cJSON_IsObject(o)))
-        return 0;
-    for (it = o->child; it; it = it->next)
-        k++;
-    return k;
+    return nodeidx_len(NODE(n));
 }
 
 static int h_type(const edoc_node *n)
@@ -344,10 +334,12 @@ static edoc_finding *h_finding(edoc_ctx *ctx, const char *category, const char *
     finding_set(f, "severity", severity ? severity : ctx->check->severity);
     finding_set(f, "title", title);
     f->confidence = confidence;
-    dst = ctx->n_findings < FINDING_MAX_PER_CHECK ? ctx->out : &ctx->scratch;
-    if (ctx->n_findings == FINDING_MAX_PER_CHECK && !ctx->message[0])
+    /* Keys are set after creation, so C findings merge when run() returns
+     * (engine.c); until then the raw count is capped. */
+    dst = ctx->n_findings < FINDING_MAX_RAW ? ctx->out : &ctx->scratch;
+    if (ctx->n_findings == FINDING_MAX_RAW && !ctx->message[0])
         snprintf(ctx->message, sizeof ctx->message, "more than %d findings: the rest were dropped",
-                 FINDING_MAX_PER_CHECK);
+                 FINDING_MAX_RAW);
     if (finding_list_push(dst, f) != ERR_OK) {
         finding_free(f);
         return NULL;

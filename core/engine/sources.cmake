@@ -8,4 +8,5 @@ list(APPEND EDOC_CORE_SOURCES
   engine/report.c
   engine/report_text_min.c
   engine/evidence.c
-  engine/checktest.c)
+  engine/checktest.c
+  engine/nodeidx.c)

@@ -164,6 +164,27 @@ static void test_xml2json(void)
     CHECK(xml2json_parse(deep, strlen(deep), &e) == NULL);
     CHECK(e.code == ERR_LIMIT);
     CHECK(xml2json_parse("", 0, &e) == NULL);
+    {
+        /* A wide object is refused (quadratic conversion), a long list is not. */
+        struct buf w, l;
+        buf_init(&w, 0);
+        buf_init(&l, 0);
+        buf_puts(&w, "<r>");
+        buf_puts(&l, "<r>");
+        for (int i = 0; i < 5000; i++) {
+            buf_printf(&w, "<k%d>v</k%d>", i, i);
+            buf_puts(&l, "<member>v</member>");
+        }
+        buf_puts(&w, "</r>");
+        buf_puts(&l, "</r>");
+        CHECK(xml2json_parse(w.data, w.len, &e) == NULL);
+        CHECK(e.code == ERR_LIMIT);
+        j = xml2json_parse(l.data, l.len, &e);
+        CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(j, "r")) == 5000);
+        cJSON_Delete(j);
+        buf_cleanup(&w);
+        buf_cleanup(&l);
+    }
 }
 
 static void test_query(void)

@@ -7,7 +7,7 @@ line. Behaviour is chosen by the request itself (an ECS cluster name such as
 Every signed request is checked with botocore's own SigV4 signer (an
 independent implementation): a mismatch answers 403 SignatureDoesNotMatch.
 
-Control endpoints: GET /__log (requests seen, JSON), GET /__stats
+With "--tls CERT KEY" it speaks HTTPS. Control endpoints: GET /__log (requests seen, JSON), GET /__stats
 (count, max concurrent), POST /__reset.
 """
 import datetime
@@ -125,9 +125,23 @@ def behave(key):
     return None
 
 
-def ecs(op, p):
+SKEW = 3600
+
+
+def ecs(op, p, headers=None):
     if op == "DescribeClusters":
         name = (p.get("clusters") or ["default"])[0]
+        if name == "skewed":
+            # This "AWS" runs an hour ahead: requests must be signed with its time.
+            amz = datetime.datetime.strptime(headers.get("X-Amz-Date", ""), "%Y%m%dT%H%M%SZ")
+            now = datetime.datetime.utcnow() + datetime.timedelta(seconds=SKEW)
+            date = (now).strftime("%a, %d %b %Y %H:%M:%S GMT")
+            if abs((now - amz).total_seconds()) > 300:
+                return 400, "application/x-amz-json-1.1", json.dumps(
+                    {"__type": "InvalidSignatureException",
+                     "message": "Signature expired: is now earlier than ..."}), {"Date": date}
+            return 200, "application/x-amz-json-1.1", json.dumps(
+                {"clusters": [{"clusterName": name}], "failures": []}), {"Date": date}
         r = behave(name)
         if r:
             return r
@@ -217,13 +231,20 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *a):
         pass
 
+    def date_header(self):
+        """The server's clock; an hour ahead for "skewed" requests."""
+        return None
+
     def answer(self, status, ctype, body, extra=None):
         data = body.encode("utf-8")
-        self.send_response(status)
+        extra = dict(extra or {})
+        self.send_response_only(status)
+        self.send_header("Server", "testserver")
+        self.send_header("Date", extra.pop("Date", self.date_time_string()))
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(data)))
         self.send_header("x-amzn-RequestId", "hdr-req-%d" % state["count"])
-        for k, v in (extra or {}).items():
+        for k, v in extra.items():
             self.send_header(k, v)
         self.end_headers()
         self.wfile.write(data)
@@ -303,7 +324,7 @@ class Handler(BaseHTTPRequestHandler):
             prefix, op = target.rsplit(".", 1)
             p = json.loads(body or b"{}")
             if prefix == "AmazonEC2ContainerServiceV20141113":
-                return ecs(op, p)
+                return ecs(op, p, h)
             return 400, "application/json", json.dumps({"__type": "UnknownService"})
         form = dict(urllib.parse.parse_qsl(body.decode(), keep_blank_values=True))
         op = form.get("Action")
@@ -320,8 +341,24 @@ class Handler(BaseHTTPRequestHandler):
         return query_error("UnknownService", svc)
 
 
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # the default backlog of 5 drops concurrent SYNs (1 s retry)
+
+    def handle_error(self, request, client_address):
+        # Clients that time out on purpose close their end: not an error here.
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
+
+
 def main():
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    srv = Server(("127.0.0.1", 0), Handler)
+    if len(sys.argv) == 4 and sys.argv[1] == "--tls":
+        # HTTPS with a test certificate: for TLS verification / CA bundle tests.
+        import ssl
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(sys.argv[2], sys.argv[3])
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     srv.daemon_threads = True
     print(srv.server_address[1], flush=True)
     # Exit when the test closes our stdin (no orphan servers).

@@ -22,7 +22,8 @@ struct testsrv {
     char url[64];
 };
 
-static int testsrv_start(struct testsrv *s)
+/* tls_dir: NULL for HTTP, else a folder holding cert.pem and key.pem. */
+static inline int testsrv_start_tls(struct testsrv *s, const char *tls_dir)
 {
     int in[2], out[2];
     char script[1024], line[32];
@@ -41,6 +42,12 @@ static int testsrv_start(struct testsrv *s)
         dup2(out[1], 1);
         close(in[1]);
         close(out[0]);
+        if (tls_dir) {
+            char cert[600], key[600];
+            snprintf(cert, sizeof cert, "%s/cert.pem", tls_dir);
+            snprintf(key, sizeof key, "%s/key.pem", tls_dir);
+            execl(py, py, script, "--tls", cert, key, (char *)NULL);
+        }
         execl(py, py, script, (char *)NULL);
         _exit(127);
     }
@@ -58,11 +65,16 @@ static int testsrv_start(struct testsrv *s)
     line[n] = '\0';
     close(out[0]);
     s->port = atoi(line);
-    snprintf(s->url, sizeof s->url, "http://127.0.0.1:%d", s->port);
+    snprintf(s->url, sizeof s->url, "%s://127.0.0.1:%d", tls_dir ? "https" : "http", s->port);
     return s->port > 0 ? 0 : -1;
 }
 
-static void testsrv_stop(struct testsrv *s)
+static inline int testsrv_start(struct testsrv *s)
+{
+    return testsrv_start_tls(s, NULL);
+}
+
+static inline void testsrv_stop(struct testsrv *s)
 {
     if (s->pid <= 0)
         return;
@@ -71,7 +83,7 @@ static void testsrv_stop(struct testsrv *s)
     s->pid = 0;
 }
 
-static cJSON *testsrv_get(struct testsrv *s, const char *path)
+static inline cJSON *testsrv_get(struct testsrv *s, const char *path)
 {
     char url[256];
     struct http_xfer *x;
@@ -84,7 +96,7 @@ static cJSON *testsrv_get(struct testsrv *s, const char *path)
     return j;
 }
 
-static int testsrv_count(struct testsrv *s)
+static inline int testsrv_count(struct testsrv *s)
 {
     cJSON *j = testsrv_get(s, "/__stats");
     int n = j ? (int)cJSON_GetObjectItem(j, "count")->valuedouble : -1;
@@ -92,7 +104,7 @@ static int testsrv_count(struct testsrv *s)
     return n;
 }
 
-static int testsrv_max_inflight(struct testsrv *s)
+static inline int testsrv_max_inflight(struct testsrv *s)
 {
     cJSON *j = testsrv_get(s, "/__stats");
     int n = j ? (int)cJSON_GetObjectItem(j, "max_inflight")->valuedouble : -1;
@@ -100,7 +112,7 @@ static int testsrv_max_inflight(struct testsrv *s)
     return n;
 }
 
-static void testsrv_reset(struct testsrv *s)
+static inline void testsrv_reset(struct testsrv *s)
 {
     cJSON_Delete(testsrv_get(s, "/__reset"));
 }

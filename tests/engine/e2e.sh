@@ -1,8 +1,8 @@
 #!/bin/sh
 # End-to-end tests of analyze and checks through the real binary.
-#   e2e.sh ECS_DOCTOR SOURCE_DIR WORK_DIR
+#   e2e.sh ECS_DOCTOR SOURCE_DIR WORK_DIR [CMAKE BUILD_DIR]
 set -u
-bin=$1; src=$2; work=$3
+bin=$1; src=$2; work=$3; cmake=${4:-}; build=${5:-}
 py=/usr/bin/python3
 fix=$src/tests/engine/fixtures
 fails=0; n=0
@@ -46,11 +46,11 @@ expect_rc 0 "$bin" analyze "$src/examples/incident.json" --fail-on none
 expect_rc 1 "$bin" analyze "$src/examples/incident.json" --fail-on critical
 expect_rc 1 "$bin" analyze "$fix/pull_and_oom.json" --only 'image.*' --output json
 json_assert "{f['check'] for f in r['findings']}=={'image.not_found'}"
-expect_rc 1 "$bin" analyze "$fix/pull_and_oom.json" --skip image.not_found --output json
+expect_rc 1 "$bin" analyze "$fix/pull_and_oom.json" --skip image.not_found --no-recommendations --output json
 json_assert "{f['check'] for f in r['findings']}=={'container.exit'}"
 
 # --- verdicts: healthy (0) and inconclusive (4)
-expect_rc 0 "$bin" analyze "$fix/healthy.json" --output json
+expect_rc 0 "$bin" analyze "$fix/healthy.json" --no-recommendations --output json
 json_assert "r['verdict']=='healthy' and r['findings']==[]"
 expect_rc 4 "$bin" analyze "$fix/denied.json" --output json
 json_assert "r['verdict']=='inconclusive' and any(c['status']=='incomplete' and 'ecs.tasks' in c['missing'] for c in r['checks'])"
@@ -74,6 +74,17 @@ json_assert "{'image.not_found','container.exit','test.plugin_good','test.lua_go
 json_assert "[c['status'] for c in r['checks'] if c['id']=='test.lua_loop']==['error']"
 grep -q "abi_mismatch.so: refused: built for plugin ABI version 99" "$err" && ok || fail "ABI refusal message"
 grep -q "test.lua_modify failed: .*modify.lua:2: attempt to modify read-only evidence" "$err" && ok || fail "read-only message"
+
+# --- search path: environment and ~/.config; unsafe Lua files refused
+mkdir -p "$work/envchecks" "$work/home/.config/ecs-doctor/checks"
+cp "$src/tests/engine/lua/good.lua" "$work/envchecks/"
+sed 's/test.lua_good/test.home_good/' "$src/tests/engine/lua/good.lua" >"$work/home/.config/ecs-doctor/checks/home.lua"
+expect_rc 0 env ECS_DOCTOR_CHECK_PATH="/nonexistent:$work/envchecks" HOME="$work/home" "$bin" checks list --output json
+json_assert "{'test.lua_good','test.home_good','image.not_found'} <= {c['id'] for c in r}"
+chmod 666 "$work/envchecks/good.lua"
+expect_rc 0 env ECS_DOCTOR_CHECK_PATH="$work/envchecks" HOME="$work/home" "$bin" checks list --output json
+json_assert "'test.lua_good' not in {c['id'] for c in r}"
+grep -q "good.lua: refused: the file is writable by group or others" "$err" && ok || fail "unsafe Lua refusal"
 
 # --- checks list
 expect_rc 0 "$bin" checks list
@@ -99,6 +110,57 @@ cp -r "$work/team" "$work/team-wrong"
 sed -i 's/"min_count": 1/"min_count": 5/' "$work/team-wrong/tests/db_refused.expect.json"
 expect_rc 1 "$bin" checks test "$work/team-wrong"
 grep -q "^FAIL" "$out" && tail -1 "$out" | grep -qx "0 passed, 1 failed" && ok || fail "wrong expectation reported"
+
+# --- a relocated install finds its plugins and checks; pkg-config builds a plugin
+if [ -n "$cmake" ]; then
+  expect_rc 0 "$cmake" --install "$build" --prefix "$work/inst"
+  mv "$work/inst" "$work/moved"
+  expect_rc 0 env HOME="$work" "$work/moved/bin/ecs-doctor" checks list --output json
+  json_assert "{'image.not_found','container.exit'} <= {c['id'] for c in r}"
+  json_assert "all(c['path'].startswith('$work/moved/') for c in r)"
+  cflags=$(PKG_CONFIG_PATH="$work/moved/lib/pkgconfig" pkg-config --cflags ecs-doctor-plugin) && ok || fail "pkg-config"
+  cp -r "$src/examples/team-checks" "$work/team-pc"; rm -f "$work/team-pc/latest_tag.so"
+  # shellcheck disable=SC2086
+  expect_rc 0 ${CC:-cc} -shared $cflags -Werror -o "$work/team-pc/latest_tag.so" "$work/team-pc/latest_tag.c"
+  expect_rc 0 env HOME="$work" "$work/moved/bin/ecs-doctor" checks test "$work/team-pc"
+  expect_rc 1 env HOME="$work" "$work/moved/bin/ecs-doctor" analyze "$src/examples/incident.json"
+  grep -q "Image not found" "$out" && ok || fail "installed binary diagnoses the incident"
+fi
+
+# --- the documents match their published schemas
+if $py -c 'import jsonschema' 2>/dev/null; then
+  for f in "$fix"/*.json "$src/examples/incident.json" "$src/examples/team-checks/tests/db_refused.json"; do
+    $py -c "import json,jsonschema,sys; jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))" \
+      "$f" "$src/docs/evidence.schema.json" && ok || fail "evidence schema: $f"
+  done
+  for f in pull_and_oom healthy denied; do
+    "$bin" analyze "$fix/$f.json" --output json --check-dir "$src/tests/engine/lua" >"$out" 2>/dev/null
+    $py -c "import json,jsonschema,sys; jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))" \
+      "$out" "$src/docs/report.schema.json" && ok || fail "report schema: $f"
+  done
+else
+  fail "python3-jsonschema missing (scripts/bootstrap installs it)"
+fi
+
+# --- performance sanity: 10,000 stopped tasks
+$py - "$src/examples/incident.json" "$work/big.json" <<'PY'
+import json, copy, sys
+base = json.load(open(sys.argv[1]))
+tasks = []
+for i in range(10000):
+    t = copy.deepcopy(base["tasks"][i % len(base["tasks"])])
+    t["taskArn"] = t["taskArn"][:-6] + "%06d" % i
+    tasks.append(t)
+base["tasks"] = tasks
+json.dump(base, open(sys.argv[2], "w"))
+PY
+start=$($py -c 'import time; print(time.time())')
+expect_rc 1 "$bin" analyze "$work/big.json" --output json
+elapsed=$($py -c "import time; print(round(time.time() - $start, 2))")
+echo "# 10,000 stopped tasks analyzed in ${elapsed}s"
+json_assert "sum(f['count'] for f in r['findings'])==10000"
+# Generous bound: sanitizer builds and a loaded CI machine are slower.
+$py -c "import sys; sys.exit(0 if $elapsed < 10 else 1)" && ok || fail "10k tasks took ${elapsed}s"
 
 echo "$n passed, $fails failed"
 [ "$fails" -eq 0 ]

@@ -21,5 +21,5 @@ add_dependencies(test_engine ${EDOC_TEST_PLUGINS} container_exit)
 
 add_test(NAME engine_e2e
   COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/engine/e2e.sh $<TARGET_FILE:ecs-doctor>
-          ${PROJECT_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/engine/e2e)
+          ${PROJECT_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/engine/e2e ${CMAKE_COMMAND} ${PROJECT_BINARY_DIR})
 set_tests_properties(engine_e2e PROPERTIES TIMEOUT 180)

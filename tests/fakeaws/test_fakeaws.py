@@ -21,7 +21,6 @@ import tempfile
 import threading
 import time
 import unittest
-import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -206,6 +205,14 @@ class DemoScenarioTest(unittest.TestCase):
         r = self.ecs.describe_tasks(cluster="prod", tasks=["c0ffee00c0ffee00c0ffee00c0ffee01"])
         eni = {d["name"]: d["value"] for d in r["tasks"][0]["attachments"][0]["details"]}
         self.assertEqual(eni["privateIPv4Address"], "10.0.1.23")
+        # The task's ENI exists in EC2, with the service's security group.
+        ni = self.ec2.describe_network_interfaces(NetworkInterfaceIds=[eni["networkInterfaceId"]])
+        self.assertEqual(ni["NetworkInterfaces"][0]["Groups"][0]["GroupId"], "sg-0a1b2c3d4e5f00002")
+        self.assertEqual(ni["NetworkInterfaces"][0]["PrivateIpAddress"], "10.0.1.23")
+        # Old-format ARNs still resolve.
+        old = self.ecs.describe_tasks(cluster="prod", tasks=[
+            "arn:aws:ecs:us-east-1:123456789012:task/c0ffee00c0ffee00c0ffee00c0ffee01"])
+        self.assertEqual(len(old["tasks"]), 1)
 
     def test_batch_limits(self):
         with self.assertRaises(ClientError) as e:
@@ -237,6 +244,24 @@ class DemoScenarioTest(unittest.TestCase):
         cps = self.ecs.describe_capacity_providers()["capacityProviders"]
         self.assertEqual({cp["name"] for cp in cps}, {"FARGATE", "FARGATE_SPOT"})
         self.assertEqual(self.ecs.list_container_instances(cluster="prod")["containerInstanceArns"], [])
+
+    def test_ec2_launch_type_container_instances(self):
+        srv = Running(scenario_data={
+            "ec2": {"subnets": [{"Name": "a"}], "securityGroups": [{"Name": "hosts"}]},
+            "ecs": {"containerInstances": [{"cluster": "ec2c"}, {"cluster": "ec2c", "status": "DRAINING"}],
+                    "services": [{"cluster": "ec2c", "serviceName": "s", "launchType": "EC2"}]}})
+        try:
+            ecs, ec2 = srv.client("ecs"), srv.client("ec2")
+            arns = ecs.list_container_instances(cluster="ec2c")["containerInstanceArns"]
+            cis = ecs.describe_container_instances(cluster="ec2c", containerInstances=arns)["containerInstances"]
+            self.assertEqual(sorted(c["status"] for c in cis), ["ACTIVE", "DRAINING"])
+            r = ec2.describe_instances(InstanceIds=[cis[0]["ec2InstanceId"]])["Reservations"]
+            self.assertEqual(r[0]["Instances"][0]["State"]["Name"], "running")
+            with self.assertRaises(ClientError) as e:
+                ec2.describe_instances(InstanceIds=["i-0000000000000dead"])
+            self.assertEqual(code_of(e), "InvalidInstanceID.NotFound")
+        finally:
+            srv.stop()
 
     # -- ELBv2 --
     def test_target_groups_and_health(self):
@@ -298,7 +323,7 @@ class DemoScenarioTest(unittest.TestCase):
         self.assertEqual(len(acl[0]["Entries"]), 4)
         pls = self.ec2.describe_prefix_lists()["PrefixLists"]
         self.assertIn("com.amazonaws.us-east-1.s3", [p["PrefixListName"] for p in pls])
-        self.assertEqual(self.ec2.describe_network_interfaces()["NetworkInterfaces"], [])
+        self.assertEqual(len(self.ec2.describe_network_interfaces()["NetworkInterfaces"]), 2)  # running tasks
 
     def test_ec2_errors(self):
         with self.assertRaises(ClientError) as e:
@@ -697,6 +722,42 @@ class ValidationTest(unittest.TestCase):
         self.assertEqual(len(c.list_clusters()["clusterArns"]), 1)
 
 
+class RobustnessTest(unittest.TestCase):
+    """Odd but well-formed input must give 4xx answers, never a 500 from a handler bug."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.srv = Running(DEMO)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.srv.stop()
+
+    def test_rich_and_empty_input_for_every_operation(self):
+        import botocore as bc
+        clients = {}
+        for svc, op in selftest.implemented_operations():
+            name = {"elasticloadbalancing": "elbv2", "monitoring": "cloudwatch"}.get(svc.scope, svc.model_name)
+            c = clients.get(name) or clients.setdefault(name, self.srv.client(name, validate=False))
+            full = (selftest.rich_value(op.input_shape) or {}) if op.input_shape is not None else {}
+            for params in ({}, full):
+                with self.subTest(op=f"{svc.scope}:{op.name}", params=sorted(params)):
+                    try:
+                        getattr(c, bc.xform_name(op.name))(**params)
+                    except ClientError as e:
+                        self.assertLess(e.response["ResponseMetadata"]["HTTPStatusCode"], 500, e.response["Error"])
+
+    def test_json_nulls_and_wrong_types(self):
+        for svc, op in selftest.implemented_operations():
+            if svc.protocol != "json" or op.input_shape is None:
+                continue
+            for m in op.input_shape.members:
+                for v in (None, [None], {}, [], "", -1, [[]], [{}], {"a": None}):
+                    st, _, out = self.srv.signed(svc.scope, json.dumps({m: v}),
+                                                 json_headers(f"{svc.target_prefix}.{op.name}"))
+                    self.assertLess(st, 500, (svc.scope, op.name, m, v, out))
+
+
 class FaultTest(unittest.TestCase):
     def test_deny(self):
         srv = Running(HEALTHY, deny=["ecs:DescribeTasks,iam:GetRole,ec2:DescribeSubnets"])
@@ -883,6 +944,21 @@ class CommandLineTest(unittest.TestCase):
             subprocess.run([ctl, "stop", "-d", tmp])
             shutil.rmtree(tmp)
 
+    def test_ctl_run_wraps_a_command(self):
+        tmp = tempfile.mkdtemp()
+        ctl = os.path.join(HERE, "fakeaws-ctl")
+        try:
+            probe = ('import os,sys,urllib.request; u=os.environ["AWS_ENDPOINT_URL"]; '
+                     'assert os.environ["AWS_ACCESS_KEY_ID"]=="%s"; '
+                     'print(urllib.request.urlopen(u+"/_fakeaws/health").status); sys.exit(7)' % AKID)
+            r = subprocess.run([ctl, "run", "-d", tmp, "-s", HEALTHY, "--", sys.executable, "-c", probe],
+                               capture_output=True, text=True, timeout=60)
+            self.assertEqual((r.returncode, r.stdout.strip()), (7, "200"), r.stderr)
+            self.assertFalse(os.path.exists(os.path.join(tmp, "pid")), "server stopped afterwards")
+        finally:
+            subprocess.run([ctl, "stop", "-d", tmp])
+            shutil.rmtree(tmp)
+
     def _aws_cli(self, port):
         env = dict(os.environ, AWS_ACCESS_KEY_ID=AKID, AWS_SECRET_ACCESS_KEY=SECRET, AWS_DEFAULT_REGION="us-east-1")
         env.pop("AWS_SESSION_TOKEN", None)
@@ -924,6 +1000,28 @@ class CommandLineTest(unittest.TestCase):
             p.stderr.close()
         finally:
             shutil.rmtree(tmp)
+
+    def test_fakeaws_calls_assertions(self):
+        srv = Running(HEALTHY)
+        try:
+            c = srv.client("ecs")
+            arns = c.list_tasks(cluster="prod")["taskArns"]
+            c.describe_tasks(cluster="prod", tasks=arns)
+            with self.assertRaises(ClientError):
+                c.update_service(cluster="prod", service="web-service", desiredCount=1)
+            tool = os.path.join(HERE, "fakeaws-calls")
+            ok = subprocess.run([tool, srv.log_path, "--max-batch", "ecs:DescribeTasks:tasks=100",
+                                 "--max-calls", "ecs:DescribeTasks=1", "--min-calls", "ecs:List*=1", "--json"],
+                                capture_output=True, text=True)
+            self.assertEqual(ok.returncode, 0, ok.stderr)
+            self.assertEqual(json.loads(ok.stdout)["mutating"], ["ecs:UpdateService"])
+            bad = subprocess.run([tool, srv.log_path, "--no-mutating", "--max-batch", "ecs:DescribeTasks:tasks=1"],
+                                 capture_output=True, text=True)
+            self.assertEqual(bad.returncode, 1)
+            self.assertIn("ecs:UpdateService", bad.stderr)
+            self.assertIn("batch of 2", bad.stderr)
+        finally:
+            srv.stop()
 
     def test_check_rejects_bad_scenario(self):
         tmp = tempfile.mkdtemp()

@@ -15,7 +15,7 @@ import copy
 import datetime
 import json
 
-from .scenario import h, public, ScenarioError  # noqa: F401  (public re-exported for handlers)
+from .scenario import h, ScenarioError
 
 ECS_EXEC_POLICY_DOC = {
     "Version": "2012-10-17",
@@ -275,6 +275,10 @@ def _ec2(sc):
             g["GroupId"] = ref("sg", g.get("GroupId"))
             g.setdefault("GroupName", g["GroupId"])
 
+    for ins in sc.r[("ec2", "instances")]:
+        reg("i", ins, "InstanceId", "i")
+        _instance_defaults(sc, ins, ref, subnet_vpc, default_vpc)
+
     if not sc.r[("ec2", "prefixLists")]:
         sc.r[("ec2", "prefixLists")] = [
             {"PrefixListId": "pl-63a5400a", "PrefixListName": f"com.amazonaws.{sc.region}.s3",
@@ -292,6 +296,25 @@ def _ec2(sc):
     sc.idx["ec2_ids"] = ids
     sc.idx["default_vpc"] = default_vpc
     sc.ec2_ref = ref
+
+
+def _instance_defaults(sc, ins, ref, subnet_vpc, default_vpc):
+    ins["SubnetId"] = ref("subnet", ins.get("SubnetId"))
+    ins.setdefault("VpcId", subnet_vpc.get(ins["SubnetId"], default_vpc))
+    sub = next((s for s in sc.r[("ec2", "subnets")] if s["SubnetId"] == ins["SubnetId"]), {})
+    ins.setdefault("State", {"Code": 16, "Name": "running"})
+    ins.setdefault("InstanceType", "m5.large")
+    ins.setdefault("ImageId", "ami-0c7217cdde317cfec")
+    ins.setdefault("LaunchTime", sc.t("-10d"))
+    ins.setdefault("Placement", {"AvailabilityZone": sub.get("AvailabilityZone", sc.region + "a"), "Tenancy": "default"})
+    ins.setdefault("PrivateIpAddress", "10.0.250.%d" % (int(h("ip", ins["InstanceId"], n=4), 16) % 200 + 10))
+    ins.setdefault("PrivateDnsName", "ip-%s.ec2.internal" % ins["PrivateIpAddress"].replace(".", "-"))
+    ins.setdefault("Architecture", "x86_64")
+    ins.setdefault("RootDeviceType", "ebs")
+    ins.setdefault("Monitoring", {"State": "disabled"})
+    for g in ins.setdefault("SecurityGroups", []):
+        g["GroupId"] = ref("sg", g.get("GroupId") or g.get("GroupName"))
+        g.setdefault("GroupName", g["GroupId"])
 
 
 # --------------------------------------------------------------------------
@@ -429,7 +452,6 @@ def _elbv2(sc):
 
     tgs = {}
     tg_by_name = {}
-    import botocore  # noqa: F401
     from . import services
     thd_shape = services.BY_SCOPE["elasticloadbalancing"].model.shape_for("TargetHealthDescription")
     from .scenario import conform
@@ -662,10 +684,11 @@ def _ecs(sc):
             awsvpc.setdefault("assignPublicIp", "DISABLED")
         deps = s.setdefault("deployments", [])
         if not deps:
-            deps.append({"status": "PRIMARY", "rolloutState": "COMPLETED",
-                         "rolloutStateReason": "ECS deployment ecs-svc/0 completed."})
+            deps.append({"status": "PRIMARY", "rolloutState": "COMPLETED"})
         for i, d in enumerate(deps):
             d.setdefault("id", f"ecs-svc/{int(h('dep', s['serviceArn'], i), 16) % 10**19:019d}")
+            if d.get("rolloutState") == "COMPLETED":
+                d.setdefault("rolloutStateReason", f"ECS deployment {d['id']} completed.")
             d["taskDefinition"] = td_ref(d.get("taskDefinition")) or s["taskDefinition"]
             d.setdefault("desiredCount", s["desiredCount"] if d["status"] == "PRIMARY" else 0)
             d.setdefault("pendingCount", 0)
@@ -691,11 +714,16 @@ def _ecs(sc):
     # Tasks (after services: they inherit task definition / network config)
     tasks = []
     for spec in sc.r[("ecs", "tasks")]:
-        count = spec.pop("_count", 1)
+        ids = spec.pop("_taskIds", None) or []
+        count = spec.pop("_count", len(ids) or 1)
+        if ids and len(ids) != count:
+            raise ScenarioError(f"task spec has count {count} but {len(ids)} taskIds")
         for n in range(count):
             t = copy.deepcopy(spec)
             if count > 1:
                 t.pop("_taskId", None)
+            if ids:
+                t["_taskId"] = ids[n]
             tasks.append(_task_defaults(sc, t, n, count, len(tasks), cluster, default_cluster, svcs, td_ref,
                                         tds, ref))
     sc.r[("ecs", "tasks")] = tasks
@@ -716,6 +744,14 @@ def _ecs(sc):
         ci.setdefault("version", 1)
         ci.setdefault("versionInfo", {"agentVersion": "1.70.0", "dockerVersion": "DockerVersion: 20.10.23"})
         cis[ci["containerInstanceArn"]] = ci
+        # The EC2 instance behind it exists in EC2 too (unless the scenario defines it).
+        if ci["ec2InstanceId"] not in sc.idx.ec2_ids:
+            ins = {"InstanceId": ci["ec2InstanceId"],
+                   "SubnetId": (sc.r[("ec2", "subnets")] or [{}])[0].get("SubnetId"), "Tags": []}
+            subnet_vpc = {s["SubnetId"]: s["VpcId"] for s in sc.r[("ec2", "subnets")]}
+            _instance_defaults(sc, ins, ref, subnet_vpc, sc.idx.default_vpc)
+            sc.r[("ec2", "instances")].append(ins)
+            sc.idx.ec2_ids[ins["InstanceId"]] = ins
 
     # Capacity providers (FARGATE and FARGATE_SPOT always exist)
     cps = {}
@@ -754,9 +790,50 @@ def _ecs(sc):
     for t in tasks:
         sc.idx["tasks_by_cluster"].setdefault(t["_cluster"], []).append(t)
     sc.idx["task_by_arn"] = {t["taskArn"]: t for t in tasks}
+    # Old-format ARNs (task/<id>, service/<name>) and bare ids resolve too.
+    sc.idx["task_by_id"] = {t["taskArn"].rsplit("/", 1)[-1]: t for t in tasks}
+    _task_enis(sc, tasks, svcs)
     sc.idx["container_instances"] = cis
     sc.idx["capacity_providers"] = cps
     sc.td_ref = td_ref
+
+
+def _task_enis(sc, tasks, svcs):
+    """Running awsvpc tasks own an ENI that EC2 DescribeNetworkInterfaces knows.
+
+    Collectors follow a task's attachment to its ENI to find security groups
+    and addresses, so the ENI must exist (and must be gone for stopped tasks).
+    """
+    known = {ni["NetworkInterfaceId"] for ni in sc.r[("ec2", "networkInterfaces")]}
+    sg_names = {g["GroupId"]: g.get("GroupName", g["GroupId"]) for g in sc.r[("ec2", "securityGroups")]}
+    for t in tasks:
+        if t["lastStatus"] not in ("RUNNING", "PENDING", "ACTIVATING") or not t.get("attachments"):
+            continue
+        att = t["attachments"][0]
+        d = {x["name"]: x["value"] for x in att.get("details", [])}
+        eni = d.get("networkInterfaceId")
+        if not eni or eni in known:
+            continue
+        svc = svcs.get((t["_cluster"], t.get("_service")), {})
+        awsvpc = (svc.get("networkConfiguration") or {}).get("awsvpcConfiguration") or {}
+        subnet = d.get("subnetId")
+        sub = sc.idx.ec2_ids.get(subnet) or {}
+        ni = {"NetworkInterfaceId": eni, "SubnetId": subnet, "VpcId": sub.get("VpcId", sc.idx.default_vpc),
+              "AvailabilityZone": sub.get("AvailabilityZone", t.get("availabilityZone")),
+              "Description": sc.arn("ecs", f"attachment/{att['id']}"), "InterfaceType": "interface",
+              "MacAddress": d.get("macAddress", "0a:1b:2c:3d:4e:5f"), "OwnerId": sc.account,
+              "PrivateDnsName": d.get("privateDnsName"), "PrivateIpAddress": d.get("privateIPv4Address"),
+              "PrivateIpAddresses": [{"Primary": True, "PrivateIpAddress": d.get("privateIPv4Address"),
+                                      "PrivateDnsName": d.get("privateDnsName")}],
+              "RequesterId": "578734482556", "RequesterManaged": True, "SourceDestCheck": True,
+              "Status": "in-use", "TagSet": [], "Ipv6Addresses": [],
+              "Groups": [{"GroupId": g, "GroupName": sg_names.get(g, g)} for g in awsvpc.get("securityGroups", [])],
+              "Attachment": {"AttachmentId": "ela-attach-" + h("att", eni, n=8), "DeviceIndex": 1,
+                             "NetworkCardIndex": 0, "InstanceOwnerId": "amazon-aws", "Status": "attached",
+                             "AttachTime": t.get("startedAt") or t["createdAt"], "DeleteOnTermination": False}}
+        sc.r[("ec2", "networkInterfaces")].append(ni)
+        sc.idx.ec2_ids[eni] = ni
+        known.add(eni)
 
 
 def _cluster_defaults(sc, c):

@@ -69,6 +69,12 @@ class FakeAws:
 
 class RequestHandler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"   # keep-alive
+    # Headers and body go out in separate writes; without TCP_NODELAY the
+    # second one waits for the client's delayed ACK (~40 ms per request).
+    disable_nagle_algorithm = True
+    # Idle keep-alive connections (and half-sent bodies) are dropped after
+    # this long, like AWS front ends do; clients must reconnect.
+    timeout = 60
     server_version = "fakeaws"
     sys_version = ""
 
@@ -341,6 +347,8 @@ class Server(http.server.ThreadingHTTPServer):
 
     def __init__(self, app, host="127.0.0.1", port=0):
         self.app = app
+        if ":" in host:
+            self.address_family = socket.AF_INET6
         super().__init__((host, port), RequestHandler)
 
     def handle_error(self, request, client_address):

@@ -94,10 +94,15 @@ def _walk(value, shape, path, c):
             c.constraint(path, value, f"Member must have length greater than or equal to {meta['min']}")
         if "max" in meta and len(value) > meta["max"]:
             c.constraint(path, value, f"Member must have length less than or equal to {meta['max']}")
+        if any(v is None for v in value):
+            # JSON null inside a list: Coral rejects it before the handler runs.
+            c.constraint(path, value, "Member must satisfy constraint: [Member must not be null]")
         for i, v in enumerate(value, 1):
             if v is not None:
                 _walk(v, shape.member, f"{path}.{i}" if c.ec2 else f"{path}.{i}.member", c)
     elif t == "map":
+        if any(v is None for v in value.values()):
+            c.constraint(path, value, "Map value must satisfy constraint: [Member must not be null]")
         for k, v in value.items():
             if v is not None:
                 _walk(v, shape.value, f"{path}.{k}", c)

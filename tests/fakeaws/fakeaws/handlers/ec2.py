@@ -94,6 +94,14 @@ TABLE = {
         "requester-managed": _bool("RequesterManaged"),
         "group-id": lambda r: [g["GroupId"] for g in r.get("Groups", [])],
         "attachment.instance-id": lambda r: [r.get("Attachment", {}).get("InstanceId")]}),
+    "DescribeInstances": ("instances", "InstanceIds", "InstanceId", "InvalidInstanceID.NotFound",
+                          "instance ID", "Instances", {
+        "instance-id": _one("InstanceId"), "vpc-id": _one("VpcId"), "subnet-id": _one("SubnetId"),
+        "instance-state-name": lambda r: [r["State"]["Name"]], "instance-type": _one("InstanceType"),
+        "private-ip-address": _one("PrivateIpAddress"), "image-id": _one("ImageId"),
+        "availability-zone": lambda r: [r.get("Placement", {}).get("AvailabilityZone")],
+        "instance.group-id": lambda r: [g["GroupId"] for g in r.get("SecurityGroups", [])],
+        "iam-instance-profile.arn": lambda r: [r.get("IamInstanceProfile", {}).get("Arn")]}),
     "DescribePrefixLists": ("prefixLists", "PrefixListIds", "PrefixListId", "InvalidPrefixListID.NotFound",
                             "prefix list ID", "PrefixLists", {
         "prefix-list-id": _one("PrefixListId"), "prefix-list-name": _one("PrefixListName")}),
@@ -138,6 +146,14 @@ def _describe(ctx, p):
 
 for _op in TABLE:
     globals()[_op] = _describe
+
+
+def DescribeInstances(ctx, p):
+    # Same lookup and filtering, but AWS wraps instances in reservations.
+    out = _describe(ctx, p)
+    res = [{"ReservationId": "r-" + i["InstanceId"][2:], "OwnerId": ctx.sc.account, "Groups": [],
+            "Instances": [i]} for i in out.pop("Instances")]
+    return {"Reservations": res, "NextToken": out.get("NextToken")}
 
 
 def DescribeAvailabilityZones(ctx, p):

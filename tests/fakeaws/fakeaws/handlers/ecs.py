@@ -55,6 +55,9 @@ def ListServices(ctx, p):
 def _service(ctx, cluster, ref):
     if ref.startswith("arn:"):
         s = ctx.sc.idx.service_by_arn.get(ref)
+        if s is None and ref.count("/") == 1:
+            # Old ARN format without the cluster: service/<name>.
+            s = ctx.sc.idx.services.get((cluster["clusterName"], ref.rsplit("/", 1)[-1]))
         return s if s and s["_cluster"] == cluster["clusterName"] else None
     return ctx.sc.idx.services.get((cluster["clusterName"], ref))
 
@@ -105,6 +108,8 @@ def DescribeTasks(ctx, p):
     for ref in p["tasks"]:
         arn = ref if ref.startswith("arn:") else ctx.sc.arn("ecs", f"task/{c['clusterName']}/{ref}")
         t = by_arn.get(arn)
+        if t is None and arn.count("/") == 1:  # old ARN format task/<id>
+            t = ctx.sc.idx.task_by_id.get(arn.rsplit("/", 1)[-1])
         if t is None or t["_cluster"] != c["clusterName"]:
             failures.append({"arn": arn, "reason": "MISSING"})
         else:
@@ -198,8 +203,9 @@ def DescribeCapacityProviders(ctx, p):
 def ListTagsForResource(ctx, p):
     arn = p["resourceArn"]
     idx = ctx.sc.idx
-    res = idx.service_by_arn.get(arn) or idx.task_by_arn.get(arn) or idx.cluster_by_arn.get(arn) \
-        or idx.td_by_arn.get(arn)
+    res = idx.service_by_arn.get(arn) or idx.task_by_arn.get(arn) or idx.cluster_by_arn.get(arn)
+    if res is None and arn in idx.td_by_arn:
+        return {"tags": list(idx.td_by_arn[arn].get("_tags", []))}
     if res is None:
         raise AwsError("InvalidParameterException", "The specified resource could not be found.")
     return {"tags": list(res.get("tags", []))}

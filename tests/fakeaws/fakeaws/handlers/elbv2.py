@@ -153,5 +153,5 @@ def DescribeTags(ctx, p):
         res = idx.lbs.get(arn) or idx.tgs.get(arn) or idx.listeners.get(arn)
         if res is None:
             raise (_tg_not_found() if ":targetgroup/" in arn else _lb_not_found())
-        out.append({"ResourceArn": arn, "Tags": list(res.get("_tags", []))})
+        out.append({"ResourceArn": arn, "Tags": list(res.get("_Tags", []))})
     return {"TagDescriptions": out}

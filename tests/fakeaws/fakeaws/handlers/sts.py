@@ -25,8 +25,8 @@ def _issue(ctx, role_arn, session, duration):
         caller = ctx.cred.arn if ctx.cred else "anonymous"
         raise access_denied_error("sts", caller, "sts:AssumeRole", role_arn)
     if duration is not None and not (900 <= duration <= role.get("MaxSessionDuration", 3600)):
-        raise AwsError("ValidationError", f"The requested DurationSeconds exceeds the MaxSessionDuration set for "
-                                          f"this role.", 400)
+        raise AwsError("ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set for "
+                                          "this role.", 400)
     now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
     exp = now + datetime.timedelta(seconds=duration or 3600)
     akid = "ASIA" + secrets.token_hex(8).upper()

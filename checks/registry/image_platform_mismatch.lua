@@ -1,0 +1,102 @@
+-- registry.platform_mismatch: the image was built for another CPU
+-- architecture or OS than the task runs on. Texts:
+--   CannotPullContainerError: image Manifest does not contain descriptor matching platform 'linux/amd64'
+--   CannotPullContainerError: ... no matching manifest for linux/arm64/v8 in the manifest list entries
+--   exec /usr/local/bin/docker-entrypoint.sh: exec format error      (container log, exit code 1)
+--   standard_init_linux.go:228: exec user process caused: exec format error
+-- The task definition's runtimePlatform.cpuArchitecture (X86_64 default, or
+-- ARM64) says what the task runs on.
+local DOC_RT = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#runtime-platform"
+local DOC_ARM = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-arm-specifying.html"
+local PATTERNS = { "does not contain descriptor matching platform", "no matching manifest for",
+  "exec format error", "no match for platform in manifest", "image operating system" }
+
+local function with_region(s)
+  local r = edoc.region()
+  if r then s = s .. " --region " .. r end
+  return s
+end
+
+return {
+  id = "registry.platform_mismatch",
+  category = "image_platform_mismatch",
+  severity = "critical",
+  summary = "The image's CPU architecture / OS does not match the task's platform (exec format error)",
+  needs = { "ecs.tasks" },
+
+  run = function(ev)
+    local msgs = {}
+    for ti, t in ipairs(ev.tasks or {}) do
+      msgs[#msgs + 1] = { text = t.stoppedReason, ptr = edoc.ptr("tasks", ti - 1, "stoppedReason"), task = t, when = t.stoppedAt }
+      for ci, c in ipairs(t.containers or {}) do
+        msgs[#msgs + 1] = { text = c.reason, ptr = edoc.ptr("tasks", ti - 1, "containers", ci - 1, "reason"), task = t, container = c, when = t.stoppedAt }
+      end
+    end
+    for si, s in ipairs(ev.services or {}) do
+      for ei, e in ipairs(s.events or {}) do
+        if edoc.norm(e.message):find("has reached a steady state", 1, true) then break end
+        msgs[#msgs + 1] = { text = e.message, ptr = edoc.ptr("services", si - 1, "events", ei - 1, "message"), service = s, when = e.createdAt }
+      end
+    end
+    -- Container logs: the exec format error is printed by the runtime into the container's stream.
+    for key, st in pairs((ev.logs and ev.logs.streams) or {}) do
+      for i, e in ipairs(st.events or {}) do
+        if e.message and edoc.norm(e.message):find("exec format error", 1, true) then
+          local task
+          for _, t in ipairs(ev.tasks or {}) do if st.task and edoc.task_id(t.taskArn) == st.task then task = t end end
+          msgs[#msgs + 1] = { text = e.message, ptr = edoc.ptr("logs", "streams", key, "events", i - 1, "message"),
+            task = task, when = e.timestamp and e.timestamp / 1000, container_name = st.container }
+          break
+        end
+      end
+    end
+    for _, m in ipairs(msgs) do
+      if m.text and edoc.match_any(m.text, PATTERNS) then
+        local tdarn = (m.task and m.task.taskDefinitionArn) or (m.service and m.service.taskDefinition)
+        local td = tdarn and ev.task_definitions and ev.task_definitions[tdarn]
+        local rp = td and td.runtimePlatform or {}
+        local arch = rp.cpuArchitecture or "X86_64"
+        local osfam = rp.operatingSystemFamily or "LINUX"
+        local want = m.text:match("matching platform '([^']+)'") or m.text:match("no matching manifest for ([%w/]+)")
+        local img = m.container and m.container.image
+        if not img and td then
+          for _, cd in ipairs(td.containerDefinitions or {}) do
+            if not m.container_name or cd.name == m.container_name then img = cd.image break end
+          end
+        end
+        local plat = arch == "ARM64" and "linux/arm64" or "linux/amd64"
+        local other = arch == "ARM64" and "X86_64" or "ARM64"
+        local family = td and td.family or (tdarn and edoc.basename(tdarn):gsub(":%d+$", "")) or "TASKDEF"
+        local evidence = { { pointer = m.ptr, note = "failure message" } }
+        if td and td.runtimePlatform then
+          evidence[#evidence + 1] = { pointer = edoc.ptr("task_definitions", tdarn, "runtimePlatform"), note = "task platform" }
+        end
+        edoc.finding {
+          title = string.format("Image %s does not run on the task's platform (%s %s)", img or "?", osfam, arch),
+          confidence = td and 0.9 or 0.75,
+          explanation = string.format("The task runs on %s/%s (task definition %s, runtimePlatform %s) but the image %s. "
+            .. "The usual cause is an image built on an Apple Silicon (arm64) laptop or an amd64-only CI runner without --platform.",
+            osfam:lower(), arch, family, td and td.runtimePlatform and "set" or "not set, so X86_64",
+            want and ("has no manifest for " .. want) or "contains binaries for another architecture (exec format error)"),
+          evidence = evidence,
+          resources = { img, family },
+          key = img or family,
+          when = m.when,
+          subject = m.service and m.service.serviceName or (m.task and m.task.group and m.task.group:match("^service:(.+)$")),
+          explains = { "deployment_circuit_breaker", "deployment_stuck", "ecs.pull_error", "image.pull_error", "container_exit_error",
+            "container.exit_error", "general.pull_error" },
+          remediation = {
+            { description = "Rebuild and push the image for the task's platform (" .. plat .. "), or for both",
+              command = string.format("docker buildx build --platform linux/amd64,linux/arm64 -t %s --push .", img or "IMAGE"), docs = DOC_ARM },
+            { description = "Or run the task on the image's architecture: register " .. family .. " with runtimePlatform cpuArchitecture=" .. other,
+              command = with_region("aws ecs describe-task-definition --task-definition " .. edoc.shellquote(family)
+                .. " --query 'taskDefinition.runtimePlatform'") .. "  # then register-task-definition ... --runtime-platform cpuArchitecture="
+                .. other .. ",operatingSystemFamily=" .. osfam, docs = DOC_RT },
+            { description = "Check which platforms the image manifest carries",
+              command = "docker buildx imagetools inspect " .. (img or "IMAGE"), docs = DOC_ARM },
+          },
+        }
+      end
+    end
+  end,
+}

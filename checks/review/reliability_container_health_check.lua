@@ -1,0 +1,94 @@
+-- reliability.container_health_check: essential containers without a container health check.
+-- Without one ECS only knows the process is running, not that it works: a hung process stays
+-- "RUNNING" and (without a load balancer) is never replaced.
+
+local function rflag()
+  local r = edoc.region()
+  return r and (" --region " .. r) or ""
+end
+
+local function cluster_of(svc)
+  return (svc.clusterArn and edoc.basename(svc.clusterArn)) or edoc.cluster() or "default"
+end
+
+local function scope(ev)
+  local out, seen = {}, {}
+  for _, svc in ipairs(ev.services or {}) do
+    local arn = svc.taskDefinition
+    if arn and ev.task_definitions and ev.task_definitions[arn] then
+      out[#out + 1] = { arn = arn, td = ev.task_definitions[arn], svc = svc }
+      seen[arn] = true
+    end
+  end
+  if #out == 0 then
+    for _, task in ipairs(ev.tasks or {}) do
+      local arn = task.taskDefinitionArn
+      if arn and not seen[arn] and ev.task_definitions and ev.task_definitions[arn] then
+        seen[arn] = true
+        out[#out + 1] = { arn = arn, td = ev.task_definitions[arn] }
+      end
+    end
+  end
+  return out
+end
+
+return {
+  id       = "reliability.container_health_check",
+  category = "best_practice",
+  kind     = "recommendation",
+  severity = "low",
+  summary  = "Essential containers without a container health check",
+  needs    = { "ecs.task_definitions" },
+
+  run = function(ev)
+    for _, s in ipairs(scope(ev)) do
+      local td = s.td
+      local lb = s.svc and s.svc.loadBalancers and #s.svc.loadBalancers > 0
+      local names, ptrs, first_port = {}, {}, nil
+      for ci, c in ipairs(td.containerDefinitions or {}) do
+        -- `essential` defaults to true when absent.
+        if c.essential ~= false and c.healthCheck == nil then
+          names[#names + 1] = c.name or tostring(ci)
+          ptrs[#ptrs + 1] = { pointer = edoc.ptr("task_definitions", s.arn, "containerDefinitions", ci - 1, "name"),
+                              note = "essential, no healthCheck" }
+          local pm = c.portMappings and c.portMappings[1]
+          first_port = first_port or (pm and pm.containerPort)
+        end
+      end
+      if #names > 0 then
+        local family = td.family or edoc.basename(s.arn)
+        local famrev = family .. ":" .. tostring(td.revision or "")
+        local sel = {}
+        for _, n in ipairs(names) do sel[#sel + 1] = string.format('.name == "%s"', n) end
+        local probe = first_port and ("curl -fs http://localhost:" .. tostring(first_port) .. "/ || exit 1") or "<a command that exits 0 when the app works>"
+        edoc.finding {
+          kind        = "recommendation",
+          rule        = "reliability.container_health_check",
+          -- Behind a load balancer its health check already replaces broken tasks.
+          severity    = lb and "info" or "low",
+          confidence  = 0.8,
+          title       = famrev .. ": essential containers without a health check (" .. table.concat(names, ", ") .. ")",
+          explanation = "Without a container health check ECS only knows the process is alive; a hung or broken container keeps running" ..
+                        (lb and " until the load balancer notices" or " and is never replaced") ..
+                        ". A healthCheck lets ECS replace it and gates deployments and container dependencies on real health.",
+          evidence    = ptrs,
+          resources   = { s.arn },
+          subject     = s.svc and s.svc.serviceName or family,
+          key         = s.arn,
+          remediation = {
+            { description = "Register a revision with a health check (adapt the command: the image needs curl or an equivalent) and deploy it",
+              command = "aws ecs describe-task-definition --task-definition " .. famrev .. rflag() ..
+                " --query taskDefinition | jq 'del(.taskDefinitionArn, .revision, .status, .requiresAttributes, .compatibilities, .registeredAt, .registeredBy)" ..
+                " | .containerDefinitions |= map(if " .. table.concat(sel, " or ") ..
+                " then .healthCheck = {\"command\": [\"CMD-SHELL\", \"" .. probe .. "\"], \"interval\": 30, \"timeout\": 5, \"retries\": 3, \"startPeriod\": 60} else . end)' > " ..
+                family .. "-td.json\n" ..
+                "aws ecs register-task-definition --cli-input-json file://" .. family .. "-td.json" .. rflag() ..
+                (s.svc and ("\naws ecs update-service --cluster " .. edoc.shellquote(cluster_of(s.svc)) .. " --service " ..
+                  edoc.shellquote(s.svc.serviceName) .. " --task-definition " .. family .. rflag()) or ""),
+              docs = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_HealthCheck.html" },
+          },
+        }
+      end
+    end
+  end,
+}

@@ -1,0 +1,92 @@
+-- reliability.single_az: every subnet a service can place tasks in (or, without awsvpc, every
+-- running task) sits in one Availability Zone, so a zone outage takes the whole service down.
+
+local function rflag()
+  local r = edoc.region()
+  return r and (" --region " .. r) or ""
+end
+
+local function cluster_of(svc)
+  return (svc.clusterArn and edoc.basename(svc.clusterArn)) or edoc.cluster() or "default"
+end
+
+return {
+  id       = "reliability.single_az",
+  category = "best_practice",
+  kind     = "recommendation",
+  severity = "low",
+  summary  = "All of a service's tasks are in one Availability Zone",
+  needs    = { "ecs.services" },
+
+  run = function(ev)
+    local subnets = ev.network and ev.network.subnets
+    for _, svc in ipairs(ev.services or {}) do
+      local vpc = svc.networkConfiguration and svc.networkConfiguration.awsvpcConfiguration
+      local zones, nz, ptrs, unknown, vpc_id = {}, 0, {}, false, nil
+      if vpc and vpc.subnets and #vpc.subnets > 0 then
+        for _, sn in ipairs(vpc.subnets) do
+          local s = subnets and subnets[sn]
+          local az = s and s.availabilityZone
+          if not az then unknown = true
+          else
+            vpc_id = vpc_id or s.vpcId
+            if not zones[az] then zones[az] = true; nz = nz + 1 end
+            ptrs[#ptrs + 1] = edoc.ptr("network", "subnets", sn, "availabilityZone")
+          end
+        end
+      else
+        -- EC2 bridge/host networking: judge by where the running tasks of this service landed.
+        local n = 0
+        for ti, t in ipairs(ev.tasks or {}) do
+          if t.lastStatus == "RUNNING" and t.group == "service:" .. tostring(svc.serviceName) then
+            n = n + 1
+            if not t.availabilityZone then unknown = true
+            else
+              if not zones[t.availabilityZone] then zones[t.availabilityZone] = true; nz = nz + 1 end
+              ptrs[#ptrs + 1] = edoc.ptr("tasks", ti - 1, "availabilityZone")
+            end
+          end
+        end
+        if n < 2 then unknown = true end
+      end
+      if not unknown and nz == 1 and (svc.desiredCount or 0) > 0 then
+        local az
+        for z in pairs(zones) do az = z end
+        local rem = {}
+        if vpc then
+          rem[#rem + 1] = { description = "List the VPC's subnets by zone and pick one in another zone",
+                            command = "aws ec2 describe-subnets --filters Name=vpc-id,Values=" .. tostring(vpc_id) ..
+                              " --query 'Subnets[].[SubnetId,AvailabilityZone,MapPublicIpOnLaunch]' --output table" .. rflag(),
+                            docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-rebalancing.html" }
+          local sgs = {}
+          for _, g in ipairs(vpc.securityGroups or {}) do sgs[#sgs + 1] = g end
+          local cur = {}
+          for _, sn in ipairs(vpc.subnets) do cur[#cur + 1] = sn end
+          rem[#rem + 1] = { description = "Add subnets in at least one more zone to the service",
+                            command = "aws ecs update-service --cluster " .. edoc.shellquote(cluster_of(svc)) .. " --service " ..
+                              edoc.shellquote(svc.serviceName) .. " --network-configuration 'awsvpcConfiguration={subnets=[" ..
+                              table.concat(cur, ",") .. ",<subnet-in-another-zone>],securityGroups=[" .. table.concat(sgs, ",") ..
+                              "],assignPublicIp=" .. tostring(vpc.assignPublicIp or "DISABLED") .. "}'" .. rflag(),
+                            docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-rebalancing.html" }
+        else
+          rem[#rem + 1] = { description = "Spread the tasks across zones (and give the cluster's Auto Scaling group subnets in several zones)",
+                            command = "aws ecs update-service --cluster " .. edoc.shellquote(cluster_of(svc)) .. " --service " ..
+                              edoc.shellquote(svc.serviceName) .. " --placement-strategy type=spread,field=attribute:ecs.availability-zone" .. rflag(),
+                            docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-rebalancing.html" }
+        end
+        edoc.finding {
+          kind        = "recommendation",
+          rule        = "reliability.single_az",
+          confidence  = 0.9,
+          title       = svc.serviceName .. ": every task runs in " .. az,
+          explanation = "All the subnets (or tasks) of this service are in one Availability Zone, so a zone outage stops the whole service; spread it over two or three zones.",
+          evidence    = ptrs,
+          resources   = { svc.serviceName },
+          subject     = svc.serviceName,
+          key         = svc.serviceArn or svc.serviceName,
+          remediation = rem,
+        }
+      end
+    end
+  end,
+}

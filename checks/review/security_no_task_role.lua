@@ -1,0 +1,99 @@
+-- security.no_task_role: the application carries static AWS keys and the task has no task role.
+-- A task role gives the application short-lived credentials that ECS rotates; static keys in the
+-- task definition never expire and leak with it.
+
+local AWS_KEYS = { AWS_ACCESS_KEY_ID = true, AWS_SECRET_ACCESS_KEY = true }
+
+local function rflag()
+  local r = edoc.region()
+  return r and (" --region " .. r) or ""
+end
+
+local function cluster_of(svc)
+  return (svc.clusterArn and edoc.basename(svc.clusterArn)) or edoc.cluster() or "default"
+end
+
+local function scope(ev)
+  local out, seen = {}, {}
+  for _, svc in ipairs(ev.services or {}) do
+    local arn = svc.taskDefinition
+    if arn and ev.task_definitions and ev.task_definitions[arn] then
+      out[#out + 1] = { arn = arn, td = ev.task_definitions[arn], svc = svc }
+      seen[arn] = true
+    end
+  end
+  if #out == 0 then
+    for _, task in ipairs(ev.tasks or {}) do
+      local arn = task.taskDefinitionArn
+      if arn and not seen[arn] and ev.task_definitions and ev.task_definitions[arn] then
+        seen[arn] = true
+        out[#out + 1] = { arn = arn, td = ev.task_definitions[arn] }
+      end
+    end
+  end
+  return out
+end
+
+return {
+  id       = "security.no_task_role",
+  category = "best_practice",
+  kind     = "recommendation",
+  severity = "medium",
+  summary  = "No task role while the application uses static AWS access keys",
+  needs    = { "ecs.task_definitions" },
+
+  run = function(ev)
+    for _, s in ipairs(scope(ev)) do
+      local td = s.td
+      if not td.taskRoleArn or td.taskRoleArn == "" then
+        local ptrs, names = {}, {}
+        for ci, c in ipairs(td.containerDefinitions or {}) do
+          for _, list in ipairs({ "environment", "secrets" }) do
+            for ei, e in ipairs(c[list] or {}) do
+              if e.name and AWS_KEYS[e.name:upper()] then
+                names[#names + 1] = (c.name or "?") .. ":" .. e.name
+                ptrs[#ptrs + 1] = edoc.ptr("task_definitions", s.arn, "containerDefinitions", ci - 1, list, ei - 1, "name")
+              end
+            end
+          end
+        end
+        if #ptrs > 0 then
+          local family = td.family or edoc.basename(s.arn)
+          local famrev = family .. ":" .. tostring(td.revision or "")
+          local role = family .. "-task-role"
+          local acct = ev.target and ev.target.account or "<account>"
+          local part = ev.target and ev.target.partition or "aws"
+          local role_arn = "arn:" .. part .. ":iam::" .. acct .. ":role/" .. role
+          table.insert(ptrs, 1, { pointer = edoc.ptr("task_definitions", s.arn, "family"), note = "no taskRoleArn in this task definition" })
+          local deploy = s.svc and ("\naws ecs update-service --cluster " .. edoc.shellquote(cluster_of(s.svc)) ..
+            " --service " .. edoc.shellquote(s.svc.serviceName) .. " --task-definition " .. family .. rflag()) or ""
+          edoc.finding {
+            kind        = "recommendation",
+            rule        = "security.no_task_role",
+            confidence  = 0.9,
+            title       = famrev .. " has no task role but passes AWS access keys (" .. table.concat(names, ", ") .. ")",
+            explanation = "Without a task role the application authenticates with long-lived access keys stored in the task definition; a task role gives it temporary credentials that ECS rotates automatically.",
+            evidence    = ptrs,
+            resources   = { s.arn },
+            subject     = s.svc and s.svc.serviceName or family,
+            key         = s.arn,
+            remediation = {
+              { description = "Create a task role that ECS tasks can assume, and grant it what the application's keys were used for",
+                command = "aws iam create-role --role-name " .. role ..
+                  " --assume-role-policy-document '{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"ecs-tasks.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}'\n" ..
+                  "aws iam put-role-policy --role-name " .. role .. " --policy-name app --policy-document file://app-policy.json",
+                docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html" },
+              { description = "Register a revision with the task role and without the static keys, deploy it, then deactivate the old keys",
+                command = "aws ecs describe-task-definition --task-definition " .. famrev .. rflag() ..
+                  " --query taskDefinition | jq 'del(.taskDefinitionArn, .revision, .status, .requiresAttributes, .compatibilities, .registeredAt, .registeredBy)" ..
+                  " | .taskRoleArn = \"" .. role_arn .. "\"" ..
+                  " | .containerDefinitions |= map(if .environment then .environment |= map(select(.name | test(\"^AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY)$\") | not)) else . end | if .secrets then .secrets |= map(select(.name | test(\"^AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY)$\") | not)) else . end)' > " ..
+                  family .. "-td.json\naws ecs register-task-definition --cli-input-json file://" .. family .. "-td.json" .. rflag() .. deploy,
+                docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/security-iam-roles.html" },
+            },
+          }
+        end
+      end
+    end
+  end,
+}

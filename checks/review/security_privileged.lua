@@ -1,0 +1,80 @@
+-- security.privileged: containers run with `privileged: true` (root on the container instance).
+
+local function rflag()
+  local r = edoc.region()
+  return r and (" --region " .. r) or ""
+end
+
+local function cluster_of(svc)
+  return (svc.clusterArn and edoc.basename(svc.clusterArn)) or edoc.cluster() or "default"
+end
+
+local function scope(ev)
+  local out, seen = {}, {}
+  for _, svc in ipairs(ev.services or {}) do
+    local arn = svc.taskDefinition
+    if arn and ev.task_definitions and ev.task_definitions[arn] then
+      out[#out + 1] = { arn = arn, td = ev.task_definitions[arn], svc = svc }
+      seen[arn] = true
+    end
+  end
+  if #out == 0 then
+    for _, task in ipairs(ev.tasks or {}) do
+      local arn = task.taskDefinitionArn
+      if arn and not seen[arn] and ev.task_definitions and ev.task_definitions[arn] then
+        seen[arn] = true
+        out[#out + 1] = { arn = arn, td = ev.task_definitions[arn] }
+      end
+    end
+  end
+  return out
+end
+
+return {
+  id       = "security.privileged",
+  category = "best_practice",
+  kind     = "recommendation",
+  severity = "medium",
+  summary  = "Privileged containers",
+  needs    = { "ecs.task_definitions" },
+
+  run = function(ev)
+    for _, s in ipairs(scope(ev)) do
+      local td = s.td
+      local names, ptrs = {}, {}
+      for ci, c in ipairs(td.containerDefinitions or {}) do
+        if c.privileged == true then
+          names[#names + 1] = c.name or tostring(ci)
+          ptrs[#ptrs + 1] = edoc.ptr("task_definitions", s.arn, "containerDefinitions", ci - 1, "privileged")
+        end
+      end
+      if #names > 0 then
+        local family = td.family or edoc.basename(s.arn)
+        local famrev = family .. ":" .. tostring(td.revision or "")
+        local sel = {}
+        for _, n in ipairs(names) do sel[#sel + 1] = string.format('.name == "%s"', n) end
+        edoc.finding {
+          kind        = "recommendation",
+          rule        = "security.privileged",
+          confidence  = 0.95,
+          title       = famrev .. " runs privileged containers (" .. table.concat(names, ", ") .. ")",
+          explanation = "A privileged container gets every Linux capability and the host's devices: a compromise of the application is a compromise of the container instance and every task on it. Grant only the capabilities it needs with linuxParameters.capabilities.add.",
+          evidence    = ptrs,
+          resources   = { s.arn },
+          subject     = s.svc and s.svc.serviceName or family,
+          key         = s.arn,
+          remediation = {
+            { description = "Register a revision without privileged mode (add back single capabilities under linuxParameters if needed) and deploy it",
+              command = "aws ecs describe-task-definition --task-definition " .. famrev .. rflag() ..
+                " --query taskDefinition | jq 'del(.taskDefinitionArn, .revision, .status, .requiresAttributes, .compatibilities, .registeredAt, .registeredBy)" ..
+                " | .containerDefinitions |= map(if " .. table.concat(sel, " or ") .. " then del(.privileged) else . end)' > " .. family .. "-td.json\n" ..
+                "aws ecs register-task-definition --cli-input-json file://" .. family .. "-td.json" .. rflag() ..
+                (s.svc and ("\naws ecs update-service --cluster " .. edoc.shellquote(cluster_of(s.svc)) .. " --service " ..
+                  edoc.shellquote(s.svc.serviceName) .. " --task-definition " .. family .. rflag()) or ""),
+              docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/security-tasks-containers.html" },
+          },
+        }
+      end
+    end
+  end,
+}

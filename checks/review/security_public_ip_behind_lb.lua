@@ -1,0 +1,98 @@
+-- security.public_ip_behind_lb: a load-balanced service gives its tasks public IPs in public
+-- subnets. The load balancer is the front door; a public IP on each task opens a second one that
+-- only the security group guards. Private subnets (with NAT or VPC endpoints) keep tasks unreachable.
+
+local function rflag()
+  local r = edoc.region()
+  return r and (" --region " .. r) or ""
+end
+
+local function cluster_of(svc)
+  return (svc.clusterArn and edoc.basename(svc.clusterArn)) or edoc.cluster() or "default"
+end
+
+-- The route table that governs a subnet: its explicit association, else the VPC's main table.
+local function route_table_of(net, subnet_id)
+  local vpc = net.subnets and net.subnets[subnet_id] and net.subnets[subnet_id].vpcId
+  local main
+  for id, rt in pairs(net.route_tables or {}) do
+    for _, a in ipairs(rt.associationSet or {}) do
+      if a.subnetId == subnet_id then return id, rt end
+      if (a.main == "true" or a.main == true) and (vpc == nil or rt.vpcId == vpc) then main = { id, rt } end
+    end
+  end
+  if main then return main[1], main[2] end
+  return nil
+end
+
+-- "public" | "private" | nil (unknown)
+local function subnet_kind(net, subnet_id)
+  local id, rt = route_table_of(net, subnet_id)
+  if not rt then return nil end
+  for _, r in ipairs(rt.routeSet or {}) do
+    local gw = r.gatewayId
+    if r.destinationCidrBlock == "0.0.0.0/0" and gw and gw:sub(1, 4) == "igw-" then return "public", id end
+  end
+  return "private", id
+end
+
+return {
+  id       = "security.public_ip_behind_lb",
+  category = "best_practice",
+  kind     = "recommendation",
+  severity = "low",
+  summary  = "Load-balanced tasks get public IPs in public subnets",
+  needs    = { "ecs.services" },
+
+  run = function(ev)
+    local net = ev.network or {}
+    local routes_known = edoc.source_ok("ec2.route_tables") and net.route_tables ~= nil
+    for si, svc in ipairs(ev.services or {}) do
+      local vpc = svc.networkConfiguration and svc.networkConfiguration.awsvpcConfiguration
+      if vpc and vpc.assignPublicIp == "ENABLED" and svc.loadBalancers and #svc.loadBalancers > 0 then
+        local public, res = {}, {}
+        local unknown = not routes_known
+        for _, sn in ipairs(vpc.subnets or {}) do
+          if routes_known then
+            local kind, rtb = subnet_kind(net, sn)
+            if kind == "public" then public[#public + 1] = sn; res[#res + 1] = rtb
+            elseif kind == nil then unknown = true end
+          end
+        end
+        -- Known private subnets everywhere: the public IP is useless but not exposed; stay quiet.
+        if #public > 0 or unknown then
+          local cl = cluster_of(svc)
+          local ev_ptrs = { edoc.ptr("services", si - 1, "networkConfiguration", "awsvpcConfiguration", "assignPublicIp"),
+                            edoc.ptr("services", si - 1, "loadBalancers", 0, "targetGroupArn") }
+          local sgs = {}
+          for _, g in ipairs(vpc.securityGroups or {}) do sgs[#sgs + 1] = g end
+          local resources = { svc.serviceName }
+          for _, sn in ipairs(public) do resources[#resources + 1] = sn end
+          edoc.finding {
+            kind        = "recommendation",
+            rule        = "security.public_ip_behind_lb",
+            confidence  = #public > 0 and 0.85 or 0.5,
+            title       = svc.serviceName .. " is behind a load balancer but its tasks get public IPs" ..
+                          (#public > 0 and (" in public subnets (" .. table.concat(public, ", ") .. ")") or ""),
+            explanation = "Tasks behind a load balancer do not need to be reachable from the internet; with a public IP in a public subnet only the security group stands between them and the internet. Run them in private subnets with a NAT gateway or VPC endpoints.",
+            evidence    = ev_ptrs,
+            resources   = resources,
+            subject     = svc.serviceName,
+            key         = svc.serviceArn or svc.serviceName,
+            remediation = {
+              { description = "Find private subnets (a route to a NAT gateway, no internet gateway) in the same VPC",
+                command = "aws ec2 describe-route-tables --filters Name=route.nat-gateway-id,Values=nat-* " ..
+                  "--query 'RouteTables[].Associations[].SubnetId'" .. rflag(),
+                docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/networking-outbound.html" },
+              { description = "Move the service to the private subnets without public IPs (this starts a new deployment)",
+                command = "aws ecs update-service --cluster " .. edoc.shellquote(cl) .. " --service " .. edoc.shellquote(svc.serviceName) ..
+                  " --network-configuration 'awsvpcConfiguration={subnets=[<private-subnet-a>,<private-subnet-b>],securityGroups=[" ..
+                  table.concat(sgs, ",") .. "],assignPublicIp=DISABLED}'" .. rflag(),
+                docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/networking-inbound.html" },
+            },
+          }
+        end
+      end
+    end
+  end,
+}

@@ -1,0 +1,112 @@
+-- secrets.not_found: a secret or parameter the task definition injects does
+-- not exist (wrong name, wrong Region, deleted). Texts:
+--   ... unable to retrieve secret from asm: service call has been retried 1 time(s): failed to fetch
+--     secret <arn> from secrets manager: ResourceNotFoundException: Secrets Manager can't find the
+--     specified secret. status code: 400 ...
+--   ... unable to retrieve secrets from ssm: service call has been retried 1 time(s): invalid ssm
+--     parameters: /prod/web/api-key
+--   ... ParameterNotFound ...
+-- Confirmed by the secrets source (DescribeSecret / GetParameters): exists=false.
+local DOC_SM = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html"
+local DOC_SSM = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-ssm-paramstore.html"
+local DOC_INIT = "https://docs.aws.amazon.com/AmazonECS/latest/userguide/stopped-task-error-codes.html"
+
+local function with_region(s)
+  local r = edoc.region()
+  if r then s = s .. " --region " .. r end
+  return s
+end
+
+local function messages(ev)
+  local out = {}
+  for ti, t in ipairs(ev.tasks or {}) do
+    out[#out + 1] = { text = t.stoppedReason, ptr = edoc.ptr("tasks", ti - 1, "stoppedReason"), task = t, when = t.stoppedAt }
+  end
+  for si, s in ipairs(ev.services or {}) do
+    for ei, e in ipairs(s.events or {}) do
+      if edoc.norm(e.message):find("has reached a steady state", 1, true) then break end
+      out[#out + 1] = { text = e.message, ptr = edoc.ptr("services", si - 1, "events", ei - 1, "message"), service = s, when = e.createdAt }
+    end
+  end
+  return out
+end
+
+return {
+  id = "secrets.not_found",
+  category = "secret_not_found",
+  severity = "critical",
+  summary = "A secret or SSM parameter the task definition references does not exist",
+  needs = { "ecs.tasks" },
+
+  run = function(ev)
+    for _, m in ipairs(messages(ev)) do
+      local n = edoc.norm(m.text)
+      local sm = n:find("resourcenotfoundexception", 1, true) and (n:find("secrets manager", 1, true) or n:find("from asm", 1, true))
+      local ssm = n:find("invalid ssm parameters", 1, true) or n:find("parameternotfound", 1, true)
+      if m.text and (sm or ssm) and not n:find("log group", 1, true) then
+        local tdarn = (m.task and m.task.taskDefinitionArn) or (m.service and m.service.taskDefinition)
+        local td = tdarn and ev.task_definitions and ev.task_definitions[tdarn]
+        local name = m.text:match("fetch secret (arn:[^%s\"']+)") or m.text:match("invalid ssm parameters: ([^%s,]+)")
+        -- Find the referencing container and the collected metadata.
+        local ref, cname, ci, si
+        for i, cd in ipairs((td and td.containerDefinitions) or {}) do
+          for j, s in ipairs(cd.secrets or {}) do
+            local v = s.valueFrom or ""
+            local hit = name and (v == name or v:sub(1, #name) == name or name:sub(1, #v) == v or v:find(name, 1, true)
+              or (name:find("^/") == nil and v:find("/" .. name, 1, true)))
+            local meta = ev.secrets and ev.secrets[v]
+            if hit or (not name and meta and meta.exists == false) then ref, cname, ci, si = v, cd.name, i, j end
+          end
+        end
+        ref = ref or name or "?"
+        local meta = ev.secrets and ev.secrets[ref]
+        local evidence = { { pointer = m.ptr, note = "failure message" } }
+        if ci then
+          evidence[#evidence + 1] = { pointer = edoc.ptr("task_definitions", tdarn, "containerDefinitions", ci - 1, "secrets", si - 1, "valueFrom"),
+            note = "referenced by container " .. (cname or "?") }
+        end
+        if meta then evidence[#evidence + 1] = { pointer = edoc.ptr("secrets", ref, "exists"), note = "lookup result" } end
+        local is_sm = sm and true or false
+        local region = edoc.region() or "us-east-1"
+        local arnregion = ref:match("^arn:[%w%-]+:[%w%-]+:([%w%-]+):")
+        local rem = {}
+        if is_sm then
+          local base = ref:match(":secret:([^:]+)") or ref
+          local short = base:gsub("%-%w%w%w%w%w%w$", "")
+          rem[#rem + 1] = { description = "Look for the secret by name (the ARN's random suffix and Region must match exactly)",
+            command = string.format("aws secretsmanager list-secrets --filters Key=name,Values=%s --region %s --query 'SecretList[].[Name,ARN]'",
+              edoc.shellquote(short), arnregion or region), docs = DOC_SM }
+          rem[#rem + 1] = { description = "If it was deleted within its recovery window, restore it",
+            command = string.format("aws secretsmanager restore-secret --secret-id %s --region %s", edoc.shellquote(ref), arnregion or region), docs = DOC_SM }
+        else
+          rem[#rem + 1] = { description = "Check the parameter name and Region",
+            command = string.format("aws ssm get-parameters --names %s --region %s --query '[Parameters[].Name,InvalidParameters]'",
+              edoc.shellquote(ref), arnregion or region), docs = DOC_SSM }
+          rem[#rem + 1] = { description = "Create it if it is really missing",
+            command = string.format("aws ssm put-parameter --name %s --type SecureString --value 'VALUE' --region %s", edoc.shellquote(ref), arnregion or region),
+            docs = DOC_SSM }
+        end
+        if td then
+          rem[#rem + 1] = { description = "Or correct valueFrom in a new revision of " .. (td.family or edoc.basename(tdarn)),
+            command = with_region("aws ecs describe-task-definition --task-definition " .. edoc.shellquote(edoc.basename(tdarn))
+              .. " --query 'taskDefinition.containerDefinitions[].secrets'"), docs = DOC_INIT }
+        end
+        edoc.finding {
+          title = string.format("%s %s does not exist%s", is_sm and "Secret" or "SSM parameter", ref,
+            arnregion and arnregion ~= region and (" (it points to Region " .. arnregion .. ")") or ""),
+          confidence = (meta and meta.exists == false) and 0.97 or 0.9,
+          explanation = string.format("The task definition injects %s%s, and %s answered that it does not exist%s.",
+            ref, cname and (" into container " .. cname) or "", is_sm and "Secrets Manager" or "Parameter Store",
+            (meta and meta.exists == false) and "; ecs-doctor's own lookup confirms it" or ""),
+          evidence = evidence,
+          resources = { ref },
+          key = ref,
+          when = m.when,
+          subject = m.service and m.service.serviceName or (m.task and m.task.group and m.task.group:match("^service:(.+)$")),
+          explains = { "deployment_circuit_breaker", "deployment_stuck", "general.task_failed_to_start" },
+          remediation = rem,
+        }
+      end
+    end
+  end,
+}

@@ -1,0 +1,159 @@
+/* report — see report.h. */
+#include "report/verdict.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+#include "util/jsonx.h"
+
+int verdict_severity_rank(const char *s)
+{
+    static const char *const names[] = {"info", "low", "medium", "high", "critical", "none"};
+    int i;
+    if (!s)
+        return -1;
+    for (i = 0; i < 6; i++)
+        if (!strcmp(s, names[i]))
+            return i;
+    return -1;
+}
+
+static int is_diagnosis(const cJSON *f)
+{
+    return !strcmp(jsonx_str(f, "kind", "diagnosis"), "diagnosis");
+}
+
+static int is_muted(const cJSON *f)
+{
+    return jsonx_bool(f, "muted", 0);
+}
+
+/* Highest severity rank among unmuted diagnoses; -1 when there is none. */
+static int worst_unmuted(const cJSON *report)
+{
+    const cJSON *f;
+    int worst = -1, r;
+    cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(report, "findings")) {
+        if (!is_diagnosis(f) || is_muted(f))
+            continue;
+        r = verdict_severity_rank(jsonx_str(f, "severity", NULL));
+        if (r > worst && r <= 4)
+            worst = r;
+    }
+    return worst;
+}
+
+/* A check that could not decide because evidence it needs is missing. */
+static int any_undecided(const cJSON *report)
+{
+    const cJSON *c;
+    cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(report, "checks")) {
+        const char *st = jsonx_str(c, "status", "");
+        const cJSON *missing = cJSON_GetObjectItemCaseSensitive(c, "missing");
+        if (!strcmp(st, "incomplete"))
+            return 1;
+        if (!strcmp(st, "error") && cJSON_IsArray(missing) && cJSON_GetArraySize(missing) > 0)
+            return 1;
+    }
+    return 0;
+}
+
+const char *verdict_compute(const cJSON *report)
+{
+    int worst = worst_unmuted(report);
+    if (worst >= 3)
+        return "unhealthy";
+    if (worst == 2)
+        return "degraded";
+    if (any_undecided(report))
+        return "inconclusive";
+    return "healthy";
+}
+
+const char *verdict_subject(const cJSON *report)
+{
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(report, "target");
+    const char *kind = jsonx_str(t, "kind", "");
+    const char *s = NULL;
+    if (!strcmp(kind, "task"))
+        s = jsonx_str(t, "task", NULL);
+    else if (!strcmp(kind, "cluster"))
+        s = jsonx_str(t, "cluster", NULL);
+    if (!s)
+        s = jsonx_str(t, "service", NULL);
+    if (!s)
+        s = jsonx_str(t, "cluster", NULL);
+    return s ? s : "ecs";
+}
+
+/* Whether the finding with this id is listed and unmuted. */
+static int live(const cJSON *report, const char *id)
+{
+    const cJSON *f;
+    cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(report, "findings"))
+        if (!strcmp(jsonx_str(f, "id", ""), id))
+            return !is_muted(f);
+    return 0;
+}
+
+/* The first unmuted root diagnosis in rank order (the report is ranked). A
+ * symptom whose root is muted stands as a root itself, as renderers show it. */
+static const cJSON *top_root(const cJSON *report)
+{
+    const cJSON *f;
+    cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(report, "findings")) {
+        const char *cause = jsonx_str(f, "caused_by", NULL);
+        if (is_diagnosis(f) && !is_muted(f) && (!cause || !live(report, cause)))
+            return f;
+    }
+    return NULL;
+}
+
+static int set_str(cJSON *o, const char *k, const char *v)
+{
+    cJSON *n = cJSON_CreateString(v);
+    int ok;
+    if (!n)
+        return -1;
+    if (cJSON_GetObjectItemCaseSensitive(o, k))
+        ok = cJSON_ReplaceItemInObjectCaseSensitive(o, k, n);
+    else
+        ok = cJSON_AddItemToObject(o, k, n);
+    if (!ok) {
+        cJSON_Delete(n);
+        return -1;
+    }
+    return 0;
+}
+
+int verdict_refresh(cJSON *report)
+{
+    const char *old = jsonx_str(report, "verdict", "");
+    const char *v = verdict_compute(report);
+    const cJSON *st = cJSON_GetObjectItemCaseSensitive(report, "status");
+    const cJSON *root;
+    struct buf b;
+    char up[16];
+    size_t i;
+    int rc = strcmp(old, v) != 0;
+    for (i = 0; v[i] && i < sizeof up - 1; i++)
+        up[i] = (char)toupper((unsigned char)v[i]);
+    up[i] = '\0';
+    buf_init(&b, 4096);
+    buf_printf(&b, "%s: %s", verdict_subject(report), up);
+    if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(st, "desired")))
+        buf_printf(&b, " \xe2\x80\x94 %.0f of %.0f tasks running", jsonx_num(st, "running", 0),
+                   jsonx_num(st, "desired", 0));
+    root = top_root(report);
+    if (root && (!strcmp(v, "unhealthy") || !strcmp(v, "degraded")))
+        buf_printf(&b, "; root cause: %s", jsonx_str(root, "title", "?"));
+    else if (!strcmp(v, "inconclusive"))
+        buf_puts(&b, "; some evidence was missing");
+    if (set_str(report, "verdict", v) || set_str(report, "summary", b.data ? b.data : ""))
+        rc = -1;
+    buf_cleanup(&b);
+    return rc;
+}

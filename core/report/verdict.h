@@ -1,0 +1,32 @@
+/* verdict — the rules of docs/report.md over a finished report document:
+ * severity order, the verdict and its summary line. Used by
+ * mutes (which change what counts), the renderers and the CLI; owns no state.
+ * Strings returned are static or borrowed from the report. */
+#ifndef EDOC_VERDICT_H
+#define EDOC_VERDICT_H
+
+#include <cjson/cJSON.h>
+
+/* critical 4, high 3, medium 2, low 1, info 0; "none" 5 (nothing reaches it);
+ * -1 for anything else. */
+int verdict_severity_rank(const char *severity);
+
+/* The verdict per docs/report.md from the findings (unmuted diagnoses) and the
+ * checks: "unhealthy" | "degraded" | "inconclusive" | "healthy". */
+const char *verdict_compute(const cJSON *report);
+
+/* Recomputes report.verdict and rewrites report.summary after findings
+ * changed (mutes), in the engine's format ("web-service: UNHEALTHY — 0 of 4
+ * tasks running; root cause: …", the root being the first unmuted root
+ * diagnosis). Returns 1 when the verdict changed, 0 when not, -1 on
+ * allocation failure. */
+int verdict_refresh(cJSON *report);
+
+/* The exit code is the engine's report_exit_code() (engine/report.h), which
+ * already honours "muted" and "kind"; mutes recompute the verdict it reads. */
+
+
+/* The report's main subject for lines like the verdict ("web-service"). Borrowed. */
+const char *verdict_subject(const cJSON *report);
+
+#endif

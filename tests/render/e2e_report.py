@@ -1,0 +1,111 @@
+#!/usr/bin/python3
+"""End to end: the real binary on the example incident bundle, every output
+format, --fail-on, --no-recommendations, mutes (active, expired, malformed,
+the default file in the working directory) and per-format exit codes.
+usage: e2e_report.py ECS_DOCTOR SOURCE_DIR"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+
+BIN, SRC = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+BUNDLE = os.path.join(SRC, "examples", "incident.json")
+sys.path.insert(0, os.path.join(SRC, "tests", "render"))
+failures = 0
+
+
+def check(cond, what):
+    global failures
+    print(("ok - " if cond else "not ok - ") + what)
+    if not cond:
+        failures += 1
+
+
+def run(*args, cwd=None):
+    env = dict(os.environ)
+    env.pop("NO_COLOR", None)
+    p = subprocess.run([BIN, *args], capture_output=True, cwd=cwd, env=env)
+    return p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8")
+
+
+work = tempfile.mkdtemp()  # no .ecs-doctor-mutes.json here unless a test writes one
+
+rc, out, err = run("analyze", BUNDLE, cwd=work)
+check(rc == 1, f"text: exit 1 on a critical finding (got {rc}: {err.strip()})")
+first = out.split("\n")[0]
+check(first.startswith("web-service: UNHEALTHY - 0 of 4 tasks running; root cause: Image not found"),
+      "text: the verdict first")
+check("\x1b" not in out, "text: no colour through a pipe")
+check("\nWhat changed\n" in out and "app image:" in out, "text: what changed (image v42 -> v43)")
+check("\nTimeline (UTC, newest last)\n" in out, "text: timeline")
+check("Evidence I could not see" in out and "iam:GetRole" in out, "text: the denied IAM action")
+
+rc, out, _ = run("analyze", BUNDLE, "--output", "json", cwd=work)
+doc = json.loads(out)
+check(rc == 1 and doc["verdict"] == "unhealthy", "json: unhealthy, exit 1")
+wc = doc.get("what_changed", {}).get("services", [])
+check(len(wc) == 1 and any(c["field"] == "image" for c in wc[0].get("changes", [])), "json: what_changed image")
+times = [t["time"] for t in doc.get("timeline", [])]
+check(len(times) > 0 and times == sorted(times), "json: timeline newest last")
+schemas = [p for p in (os.path.join(SRC, "docs", "report.schema.json"),
+                       os.path.join(SRC, "tests", "render", "report.schema.proposal.json")) if os.path.exists(p)]
+import render_formats_schema as rfs  # noqa: E402  (the validator, shared with render_formats.py)
+for p in schemas:
+    with open(p) as f:
+        ok, why = rfs.valid(doc, json.load(f))
+    check(ok, f"json: valid against {os.path.basename(p)} {why}")
+
+rc, out, _ = run("analyze", BUNDLE, "--output", "junit", cwd=work)
+root = ET.fromstring(out.encode("utf-8"))
+cases = root.findall("./testsuite/testcase")
+check(rc == 1 and len(cases) == len(doc["checks"]), "junit: one testcase per check")
+check(len(root.findall(".//failure")) >= 1, "junit: failures")
+
+rc, out, _ = run("analyze", BUNDLE, "--output", "markdown", cwd=work)
+check(rc == 1 and out.startswith("## ") and "```sh\n" in out and "\x1b" not in out, "markdown: heading, sh block")
+
+rc, _, _ = run("analyze", BUNDLE, "--fail-on", "none", cwd=work)
+check(rc == 0, "--fail-on none: exit 0")
+rc, out, _ = run("analyze", BUNDLE, "--no-recommendations", cwd=work)
+check("Recommendations" not in out, "--no-recommendations")
+
+# Mutes: the default file in the working directory, one active, one expired.
+with open(os.path.join(work, ".ecs-doctor-mutes.json"), "w") as f:
+    json.dump({"mutes": [
+        {"check": "image.not_found", "service": "web-service", "reason": "v43 being pushed, INC-7", "expires": "2099-01-01"},
+        {"check": "container.exit", "service": "*", "reason": "old", "expires": "2020-01-01"},
+    ]}, f)
+rc, out, err = run("analyze", BUNDLE, "--output", "json", cwd=work)
+doc = json.loads(out)
+muted = [f for f in doc["findings"] if f.get("muted")]
+check(len(muted) >= 1 and all(f["check"] == "image.not_found" for f in muted), "mutes: default file applied")
+check([m["check"] for m in doc.get("expired_mutes", [])] == ["container.exit"], "mutes: expired one reported")
+check(doc["verdict"] == "unhealthy" and "root cause: Image not found" not in doc["summary"] and
+      "root cause: Container app ran out of memory" in doc["summary"],
+      f"mutes: the summary names the first unmuted root ({doc['summary']})")
+rc_text, out, _ = run("analyze", BUNDLE, cwd=work)
+check("Expired mute: check container.exit" in out and "\nMuted\n" in out, "mutes: text shows muted and expired")
+# Mute the OOM finding too: nothing high left -> the exit code changes.
+with open(os.path.join(work, ".ecs-doctor-mutes.json"), "w") as f:
+    json.dump({"mutes": [
+        {"check": "image.not_found", "service": "*", "reason": "r", "expires": "2099-01-01"},
+        {"check": "container.exit", "service": "*", "reason": "r", "expires": "2099-01-01"},
+    ]}, f)
+rc, out, _ = run("analyze", BUNDLE, "--output", "json", cwd=work)
+doc = json.loads(out)
+check(rc in (0, 4) and doc["verdict"] in ("healthy", "inconclusive", "degraded"),
+      f"mutes: all high findings muted -> exit {rc}, verdict {doc['verdict']}")
+# Malformed, named with --mute-file: one line, exit 2, no report.
+bad = os.path.join(work, "bad.json")
+with open(bad, "w") as f:
+    json.dump({"mutes": [{"check": "a", "service": "*", "reason": "r", "expires": "2099-01-01"},
+                         {"check": "b", "service": "*", "reason": "r", "expires": "2099-01-01"},
+                         {"check": "c", "service": "*", "reason": "r"}]}, f)
+rc, out, err = run("analyze", BUNDLE, "--mute-file", bad, cwd=work)
+check(rc == 2 and out == "" and err == f"ecs-doctor: {bad}: mutes[2]: missing 'expires'\n",
+      f"mutes: malformed file -> one line, exit 2 ({err.strip()})")
+rc, out, err = run("analyze", BUNDLE, "--mute-file", os.path.join(work, "nope.json"), cwd=work)
+check(rc == 2 and err.count("\n") == 1 and "nope.json" in err, "mutes: a named missing file is an error")
+sys.exit(1 if failures else 0)

@@ -1,0 +1,414 @@
+/* Unit tests for core/report: verdict and exit code, time parsing, mutes,
+ * what-changed and the timeline, on the fixtures in tests/render/fixtures. */
+#include "test.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "engine/report.h"
+#include "report/mutes.h"
+#include "report/publish.h"
+#include "report/utc.h"
+#include "report/verdict.h"
+#include "report/timeline.h"
+#include "report/whatchanged.h"
+#include "util/jsonx.h"
+
+#define NOW 1795749165L /* 2026-11-27T03:12:45Z, the fixtures' generated_at */
+
+static cJSON *fixture(const char *name)
+{
+    char path[1024];
+    struct err e;
+    cJSON *j;
+    const char *src = getenv("EDOC_SOURCE_DIR");
+    snprintf(path, sizeof path, "%s/tests/render/fixtures/%s", src ? src : ".", name);
+    j = jsonx_load_file(path, 0, &e);
+    if (!j)
+        printf("# cannot load %s: %s\n", path, e.msg);
+    return j;
+}
+
+static void write_file(char *path, const char *text)
+{
+    int fd = mkstemp(path);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+}
+
+static void test_time(void)
+{
+    time_t t;
+    char s[32];
+    CHECK(utc_parse("2026-11-27", &t) == 0 && t == 1795737600);
+    CHECK(utc_parse("2026-11-27T03:12:45Z", &t) == 0 && t == NOW);
+    CHECK(utc_parse("2026-11-27T04:12:45.123+01:00", &t) == 0 && t == NOW);
+    CHECK(utc_parse("2024-02-29", &t) == 0);
+    CHECK(utc_parse("2026-02-29", &t) == -1);
+    CHECK(utc_parse("2026-13-01", &t) == -1);
+    CHECK(utc_parse("2026-11-27T03:12:45", &t) == -1); /* no offset */
+    CHECK(utc_parse("next week", &t) == -1);
+    CHECK(utc_parse(NULL, &t) == -1);
+    utc_format(NOW, 0, s, sizeof s);
+    CHECK_STR(s, "03:12:45");
+    utc_format(NOW, 1, s, sizeof s);
+    CHECK_STR(s, "2026-11-27 03:12:45");
+}
+
+static void test_verdict_exit(void)
+{
+    cJSON *u = fixture("report-unhealthy.json"), *h = fixture("report-healthy.json");
+    cJSON *i = fixture("report-inconclusive.json");
+    CHECK(u && h && i);
+    if (!u || !h || !i)
+        goto out;
+    CHECK_STR(verdict_compute(u), "unhealthy");
+    CHECK_STR(verdict_compute(h), "healthy");
+    CHECK_STR(verdict_compute(i), "inconclusive");
+    CHECK(report_exit_code(u, "high") == 1);
+    CHECK(report_exit_code(u, "critical") == 1);
+    CHECK(report_exit_code(u, "none") == 0);
+    CHECK(report_exit_code(u, NULL) == 1);
+    CHECK(report_exit_code(h, "info") == 0);
+    CHECK(report_exit_code(i, "high") == 4);
+    CHECK_STR(verdict_subject(u), "web-service");
+    CHECK(verdict_severity_rank("critical") == 4 && verdict_severity_rank("info") == 0);
+    CHECK(verdict_severity_rank("bogus") == -1);
+    /* Only the low recommendation left: it never counts, even at --fail-on info. */
+    cJSON_DeleteItemFromArray(cJSON_GetObjectItem(u, "findings"), 0);
+    cJSON_DeleteItemFromArray(cJSON_GetObjectItem(u, "findings"), 0);
+    cJSON_DeleteItemFromArray(cJSON_GetObjectItem(u, "findings"), 0);
+    CHECK(verdict_refresh(u) == 1);
+    /* The incomplete check keeps it undecided. */
+    CHECK_STR(jsonx_str(u, "verdict", ""), "inconclusive");
+    CHECK(report_exit_code(u, "info") == 4);
+    CHECK(verdict_refresh(u) == 0);
+out:
+    cJSON_Delete(u);
+    cJSON_Delete(h);
+    cJSON_Delete(i);
+}
+
+static const cJSON *finding(const cJSON *report, const char *id)
+{
+    const cJSON *f;
+    cJSON_ArrayForEach(f, cJSON_GetObjectItem(report, "findings"))
+        if (!strcmp(jsonx_str(f, "id", ""), id))
+            return f;
+    return NULL;
+}
+
+static void test_mutes(void)
+{
+    char path[] = "/tmp/edoc-mutes-XXXXXX";
+    struct err e = {0};
+    cJSON *u = fixture("report-unhealthy.json");
+    const cJSON *x;
+    if (!u)
+        return;
+    /* mutes[0] expired yesterday; mutes[1] (a category, any service) is active
+     * until tomorrow and covers the critical root; mutes[2]/[3] mute the
+     * symptoms' checks for this service only. */
+    write_file(path, "{\"mutes\": [\n"
+                     " {\"check\": \"ecs.pull_error\", \"service\": \"web-service\", \"reason\": \"old ticket\", \"expires\": \"2026-11-26\"},\n"
+                     " {\"category\": \"network_no_route\", \"service\": \"*\", \"reason\": \"NAT migration OPS-12\", \"expires\": \"2026-11-28T00:00:00Z\"},\n"
+                     " {\"check\": \"deploy.circuit_breaker\", \"service\": \"web-service\", \"reason\": \"r\", \"expires\": \"2026-11-27\"},\n"
+                     " {\"check\": \"ecs.pull_error\", \"service\": \"other-service\", \"reason\": \"r\", \"expires\": \"2027-01-01\"}\n"
+                     "]}\n");
+    CHECK(mutes_apply(u, path, NOW, &e) == ERR_OK);
+    CHECK(jsonx_bool(finding(u, "net.no_route_to_registry#1"), "muted", 0) == 1);
+    CHECK_STR(jsonx_str(cJSON_GetObjectItem(finding(u, "net.no_route_to_registry#1"), "mute"), "reason", ""),
+              "NAT migration OPS-12");
+    CHECK(jsonx_bool(finding(u, "deploy.circuit_breaker#1"), "muted", 0) == 1); /* date = through that day */
+    CHECK(jsonx_bool(finding(u, "ecs.pull_error#1"), "muted", 0) == 0);         /* expired; other service */
+    x = cJSON_GetObjectItem(u, "expired_mutes");
+    CHECK(cJSON_GetArraySize(x) == 1);
+    CHECK_STR(jsonx_str(cJSON_GetArrayItem(x, 0), "check", ""), "ecs.pull_error");
+    CHECK(jsonx_num(cJSON_GetArrayItem(x, 0), "index", -1) == 0);
+    /* The high pull-error symptom is still unmuted: still unhealthy, exit 1;
+     * --fail-on critical now passes because the critical root is muted. */
+    CHECK_STR(jsonx_str(u, "verdict", ""), "unhealthy");
+    /* The summary's root cause is no longer the muted one but its live symptom. */
+    CHECK_STR(jsonx_str(u, "summary", ""), "web-service: UNHEALTHY \xe2\x80\x94 0 of 4 tasks running; root cause: "
+                                           "12 tasks stopped with CannotPullContainerError (i/o timeout)");
+    CHECK(report_exit_code(u, "high") == 1);
+    CHECK(report_exit_code(u, "critical") == 0);
+    cJSON_Delete(u);
+    unlink(path);
+
+    /* Mute everything of this service: the verdict and summary are recomputed. */
+    u = fixture("report-unhealthy.json");
+    strcpy(path, "/tmp/edoc-mutes-XXXXXX");
+    write_file(path, "[{\"category\": \"network_no_route\", \"service\": \"web-service\", \"reason\": \"a\", \"expires\": \"2030-01-01\"},"
+                     " {\"category\": \"image_pull\", \"service\": \"web-service\", \"reason\": \"b\", \"expires\": \"2030-01-01\"},"
+                     " {\"check\": \"deploy.circuit_breaker\", \"service\": \"*\", \"reason\": \"c\", \"expires\": \"2030-01-01\"},"
+                     " {\"recommendation\": \"logs.retention\", \"service\": \"*\", \"reason\": \"d\", \"expires\": \"2030-01-01\"}]");
+    CHECK(mutes_apply(u, path, NOW, &e) == ERR_OK);
+    CHECK(jsonx_bool(finding(u, "logs.retention#1"), "muted", 0) == 1);
+    CHECK_STR(jsonx_str(u, "verdict", ""), "inconclusive"); /* one check is incomplete */
+    CHECK(strstr(jsonx_str(u, "summary", ""), "INCONCLUSIVE") != NULL);
+    CHECK(report_exit_code(u, "high") == 4);
+    CHECK(cJSON_GetObjectItem(u, "expired_mutes") == NULL);
+    cJSON_Delete(u);
+    unlink(path);
+}
+
+static void bad_mutes(const char *text, const char *want_suffix)
+{
+    char path[] = "/tmp/edoc-mutes-XXXXXX", want[256];
+    struct err e = {0};
+    cJSON *u = fixture("report-unhealthy.json"), *before;
+    if (!u)
+        return;
+    before = cJSON_Duplicate(u, 1);
+    write_file(path, text);
+    snprintf(want, sizeof want, "%s: %s", path, want_suffix);
+    CHECK(mutes_apply(u, path, NOW, &e) != ERR_OK);
+    if (want_suffix[0] == '*')
+        CHECK(strstr(e.msg, path) == e.msg && strstr(e.msg, want_suffix + 1));
+    else
+        CHECK_STR(e.msg, want);
+    CHECK(cJSON_Compare(u, before, 1)); /* a bad file changes nothing */
+    cJSON_Delete(before);
+    cJSON_Delete(u);
+    unlink(path);
+}
+
+static void test_mutes_errors(void)
+{
+    struct err e = {0};
+    cJSON *u = fixture("report-unhealthy.json"), *before;
+    char cwd[1024], dir[] = "/tmp/edoc-mutedir-XXXXXX";
+    bad_mutes("{\"mutes\": [{\"check\": \"a\", \"service\": \"*\", \"reason\": \"r\", \"expires\": \"2030-01-01\"},"
+              " {\"check\": \"b\", \"service\": \"*\", \"reason\": \"r\", \"expires\": \"2030-01-01\"},"
+              " {\"check\": \"c\", \"service\": \"*\", \"reason\": \"r\"}]}",
+              "mutes[2]: missing 'expires'");
+    bad_mutes("{\"mutes\": [{\"check\": \"a\", \"service\": \"*\", \"expires\": \"2030-01-01\"}]}",
+              "mutes[0]: missing 'reason'");
+    bad_mutes("{\"mutes\": [{\"check\": \"a\", \"service\": \"*\", \"reason\": \"\", \"expires\": \"2030-01-01\"}]}",
+              "mutes[0]: 'reason' must be a non-empty string");
+    bad_mutes("{\"mutes\": [{\"check\": \"a\", \"service\": \"*\", \"reason\": \"r\", \"expires\": \"soon\"}]}",
+              "mutes[0]: 'expires' is not a date (YYYY-MM-DD or RFC 3339): 'soon'");
+    bad_mutes("{\"mutes\": [{\"service\": \"*\", \"reason\": \"r\", \"expires\": \"2030-01-01\"}]}",
+              "mutes[0]: needs exactly one of 'check', 'category', 'recommendation'");
+    bad_mutes("{\"mutes\": [{\"check\": \"a\", \"reason\": \"r\", \"expires\": \"2030-01-01\"}]}",
+              "mutes[0]: missing 'service'");
+    bad_mutes("{\"mutes\": [42]}", "mutes[0]: expected an object");
+    bad_mutes("{\"mute\": []}", "expected an object with a 'mutes' array");
+    bad_mutes("{\"mutes\": [", "*invalid JSON");
+    if (!u)
+        return;
+    /* An explicitly named file must exist. */
+    CHECK(mutes_apply(u, "/nonexistent/mutes.json", NOW, &e) == ERR_IO);
+    CHECK(strstr(e.msg, "/nonexistent/mutes.json: ") == e.msg);
+    /* The default file may be absent: no mutes, no change. */
+    before = cJSON_Duplicate(u, 1);
+    CHECK(getcwd(cwd, sizeof cwd) != NULL);
+    CHECK(mkdtemp(dir) != NULL);
+    CHECK(chdir(dir) == 0);
+    CHECK(mutes_apply(u, NULL, NOW, &e) == ERR_OK);
+    CHECK(cJSON_Compare(u, before, 1));
+    CHECK(chdir(cwd) == 0);
+    rmdir(dir);
+    cJSON_Delete(before);
+    cJSON_Delete(u);
+}
+
+static const cJSON *change(const cJSON *changes, const char *container, const char *field)
+{
+    const cJSON *c;
+    cJSON_ArrayForEach(c, changes)
+        if (!strcmp(jsonx_str(c, "field", ""), field) &&
+            !strcmp(jsonx_str(c, "container", ""), container ? container : ""))
+            return c;
+    return NULL;
+}
+
+static int has(const cJSON *arr, const char *s)
+{
+    const cJSON *x;
+    cJSON_ArrayForEach(x, arr)
+        if (cJSON_IsString(x) && !strcmp(x->valuestring, s))
+            return 1;
+    return 0;
+}
+
+static void test_whatchanged(void)
+{
+    cJSON *ev = fixture("evidence-deploy.json"), *wc;
+    const cJSON *svcs, *web, *worker, *ch, *c;
+    char *text;
+    if (!ev)
+        return;
+    wc = whatchanged_build(ev);
+    CHECK(wc != NULL);
+    svcs = cJSON_GetObjectItem(wc, "services");
+    CHECK(cJSON_GetArraySize(svcs) == 2); /* api's deployment completed: nothing to explain */
+    web = cJSON_GetArrayItem(svcs, 0);
+    worker = cJSON_GetArrayItem(svcs, 1);
+    CHECK_STR(jsonx_str(web, "service", ""), "web-service");
+    CHECK_STR(jsonx_str(cJSON_GetObjectItem(web, "failing"), "task_definition", ""),
+              "arn:aws:ecs:us-east-1:123456789012:task-definition/web:43");
+    CHECK_STR(jsonx_str(cJSON_GetObjectItem(web, "failing"), "rollout_state", ""), "FAILED");
+    CHECK_STR(jsonx_str(cJSON_GetObjectItem(web, "baseline"), "task_definition", ""),
+              "arn:aws:ecs:us-east-1:123456789012:task-definition/web:42");
+    CHECK_STR(jsonx_str(cJSON_GetObjectItem(web, "baseline"), "source", ""), "deployment");
+    ch = cJSON_GetObjectItem(web, "changes");
+    c = change(ch, "app", "image");
+    CHECK(c && !strcmp(jsonx_str(c, "before", ""), "123456789012.dkr.ecr.us-east-1.amazonaws.com/web:v41") &&
+          !strcmp(jsonx_str(c, "after", ""), "123456789012.dkr.ecr.us-east-1.amazonaws.com/web:v42"));
+    c = change(ch, "app", "environment");
+    CHECK(c && has(cJSON_GetObjectItem(c, "added"), "FEATURE_X") && has(cJSON_GetObjectItem(c, "removed"), "OLD_FLAG"));
+    CHECK(c && cJSON_GetArraySize(cJSON_GetObjectItem(c, "added")) == 1);
+    c = change(ch, "app", "portMappings");
+    CHECK(c && has(cJSON_GetObjectItem(c, "added"), "8081/tcp") && has(cJSON_GetObjectItem(c, "removed"), "8080/tcp"));
+    c = change(ch, "app", "secrets[DB_PASSWORD].valueFrom");
+    CHECK(c && strstr(jsonx_str(c, "after", ""), "db-v2"));
+    CHECK(change(ch, "app", "secrets") == NULL); /* same names */
+    CHECK(change(ch, "app", "healthCheck") != NULL);
+    CHECK(change(ch, "app", "logConfiguration") == NULL);
+    c = change(ch, NULL, "memory");
+    CHECK(c && !strcmp(jsonx_str(c, "before", ""), "512") && !strcmp(jsonx_str(c, "after", ""), "1024"));
+    CHECK(change(ch, NULL, "taskRoleArn") != NULL);
+    CHECK(change(ch, NULL, "cpu") == NULL);
+    CHECK(change(ch, NULL, "containers") == NULL);
+    CHECK(change(ch, "sidecar", "image") == NULL);
+    /* Environment values never leave the evidence. */
+    text = cJSON_PrintUnformatted(wc);
+    CHECK(text && strstr(text, "<redacted>") == NULL && strstr(text, "LOG_LEVEL") == NULL);
+    free(text);
+    /* worker: only the in-progress deployment: the previous revision is the baseline. */
+    CHECK_STR(jsonx_str(cJSON_GetObjectItem(worker, "baseline"), "source", ""), "previous_revision");
+    CHECK_STR(jsonx_str(cJSON_GetObjectItem(worker, "baseline"), "task_definition", ""),
+              "arn:aws:ecs:us-east-1:123456789012:task-definition/worker:4");
+    CHECK(change(cJSON_GetObjectItem(worker, "changes"), "worker", "command") != NULL);
+    cJSON_Delete(wc);
+    /* No earlier revision in the evidence: a note instead of a diff. */
+    cJSON_DeleteItemFromObject(cJSON_GetObjectItem(ev, "task_definitions"),
+                               "arn:aws:ecs:us-east-1:123456789012:task-definition/worker:4");
+    wc = whatchanged_build(ev);
+    worker = cJSON_GetArrayItem(cJSON_GetObjectItem(wc, "services"), 1);
+    CHECK(jsonx_str(worker, "note", NULL) != NULL && cJSON_GetObjectItem(worker, "changes") == NULL);
+    cJSON_Delete(wc);
+    /* Nothing failing: NULL. */
+    cJSON_DeleteItemFromArray(cJSON_GetObjectItem(ev, "services"), 2);
+    cJSON_DeleteItemFromArray(cJSON_GetObjectItem(ev, "services"), 0);
+    CHECK(whatchanged_build(ev) == NULL);
+    cJSON_Delete(ev);
+}
+
+static void test_timeline(void)
+{
+    cJSON *ev = fixture("evidence-deploy.json"), *tl, *svc, *events, *e;
+    const cJSON *x;
+    double prev = 0;
+    int n, i, ok = 1;
+    if (!ev)
+        return;
+    tl = timeline_build(ev);
+    CHECK(tl != NULL);
+    n = cJSON_GetArraySize(tl);
+    CHECK(n == 14);
+    cJSON_ArrayForEach(x, tl) {
+        ok &= jsonx_num(x, "time", 0) >= prev;
+        prev = jsonx_num(x, "time", 0);
+    }
+    CHECK(ok); /* newest last */
+    x = cJSON_GetArrayItem(tl, 0);
+    CHECK_STR(jsonx_str(x, "kind", ""), "deployment"); /* api's deployment, the oldest */
+    CHECK(jsonx_num(x, "time", 0) == 1795600000);
+    x = cJSON_GetArrayItem(tl, n - 1);
+    CHECK_STR(jsonx_str(x, "kind", ""), "target_health"); /* dated at collection */
+    CHECK(strstr(jsonx_str(x, "text", ""), "web-tg: 1 healthy, 1 not healthy (Target.ResponseCodeMismatch)"));
+    ok = 0;
+    cJSON_ArrayForEach(x, tl) {
+        if (!strcmp(jsonx_str(x, "kind", ""), "task_stopped")) {
+            ok = jsonx_num(x, "time", 0) == 1795746300 && !strcmp(jsonx_str(x, "subject", ""), "web-service") &&
+                 strstr(jsonx_str(x, "text", ""), "(TaskFailedToStart): CannotPullContainerError") != NULL;
+        }
+        if (!strcmp(jsonx_str(x, "kind", ""), "change") && jsonx_num(x, "time", 0) == 1795745940)
+            CHECK_STR(jsonx_str(x, "text", ""), "RegisterTaskDefinition (ecs) by deploy-bot");
+    }
+    CHECK(ok);
+    cJSON_Delete(tl);
+    /* The cap keeps the most recent entries. */
+    svc = cJSON_GetArrayItem(cJSON_GetObjectItem(ev, "services"), 1);
+    events = cJSON_GetObjectItem(svc, "events");
+    for (i = 0; i < 100; i++) {
+        e = cJSON_CreateObject();
+        cJSON_AddNumberToObject(e, "createdAt", 1795800000 + i);
+        cJSON_AddStringToObject(e, "message", "(service api) has reached a steady state.");
+        cJSON_AddItemToArray(events, e);
+    }
+    tl = timeline_build(ev);
+    CHECK(cJSON_GetArraySize(tl) == TIMELINE_MAX);
+    CHECK(jsonx_num(cJSON_GetArrayItem(tl, TIMELINE_MAX - 1), "time", 0) == 1795800099);
+    CHECK(jsonx_num(cJSON_GetArrayItem(tl, 0), "time", 0) == 1795800060);
+    cJSON_Delete(tl);
+    /* Evidence without dated facts: an empty list. */
+    tl = timeline_build(cJSON_GetObjectItem(ev, "target"));
+    CHECK(tl && cJSON_GetArraySize(tl) == 0);
+    cJSON_Delete(tl);
+    cJSON_Delete(ev);
+}
+
+static void test_publish(void)
+{
+    cJSON *r = fixture("report-unhealthy.json"), *ev = fixture("evidence-deploy.json"), *back;
+    struct publish_opts po;
+    char *text = NULL, path[] = "/tmp/edoc-mutes-XXXXXX";
+    size_t len = 0;
+    FILE *f;
+    if (!r || !ev)
+        goto out;
+    memset(&po, 0, sizeof po);
+    po.format = "json";
+    po.now = NOW;
+    po.mute_file = "/nonexistent/none.json";
+    f = open_memstream(&text, &len);
+    po.out = f;
+    CHECK(publish_report(r, ev, &po) == 2); /* a named mute file must exist */
+    fclose(f);
+    CHECK(len == 0);
+    free(text);
+    write_file(path, "{\"mutes\": []}");
+    po.mute_file = path;
+    f = open_memstream(&text, &len);
+    po.out = f;
+    CHECK(publish_report(r, ev, &po) == 1);
+    fclose(f);
+    back = cJSON_Parse(text);
+    CHECK(back != NULL);
+    /* what_changed and the timeline now come from the evidence. */
+    CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetObjectItem(back, "what_changed"), "services")) == 2);
+    CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(back, "timeline")) == 14);
+    cJSON_Delete(back);
+    free(text);
+    po.format = "markdown";
+    po.fail_on = "none";
+    f = open_memstream(&text, &len);
+    po.out = f;
+    CHECK(publish_report(r, ev, &po) == 0);
+    fclose(f);
+    CHECK(text && strncmp(text, "## ", 3) == 0);
+    free(text);
+    unlink(path);
+out:
+    cJSON_Delete(r);
+    cJSON_Delete(ev);
+}
+
+int main(void)
+{
+    test_publish();
+    test_time();
+    test_verdict_exit();
+    test_mutes();
+    test_mutes_errors();
+    test_whatchanged();
+    test_timeline();
+    return test_done();
+}
