@@ -267,6 +267,14 @@ return {
             end
             local done = bad == 0 and not unhealthy_ev and resolved(svc, latest)
             if done then parts[#parts + 1] = "All targets are healthy now and the service has reached a steady state since." end
+            -- Only an event, no unhealthy target and no task stopped for it, and
+            -- the service at its desired count: a blip, not an outage.
+            local blip = not done and bad == 0 and stopped == 0
+              and (num(svc.runningCount) or 0) >= (num(svc.desiredCount) or 0)
+            if blip then
+              parts[#parts + 1] = "Every target is healthy now and the service is at its desired count: watch for a repeat."
+              done = true
+            end
             edoc.finding {
               title = string.format("%s: load balancer health checks fail%s in %s%s", svc.serviceName or "?", done and "ed" or "", tgname,
                 main and (" (" .. main .. ")") or (done and " (resolved since)" or "")),
