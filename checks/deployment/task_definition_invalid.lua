@@ -123,6 +123,12 @@ return {
         end
       end
       if #problems > 0 then
+        if td and #rem == 0 then
+          rem[#rem + 1] = { description = "Look at the parts of " .. tdn .. " that decide where it can run",
+            command = with_region("aws ecs describe-task-definition --task-definition " .. edoc.shellquote(tdn)
+              .. " --query 'taskDefinition.{status:status,compatibilities:compatibilities,requiresCompatibilities:requiresCompatibilities,networkMode:networkMode,cpu:cpu,memory:memory}'"),
+            docs = DOCS }
+        end
         rem[#rem + 1] = { description = "Validate a corrected revision by registering it, then deploy it",
           command = with_region(string.format("aws ecs register-task-definition --cli-input-json file://%s.json", (td and td.family) or "taskdef"))
             .. " && " .. with_region(string.format("aws ecs update-service --cluster %s --service %s --task-definition %s",

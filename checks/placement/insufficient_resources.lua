@@ -71,6 +71,16 @@ local function asg_name(ev)
   return nil
 end
 
+-- EC2 capacity providers named on the cluster (DescribeClusters), for when the
+-- capacity section does not carry their Auto Scaling groups.
+local function ec2_capacity_providers(ev)
+  local out = {}
+  for _, n in ipairs(list(ev.cluster and ev.cluster.capacityProviders)) do
+    if type(n) == "string" and n ~= "FARGATE" and n ~= "FARGATE_SPOT" then out[#out + 1] = n end
+  end
+  return out
+end
+
 local function active_instances(ev)
   local n = 0
   for _, ci in ipairs(list(ev.capacity and ev.capacity.container_instances)) do
@@ -153,6 +163,14 @@ return {
                 .. " (or enable managed scaling on the capacity provider)",
               command = with_region("aws autoscaling set-desired-capacity --auto-scaling-group-name " .. edoc.shellquote(asg)
                 .. " --desired-capacity " .. (active_instances(ev) + 1)),
+              docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/asg-capacity-providers.html" }
+          end
+          local cps = ec2_capacity_providers(ev)
+          if not asg and #cps > 0 then
+            rem[#rem + 1] = { description = "Add capacity: find the Auto Scaling group behind " .. table.concat(cps, ", ")
+                .. " and raise its desired capacity (or enable managed scaling)",
+              command = with_region("aws ecs describe-capacity-providers --capacity-providers " .. table.concat(cps, " ")
+                .. " --query 'capacityProviders[].{name:name,asg:autoScalingGroupProvider.autoScalingGroupArn,scaling:autoScalingGroupProvider.managedScaling.status}'"),
               docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/asg-capacity-providers.html" }
           end
           rem[#rem + 1] = { description = "Or shrink the task: register a revision of " .. tdname

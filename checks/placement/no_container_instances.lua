@@ -37,6 +37,16 @@ local function needs_instances(svc)
   return false
 end
 
+-- EC2 capacity providers named on the cluster (DescribeClusters), for when the
+-- capacity section does not carry their Auto Scaling groups.
+local function ec2_capacity_providers(ev)
+  local out = {}
+  for _, n in ipairs(list(ev.cluster and ev.cluster.capacityProviders)) do
+    if type(n) == "string" and n ~= "FARGATE" and n ~= "FARGATE_SPOT" then out[#out + 1] = n end
+  end
+  return out
+end
+
 return {
   id = "placement.no_container_instances",
   category = "no_container_instances",
@@ -93,6 +103,14 @@ return {
                 .. " --desired-capacity " .. math.max(1, num(svc.desiredCount) or 1)),
               docs = DOCS_CP }
           end
+        end
+        local cps = ec2_capacity_providers(ev)
+        if #rem == 0 and #cps > 0 then
+          rem[#rem + 1] = { description = "Find the Auto Scaling group behind " .. table.concat(cps, ", ")
+              .. " and why it has no instances (desired capacity 0, failed launches)",
+            command = with_region("aws ecs describe-capacity-providers --capacity-providers " .. table.concat(cps, " ")
+              .. " --query 'capacityProviders[].{name:name,asg:autoScalingGroupProvider.autoScalingGroupArn}'"),
+            docs = DOCS_CP }
         end
         rem[#rem + 1] = { description = "Instances that run but never registered: check ECS_CLUSTER in /etc/ecs/ecs.config, "
             .. "the instance role (AmazonEC2ContainerServiceforEC2Role) and the agent's route to the ECS endpoint",
