@@ -114,8 +114,8 @@ static void test_mutes(void)
      * symptoms' checks for this service only. */
     write_file(path, "{\"mutes\": [\n"
                      " {\"check\": \"ecs.pull_error\", \"service\": \"web-service\", \"reason\": \"old ticket\", \"expires\": \"2026-11-26\"},\n"
-                     " {\"category\": \"network_no_route\", \"service\": \"*\", \"reason\": \"NAT migration OPS-12\", \"expires\": \"2026-11-28T00:00:00Z\"},\n"
-                     " {\"check\": \"deploy.circuit_breaker\", \"service\": \"web-service\", \"reason\": \"r\", \"expires\": \"2026-11-27\"},\n"
+                     " {\"check\": \"net.no_route_to_registry\", \"service\": \"*\", \"reason\": \"NAT migration OPS-12\", \"expires\": \"2026-11-28T00:00:00Z\"},\n"
+                     " {\"category\": \"deployment_circuit_breaker\", \"service\": \"web-service\", \"reason\": \"r\", \"expires\": \"2026-11-27\"},\n"
                      " {\"check\": \"ecs.pull_error\", \"service\": \"other-service\", \"reason\": \"r\", \"expires\": \"2027-01-01\"}\n"
                      "]}\n");
     CHECK(mutes_apply(u, path, NOW, &e) == ERR_OK);
@@ -143,9 +143,9 @@ static void test_mutes(void)
     u = fixture("report-unhealthy.json");
     strcpy(path, "/tmp/edoc-mutes-XXXXXX");
     write_file(path, "[{\"category\": \"network_no_route\", \"service\": \"web-service\", \"reason\": \"a\", \"expires\": \"2030-01-01\"},"
-                     " {\"category\": \"image_pull\", \"service\": \"web-service\", \"reason\": \"b\", \"expires\": \"2030-01-01\"},"
+                     " {\"check\": \"ecs.pull_error\", \"service\": \"web-service\", \"reason\": \"b\", \"expires\": \"2030-01-01\"},"
                      " {\"check\": \"deploy.circuit_breaker\", \"service\": \"*\", \"reason\": \"c\", \"expires\": \"2030-01-01\"},"
-                     " {\"recommendation\": \"logs.retention\", \"service\": \"*\", \"reason\": \"d\", \"expires\": \"2030-01-01\"}]");
+                     " {\"recommendation\": \"cost.log_retention\", \"service\": \"*\", \"reason\": \"d\", \"expires\": \"2030-01-01\"}]");
     CHECK(mutes_apply(u, path, NOW, &e) == ERR_OK);
     CHECK(jsonx_bool(finding(u, "logs.retention#1"), "muted", 0) == 1);
     CHECK_STR(jsonx_str(u, "verdict", ""), "inconclusive"); /* one check is incomplete */
