@@ -79,9 +79,8 @@ static void deployments(struct list *l, const cJSON *svc, const char *name)
         const char *id = jsonx_str(d, "id", "?"), *rs = jsonx_str(d, "rolloutState", NULL);
         double created = when(d, "createdAt"), updated = when(d, "updatedAt");
         buf_init(&b, 4096);
-        buf_printf(&b, "deployment %s started: %s (%s, desired %.0f)", id,
-                   str_basename(jsonx_str(d, "taskDefinition", "?")), jsonx_str(d, "status", "?"),
-                   jsonx_num(d, "desiredCount", 0));
+        /* status (PRIMARY/ACTIVE) is today's, not the one at creation: left out. */
+        buf_printf(&b, "deployment %s started: %s", id, str_basename(jsonx_str(d, "taskDefinition", "?")));
         add(l, created, "deployment", name, &b);
         if (!rs || updated <= created)
             continue;

@@ -286,6 +286,25 @@ static void test_whatchanged(void)
               "arn:aws:ecs:us-east-1:123456789012:task-definition/worker:4");
     CHECK(change(cJSON_GetObjectItem(worker, "changes"), "worker", "command") != NULL);
     cJSON_Delete(wc);
+    /* After a circuit-breaker rollback the PRIMARY is the rollback to :42,
+     * IN_PROGRESS; the change to explain is still the FAILED :43. */
+    {
+        cJSON *deps = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(ev, "services"), 0), "deployments");
+        cJSON *d43 = cJSON_GetArrayItem(deps, 0), *d42 = cJSON_GetArrayItem(deps, 1);
+        cJSON_ReplaceItemInObject(d43, "status", cJSON_CreateString("ACTIVE"));
+        cJSON_ReplaceItemInObject(d42, "status", cJSON_CreateString("PRIMARY"));
+        cJSON_ReplaceItemInObject(d42, "rolloutState", cJSON_CreateString("IN_PROGRESS"));
+        cJSON_ReplaceItemInObject(d42, "createdAt", cJSON_CreateNumber(1795746900));
+        wc = whatchanged_build(ev);
+        web = cJSON_GetArrayItem(cJSON_GetObjectItem(wc, "services"), 0);
+        CHECK_STR(jsonx_str(cJSON_GetObjectItem(web, "failing"), "task_definition", ""),
+                  "arn:aws:ecs:us-east-1:123456789012:task-definition/web:43");
+        CHECK_STR(jsonx_str(cJSON_GetObjectItem(web, "baseline"), "task_definition", ""),
+                  "arn:aws:ecs:us-east-1:123456789012:task-definition/web:42");
+        c = change(cJSON_GetObjectItem(web, "changes"), "app", "image");
+        CHECK(c && strstr(jsonx_str(c, "after", ""), "web:v42") != NULL);
+        cJSON_Delete(wc);
+    }
     /* No earlier revision in the evidence: a note instead of a diff. */
     cJSON_DeleteItemFromObject(cJSON_GetObjectItem(ev, "task_definitions"),
                                "arn:aws:ecs:us-east-1:123456789012:task-definition/worker:4");
