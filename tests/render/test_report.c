@@ -13,6 +13,7 @@
 #include "report/timeline.h"
 #include "report/whatchanged.h"
 #include "util/jsonx.h"
+#include "util/strutil.h"
 
 #define NOW 1795749165L /* 2026-11-27T03:12:45Z, the fixtures' generated_at */
 
@@ -353,6 +354,33 @@ static void test_timeline(void)
     }
     CHECK(ok);
     cJSON_Delete(tl);
+    /* A batch of tasks stopping together for one reason is one line. */
+    {
+        cJSON *tasks = cJSON_GetObjectItem(ev, "tasks"), *t0 = cJSON_GetArrayItem(tasks, 0), *t;
+        for (i = 0; i < 3; i++) {
+            t = cJSON_Duplicate(t0, 1);
+            cJSON_ReplaceItemInObject(t, "stoppedAt", cJSON_CreateNumber(1795746300 + 10 * (i + 1)));
+            cJSON_AddItemToArray(tasks, t);
+        }
+        t = cJSON_Duplicate(t0, 1); /* same reason, but 10 minutes later: its own line */
+        cJSON_ReplaceItemInObject(t, "stoppedAt", cJSON_CreateNumber(1795746900));
+        cJSON_AddItemToArray(tasks, t);
+        tl = timeline_build(ev);
+        n = 0;
+        cJSON_ArrayForEach(x, tl) {
+            if (strcmp(jsonx_str(x, "kind", ""), "task_stopped"))
+                continue;
+            n++;
+            if (jsonx_num(x, "time", 0) == 1795746300) {
+                CHECK(jsonx_num(x, "count", 0) == 4);
+                CHECK(str_starts(jsonx_str(x, "text", ""), "4 tasks stopped (TaskFailedToStart): CannotPullContainerError"));
+            } else {
+                CHECK(jsonx_num(x, "time", 0) == 1795746900 && cJSON_GetObjectItem(x, "count") == NULL);
+            }
+        }
+        CHECK(n == 2);
+        cJSON_Delete(tl);
+    }
     /* The cap keeps the most recent entries. */
     svc = cJSON_GetArrayItem(cJSON_GetObjectItem(ev, "services"), 1);
     events = cJSON_GetObjectItem(svc, "events");
