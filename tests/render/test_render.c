@@ -120,6 +120,20 @@ static void test_text_unhealthy(void)
     CHECK(at(t, "\nTimeline (UTC, newest last)\n") > at(t, "\nWhat changed\n"));
     CHECK(at(t, "  02:20:00  deploy  deployment ecs-svc/9876543210 started") > 0);
     CHECK(at(t, "02:35:00  deploy") > at(t, "02:25:00  task"));
+    /* The verdict stays short: a long summary is cut to about two lines. */
+    {
+        cJSON *r2 = cJSON_Duplicate(r, 1);
+        char longsum[1200], *t2;
+        memset(longsum, 0, sizeof longsum);
+        strcpy(longsum, "web-service: UNHEALTHY - root cause:");
+        while (strlen(longsum) < 1000)
+            strcat(longsum, " word");
+        cJSON_ReplaceItemInObject(r2, "summary", cJSON_CreateString(longsum));
+        t2 = render(r2, "text", &ro);
+        CHECK(at(t2, "...\n  cluster prod") > 0 && at(t2, "...\n  cluster prod") < 2 * 100 + 10);
+        free(t2);
+        cJSON_Delete(r2);
+    }
     /* Not a terminal: no escapes, no Unicode. */
     CHECK(at(t, "(same value at") < 0);
     CHECK(strchr(t, '\x1b') == NULL);
