@@ -179,6 +179,16 @@ for label, schema in schemas:
 rc, out, _ = run("text", os.path.join(FIX, "report-unhealthy.json"), "--mutes", mutes, "--now", now)
 check("Expired mute: check deploy.circuit_breaker for web-service expired 2026-11-26" in out, "mutes: expired line in text")
 check("\nMuted\n" in out and "muted until 2026-12-31: NAT migration" in out, "mutes: muted section in text")
+rc, out, _ = run("junit", os.path.join(FIX, "report-unhealthy.json"), "--mutes", mutes, "--now", now)
+root = ET.fromstring(out.encode("utf-8"))
+by = {c.get("name"): c for c in root.iter("testcase")}
+check(by["net.no_route_to_registry"].find("failure") is None and
+      "(muted)" in (by["net.no_route_to_registry"].findtext("system-out") or ""),
+      "mutes: junit reports a muted finding in system-out, not as a failure")
+check(by["deploy.circuit_breaker"].find("failure") is not None, "mutes: junit still fails the unmuted check")
+rc, out, _ = run("markdown", os.path.join(FIX, "report-unhealthy.json"), "--mutes", mutes, "--now", now)
+check("\n## Muted\n" in out and "Expired mute" in out, "mutes: markdown muted section and expired note")
+check(re.search(r"^\| 1 \|", out, re.M) is None, "mutes: markdown table leaves the muted root out")
 with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as tf:
     json.dump({"mutes": [{"check": "a", "service": "*", "reason": "r", "expires": "2030-01-01"},
                          {"check": "b", "service": "*", "reason": "r", "expires": "2030-01-01"},
