@@ -283,6 +283,9 @@ static void test_hostile(void)
     rtext_clean(&b, "a\xe2\x80\x94" "b\xe2\x80\xa6" "c", RTEXT_ASCII, 0);
     CHECK_STR(b.data, "a-b...c");
     buf_reset(&b);
+    rtext_clean(&b, "\xc3\x97" "1 \xe2\x89\xa5 2 \xc3\xa9", RTEXT_ASCII, 0); /* x1 >= 2, e-acute kept */
+    CHECK_STR(b.data, "x1 >= 2 \xc3\xa9");
+    buf_reset(&b);
     rtext_clean(&b, "\xc0\xaf\xed\xa0\x80x", 0, 0); /* overlong '/', a surrogate */
     CHECK_STR(b.data, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdx");
     buf_reset(&b);
