@@ -219,6 +219,10 @@ static void test_evidence_dedupe(void)
     t = render(r, "text", &ro);
     CHECK(at(t, "/tasks/11/stoppedReason,") > 0 && at(t, "/tasks/12/stoppedReason)") > 0 && at(t, "more)") < 0);
     free(t);
+    t = render(r, "markdown", &ro);
+    CHECK(at(t, "\n  # same value at /tasks/1/stoppedReason, /tasks/2/stoppedReason,") > 0);
+    CHECK(at(t, "\n/tasks/1/stoppedReason =") < 0);
+    free(t);
     cJSON_Delete(r);
 }
 
