@@ -33,15 +33,16 @@ def run(*args, env=None):
 
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from render_formats_schema import valid  # noqa: E402
+from render_formats_schema import valid, valid_subset  # noqa: E402
 
 # The checker itself must reject what it should, or a pass means nothing.
 mini = {"type": "object", "required": ["a"], "properties": {"a": {"enum": ["x"]}, "n": {"type": "integer"}},
         "additionalProperties": False}
-check(valid({"a": "x", "n": 2}, mini)[0], "validator accepts a valid document")
-check(not valid({"a": "y"}, mini)[0], "validator rejects an enum violation")
-check(not valid({"a": "x", "b": 1}, mini)[0], "validator rejects an unknown property")
-check(not valid({"n": 1}, mini)[0], "validator rejects a missing required member")
+for name, fn in (("validator", valid), ("subset validator", valid_subset)):
+    check(fn({"a": "x", "n": 2}, mini)[0], f"{name} accepts a valid document")
+    check(not fn({"a": "y"}, mini)[0], f"{name} rejects an enum violation")
+    check(not fn({"a": "x", "b": 1}, mini)[0], f"{name} rejects an unknown property")
+    check(not fn({"n": 1}, mini)[0], f"{name} rejects a missing required member")
 
 fixtures = ["report-unhealthy.json", "report-healthy.json", "report-inconclusive.json"]
 expected_rc = {"report-unhealthy.json": 1, "report-healthy.json": 0, "report-inconclusive.json": 4}
@@ -69,6 +70,8 @@ for name in fixtures:
     for label, schema in schemas:
         ok, why = valid(doc, schema)
         check(ok, f"json {name}: valid against {label} {why}")
+        ok, why = valid_subset(doc, schema)
+        check(ok, f"json {name}: valid against {label} (subset checker) {why}")
 
 # The schema must reject what it should, or a pass means nothing.
 with open(os.path.join(FIX, "report-unhealthy.json")) as f:
