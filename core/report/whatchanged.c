@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "util/jsonx.h"
+#include "util/strutil.h"
 
 static const char *const task_fields[] = {"cpu", "memory", "executionRoleArn", "taskRoleArn", "networkMode",
                                           "runtimePlatform", "ephemeralStorage", "requiresCompatibilities"};
@@ -234,13 +235,39 @@ static const char *baseline_arn(const cJSON *ev, const cJSON *svc, const cJSON *
     return NULL;
 }
 
+/* With no deployment to blame (rollout done, counts fine) tasks may still be
+ * failing: the task definition the newest failed task of this service used,
+ * and how many failed. */
+static const char *failing_tasks_td(const cJSON *ev, const cJSON *svc, int *n)
+{
+    const cJSON *t, *newest = NULL;
+    const char *name = jsonx_str(svc, "serviceName", "");
+    *n = 0;
+    cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(ev, "tasks")) {
+        const char *group = jsonx_str(t, "group", ""), *code = jsonx_str(t, "stopCode", "");
+        if (!str_starts(group, "service:") || strcmp(group + 8, name) ||
+            (strcmp(code, "TaskFailedToStart") && strcmp(code, "EssentialContainerExited")) ||
+            !jsonx_str(t, "taskDefinitionArn", NULL))
+            continue;
+        (*n)++;
+        if (!newest || jsonx_num(t, "stoppedAt", 0) > jsonx_num(newest, "stoppedAt", 0))
+            newest = t;
+    }
+    return jsonx_str(newest, "taskDefinitionArn", NULL);
+}
+
 static cJSON *service_entry(const cJSON *ev, const cJSON *svc)
 {
     const cJSON *dep = failing_deployment(svc), *tds = cJSON_GetObjectItemCaseSensitive(ev, "task_definitions");
     const char *failing_td = jsonx_str(dep, "taskDefinition", NULL), *base, *source = NULL;
     const cJSON *after, *before;
     cJSON *o, *x;
-    if (!dep || !failing_td)
+    int failed_tasks = 0;
+    if (!failing_td) {
+        dep = NULL;
+        failing_td = failing_tasks_td(ev, svc, &failed_tasks);
+    }
+    if (!failing_td)
         return NULL;
     o = cJSON_CreateObject();
     if (!o)
@@ -252,6 +279,8 @@ static cJSON *service_entry(const cJSON *ev, const cJSON *svc)
         cJSON_AddStringToObject(x, "deployment", jsonx_str(dep, "id", ""));
     if (jsonx_str(dep, "rolloutState", NULL))
         cJSON_AddStringToObject(x, "rollout_state", jsonx_str(dep, "rolloutState", ""));
+    if (failed_tasks)
+        cJSON_AddNumberToObject(x, "failed_tasks", failed_tasks);
     base = baseline_arn(ev, svc, dep, failing_td, &source);
     if (!base) {
         cJSON_AddStringToObject(o, "note", "no earlier task definition in the evidence to compare with");

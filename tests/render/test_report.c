@@ -317,6 +317,39 @@ static void test_whatchanged(void)
     cJSON_DeleteItemFromArray(cJSON_GetObjectItem(ev, "services"), 2);
     cJSON_DeleteItemFromArray(cJSON_GetObjectItem(ev, "services"), 0);
     CHECK(whatchanged_build(ev) == NULL);
+    /* api's rollout completed and its counts are fine, but its tasks keep
+     * exiting: the definition those tasks used is compared with the one before. */
+    {
+        cJSON *td7 = cJSON_Duplicate(cJSON_GetObjectItem(cJSON_GetObjectItem(ev, "task_definitions"),
+                                                        "arn:aws:ecs:us-east-1:123456789012:task-definition/worker:5"), 1);
+        cJSON *td6 = cJSON_Duplicate(cJSON_GetObjectItem(cJSON_GetObjectItem(ev, "task_definitions"),
+                                                        "arn:aws:ecs:us-east-1:123456789012:task-definition/worker:5"), 1);
+        cJSON *t = cJSON_CreateObject(), *hist = cJSON_CreateArray();
+        cJSON_ReplaceItemInObject(td7, "family", cJSON_CreateString("api"));
+        cJSON_ReplaceItemInObject(td6, "family", cJSON_CreateString("api"));
+        cJSON_ReplaceItemInObject(td6, "memory", cJSON_CreateString("512"));
+        cJSON_AddItemToObject(cJSON_GetObjectItem(ev, "task_definitions"),
+                              "arn:aws:ecs:us-east-1:123456789012:task-definition/api:7", td7);
+        cJSON_AddItemToObject(cJSON_GetObjectItem(ev, "task_definitions"),
+                              "arn:aws:ecs:us-east-1:123456789012:task-definition/api:6", td6);
+        cJSON_AddItemToArray(hist, cJSON_CreateString("arn:aws:ecs:us-east-1:123456789012:task-definition/api:7"));
+        cJSON_AddItemToArray(hist, cJSON_CreateString("arn:aws:ecs:us-east-1:123456789012:task-definition/api:6"));
+        cJSON_AddItemToObject(cJSON_GetObjectItem(ev, "task_definition_history"), "api", hist);
+        cJSON_AddStringToObject(t, "group", "service:api");
+        cJSON_AddStringToObject(t, "stopCode", "EssentialContainerExited");
+        cJSON_AddStringToObject(t, "taskDefinitionArn", "arn:aws:ecs:us-east-1:123456789012:task-definition/api:7");
+        cJSON_AddNumberToObject(t, "stoppedAt", 1795746000);
+        cJSON_AddItemToArray(cJSON_GetObjectItem(ev, "tasks"), t);
+        wc = whatchanged_build(ev);
+        web = cJSON_GetArrayItem(cJSON_GetObjectItem(wc, "services"), 0);
+        CHECK_STR(jsonx_str(web, "service", ""), "api");
+        CHECK(jsonx_num(cJSON_GetObjectItem(web, "failing"), "failed_tasks", 0) == 1);
+        CHECK(cJSON_GetObjectItem(cJSON_GetObjectItem(web, "failing"), "deployment") == NULL);
+        CHECK_STR(jsonx_str(cJSON_GetObjectItem(web, "baseline"), "source", ""), "previous_revision");
+        c = change(cJSON_GetObjectItem(web, "changes"), NULL, "memory");
+        CHECK(c && !strcmp(jsonx_str(c, "before", ""), "512") && !strcmp(jsonx_str(c, "after", ""), "1024"));
+        cJSON_Delete(wc);
+    }
     cJSON_Delete(ev);
 }
 
