@@ -748,6 +748,8 @@ static void what_changed(struct ctx *c)
                    str_basename(jsonx_str(fail, "task_definition", "?")));
         if (jsonx_str(fail, "rollout_state", NULL))
             buf_printf(&line, ", %s", jsonx_str(fail, "rollout_state", ""));
+        if (jsonx_num(fail, "failed_tasks", 0) > 0)
+            buf_printf(&line, ", %.0f failed tasks", jsonx_num(fail, "failed_tasks", 0));
         buf_puts(&line, ")");
         if (base)
             buf_printf(&line, " vs %s (last healthy, from %s)", str_basename(jsonx_str(base, "task_definition", "?")),
