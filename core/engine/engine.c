@@ -95,12 +95,24 @@ static void load_lua_file(struct engine *eng, const char *path, const char *disp
 {
     struct err e = {0};
     struct check *c;
+    char real[PATH_MAX];
     /* A script others can edit could put its own command into a remediation
      * the user copies: same ownership rule as plugins. */
     if (pluginhost_file_safe(path, &e) != ERR_OK) {
         fprintf(eng->diag, "ecs-doctor: check %s: %s\n", display, e.msg);
         eng->n_refused++;
         return;
+    }
+    /* The same file reached twice (`checks test checks/review` inside the
+     * default checks/ tree, or a symlinked dir) is one check, not a
+     * duplicate: compare canonical paths and load it once. */
+    if (realpath(path, real)) {
+        size_t i;
+        for (i = 0; i < eng->n_checks; i++)
+            if (eng->checks[i]->lang == CHECK_LUA && eng->checks[i]->path &&
+                !strcmp(eng->checks[i]->path, real))
+                return;
+        path = real;
     }
     c = luacheck_load(path, display, eng->opts.lua_budget, eng->opts.lua_mem_max, &e);
     if (!c) {

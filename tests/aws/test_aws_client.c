@@ -317,9 +317,30 @@ static void test_concurrency(void)
     aws_run(c);
     dt = now_s() - t0;
     CHECK(k.calls == 8 && k.kind == ERR_OK);
-    printf("# 8 calls of 400 ms each took %.2f s; server saw %d at once\n", dt, testsrv_max_inflight(&srv));
+    printf("# 8 calls of 400 ms each took %.2f s; server held %d at once\n", dt,
+           testsrv_slow_max(&srv, "slow-400"));
     CHECK(dt < 2.0); /* serial would be 3.2 s */
-    CHECK(testsrv_max_inflight(&srv) >= 4);
+    CHECK(testsrv_slow_max(&srv, "slow-400") >= 4);
+
+    /* max_inflight bounds the overlap. */
+    {
+        struct aws_options o;
+        struct aws_client *c2;
+        memset(&o, 0, sizeof o);
+        o.max_inflight = 2;
+        c2 = client(&o);
+        testsrv_reset(&srv);
+        memset(&k, 0, sizeof k);
+        t0 = now_s();
+        for (int i = 0; i < 6; i++)
+            aws_call_async(c2, "ecs", "DescribeClusters", clusters("slow-201"), 0, 0, on_result, &k);
+        aws_run(c2);
+        dt = now_s() - t0;
+        CHECK(k.calls == 6 && k.kind == ERR_OK);
+        CHECK(testsrv_slow_max(&srv, "slow-201") == 2);
+        CHECK(dt >= 0.55); /* three waves of 200 ms */
+        aws_client_free(c2);
+    }
 
     /* The client-side rate limiter spaces calls out: 1 burst + 4 at 10/s. */
     aws_client_set_rate_limit(c, "ecs", NULL, 10, 1);

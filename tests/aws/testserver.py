@@ -39,6 +39,7 @@ lock = threading.Lock()
 counters = {}
 log = []
 state = {"inflight": 0, "max_inflight": 0, "count": 0}
+slow_now, slow_max = {}, {}  # per "slow-N" key: requests sleeping now / at most
 
 
 def bump(key):
@@ -103,7 +104,12 @@ def behave(key):
         return None
     kind, n = m.group(1), int(m.group(2) or 1)
     if kind == "slow":
+        with lock:
+            slow_now[key] = slow_now.get(key, 0) + 1
+            slow_max[key] = max(slow_max.get(key, 0), slow_now[key])
         time.sleep(n / 1000.0)
+        with lock:
+            slow_now[key] -= 1
         return None
     if kind == "denied":
         return 400, "application/x-amz-json-1.1", json.dumps(
@@ -268,7 +274,8 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/__stats":
             with lock:
                 return self.answer(200, "application/json", json.dumps(
-                    {"count": state["count"], "max_inflight": state["max_inflight"]}))
+                    {"count": state["count"], "max_inflight": state["max_inflight"],
+                     "slow_max": slow_max}))
         if path == "/__reset":
             with lock:
                 log.clear()

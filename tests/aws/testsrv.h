@@ -112,6 +112,16 @@ static inline int testsrv_max_inflight(struct testsrv *s)
     return n;
 }
 
+/* How many "slow-N" requests with this key the server held at once. */
+static inline int testsrv_slow_max(struct testsrv *s, const char *key)
+{
+    cJSON *j = testsrv_get(s, "/__stats");
+    cJSON *v = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "slow_max"), key);
+    int n = cJSON_IsNumber(v) ? (int)v->valuedouble : -1;
+    cJSON_Delete(j);
+    return n;
+}
+
 static inline void testsrv_reset(struct testsrv *s)
 {
     cJSON_Delete(testsrv_get(s, "/__reset"));

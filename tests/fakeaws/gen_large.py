@@ -55,11 +55,18 @@ def build(args):
                                               "logConfiguration": {"logDriver": "awslogs", "options": {
                                                   "awslogs-group": f"/ecs/{name}", "awslogs-region": "us-east-1",
                                                   "awslogs-stream-prefix": "ecs"}}}]})
+        # Running tasks and their targets share addresses, as they would in AWS.
+        running = []
+        for j in range(args.running_per_service):
+            idx = i * args.running_per_service + j
+            z, local = idx % 3, idx // 3
+            running.append(("abc"[z], f"10.0.{16 * z + local // 250}.{local % 250 + 4}"))
         tgs.append({"TargetGroupName": f"tg-{i:04d}", "Port": 8080, "loadBalancers": ["bench-alb"],
-                    "targets": [{"Id": f"10.0.{(i * args.running_per_service + j) // 250}."
-                                       f"{(i * args.running_per_service + j) % 250 + 4}",
-                                 "State": "unhealthy" if broken else "healthy"}
-                                for j in range(args.running_per_service)]})
+                    "targets": [{"Id": ip, "Port": 8080, "State": "unhealthy" if broken else "healthy",
+                                 **({"Reason": "Target.ResponseCodeMismatch",
+                                     "Description": "Health checks failed with these codes: [502]"}
+                                    if broken else {})}
+                                for _, ip in running]})
         svcs.append({"cluster": args.cluster, "serviceName": name, "taskDefinition": f"{name}:1",
                      "desiredCount": args.running_per_service + (2 if broken else 0),
                      "loadBalancers": [{"targetGroupArn": f"tg-{i:04d}", "containerName": "app",
@@ -68,8 +75,9 @@ def build(args):
                          "subnets": [f"bench-private-{z}" for z in "abc"], "securityGroups": ["bench-tasks-sg"]}},
                      "events": [{"createdAt": f"-{k * 7 + 1}m",
                                  "message": f"(service {name}) has reached a steady state."} for k in range(3)]})
-        if args.running_per_service:
-            tasks.append({"cluster": args.cluster, "service": name, "count": args.running_per_service})
+        for z, ip in running:
+            tasks.append({"cluster": args.cluster, "service": name, "privateIp": ip, "subnet": f"bench-private-{z}",
+                          "createdAt": "-2d"})
         groups.append({"logGroupName": f"/ecs/{name}"})
         repos.append({"repositoryName": name, "images": [{"imageTags": ["latest"]}]})
     for k in range(args.stopped):

@@ -187,6 +187,9 @@ class DemoScenarioTest(unittest.TestCase):
         self.assertEqual(len(fam["taskArns"]), 12)
         by = self.ecs.list_tasks(cluster="prod", startedBy="ecs-svc/8842170915023345161", desiredStatus="STOPPED")
         self.assertEqual(len(by["taskArns"]), 8)
+        with self.assertRaises(ClientError) as e:
+            self.ecs.list_tasks(cluster="prod", startedBy="x", serviceName="web-service")
+        self.assertEqual(code_of(e), "InvalidParameterException")
 
     def test_describe_stopped_tasks(self):
         arns = self.ecs.list_tasks(cluster="prod", desiredStatus="STOPPED")["taskArns"]
@@ -241,6 +244,9 @@ class DemoScenarioTest(unittest.TestCase):
         c = self.ecs.describe_clusters(clusters=["prod", "missing"])
         self.assertEqual(c["clusters"][0]["runningTasksCount"], 2)
         self.assertEqual(c["failures"][0]["reason"], "MISSING")
+        self.assertNotIn("settings", c["clusters"][0])
+        c = self.ecs.describe_clusters(clusters=["prod"], include=["SETTINGS"])
+        self.assertEqual(c["clusters"][0]["settings"][0]["name"], "containerInsights")
         cps = self.ecs.describe_capacity_providers()["capacityProviders"]
         self.assertEqual({cp["name"] for cp in cps}, {"FARGATE", "FARGATE_SPOT"})
         self.assertEqual(self.ecs.list_container_instances(cluster="prod")["containerInstanceArns"], [])
@@ -492,6 +498,13 @@ class DemoScenarioTest(unittest.TestCase):
                                         {"Name": "ServiceName", "Value": "web-service"}]},
                                     "Period": 300, "Stat": "Average"}}])
         self.assertEqual(md["MetricDataResults"][0]["Values"][0], 92.4)
+        st = cw.get_metric_statistics(Namespace="AWS/ECS", MetricName="CPUUtilization",
+                                      Dimensions=[{"Name": "ClusterName", "Value": "prod"},
+                                                  {"Name": "ServiceName", "Value": "web-service"}],
+                                      StartTime=now - datetime.timedelta(hours=2),
+                                      EndTime=now + datetime.timedelta(minutes=1), Period=300,
+                                      Statistics=["Average", "Maximum"])
+        self.assertEqual(max(d["Maximum"] for d in st["Datapoints"]), 92.4)
 
     # -- protocol-level behaviour --
     def test_unknown_operations(self):
@@ -880,6 +893,15 @@ class ScenarioTest(unittest.TestCase):
             with self.subTest(scenario=f):
                 scenario.load(os.path.join(d, f))
 
+    def test_dangling_references_are_reported(self):
+        self.assertEqual(scenario.load(DEMO).dangling(), [])
+        self.assertEqual(scenario.load(HEALTHY).dangling(), [])
+        sc = scenario.Scenario({"ecs": {"services": [{"serviceName": "a", "taskDefinition": "nope:1",
+                                                       "loadBalancers": [{"targetGroupArn": "gone-tg"}]}]}})
+        found = "\n".join(sc.dangling())
+        self.assertIn("task definition", found)
+        self.assertIn("gone-tg", found)
+
     def test_typos_are_load_errors(self):
         with self.assertRaises(scenario.ScenarioError) as e:
             scenario.Scenario({"ecs": {"services": [{"serviceName": "a", "desiredcount": 1}]}})
@@ -903,6 +925,11 @@ class ScenarioTest(unittest.TestCase):
         self.assertEqual([t["taskArn"] for t in sc.r[("ecs", "tasks")]],
                          [t["taskArn"] for t in sc2.r[("ecs", "tasks")]], "deterministic ids")
 
+    def test_pinned_now(self):
+        sc = scenario.Scenario({"now": "2030-06-01T12:00:00Z", "ecs": {"clusters": [{"clusterName": "c"}],
+                                "services": [{"cluster": "c", "serviceName": "s", "createdAt": "-1h"}]}})
+        self.assertEqual(sc.idx.services[("c", "s")]["createdAt"].isoformat(), "2030-06-01T11:00:00+00:00")
+
     def test_gen_large(self):
         tmp = tempfile.mkdtemp()
         try:
@@ -919,7 +946,7 @@ class ScenarioTest(unittest.TestCase):
 class CommandLineTest(unittest.TestCase):
     """fakeaws-ctl / fakeaws-server as ctest fixtures and the README demo use them."""
 
-    def test_ctl_start_stop_and_aws_cli(self):
+    def test_ctl_start_stop(self):
         tmp = tempfile.mkdtemp()
         ctl = os.path.join(HERE, "fakeaws-ctl")
         try:
@@ -930,8 +957,6 @@ class CommandLineTest(unittest.TestCase):
             self.assertIn(f"AWS_ENDPOINT_URL=http://127.0.0.1:{port}", env_lines)
             with open(os.path.join(tmp, "pid")) as f:
                 pid = int(f.read())
-            if shutil.which("aws"):
-                self._aws_cli(port)
             subprocess.run([ctl, "stop", "-d", tmp], check=True)
             self.assertFalse(os.path.exists(os.path.join(tmp, "pid")))
             with self.assertRaises(ProcessLookupError):
@@ -955,6 +980,18 @@ class CommandLineTest(unittest.TestCase):
                                capture_output=True, text=True, timeout=60)
             self.assertEqual((r.returncode, r.stdout.strip()), (7, "200"), r.stderr)
             self.assertFalse(os.path.exists(os.path.join(tmp, "pid")), "server stopped afterwards")
+        finally:
+            subprocess.run([ctl, "stop", "-d", tmp])
+            shutil.rmtree(tmp)
+
+    @unittest.skipUnless(shutil.which("aws"), "aws CLI not installed")
+    def test_aws_cli_against_demo(self):
+        tmp = tempfile.mkdtemp()
+        ctl = os.path.join(HERE, "fakeaws-ctl")
+        try:
+            port = subprocess.run([ctl, "start", "-d", tmp, "-s", DEMO], check=True, capture_output=True,
+                                  text=True).stdout.strip()
+            self._aws_cli(port)
         finally:
             subprocess.run([ctl, "stop", "-d", tmp])
             shutil.rmtree(tmp)

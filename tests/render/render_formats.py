@@ -162,7 +162,7 @@ with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as tf:
     json.dump({"mutes": [
         {"check": "deploy.circuit_breaker", "service": "web-service", "reason": "known", "expires": "2026-11-26"},
         {"category": "network_no_route", "service": "*", "reason": "NAT migration", "expires": "2026-12-31"},
-        {"category": "image_pull", "service": "web-service", "reason": "same", "expires": "2026-12-31"},
+        {"category": "registry_auth_failed", "service": "web-service", "reason": "same", "expires": "2026-12-31"},
     ]}, tf)
     mutes = tf.name
 rc, out, _ = run("json", os.path.join(FIX, "report-unhealthy.json"), "--mutes", mutes, "--now", now)

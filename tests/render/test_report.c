@@ -143,7 +143,7 @@ static void test_mutes(void)
     u = fixture("report-unhealthy.json");
     strcpy(path, "/tmp/edoc-mutes-XXXXXX");
     write_file(path, "[{\"category\": \"network_no_route\", \"service\": \"web-service\", \"reason\": \"a\", \"expires\": \"2030-01-01\"},"
-                     " {\"category\": \"image_pull\", \"service\": \"web-service\", \"reason\": \"b\", \"expires\": \"2030-01-01\"},"
+                     " {\"category\": \"registry_auth_failed\", \"service\": \"web-service\", \"reason\": \"b\", \"expires\": \"2030-01-01\"},"
                      " {\"check\": \"deploy.circuit_breaker\", \"service\": \"*\", \"reason\": \"c\", \"expires\": \"2030-01-01\"},"
                      " {\"recommendation\": \"logs.retention\", \"service\": \"*\", \"reason\": \"d\", \"expires\": \"2030-01-01\"}]");
     CHECK(mutes_apply(u, path, NOW, &e) == ERR_OK);

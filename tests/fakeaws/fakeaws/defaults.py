@@ -68,6 +68,11 @@ LB_ATTRIBUTE_DEFAULTS = {
 }
 
 
+def _unique(index, key, what):
+    if key in index:
+        raise ScenarioError(f"duplicate {what} {key}")
+
+
 class Idx(dict):
     """Attribute-style dict for indexes (scenario.idx.td_by_arn, ...)."""
     __getattr__ = dict.__getitem__
@@ -111,6 +116,10 @@ def _ec2(sc):
         if not res.get(idfield):
             seed = name or f"{kind}-{len(ids)}"
             res[idfield] = f"{prefix}-{h(kind, seed, n=17)}"
+            if res[idfield] in ids:  # two resources share a Name tag
+                res[idfield] = f"{prefix}-{h(kind, seed, len(ids), n=17)}"
+        elif res[idfield] in ids:
+            raise ScenarioError(f"duplicate EC2 id {res[idfield]}")
         if name:
             names[(kind, name)] = res[idfield]
         ids[res[idfield]] = res
@@ -395,6 +404,7 @@ def _iam(sc):
             attached.append({"PolicyName": p["PolicyName"], "PolicyArn": p["Arn"]})
         r["_attached"] = attached
         r["_inline"] = {k: _doc(v) for k, v in (r.pop("_InlinePolicies", None) or {}).items()}
+        _unique(roles, r["RoleName"], "role")
         roles[r["RoleName"]] = r
     for p in policies.values():
         p.setdefault("AttachmentCount", 0)
@@ -444,6 +454,7 @@ def _elbv2(sc):
         attrs.update({k: str(v).lower() if isinstance(v, bool) else str(v)
                       for k, v in (lb.pop("_attributes", None) or {}).items()})
         lb["_attrs"] = attrs
+        _unique(lb_by_name, name, "load balancer")
         lbs[lb["LoadBalancerArn"]] = lb
         lb_by_name[name] = lb
 
@@ -508,6 +519,7 @@ def _elbv2(sc):
         attrs.update({k: str(v).lower() if isinstance(v, bool) else str(v)
                       for k, v in (tg.pop("_attributes", None) or {}).items()})
         tg["_attrs"] = attrs
+        _unique(tg_by_name, name, "target group")
         tgs[tg["TargetGroupArn"]] = tg
         tg_by_name[name] = tg
 
@@ -604,6 +616,7 @@ def _ecs(sc):
             c.setdefault("environment", [])
             c.setdefault("mountPoints", [])
             c.setdefault("volumesFrom", [])
+        _unique(tds, td["taskDefinitionArn"], "task definition")
         tds[td["taskDefinitionArn"]] = td
         families.setdefault(fam, []).append(td)
     for fam in families:
@@ -709,6 +722,7 @@ def _ecs(sc):
         # ECS returns events newest first and keeps at most 100.
         s["events"].sort(key=lambda e: e["createdAt"], reverse=True)
         del s["events"][100:]
+        _unique(svcs, (cname, name), "service")
         svcs[(cname, name)] = s
 
     # Tasks (after services: they inherit task definition / network config)
@@ -986,6 +1000,7 @@ def _logs(sc):
             streams.append(st)
         g.setdefault("storedBytes", total)
         g["_streams"] = streams
+        _unique(groups, name, "log group")
         groups[name] = g
     sc.idx["log_groups"] = groups
 
@@ -1015,6 +1030,7 @@ def _ecr(sc):
             img.setdefault("imageManifestMediaType", "application/vnd.docker.distribution.manifest.v2+json")
             images.append(img)
         r["_images"] = images
+        _unique(repos, name, "repository")
         repos[name] = r
     sc.idx["ecr_repos"] = repos
 

@@ -47,6 +47,8 @@ def main(argv=None):
         return 2
     if args.check:
         n = sum(len(v) for v in sc.r.values())
+        for w in sc.dangling():
+            print(f"fakeaws: warning: {w}")
         print(f"fakeaws: {args.scenario}: OK ({n} resources)")
         return 0
     if not ipaddress.ip_address(args.host).is_loopback:

@@ -202,6 +202,35 @@ class Scenario:
         from . import defaults  # late import: defaults uses helpers from here
         defaults.apply(self)
 
+    def dangling(self):
+        """References to resources the scenario does not define.
+
+        Not errors -- a scenario may point at a deleted target group on
+        purpose -- but usually a typo, so `--check` lists them.
+        """
+        idx, out = self.idx, []
+        ec2_ids = idx.ec2_ids
+        for (cn, name), s in idx.services.items():
+            where = f"service {cn}/{name}"
+            if s.get("taskDefinition") not in idx.td_by_arn:
+                out.append(f"{where}: task definition {s.get('taskDefinition')} not defined")
+            for lb in s.get("loadBalancers", []):
+                if lb.get("targetGroupArn") and lb["targetGroupArn"] not in idx.tgs:
+                    out.append(f"{where}: target group {lb['targetGroupArn']} not defined")
+            awsvpc = (s.get("networkConfiguration") or {}).get("awsvpcConfiguration") or {}
+            for x in awsvpc.get("subnets", []) + awsvpc.get("securityGroups", []):
+                if x not in ec2_ids:
+                    out.append(f"{where}: {x} not defined in ec2")
+        for td in idx.td_by_arn.values():
+            for k in ("executionRoleArn", "taskRoleArn"):
+                if td.get(k) and td[k] not in idx.iam_role_arns:
+                    out.append(f"task definition {td['family']}:{td['revision']}: role {td[k]} not defined")
+        for t in self.r[("ecs", "tasks")]:
+            if t["taskDefinitionArn"] not in idx.td_by_arn:
+                out.append(f"task {t['taskArn'].rsplit('/', 1)[-1]}: task definition {t['taskDefinitionArn']} "
+                           "not defined")
+        return sorted(set(out))
+
     # -- helpers used by defaults and handlers ---------------------------
     def arn(self, service, resource, region=True, account=None):
         reg = self.region if region else ""

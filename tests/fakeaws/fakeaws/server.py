@@ -75,8 +75,8 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
     # Idle keep-alive connections (and half-sent bodies) are dropped after
     # this long, like AWS front ends do; clients must reconnect.
     timeout = 60
-    server_version = "fakeaws"
-    sys_version = ""
+    def version_string(self):
+        return "fakeaws"
 
     @property
     def app(self):
@@ -99,8 +99,13 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
                 chunks.append(self.rfile.read(size))
                 self.rfile.readline()
             return b"".join(chunks)
-        n = int(self.headers.get("Content-Length") or 0)
-        if n > MAX_BODY:
+        try:
+            n = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            self.close_connection = True  # cannot know where the next request starts
+            raise AwsError("InvalidRequest", "Invalid Content-Length", 400)
+        if n > MAX_BODY or n < 0:
+            self.close_connection = True
             raise AwsError("RequestEntityTooLarge", "Request body too large", 413)
         return self.rfile.read(n) if n else b""
 

@@ -77,6 +77,7 @@ def paginate(ctx, items, token, limit, default_limit):
     if size is None:
         page = items[start:]
         return page, None
+    size = max(1, size)  # never hand out a token that makes no progress
     page = items[start:start + size]
     nxt = make_token(ctx, start + size) if start + size < len(items) else None
     return page, nxt

@@ -43,3 +43,25 @@ def GetMetricData(ctx, p):
                         "Timestamps": [t for t, _ in points], "Values": [v for _, v in points],
                         "StatusCode": "Complete", "Messages": []})
     return {"MetricDataResults": results, "Messages": []}
+
+
+def GetMetricStatistics(ctx, p):
+    """Each scenario point is reported as one datapoint (every statistic = the value)."""
+    if p["StartTime"] >= p["EndTime"]:
+        raise AwsError("InvalidParameterCombination", "The parameter StartTime must be less than the parameter "
+                                                      "EndTime.")
+    dims = {d["Name"]: d["Value"] for d in p.get("Dimensions", [])}
+    stats = p.get("Statistics") or []
+    points = []
+    for m in ctx.sc.metrics:
+        if m.get("Namespace") == p["Namespace"] and m.get("MetricName") == p["MetricName"] \
+                and m.get("Dimensions", {}) == dims:
+            points = [(t, v) for t, v in _series(ctx, m) if p["StartTime"] <= t < p["EndTime"]]
+    unit = p.get("Unit") or "Percent"
+    dps = []
+    for t, v in points:
+        dp = {"Timestamp": t, "Unit": unit}
+        for s in stats:
+            dp[s] = v if s != "SampleCount" else 1.0
+        dps.append(dp)
+    return {"Label": p["MetricName"], "Datapoints": dps}

@@ -35,8 +35,12 @@ def DescribeClusters(ctx, p):
             failures.append({"arn": arn, "reason": "MISSING"})
             continue
         res = _with_tags(c, p.get("include"))
-        if "STATISTICS" not in (p.get("include") or []):
-            res["statistics"] = []
+        inc = p.get("include") or []
+        # Like ECS, optional blocks come back only when asked for.
+        for member, flag in (("statistics", "STATISTICS"), ("settings", "SETTINGS"),
+                             ("configuration", "CONFIGURATIONS"), ("attachments", "ATTACHMENTS")):
+            if flag not in inc:
+                res.pop(member, None)
         out.append(res)
     return {"clusters": out, "failures": failures}
 
@@ -77,6 +81,11 @@ def DescribeServices(ctx, p):
 
 def ListTasks(ctx, p):
     c = _cluster(ctx, p.get("cluster"))
+    # "When you specify startedBy as the filter, it must be the only filter
+    # that you use" (API reference).  desiredStatus always applies (it has a
+    # default), so it is allowed alongside.
+    if p.get("startedBy") and any(p.get(k) for k in ("family", "serviceName", "containerInstance", "launchType")):
+        raise AwsError("InvalidParameterException", "startedBy cannot be used with any other filter.")
     tasks = ctx.sc.idx.tasks_by_cluster.get(c["clusterName"], [])
     if p.get("serviceName"):
         name = p["serviceName"].rsplit("/", 1)[-1]
