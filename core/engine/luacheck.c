@@ -195,6 +195,15 @@ static int msgh(lua_State *L)
         lua_pushfstring(L, "%s: %s", where, msg);
     else
         lua_pushstring(L, msg);
+    /* The report keeps one line; --debug also gets the stack. */
+    if (LC(L)->ctx && LC(L)->ctx->debug) {
+        int enforce = LC(L)->enforce;
+        LC(L)->enforce = 0; /* a check stopped at its memory cap still gets its stack printed */
+        luaL_traceback(L, L, lua_tostring(L, -1), 1);
+        fprintf(LC(L)->ctx->diag, "debug: %s: %s\n", LC(L)->ctx->check->id, lua_tostring(L, -1));
+        lua_pop(L, 1);
+        LC(L)->enforce = enforce;
+    }
     return 1;
 }
 
