@@ -164,8 +164,8 @@ expect_rc 1 "$bin" analyze "$work/big.json" --no-recommendations --output json
 elapsed=$($py -c "import time; print(round(time.time() - $start, 2))")
 echo "# 10,000 stopped tasks analyzed in ${elapsed}s"
 json_assert "sum(f['count'] for f in r['findings'] if f['check'] in ('image.not_found','container.exit'))==10000"
-# Generous bound: sanitizer builds and a loaded CI machine are slower.
-$py -c "import sys; sys.exit(0 if $elapsed < 10 else 1)" && ok || fail "10k tasks took ${elapsed}s"
+# No time bound here: speed targets live in bench/ (docs/BENCHMARKS.md), not
+# in timed tests that a loaded CI machine or a sanitizer build would flake.
 
 echo "$n passed, $fails failed"
 [ "$fails" -eq 0 ]
