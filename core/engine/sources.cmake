@@ -6,7 +6,6 @@ list(APPEND EDOC_CORE_SOURCES
   engine/engine.c
   engine/rank.c
   engine/report.c
-  engine/report_text_min.c
   engine/evidence.c
   engine/checktest.c
   engine/nodeidx.c)
