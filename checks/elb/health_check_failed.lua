@@ -253,7 +253,7 @@ return {
                 command = with_region(string.format("aws elbv2 modify-target-group --target-group-arn %s --health-check-path %s --matcher HttpCode=%s",
                   arn, edoc.shellquote(good or "<path-that-returns-" .. matcher .. ">"), edoc.shellquote(matcher))),
                 docs = DOCS_KC }
-            elseif main == "Target.Timeout" and sg_ok ~= false then
+            elseif main == "Target.Timeout" and sg_ok ~= false and proto ~= "TCP" then
               parts[#parts + 1] = string.format("The connection is accepted but %s does not answer within %ds: a slow health endpoint "
                 .. "(checking dependencies), CPU starvation, or an app still starting.", path, timeout)
               rem[#rem + 1] = { description = "Give the health check more time (and make " .. path .. " cheap)",
