@@ -9,7 +9,7 @@ local function list(v) return type(v) == "table" and v or {} end
 local function str(v) return type(v) == "string" and v or nil end
 local function num(v) return tonumber(type(v) == "table" and nil or v) end
 local DOCS = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-event-messages.html"
-local DOCS_QUOTA = "https://docs.aws.amazon.com/servicequotas/latest/userguide/request-quota-increase.html"
+local DOCS_QUOTA = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/request-throttling.html"
 
 local function with_region(s)
   local r = edoc.region()
