@@ -194,8 +194,10 @@ const char *trail_via(const char *identity_type, const char *invoked_by, const c
  * groups by "targetgroup/<name>". */
 static const char *short_value(const char *key, const char *v)
 {
-    if (!strcmp(key, "policyArn") || !strcmp(key, "taskDefinition"))
+    if (!strcmp(key, "policyArn"))
         return str_basename(v);
+    if (!strcmp(key, "taskDefinition") && strrchr(v, '/'))
+        return strrchr(v, '/') + 1;
     if (!strcmp(key, "targetGroupArn") && strstr(v, ":targetgroup/"))
         return strstr(v, ":targetgroup/") + 1;
     return v;
