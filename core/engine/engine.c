@@ -9,9 +9,11 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "build_config.h"
@@ -405,6 +407,8 @@ static cJSON *run_one(struct engine *eng, struct check *c, const cJSON *evidence
     size_t start = out->n;
     cJSON *res = cJSON_CreateObject(), *missing = missing_sources(c, evidence);
     const char *status;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     memset(&ctx, 0, sizeof ctx);
     ctx.start = start;
     ctx.evidence = evidence;
@@ -436,6 +440,13 @@ static cJSON *run_one(struct engine *eng, struct check *c, const cJSON *evidence
         cJSON_AddNullToObject(res, "message");
     cJSON_AddItemToObject(res, "missing", missing);
     cJSON_AddNumberToObject(res, "findings", (double)(out->n - start));
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    /* CPU-heavy checks show up here (and in --debug). */
+    cJSON_AddNumberToObject(res, "duration_ms",
+                            round(((double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6) * 10) / 10);
+    if (eng->opts.debug)
+        fprintf(eng->diag, "debug: check %s: %s, %zu findings, %.1f ms\n", c->id, status, out->n - start,
+                cJSON_GetNumberValue(cJSON_GetObjectItem(res, "duration_ms")));
     return res;
 }
 

@@ -496,7 +496,8 @@ static void verdict(struct ctx *c)
         buf_printf(&line, "%s: %s", c->subject, upper(v, up, sizeof up));
         summary = line.data ? line.data : "";
     }
-    wrap(c, 0, 2, verdict_color(v), summary, 0);
+    /* At most about two lines: the root cause title follows in full below. */
+    wrap(c, 0, 2, verdict_color(v), summary, (size_t)(2 * c->ro->width - 12));
     buf_reset(&line);
     if (jsonx_str(t, "cluster", NULL))
         buf_printf(&line, "cluster %s", jsonx_str(t, "cluster", ""));
@@ -762,6 +763,8 @@ static void what_changed(struct ctx *c)
                    str_basename(jsonx_str(fail, "task_definition", "?")));
         if (jsonx_str(fail, "rollout_state", NULL))
             buf_printf(&line, ", %s", jsonx_str(fail, "rollout_state", ""));
+        if (jsonx_num(fail, "failed_tasks", 0) > 0)
+            buf_printf(&line, ", %.0f failed tasks", jsonx_num(fail, "failed_tasks", 0));
         buf_puts(&line, ")");
         if (base)
             buf_printf(&line, " vs %s (last healthy, from %s)", str_basename(jsonx_str(base, "task_definition", "?")),

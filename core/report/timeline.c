@@ -17,6 +17,8 @@ struct entry {
     const char *kind;
     const char *subject;
     char *text;
+    const cJSON *task; /* task_stopped: the task (borrowed), to merge a batch */
+    int count;
 };
 
 struct list {
@@ -66,6 +68,8 @@ static void add(struct list *l, double t, const char *kind, const char *subject,
     l->v[l->n].kind = kind;
     l->v[l->n].subject = subject;
     l->v[l->n].text = s;
+    l->v[l->n].task = NULL;
+    l->v[l->n].count = 1;
     l->n++;
 out:
     buf_cleanup(text);
@@ -79,9 +83,8 @@ static void deployments(struct list *l, const cJSON *svc, const char *name)
         const char *id = jsonx_str(d, "id", "?"), *rs = jsonx_str(d, "rolloutState", NULL);
         double created = when(d, "createdAt"), updated = when(d, "updatedAt");
         buf_init(&b, 4096);
-        buf_printf(&b, "deployment %s started: %s (%s, desired %.0f)", id,
-                   str_basename(jsonx_str(d, "taskDefinition", "?")), jsonx_str(d, "status", "?"),
-                   jsonx_num(d, "desiredCount", 0));
+        /* status (PRIMARY/ACTIVE) is today's, not the one at creation: left out. */
+        buf_printf(&b, "deployment %s started: %s", id, str_basename(jsonx_str(d, "taskDefinition", "?")));
         add(l, created, "deployment", name, &b);
         if (!rs || updated <= created)
             continue;
@@ -121,6 +124,8 @@ static void task_stops(struct list *l, const cJSON *ev)
         if (jsonx_str(t, "stoppedReason", NULL))
             buf_printf(&b, ": %s", jsonx_str(t, "stoppedReason", ""));
         add(l, when(t, "stoppedAt"), "task_stopped", subject, &b);
+        if (l->n && !l->oom)
+            l->v[l->n - 1].task = t;
     }
 }
 
@@ -213,6 +218,48 @@ static void metric_crossings(struct list *l, const cJSON *ev)
     }
 }
 
+#define MERGE_WINDOW_S 60.0
+
+static int same_stop(const struct entry *a, const struct entry *b)
+{
+    return a->task && b->task && b->time - a->time <= MERGE_WINDOW_S &&
+           !strcmp(a->subject ? a->subject : "", b->subject ? b->subject : "") &&
+           !strcmp(jsonx_str(a->task, "stopCode", ""), jsonx_str(b->task, "stopCode", "")) &&
+           !strcmp(jsonx_str(a->task, "stoppedReason", ""), jsonx_str(b->task, "stoppedReason", ""));
+}
+
+/* Tasks that stopped within a minute for the same reason (a deployment's
+ * whole batch) become one line, "4 tasks stopped (…): …", with "count".
+ * Works on the sorted list in place; returns the new length. */
+static size_t merge_stops(struct entry *v, size_t n)
+{
+    size_t i = 0, out = 0, j, k;
+    struct buf b;
+    while (i < n) {
+        for (j = i + 1; j < n && same_stop(&v[i], &v[j]); j++)
+            ;
+        if (j - i > 1) {
+            buf_init(&b, 4096);
+            buf_printf(&b, "%zu tasks stopped", j - i);
+            if (jsonx_str(v[i].task, "stopCode", NULL))
+                buf_printf(&b, " (%s)", jsonx_str(v[i].task, "stopCode", ""));
+            if (jsonx_str(v[i].task, "stoppedReason", NULL))
+                buf_printf(&b, ": %.280s", jsonx_str(v[i].task, "stoppedReason", ""));
+            if (b.data) {
+                free(v[i].text);
+                v[i].text = buf_take(&b);
+            }
+            buf_cleanup(&b);
+            v[i].count = (int)(j - i);
+            for (k = i + 1; k < j; k++)
+                free(v[k].text);
+        }
+        v[out++] = v[i];
+        i = j;
+    }
+    return out;
+}
+
 static int cmp(const void *a, const void *b)
 {
     const struct entry *x = a, *y = b;
@@ -238,8 +285,10 @@ cJSON *timeline_build(const cJSON *evidence)
     metric_crossings(&l, evidence);
     if (l.oom)
         goto out;
-    if (l.n)
+    if (l.n) {
         qsort(l.v, l.n, sizeof *l.v, cmp);
+        l.n = merge_stops(l.v, l.n);
+    }
     out = cJSON_CreateArray();
     first = l.n > TIMELINE_MAX ? l.n - TIMELINE_MAX : 0;
     for (i = first; out && i < l.n; i++) {
@@ -254,6 +303,8 @@ cJSON *timeline_build(const cJSON *evidence)
         cJSON_AddStringToObject(o, "text", l.v[i].text);
         if (l.v[i].subject)
             cJSON_AddStringToObject(o, "subject", l.v[i].subject);
+        if (l.v[i].count > 1)
+            cJSON_AddNumberToObject(o, "count", l.v[i].count);
         cJSON_AddItemToArray(out, o);
     }
 out:

