@@ -1073,20 +1073,6 @@ static int safe_xpcall(lua_State *L)
 /* setmetatable refusing __gc: finalizers run inside the collector with hooks
  * off, where neither the instruction budget nor the time limit can stop
  * them. (Lua only honours a __gc present when the metatable is set.) */
-static int safe_setmetatable(lua_State *L)
-{
-    if (lua_type(L, 2) == LUA_TTABLE) {
-        lua_pushliteral(L, "__gc");
-        if (lua_rawget(L, 2) != LUA_TNIL)
-            return luaL_error(L, "__gc metamethods are not available to checks");
-        lua_pop(L, 1);
-    }
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-    return lua_gettop(L);
-}
-
 static int sandbox(lua_State *L)
 {
     static const luaL_Reg libs[] = {
