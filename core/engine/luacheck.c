@@ -1008,9 +1008,6 @@ static int safe_collectgarbage(lua_State *L)
 /* Lua runs __gc finalizers with hooks off, so a finalizer would escape the
  * instruction budget: metatables with __gc are refused. (A __gc field added
  * after setmetatable never marks the object for finalization.) */
-/* setmetatable refusing __gc: finalizers run inside the collector with hooks
- * off, where neither the instruction budget nor the time limit can stop
- * them. (Lua only honours a __gc present when the metatable is set.) */
 static int safe_setmetatable(lua_State *L)
 {
     if (lua_type(L, 2) == LUA_TTABLE) {
