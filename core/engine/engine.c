@@ -3,6 +3,7 @@
 /* realpath() is an XSI extension in glibc's headers. */
 #define _XOPEN_SOURCE 700
 #include "engine/engine.h"
+#include "engine/corroborate.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -513,8 +514,12 @@ cJSON *engine_analyze(struct engine *eng, const cJSON *evidence, const struct an
         }
         raw.n = k;
     }
-    if (rank_findings(&raw, evidence, &ranked) == ERR_OK)
+    /* The time dimension (changes, metrics) corroborates the ranked roots;
+     * a failure there leaves the ranking as it was. */
+    if (rank_findings(&raw, evidence, &ranked) == ERR_OK) {
+        (void)corroborate_findings(&ranked, evidence);
         report = report_build(evidence, &ranked, checks);
+    }
     else
         cJSON_Delete(checks);
     finding_list_cleanup(&raw);

@@ -5,6 +5,7 @@ list(APPEND EDOC_CORE_SOURCES
   engine/luacheck.c
   engine/engine.c
   engine/rank.c
+  engine/corroborate.c
   engine/report.c
   engine/evidence.c
   engine/checktest.c

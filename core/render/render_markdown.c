@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "render/rchange.h"
 #include "render/rtext.h"
 #include "report/utc.h"
 #include "report/verdict.h"
@@ -299,6 +300,16 @@ static void detail(struct md *m, const cJSON *f)
         code(m, jsonx_str(f, "caused_by", ""));
     }
     put(m, "\n");
+    {
+        struct buf ch;
+        buf_init(&ch, 4096);
+        if (rchange_sentence(f, &ch)) {
+            put(m, "\n**Changed before it:** ");
+            text(m, ch.data, 0);
+            put(m, "\n");
+        }
+        buf_cleanup(&ch);
+    }
     if (jsonx_str(f, "explanation", NULL)) {
         put(m, "\n");
         text(m, jsonx_str(f, "explanation", ""), 0);

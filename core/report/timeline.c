@@ -164,19 +164,57 @@ static void target_health(struct list *l, const cJSON *ev)
     }
 }
 
+/* CloudTrail changes: the collector's summary, actor and how they came
+ * ("DeleteRoute rtb-0b2 0.0.0.0/0 by arn:...:user/alice (console)"); raw
+ * LookupEvents events (older bundles) by name, source and user. */
 static void changes(struct list *l, const cJSON *ev)
 {
     const cJSON *c;
     struct buf b;
     cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(ev, "changes")) {
-        const char *src = jsonx_str(c, "EventSource", NULL);
+        const char *src = jsonx_str(c, "EventSource", NULL), *sum = jsonx_str(c, "summary", NULL);
         buf_init(&b, 4096);
+        if (sum) {
+            const char *actor = jsonx_str(c, "actor", jsonx_str(c, "Username", "unknown"));
+            const char *acct = str_starts(actor, "arn:") ? strstr(actor, "::") : NULL;
+            /* "arn:aws:iam::…:user/alice": the account is the target's. */
+            if (acct && strchr(acct + 2, ':'))
+                buf_printf(&b, "%s by %.*s\xE2\x80\xA6%s", sum, (int)(acct + 2 - actor), actor, strchr(acct + 2, ':'));
+            else
+                buf_printf(&b, "%s by %s", sum, actor);
+            if (jsonx_str(c, "via", NULL) && strcmp(jsonx_str(c, "via", ""), "unknown") != 0)
+                buf_printf(&b, " (%s)", jsonx_str(c, "via", ""));
+            add(l, when(c, "EventTime"), "change", NULL, &b);
+            continue;
+        }
         buf_printf(&b, "%s", jsonx_str(c, "EventName", "?"));
         if (src)
             buf_printf(&b, " (%.*s)", (int)(strchr(src, '.') ? (size_t)(strchr(src, '.') - src) : strlen(src)), src);
         if (jsonx_str(c, "Username", NULL))
             buf_printf(&b, " by %s", jsonx_str(c, "Username", ""));
         add(l, when(c, "EventTime"), "change", NULL, &b);
+    }
+}
+
+/* Metric threshold crossings (evidence.metrics): when a series first
+ * reached its threshold, with its peak. */
+static void metric_crossings(struct list *l, const cJSON *ev)
+{
+    const cJSON *s;
+    struct buf b;
+    cJSON_ArrayForEach(s, jsonx_pointer(ev, "/metrics/series")) {
+        const char *unit = jsonx_str(s, "unit", ""), *u = !strcmp(unit, "Percent") ? " %" : !strcmp(unit, "Seconds") ? " s" : "";
+        const char *of = jsonx_str(s, "service", NULL), *tg = jsonx_str(s, "target_group", NULL);
+        char peak_at[16];
+        if (!cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(s, "first_above")))
+            continue;
+        if (!of && tg)
+            of = strstr(tg, ":targetgroup/") ? strstr(tg, ":targetgroup/") + 1 : tg;
+        utc_format((time_t)jsonx_num(s, "peak_time", 0), 0, peak_at, sizeof peak_at);
+        buf_init(&b, 4096);
+        buf_printf(&b, "%s of %s reached %g%s (%s); peak %g%s at %s", jsonx_str(s, "metric", "?"), of ? of : "?",
+                   jsonx_num(s, "threshold", 0), u, jsonx_str(s, "stat", "?"), jsonx_num(s, "peak", 0), u, peak_at);
+        add(l, when(s, "first_above"), "metric", jsonx_str(s, "service", NULL), &b);
     }
 }
 
@@ -244,6 +282,7 @@ cJSON *timeline_build(const cJSON *evidence)
     task_stops(&l, evidence);
     target_health(&l, evidence);
     changes(&l, evidence);
+    metric_crossings(&l, evidence);
     if (l.oom)
         goto out;
     if (l.n) {
