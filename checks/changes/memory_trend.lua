@@ -27,7 +27,9 @@ return {
   kind     = "recommendation",
   severity = "medium",
   summary  = "Memory utilisation is rising toward the limit before any OOM kill",
-  needs    = { "metrics" },
+  -- Not `needs = { "metrics" }`: without CloudWatch data there is nothing to
+  -- warn about, and an early warning must never make a verdict inconclusive.
+  needs    = {},
 
   run = function(ev)
     if not ev.metrics or oom_stops(ev) then return end
