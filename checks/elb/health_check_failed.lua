@@ -193,10 +193,19 @@ return {
             if stopped > 0 then
               parts[#parts + 1] = string.format("ECS stopped %d task(s) because they failed the ELB health checks.", stopped)
             end
-            parts[#parts + 1] = string.format("The load balancer sends %s %s to %s every %ds (timeout %ds) and marks a target unhealthy "
-              .. "after %d consecutive failures; it expects HTTP %s. The service registers container %s port %s.",
-              tg.HealthCheckProtocol or "HTTP", path, hc_port == "traffic-port" and ("the traffic port (" .. tostring(binding.containerPort) .. ")")
-              or ("port " .. hc_port), interval, timeout, unhealthy, matcher, binding.containerName or "?", tostring(binding.containerPort))
+            local proto = str(tg.HealthCheckProtocol) or "HTTP"
+            local where = hc_port == "traffic-port" and ("the traffic port (" .. tostring(binding.containerPort) .. ")")
+              or ("port " .. tostring(hc_port))
+            if proto == "TCP" then
+              -- NLB TCP checks: a connection is the whole check (no path, no matcher).
+              parts[#parts + 1] = string.format("The load balancer opens a TCP connection to %s every %ds and marks a target "
+                .. "unhealthy after %d consecutive failures. The service registers container %s port %s.",
+                where, interval, unhealthy, binding.containerName or "?", tostring(binding.containerPort))
+            else
+              parts[#parts + 1] = string.format("The load balancer sends %s %s to %s every %ds (timeout %ds) and marks a target unhealthy "
+                .. "after %d consecutive failures; it expects HTTP %s. The service registers container %s port %s.",
+                proto, path, where, interval, timeout, unhealthy, matcher, binding.containerName or "?", tostring(binding.containerPort))
+            end
             local cl = edoc.shellquote(edoc.cluster() or "default")
             local rem = {}
             local main = order[1]
@@ -244,7 +253,7 @@ return {
                 command = with_region(string.format("aws elbv2 modify-target-group --target-group-arn %s --health-check-path %s --matcher HttpCode=%s",
                   arn, edoc.shellquote(good or "<path-that-returns-" .. matcher .. ">"), edoc.shellquote(matcher))),
                 docs = DOCS_KC }
-            elseif main == "Target.Timeout" and sg_ok ~= false then
+            elseif main == "Target.Timeout" and sg_ok ~= false and proto ~= "TCP" then
               parts[#parts + 1] = string.format("The connection is accepted but %s does not answer within %ds: a slow health endpoint "
                 .. "(checking dependencies), CPU starvation, or an app still starting.", path, timeout)
               rem[#rem + 1] = { description = "Give the health check more time (and make " .. path .. " cheap)",

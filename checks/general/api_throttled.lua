@@ -9,7 +9,7 @@ local function list(v) return type(v) == "table" and v or {} end
 local function str(v) return type(v) == "string" and v or nil end
 local function num(v) return tonumber(type(v) == "table" and nil or v) end
 local DOCS = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-event-messages.html"
-local DOCS_QUOTA = "https://docs.aws.amazon.com/servicequotas/latest/userguide/request-quota-increase.html"
+local DOCS_QUOTA = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/request-throttling.html"
 
 local function with_region(s)
   local r = edoc.region()
@@ -42,7 +42,11 @@ return {
       local group = "service:" .. (svc.serviceName or "")
       local n_ev, n_task, evidence, latest, on_elb, api = 0, 0, {}, nil, false, nil
       for _, r in ipairs(recent_events(svc)) do
-        if r.m:find("operations are being throttled", 1, true) then
+        -- The scheduler's own message, or a launch/placement failure whose
+        -- reason is an AWS throttling error.
+        local launch = r.m:find("failed to launch a task", 1, true) or r.m:find("unable to place a task", 1, true)
+        if r.m:find("operations are being throttled", 1, true)
+          or (launch and edoc.match_any(r.m, { "throttlingexception", "rate exceeded", "toomanyrequestsexception" })) then
           n_ev = n_ev + 1
           on_elb = on_elb or r.m:find("throttled on elb", 1, true) ~= nil
           latest = latest or num(r.e.createdAt)
@@ -52,7 +56,11 @@ return {
         end
       end
       for ti, t in ipairs(list(ev.tasks)) do
-        if t.group == group and edoc.match_any(t.stoppedReason, TASK_PATTERNS) then
+        -- Image pulls (registry catalog) and ENI provisioning (network catalog)
+        -- have their own, more specific checks for throttling.
+        local rs = edoc.norm(str(t.stoppedReason))
+        local owned = rs:find("cannotpullcontainererror", 1, true) or rs:find("network interface", 1, true)
+        if t.group == group and not owned and edoc.match_any(rs, TASK_PATTERNS) then
           n_task = n_task + 1
           local r = edoc.norm(t.stoppedReason)
           -- Name the throttled service from the SDK error when it says so.

@@ -37,13 +37,44 @@ void check_free(struct check *c)
     free(c);
 }
 
+/* The evidence sources of docs/evidence.md: a check's `needs` names them, so
+ * a typo would leave the check "incomplete" forever. */
+static const char *const known_sources[] = {
+    "ecs.cluster", "ecs.services", "ecs.tasks", "ecs.task_definitions", "ecs.capacity",
+    "elb.target_groups", "elb.target_health", "elb.load_balancers", "iam.roles", "ec2.subnets",
+    "ec2.route_tables", "ec2.gateways", "ec2.vpc_endpoints", "ec2.security_groups",
+    "ec2.network_acls", "logs", "ecr.images", "secrets", "scaling", "cloudtrail", "metrics",
+};
+
+static const char *unknown_need(const struct check *c)
+{
+    const cJSON *it;
+    size_t i;
+    cJSON_ArrayForEach(it, c->needs) {
+        for (i = 0; i < sizeof known_sources / sizeof known_sources[0]; i++)
+            if (!strcmp(it->valuestring, known_sources[i]))
+                break;
+        if (i == sizeof known_sources / sizeof known_sources[0])
+            return it->valuestring;
+    }
+    return NULL;
+}
+
 int engine_add_check(struct engine *eng, struct check *c)
 {
     size_t i;
+    const char *bad = unknown_need(c);
+    if (bad) {
+        fprintf(eng->diag, "ecs-doctor: %s: refused: check '%s' needs unknown evidence source '%s' (see docs/evidence.md)\n",
+                strchr(c->source, ':') + 1, c->id, bad);
+        eng->n_refused++;
+        check_free(c);
+        return -1;
+    }
     for (i = 0; i < eng->n_checks; i++) {
         if (!strcmp(eng->checks[i]->id, c->id)) {
             fprintf(eng->diag, "ecs-doctor: %s: refused: duplicate check id '%s' (already loaded from %s)\n",
-                    c->source + (c->lang == CHECK_LUA ? 4 : 7), c->id, eng->checks[i]->source);
+                    strchr(c->source, ':') + 1, c->id, eng->checks[i]->source);
             eng->n_refused++;
             check_free(c);
             return -1;
@@ -439,6 +470,7 @@ static cJSON *run_one(struct engine *eng, struct check *c, const cJSON *evidence
     else
         cJSON_AddNullToObject(res, "message");
     cJSON_AddItemToObject(res, "missing", missing);
+    cJSON_AddItemToObject(res, "needs", cJSON_Duplicate(c->needs, 1));
     cJSON_AddNumberToObject(res, "findings", (double)(out->n - start));
     clock_gettime(CLOCK_MONOTONIC, &t1);
     /* CPU-heavy checks show up here (and in --debug). */
@@ -466,6 +498,7 @@ cJSON *engine_analyze(struct engine *eng, const cJSON *evidence, const struct an
             cJSON_AddStringToObject(r, "status", "skipped");
             cJSON_AddStringToObject(r, "message", "not selected (--only/--skip)");
             cJSON_AddItemToObject(r, "missing", cJSON_CreateArray());
+            cJSON_AddItemToObject(r, "needs", cJSON_Duplicate(c->needs, 1));
             cJSON_AddItemToArray(checks, r);
             continue;
         }

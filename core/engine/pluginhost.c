@@ -230,6 +230,14 @@ enum err_code pluginhost_load(struct engine *eng, const char *path, const char *
             refuse(eng, display, msg);
             goto fail;
         }
+        if (!finding_category_valid(ec.category) || !finding_severity_level(ec.severity)) {
+            snprintf(msg, sizeof msg, "refused: check '%s' declares %s '%.40s' (see docs/categories.md)", ec.id,
+                     !finding_category_valid(ec.category) ? "an unknown category" : "an unknown severity",
+                     !finding_category_valid(ec.category) ? (ec.category ? ec.category : "(none)")
+                                                          : (ec.severity ? ec.severity : "(none)"));
+            refuse(eng, display, msg);
+            goto fail;
+        }
         added[n_added] = check_from(&ec, source, path);
         if (!added[n_added])
             goto fail;

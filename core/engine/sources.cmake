@@ -7,7 +7,6 @@ list(APPEND EDOC_CORE_SOURCES
   engine/rank.c
   engine/corroborate.c
   engine/report.c
-  engine/report_text_min.c
   engine/evidence.c
   engine/checktest.c
   engine/nodeidx.c)

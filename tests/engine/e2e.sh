@@ -54,6 +54,7 @@ expect_rc 0 "$bin" analyze "$fix/healthy.json" --no-recommendations --output jso
 json_assert "r['verdict']=='healthy' and r['findings']==[]"
 expect_rc 4 "$bin" analyze "$fix/denied.json" --output json
 json_assert "r['verdict']=='inconclusive' and any(c['status']=='incomplete' and 'ecs.tasks' in c['missing'] for c in r['checks'])"
+json_assert "[g for g in r['evidence_gaps'] if g['source']=='ecs.tasks' and g['action']=='ecs:DescribeTasks' and {'image.not_found','container.exit'} <= set(g['affects'])]"
 
 # --- bad input: one line on stderr, exit 2
 expect_rc 2 "$bin" analyze "$work/missing.json" && one_line_error "missing.json: No such file or directory"

@@ -225,7 +225,8 @@ static void test_plugins(void)
     CHECK(strstr(msgs, "no_symbol.so: refused: no 'edoc_plugin_v1' symbol") != NULL);
     CHECK(strstr(msgs, "small_descriptor.so: refused: descriptor size 8 is smaller than the minimum") != NULL);
     CHECK(strstr(msgs, "refused: duplicate check id 'test.plugin_good'") != NULL);
-    CHECK(eng->n_refused == 4);
+    CHECK(strstr(msgs, "bad_descriptor.so: refused: check 'test.bad_descriptor' declares an unknown category 'nope'") != NULL);
+    CHECK(eng->n_refused == 5);
     CHECK(eng->n_checks == 4); /* bad_category x2, good, zz_duplicate's unique one */
     report = engine_analyze(eng, ev, NULL);
     CHECK(report != NULL);
@@ -359,6 +360,17 @@ static void test_lua(void)
               "iam.roles");
     CHECK(jsonx_num(f, "count", 0) == 2);
     CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(f, "resources")) == 3);
+    {
+        /* iam.roles is denied in the fixture: the gap names the action and the check it affects. */
+        const cJSON *g, *gap = NULL;
+        cJSON_ArrayForEach(g, cJSON_GetObjectItem(report, "evidence_gaps"))
+            if (!strcmp(jsonx_str(g, "source", ""), "iam.roles"))
+                gap = g;
+        CHECK(gap != NULL);
+        CHECK_STR(jsonx_str(gap, "action", ""), "iam:GetRole");
+        CHECK_STR(jsonx_str(gap, "status", ""), "denied");
+        CHECK_STR(cJSON_GetStringValue(cJSON_GetArrayItem(cJSON_GetObjectItem(gap, "affects"), 0)), "test.lua_good");
+    }
     CHECK_STR(jsonx_str(f, "title", ""), "good lua check saw 5 tasks");
     CHECK_STR(jsonx_str(f, "source", ""), "lua:" TEST_LUA_DIR "/good.lua");
     CHECK(strstr(check_msg(report, "test.lua_errors"), "/lua/errors.lua:4: attempt to index a nil value") != NULL);
@@ -408,6 +420,7 @@ static void test_lua_load_errors(void)
         {"e_loop.lua", "while true do end\n"},
         {"f_ok.lua", "return { id = 'x.ok', category = 'disk_full', run = function() end }\n"},
         {"g_dup.lua", "return { id = 'x.ok', category = 'disk_full', run = function() end }\n"},
+        {"h_needs.lua", "return { id = 'x.needs', category = 'disk_full', needs = {'ecs.task'}, run = function() end }\n"},
     };
     size_t i;
     if (!dir)
@@ -432,6 +445,7 @@ static void test_lua_load_errors(void)
     CHECK(strstr(msgs, "d_badcat.lua: check 'x.y': unknown category 'nope'") != NULL);
     CHECK(strstr(msgs, "e_loop.lua:1: instruction budget exceeded") != NULL);
     CHECK(strstr(msgs, "g_dup.lua: refused: duplicate check id 'x.ok'") != NULL);
+    CHECK(strstr(msgs, "h_needs.lua: refused: check 'x.needs' needs unknown evidence source 'ecs.task'") != NULL);
     CHECK(eng->n_checks == 1);
     engine_free(eng);
     free(msgs);

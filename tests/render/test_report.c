@@ -481,6 +481,88 @@ out:
     cJSON_Delete(ev);
 }
 
+/* Evidence and reports of the wrong shape: the report services must not
+ * crash (deterministic random node replacements; ASan in CI). */
+static unsigned long rng = 777;
+static unsigned long next_rand(void)
+{
+    rng = rng * 6364136223846793005UL + 1442695040888963407UL;
+    return rng >> 33;
+}
+
+static void collect_nodes(cJSON *n, cJSON **out, int *count, int max)
+{
+    cJSON *c;
+    if (*count < max)
+        out[(*count)++] = n;
+    for (c = n->child; c; c = c->next)
+        collect_nodes(c, out, count, max);
+}
+
+static cJSON *random_value(void)
+{
+    switch (next_rand() % 6) {
+    case 0: return cJSON_CreateNull();
+    case 1: return cJSON_CreateNumber(1e300);
+    case 2: return cJSON_CreateString("2026-13-99T99:99:99Z");
+    case 3: return cJSON_CreateArray();
+    case 4: return cJSON_CreateObject();
+    default: return cJSON_CreateString("");
+    }
+}
+
+static void mutate(cJSON *r, int edits)
+{
+    cJSON *nodes[1024], *victim, *parent, *c;
+    int n, i, k;
+    for (k = 0; k < edits; k++) {
+        n = 0;
+        parent = NULL;
+        collect_nodes(r, nodes, &n, 1024);
+        if (n < 2)
+            return;
+        victim = nodes[1 + next_rand() % (unsigned long)(n - 1)];
+        for (i = 0; i < n && !parent; i++)
+            for (c = nodes[i]->child; c; c = c->next)
+                if (c == victim)
+                    parent = nodes[i];
+        if (parent)
+            cJSON_ReplaceItemViaPointer(parent, victim, random_value());
+    }
+}
+
+static void test_wrong_shapes(void)
+{
+    cJSON *ev0 = fixture("evidence-deploy.json"), *rep0 = fixture("report-unhealthy.json"), *ev, *rep, *x;
+    char path[] = "/tmp/edoc-mutes-XXXXXX";
+    struct err e;
+    int round, rounds = getenv("EDOC_SHAPE_ROUNDS") ? atoi(getenv("EDOC_SHAPE_ROUNDS")) : 300;
+    if (!ev0 || !rep0)
+        goto out;
+    write_file(path, "{\"mutes\": [{\"category\": \"network_no_route\", \"service\": \"*\", \"reason\": \"r\", "
+                     "\"expires\": \"2030-01-01\"}, {\"check\": \"x\", \"service\": \"*\", \"reason\": \"r\", "
+                     "\"expires\": \"2020-01-01\"}]}");
+    for (round = 0; round < rounds; round++) {
+        ev = cJSON_Duplicate(ev0, 1);
+        rep = cJSON_Duplicate(rep0, 1);
+        mutate(ev, 1 + (int)(next_rand() % 4));
+        mutate(rep, 1 + (int)(next_rand() % 4));
+        cJSON_Delete(whatchanged_build(ev));
+        x = timeline_build(ev);
+        CHECK(x != NULL);
+        cJSON_Delete(x);
+        (void)mutes_apply(rep, path, NOW, &e);
+        (void)verdict_refresh(rep);
+        (void)report_exit_code(rep, "high");
+        cJSON_Delete(ev);
+        cJSON_Delete(rep);
+    }
+    unlink(path);
+out:
+    cJSON_Delete(ev0);
+    cJSON_Delete(rep0);
+}
+
 int main(void)
 {
     test_publish();
@@ -490,5 +572,6 @@ int main(void)
     test_mutes_errors();
     test_whatchanged();
     test_timeline();
+    test_wrong_shapes();
     return test_done();
 }

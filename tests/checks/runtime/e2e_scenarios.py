@@ -15,10 +15,12 @@ import subprocess
 import sys
 import tempfile
 
+RUNTIME_PREFIXES = ("container.health", "elb.", "placement.", "deployment.", "host.", "general.")
+
 
 def run_one(exe, src, cat, exp):
     ctl = os.path.join(src, "tests", "fakeaws", "fakeaws-ctl")
-    scenario = os.path.join(src, "tests", "fakeaws", "scenarios", cat + ".json")
+    scenario = os.path.join(src, "tests", "fakeaws", "scenarios", exp.get("scenario", cat) + ".json")
     with tempfile.TemporaryDirectory(prefix="edoc-rt-e2e-") as d:
         start = subprocess.run([ctl, "start", "-d", d, "-s", scenario], capture_output=True, text=True)
         if start.returncode != 0:
@@ -41,6 +43,12 @@ def run_one(exe, src, cat, exp):
     except ValueError:
         return [f"exit {p.returncode}, no JSON report: {p.stderr.strip()[:400]}"]
     findings = sorted(rep.get("findings", []), key=lambda f: f.get("rank", 1e9))
+    if "max_runtime_severity" in exp:
+        level = {"info": 1, "low": 2, "medium": 3, "high": 4, "critical": 5}
+        bad = [f for f in findings if f.get("check", "").startswith(RUNTIME_PREFIXES)
+               and f.get("kind", "diagnosis") == "diagnosis"
+               and level.get(f.get("severity"), 0) > level[exp["max_runtime_severity"]]]
+        return [f"{f['check']} {f['severity']}: {f['title']}" for f in bad]
     if not findings:
         return [f"no findings (verdict {rep.get('verdict')})"]
     top = findings[0]

@@ -150,7 +150,7 @@ def _():
 
 @scenario("placement", "service_quota_vcpu")
 def _():
-    ev = [event("q2", NOW - 360, "(service web-service) was unable to place a task. Reason: You\u2019ve reached the limit "
+    ev = [event("q2", NOW - 360, "service web-service was unable to place a task. Reason: You\u2019ve reached the limit "
                 "on the number of vCPUs you can run concurrently"),
           event("q1", NOW - 86400, "(service web-service) has reached a steady state.")]
     svc = fargate_service(desired=6, running=3, events=ev)
@@ -413,6 +413,10 @@ def _():
 def _():
     b = elb_failure_bundle("Target.ResponseCodeMismatch", "Health checks failed with these codes: [404]", hc_path="/healthz",
                            life=95)
+    # Blue/green task sets prefix their events with "(service X, taskSet Y)".
+    b["services"][0]["events"][0]["message"] = (
+        f"(service web-service, taskSet ecs-svc/8830323074544908875) (task c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8) (port 8080) "
+        f"is unhealthy in (target-group {TG_ARN}) due to (reason Health checks failed with these codes: [404]).")
     b["task_definitions"][td_arn("web", 43)]["containerDefinitions"][0]["healthCheck"] = {
         "command": ["CMD-SHELL", "wget -qO- http://localhost:8080/health || exit 1"],
         "interval": 30, "timeout": 5, "retries": 3, "startPeriod": 10}

@@ -491,6 +491,18 @@ def scenarios():
                 td="web-service:8", ip=f"10.1.1.{80 + n}")
     out.append(("unknown_failure", "web-service", sc, ["describe-tasks --cluster prod --tasks"],
                 "ContainerRuntimeTimeoutError: Could not transition to running"))
+    # ---- benign: must not raise anything above low from this catalog
+    sc = base()
+    sc["description"] = ("A deployment replaced web-service:7 with :8 an hour ago and a scale-in removed one task: the old "
+                         "tasks exited 143 and 137 (SIGKILL after stopTimeout). Steady since. Nothing to fix.")
+    running(sc, OLD)
+    for n, (tid, code) in enumerate([("2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c", 143), ("3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d", 137),
+                                     ("4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e", 137)]):
+        stopped(sc, tid, f"Scaling activity initiated by (deployment {DEP_NEW})", "-3d", f"-{58 - n}m", exit_code=code,
+                td="web-service:7", ip=f"10.1.1.{31 + n}")
+    event(sc, "-57m", f"(service web-service) (deployment {DEP_NEW}) deployment completed.")
+    event(sc, "-50m", "(service web-service) has reached a steady state.")
+    out.append(("benign_scale_in", "web-service", sc, None, None))
     return out
 
 
@@ -498,8 +510,16 @@ def main():
     check = "--check" in sys.argv[1:]
     expect, stale = {}, 0
     for cat, service, sc, mentions, quote in scenarios():
-        expect[cat] = {"service": service, "top_category": cat, "remediation_mentions": mentions, "evidence_quotes": quote}
-        path = os.path.join(ROOT, "tests", "fakeaws", "scenarios", cat + ".json")
+        if mentions is None:
+            # Not an incident: no finding of this catalog above low.
+            expect[cat] = {"service": service, "max_runtime_severity": "low"}
+            name = "runtime_" + cat
+        else:
+            expect[cat] = {"service": service, "top_category": cat, "remediation_mentions": mentions,
+                           "evidence_quotes": quote}
+            name = cat
+        expect[cat]["scenario"] = name
+        path = os.path.join(ROOT, "tests", "fakeaws", "scenarios", name + ".json")
         text = json.dumps(sc, indent=1, ensure_ascii=False) + "\n"
         if check:
             if not os.path.exists(path) or open(path, encoding="utf-8").read() != text:
