@@ -82,6 +82,49 @@ static size_t match_secret_key(const char *s, size_t i)
     return 40;
 }
 
+/* Vendor tokens with a fixed, registered prefix (GitHub, GitLab, Slack,
+ * Stripe, npm): the prefix alone makes them unambiguous, so they are masked
+ * anywhere, like key ids. At least 16 token characters must follow. */
+static size_t match_prefixed_token(const char *s, size_t i)
+{
+    static const char *const prefixes[] = {
+        "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "xoxb-", "xoxp-", "xoxa-",
+        "xoxr-", "xoxs-", "sk_live_", "rk_live_", "sk_test_", "npm_",
+    };
+    size_t k, p, pl;
+    if (i > 0 && is_tok((unsigned char)s[i - 1]))
+        return 0;
+    for (p = 0; p < sizeof prefixes / sizeof prefixes[0]; p++) {
+        pl = strlen(prefixes[p]);
+        if (strncmp(s + i, prefixes[p], pl))
+            continue;
+        k = i + pl;
+        while (is_tok((unsigned char)s[k]))
+            k++;
+        if (k - i - pl >= 16)
+            return k - i;
+    }
+    return 0;
+}
+
+/* scheme://user:password@host: the password part of a URL's userinfo. */
+static size_t match_url_password(const char *s, size_t i, size_t *start)
+{
+    size_t k = i + 3, colon = 0;
+    if (strncmp(s + i, "://", 3))
+        return 0;
+    for (; s[k] && !isspace((unsigned char)s[k]) && !strchr("/?#\"'", s[k]); k++) {
+        if (s[k] == ':' && !colon)
+            colon = k;
+        if (s[k] == '@')
+            break;
+    }
+    if (s[k] != '@' || !colon || k == colon + 1 || !strncmp(s + colon + 1, REDACT_MASK, strlen(REDACT_MASK)))
+        return 0;
+    *start = colon + 1;
+    return k - colon - 1;
+}
+
 static const char *const secret_names[] = {
     /* Not "auth" or "credentials": stop reasons say "registry auth: <cause>". */
     "password", "passwd", "secret", "token", "apikey", "api_key", "api-key", "access_key",
@@ -163,7 +206,11 @@ char *redact_text(const char *s, int free_text)
         if (!len)
             len = match_jwt(s, i);
         if (!len)
+            len = match_prefixed_token(s, i);
+        if (!len)
             len = match_bearer(s, i, &start);
+        if (!len && free_text)
+            len = match_url_password(s, i, &start);
         if (!len && free_text)
             len = match_secret_key(s, i);
         if (!len && free_text)

@@ -32,14 +32,14 @@ struct luacheck {
     double deadline;
     char where[200];           /* position when the hook stopped the check */
     int ref;                   /* registry ref of the check table */
+    unsigned gen;              /* run generation, stamped on proxies */
+    int runs;                  /* runs so far: every run after the first reloads */
     char *display;
     struct edoc_ctx *ctx;      /* during a run */
-    struct lstr_slot *lstr;    /* this run's long-string cache (see push_text) */
-    size_t indexed;            /* objects given a member index this run (INDEX_MAX) */
 };
 
 /* Registry keys (their addresses). */
-static char nodes_key, cache_key, pin_key, strs_key, mt_key;
+static char cache_key, mt_key, keys_key;
 
 static struct luacheck *LC(lua_State *L) { return *(struct luacheck **)lua_getextraspace(L); }
 
@@ -125,6 +125,31 @@ static void disarm(struct luacheck *lc)
     lc->enforce = 0;
 }
 
+static int gc_step(lua_State *L)
+{
+    lua_gc(L, LUA_GCCOLLECT, 0);
+    return 0;
+}
+
+/* Host-side collection and close. Checks cannot install __gc finalizers (see
+ * safe_setmetatable); the stopped hook is a second line of defence for any
+ * Lua code that would still run here. */
+static void collect_stopped(struct luacheck *lc, int close)
+{
+    lc->stopped = STOP_BUDGET;
+    lc->enforce = 0;
+    lua_sethook(lc->L, hook, LUA_MASKCOUNT, 1);
+    if (close) {
+        lua_close(lc->L);
+        lc->L = NULL;
+        return;
+    }
+    lua_pushcfunction(lc->L, gc_step);
+    lua_pcall(lc->L, 0, 0, 0);
+    lua_settop(lc->L, 0);
+    disarm(lc);
+}
+
 /* ---- error messages ---------------------------------------------------- */
 
 /* "src:line" of the innermost Lua function on the stack, so errors raised by
@@ -171,6 +196,15 @@ static int msgh(lua_State *L)
         lua_pushfstring(L, "%s: %s", where, msg);
     else
         lua_pushstring(L, msg);
+    /* The report keeps one line; --debug also gets the stack. */
+    if (LC(L)->ctx && LC(L)->ctx->debug) {
+        int enforce = LC(L)->enforce;
+        LC(L)->enforce = 0; /* a check stopped at its memory cap still gets its stack printed */
+        luaL_traceback(L, L, lua_tostring(L, -1), 1);
+        fprintf(LC(L)->ctx->diag, "debug: %s: %s\n", LC(L)->ctx->check->id, lua_tostring(L, -1));
+        lua_pop(L, 1);
+        LC(L)->enforce = enforce;
+    }
     return 1;
 }
 
@@ -206,39 +240,15 @@ static void describe_failure(struct luacheck *lc, int status, char *out, size_t 
 
 /* ---- evidence proxies -------------------------------------------------- */
 
+/* A proxy is a full userdata (fast: __index reads it directly, no table
+ * lookups) that `type()` reports as "table". It carries the run generation:
+ * a proxy kept from an earlier run points into freed evidence and is refused. */
 struct pnode {
     const cJSON *node;
-    size_t n;             /* members; PNODE_UNCOUNTED for objects until asked */
-    unsigned lookups;     /* objects: key lookups so far (see INDEX_AFTER) */
+    unsigned gen;
+    size_t n;
     const cJSON *items[]; /* arrays only: O(1) indexing over cJSON's list */
 };
-
-/* Objects are not counted when their proxy is made: walking cJSON's linked
- * list of members for every task touched was the engine's hottest loop
- * (cache misses over a large bundle), and only `#obj` and tostring need it. */
-#define PNODE_UNCOUNTED ((size_t)-1)
-/* Arrays at least this long stay pinned for the whole run: the proxy cache is
- * weak, and rebuilding the items vector of ev.tasks (O(n)) each time the
- * collector dropped it made a scan over the tasks quadratic. */
-#define PIN_MIN_ITEMS 32
-/* An object looked up more than INDEX_AFTER times in a run gets a member
- * index (a Lua table: name -> member), so checks that loop over services x
- * tasks (300 x 3,600 in a cluster) stop walking cJSON's member list of every
- * task for every service. At most INDEX_MAX objects per run are indexed,
- * which bounds the memory (about 1 KB per task). */
-#define INDEX_AFTER 8
-#define INDEX_MAX 20000
-
-static size_t pnode_len(struct pnode *pn)
-{
-    const cJSON *it;
-    if (pn->n == PNODE_UNCOUNTED) {
-        pn->n = 0;
-        for (it = pn->node->child; it; it = it->next)
-            pn->n++;
-    }
-    return pn->n;
-}
 
 static void push_json(lua_State *L, const cJSON *v);
 
@@ -247,96 +257,31 @@ static void push_proxy(lua_State *L, const cJSON *node)
     struct pnode *pn;
     const cJSON *it;
     size_t n = 0, i = 0;
-    int array = cJSON_IsArray(node);
+    /* Cached per run, so ev.tasks == ev.tasks and proxies work as keys. */
     lua_rawgetp(L, LUA_REGISTRYINDEX, &cache_key);
-    if (lua_rawgetp(L, -1, node) == LUA_TTABLE) {
+    if (lua_rawgetp(L, -1, node) == LUA_TUSERDATA) {
         lua_remove(L, -2);
         return;
     }
     lua_pop(L, 1);
-    if (array)
+    /* Objects count their members only when asked (#, rarely used). */
+    if (cJSON_IsArray(node))
         for (it = node->child; it; it = it->next)
             n++;
-    lua_createtable(L, 0, 0);
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &mt_key);
-    lua_setmetatable(L, -2);
-    pn = lua_newuserdatauv(L, sizeof *pn + (array ? n * sizeof(cJSON *) : 0), array ? 0 : 1);
+    else
+        n = SIZE_MAX;
+    pn = lua_newuserdatauv(L, sizeof *pn + (cJSON_IsArray(node) ? n * sizeof(cJSON *) : 0), 0);
     pn->node = node;
-    pn->lookups = 0;
-    pn->n = array ? n : PNODE_UNCOUNTED;
-    if (array)
+    pn->gen = LC(L)->gen;
+    pn->n = n;
+    if (cJSON_IsArray(node))
         for (it = node->child; it; it = it->next)
             pn->items[i++] = it;
-    /* stack: cache proxy ud */
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &nodes_key);
-    lua_pushvalue(L, -3);
-    lua_pushvalue(L, -3);
-    lua_rawset(L, -3);
-    lua_pop(L, 2);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &mt_key);
+    lua_setmetatable(L, -2);
     lua_pushvalue(L, -1);
     lua_rawsetp(L, -3, node);
-    if (array && n >= PIN_MIN_ITEMS) {
-        lua_rawgetp(L, LUA_REGISTRYINDEX, &pin_key);
-        lua_pushvalue(L, -2);
-        lua_rawsetp(L, -2, node);
-        lua_pop(L, 1);
-    }
     lua_remove(L, -2);
-}
-
-/* Long evidence strings, shared within a run. Lua interns strings up to 40
- * bytes; longer ones (stop reasons, container reasons, ARNs with paths) were
- * copied into a fresh Lua string on every access, by every check: malloc,
- * copy, hash again when used as a key, collect. Within a run, equal texts now
- * come back as one Lua string, kept in the registry table strs[slot + 1] and
- * found through this C index by content. Bounded: LSTR_SLOTS strings of at
- * most LSTR_MAX bytes per run; others are pushed as before. */
-#define LSTR_SLOTS 1024 /* power of two */
-#define LSTR_MAX 4096
-#define LSTR_PROBES 8
-
-struct lstr_slot {
-    uint64_t hash;
-    size_t len;
-    int used;
-};
-
-static uint64_t norm_hash(const char *s, size_t n);
-
-static void push_text(lua_State *L, const char *s)
-{
-    struct luacheck *lc = LC(L);
-    size_t n = strlen(s), i;
-    uint64_t h;
-    if (n <= 40 || n > LSTR_MAX || (!lc->lstr && !(lc->lstr = calloc(LSTR_SLOTS, sizeof *lc->lstr)))) {
-        lua_pushlstring(L, s, n);
-        return;
-    }
-    h = norm_hash(s, n);
-    for (i = 0; i < LSTR_PROBES; i++) {
-        size_t at = (h + i) & (LSTR_SLOTS - 1);
-        struct lstr_slot *sl = &lc->lstr[at];
-        if (!sl->used) {
-            lua_pushlstring(L, s, n);
-            lua_rawgetp(L, LUA_REGISTRYINDEX, &strs_key);
-            lua_pushvalue(L, -2);
-            lua_rawseti(L, -2, (lua_Integer)at + 1);
-            lua_pop(L, 1);
-            sl->used = 1;
-            sl->hash = h;
-            sl->len = n;
-            return;
-        }
-        if (sl->hash == h && sl->len == n) {
-            lua_rawgetp(L, LUA_REGISTRYINDEX, &strs_key);
-            lua_rawgeti(L, -1, (lua_Integer)at + 1);
-            lua_remove(L, -2);
-            if (memcmp(lua_tostring(L, -1), s, n) == 0)
-                return;
-            lua_pop(L, 1);
-        }
-    }
-    lua_pushlstring(L, s, n);
 }
 
 static void push_json(lua_State *L, const cJSON *v)
@@ -352,27 +297,32 @@ static void push_json(lua_State *L, const cJSON *v)
         else
             lua_pushnumber(L, d);
     } else if (cJSON_IsString(v))
-        push_text(L, v->valuestring ? v->valuestring : "");
+        lua_pushstring(L, v->valuestring ? v->valuestring : "");
     else if (cJSON_IsArray(v) || cJSON_IsObject(v))
         push_proxy(L, v);
     else
         lua_pushnil(L);
 }
 
-/* The pnode behind a proxy, or NULL for anything else (including proxies of
- * a previous run's evidence, whose nodes table was replaced). */
-static struct pnode *to_pnode(lua_State *L, int idx)
+/* Any evidence proxy, current or stale. */
+static struct pnode *any_pnode(lua_State *L, int idx)
 {
     struct pnode *pn;
-    if (lua_type(L, idx) != LUA_TTABLE)
+    int same;
+    if (lua_type(L, idx) != LUA_TUSERDATA || !lua_getmetatable(L, idx))
         return NULL;
-    idx = lua_absindex(L, idx);
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &nodes_key);
-    lua_pushvalue(L, idx);
-    lua_rawget(L, -2);
-    pn = lua_touserdata(L, -1);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &mt_key);
+    same = lua_rawequal(L, -1, -2);
     lua_pop(L, 2);
+    pn = same ? lua_touserdata(L, idx) : NULL;
     return pn;
+}
+
+/* The pnode behind a proxy of this run's evidence, or NULL. */
+static struct pnode *to_pnode(lua_State *L, int idx)
+{
+    struct pnode *pn = any_pnode(L, idx);
+    return pn && pn->gen == LC(L)->gen ? pn : NULL;
 }
 
 static struct pnode *check_pnode(lua_State *L, int idx)
@@ -383,52 +333,21 @@ static struct pnode *check_pnode(lua_State *L, int idx)
     return pn;
 }
 
-/* The member named by the string at index 2 of the object behind proxy 1,
- * through its member index once the object is looked up often enough. The
- * first member of a name wins, as with cJSON_GetObjectItemCaseSensitive. */
-static const cJSON *object_member(lua_State *L, struct pnode *pn)
+/* Metamethods: Lua calls them only with a proxy as the first operand (their
+ * metatable is locked and no other full userdata exists in the sandbox), so
+ * the metatable test of check_pnode() is skipped on this hot path; the run
+ * generation is still checked. */
+static struct pnode *self_pnode(lua_State *L)
 {
-    size_t klen;
-    const char *key = lua_tolstring(L, 2, &klen);
-    const cJSON *it, *found;
-    struct luacheck *lc = LC(L);
-    if (pn->lookups < INDEX_AFTER || strlen(key) != klen) {
-        pn->lookups++;
-        return cJSON_GetObjectItemCaseSensitive(pn->node, key);
-    }
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &nodes_key);
-    lua_pushvalue(L, 1);
-    lua_rawget(L, -2); /* nodes, ud */
-    if (lua_getiuservalue(L, -1, 1) != LUA_TTABLE) {
-        lua_pop(L, 1);
-        if (lc->indexed >= INDEX_MAX) {
-            lua_pop(L, 2);
-            return cJSON_GetObjectItemCaseSensitive(pn->node, key);
-        }
-        lc->indexed++;
-        lua_createtable(L, 0, 16);
-        for (it = pn->node->child; it; it = it->next) {
-            if (!it->string || lua_getfield(L, -1, it->string) != LUA_TNIL) {
-                lua_pop(L, 1);
-                continue;
-            }
-            lua_pop(L, 1);
-            lua_pushlightuserdata(L, (void *)it);
-            lua_setfield(L, -2, it->string);
-        }
-        lua_pushvalue(L, -1);
-        lua_setiuservalue(L, -3, 1);
-    }
-    lua_pushvalue(L, 2);
-    lua_rawget(L, -2);
-    found = lua_touserdata(L, -1);
-    lua_pop(L, 4);
-    return found;
+    struct pnode *pn = lua_touserdata(L, 1);
+    if (!pn || lua_type(L, 1) != LUA_TUSERDATA || pn->gen != LC(L)->gen)
+        luaL_error(L, "evidence table from a previous run used");
+    return pn;
 }
 
 static int p_index(lua_State *L)
 {
-    struct pnode *pn = check_pnode(L, 1);
+    struct pnode *pn = self_pnode(L);
     if (cJSON_IsArray(pn->node)) {
         int isnum;
         lua_Integer k = lua_tointegerx(L, 2, &isnum);
@@ -437,7 +356,7 @@ static int p_index(lua_State *L)
         else
             lua_pushnil(L);
     } else if (lua_type(L, 2) == LUA_TSTRING) {
-        push_json(L, object_member(L, pn));
+        push_json(L, cJSON_GetObjectItemCaseSensitive(pn->node, lua_tostring(L, 2)));
     } else {
         lua_pushnil(L);
     }
@@ -448,7 +367,14 @@ static int p_newindex(lua_State *L) { return luaL_error(L, "attempt to modify re
 
 static int p_len(lua_State *L)
 {
-    lua_pushinteger(L, (lua_Integer)pnode_len(check_pnode(L, 1)));
+    struct pnode *pn = self_pnode(L);
+    if (pn->n == SIZE_MAX) {
+        const cJSON *it;
+        pn->n = 0;
+        for (it = pn->node->child; it; it = it->next)
+            pn->n++;
+    }
+    lua_pushinteger(L, (lua_Integer)pn->n);
     return 1;
 }
 
@@ -490,39 +416,34 @@ static int p_pairs(lua_State *L)
 static int p_tostring(lua_State *L)
 {
     struct pnode *pn = to_pnode(L, 1);
-    lua_pushfstring(L, "evidence %s (%d)", pn && cJSON_IsArray(pn->node) ? "array" : "object",
-                    pn ? (int)pnode_len(pn) : 0);
+    lua_pushfstring(L, "evidence %s", pn && cJSON_IsArray(pn->node) ? "array" : "object");
     return 1;
 }
 
 static void new_run_tables(lua_State *L)
 {
-    lua_newtable(L); /* nodes: proxy -> pnode, weak keys */
+    LC(L)->gen++;
+    /* cache: node -> proxy, for the whole run. Not weak: a proxy collected
+     * and re-created in a loop (ev.tasks[i] for i = 1, #ev.tasks) would copy
+     * the array's item vector each time. Bounded by the evidence's size. */
     lua_newtable(L);
-    lua_pushliteral(L, "k");
-    lua_setfield(L, -2, "__mode");
-    lua_setmetatable(L, -2);
-    lua_rawsetp(L, LUA_REGISTRYINDEX, &nodes_key);
-    lua_newtable(L); /* cache: node -> proxy, weak values */
-    lua_newtable(L);
-    lua_pushliteral(L, "v");
-    lua_setfield(L, -2, "__mode");
-    lua_setmetatable(L, -2);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &cache_key);
-    lua_newtable(L); /* pin: node -> proxy of a long array, strong */
-    lua_rawsetp(L, LUA_REGISTRYINDEX, &pin_key);
-    LC(L)->indexed = 0;
-    lua_newtable(L); /* strs: slot + 1 -> long string (push_text) */
-    lua_rawsetp(L, LUA_REGISTRYINDEX, &strs_key);
-    if (LC(L)->lstr)
-        memset(LC(L)->lstr, 0, LSTR_SLOTS * sizeof *LC(L)->lstr);
+    lua_newtable(L); /* finding key -> index in ctx->out */
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &keys_key);
+}
+
+static int p_eq(lua_State *L)
+{
+    struct pnode *a = to_pnode(L, 1), *b = to_pnode(L, 2);
+    lua_pushboolean(L, a && b && a->node == b->node);
+    return 1;
 }
 
 static void proxy_metatable(lua_State *L)
 {
     static const luaL_Reg mm[] = {
         {"__index", p_index}, {"__newindex", p_newindex}, {"__len", p_len},
-        {"__pairs", p_pairs}, {"__tostring", p_tostring}, {NULL, NULL},
+        {"__pairs", p_pairs}, {"__tostring", p_tostring}, {"__eq", p_eq}, {NULL, NULL},
     };
     lua_newtable(L);
     luaL_setfuncs(L, mm, 0);
@@ -1007,6 +928,18 @@ static int ipairs_step(lua_State *L)
     return 2;
 }
 
+/* Evidence arrays iterate straight from the proxy's item vector. */
+static int ipairs_proxy_step(lua_State *L)
+{
+    struct pnode *pn = check_pnode(L, 1);
+    lua_Integer i = luaL_checkinteger(L, 2) + 1;
+    if (i < 1 || (size_t)i > pn->n || !cJSON_IsArray(pn->node))
+        return 0;
+    lua_pushinteger(L, i);
+    push_json(L, pn->items[i - 1]);
+    return 2;
+}
+
 static int empty_iter(lua_State *L)
 {
     (void)L;
@@ -1020,6 +953,12 @@ static int l_ipairs(lua_State *L)
         return 1;
     }
     luaL_checkany(L, 1);
+    if (to_pnode(L, 1) && cJSON_IsArray(to_pnode(L, 1)->node)) {
+        lua_pushcfunction(L, ipairs_proxy_step);
+        lua_pushvalue(L, 1);
+        lua_pushinteger(L, 0);
+        return 3;
+    }
     lua_pushinteger(L, luaL_len(L, 1));
     lua_pushcclosure(L, ipairs_step, 1);
     lua_pushvalue(L, 1);
@@ -1127,6 +1066,37 @@ static int holder_gc(lua_State *L)
     return 0;
 }
 
+/* A later finding with a known key only adds to the first one: count, latest
+ * time, highest confidence, resources, explains and (up to the cap) evidence.
+ * Its other fields are not read: 10,000 tasks with one key cost one finding. */
+static void merge_fields(lua_State *L, struct finding *g)
+{
+    long add = 1;
+    if (lua_getfield(L, 1, "count") != LUA_TNIL) {
+        if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 1)
+            luaL_error(L, "edoc.finding: count must be a positive integer");
+        add = (long)lua_tointeger(L, -1);
+    }
+    lua_pop(L, 1);
+    g->count = g->count > 1000000000L - add ? 1000000000L : g->count + add;
+    if (lua_getfield(L, 1, "when") != LUA_TNIL && lua_isnumber(L, -1)) {
+        double w = lua_tonumber(L, -1);
+        if (isfinite(w) && w > g->when)
+            g->when = w;
+    }
+    lua_pop(L, 1);
+    if (lua_getfield(L, 1, "confidence") != LUA_TNIL && lua_isnumber(L, -1)) {
+        double c = lua_tonumber(L, -1);
+        if (c >= 0 && c <= 1 && c > g->confidence)
+            g->confidence = c;
+    }
+    lua_pop(L, 1);
+    each_listed(L, 1, "resources", add_resource, g);
+    each_listed(L, 1, "explains", add_explains, g);
+    if (cJSON_GetArraySize(g->evidence) < FINDING_MAX_EVIDENCE)
+        each_listed(L, 1, "evidence", add_evidence, g);
+}
+
 static int l_finding(lua_State *L)
 {
     struct edoc_ctx *ctx = run_ctx(L);
@@ -1135,7 +1105,29 @@ static int l_finding(lua_State *L)
                                        "kind", "rule", "subject"};
     struct err e = {0};
     size_t i;
+    int keyed;
     luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 1);
+    /* stack: 1 the table, 2 the key as a string (or nil), 3 the key map */
+    keyed = lua_getfield(L, 1, "key");
+    if (keyed == LUA_TSTRING || keyed == LUA_TNUMBER) {
+        luaL_tolstring(L, 2, NULL);
+        lua_replace(L, 2);
+        keyed = lua_rawlen(L, 2) > 0;
+    } else {
+        keyed = 0;
+    }
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &keys_key);
+    if (keyed) {
+        lua_pushvalue(L, 2);
+        if (lua_rawget(L, 3) == LUA_TNUMBER) {
+            lua_Integer at = lua_tointeger(L, -1);
+            if (at >= 0 && (size_t)at < ctx->out->n)
+                merge_fields(L, ctx->out->v[at]);
+            return 0;
+        }
+        lua_pop(L, 1);
+    }
     h = lua_newuserdatauv(L, sizeof *h, 0);
     *h = NULL;
     lua_newtable(L);
@@ -1180,14 +1172,16 @@ static int l_finding(lua_State *L)
     each_listed(L, 1, "remediation", add_remediation, f);
     if (finding_validate(f, &e) != ERR_OK)
         return luaL_error(L, "edoc.finding: %s", e.msg);
-    /* Merged as it arrives, so 10,000 tasks with one key cost one finding. */
-    if (finding_list_merge_key(ctx->out, ctx->start, f))
-        return 0; /* the holder frees it */
     if (ctx->out->n - ctx->start >= FINDING_MAX_PER_CHECK) {
         if (!ctx->message[0])
             snprintf(ctx->message, sizeof ctx->message, "more than %d findings: the rest were dropped",
                      FINDING_MAX_PER_CHECK);
         return 0;
+    }
+    if (keyed) {
+        lua_pushvalue(L, 2);
+        lua_pushinteger(L, (lua_Integer)ctx->out->n);
+        lua_rawset(L, 3);
     }
     if (finding_list_push(ctx->out, f) != ERR_OK)
         return luaL_error(L, "edoc.finding: out of memory");
@@ -1221,16 +1215,69 @@ static int safe_collectgarbage(lua_State *L)
     return 1;
 }
 
+/* Lua runs __gc finalizers with hooks off, so a finalizer would escape the
+ * instruction budget: metatables with __gc are refused. (A __gc field added
+ * after setmetatable never marks the object for finalization.) */
+static int safe_setmetatable(lua_State *L)
+{
+    if (lua_type(L, 2) == LUA_TTABLE) {
+        lua_pushliteral(L, "__gc");
+        if (lua_rawget(L, 2) != LUA_TNIL)
+            return luaL_error(L, "__gc metamethods are not available to checks");
+        lua_pop(L, 1);
+    }
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+/* Evidence objects and arrays are tables to a check. */
+static int safe_type(lua_State *L)
+{
+    luaL_checkany(L, 1);
+    if (any_pnode(L, 1))
+        lua_pushliteral(L, "table");
+    else
+        lua_pushstring(L, luaL_typename(L, 1));
+    return 1;
+}
+
 static int safe_rawset(lua_State *L)
 {
-    luaL_checktype(L, 1, LUA_TTABLE);
-    if (to_pnode(L, 1))
+    if (any_pnode(L, 1))
         return luaL_error(L, "attempt to modify read-only evidence");
+    luaL_checktype(L, 1, LUA_TTABLE);
     luaL_checkany(L, 2);
     luaL_checkany(L, 3);
     lua_settop(L, 3);
     lua_rawset(L, 1);
     return 1;
+}
+
+/* xpcall(f, msgh, ...) whose handler runs after the error unwound, as an
+ * ordinary protected call. Lua calls a real message handler from inside the
+ * raising function; when that is the budget hook, hooks are off
+ * (allowhook = 0) and a looping handler would never be stopped. Checks have no
+ * debug library, so they cannot tell the difference. */
+static int safe_xpcall(lua_State *L)
+{
+    int n = lua_gettop(L), i;
+    luaL_checktype(L, 2, LUA_TFUNCTION);
+    lua_pushvalue(L, 1);
+    for (i = 3; i <= n; i++)
+        lua_pushvalue(L, i);
+    if (lua_pcall(L, n - 2, LUA_MULTRET, 0) == LUA_OK) {
+        lua_pushboolean(L, 1);
+        lua_insert(L, n + 1);
+        return lua_gettop(L) - n;
+    }
+    lua_pushvalue(L, 2);
+    lua_insert(L, -2);
+    lua_pcall(L, 1, 1, 0); /* the handler's error, if any, is the result */
+    lua_pushboolean(L, 0);
+    lua_insert(L, -2);
+    return 2;
 }
 
 static int sandbox(lua_State *L)
@@ -1265,6 +1312,13 @@ static int sandbox(lua_State *L)
     lua_setglobal(L, "collectgarbage");
     lua_pushcfunction(L, safe_rawset);
     lua_setglobal(L, "rawset");
+    lua_pushcfunction(L, safe_type);
+    lua_setglobal(L, "type");
+    lua_pushcfunction(L, safe_xpcall);
+    lua_setglobal(L, "xpcall");
+    lua_getglobal(L, "setmetatable");
+    lua_pushcclosure(L, safe_setmetatable, 1);
+    lua_setglobal(L, "setmetatable");
     lua_pushcfunction(L, l_print);
     lua_setglobal(L, "print");
     /* os: only time and date. */
@@ -1303,12 +1357,10 @@ void luacheck_free(struct luacheck *lc)
 {
     if (!lc)
         return;
-    if (lc->L) {
-        lua_close(lc->L);
-        if (--normc.states == 0)
-            normc_clear();
-    }
-    free(lc->lstr);
+    if (lc->L)
+        collect_stopped(lc, 1);
+    if (--normc.states == 0)
+        normc_clear(); /* the last Lua check is gone */
     free(lc->display);
     free(lc);
 }
@@ -1382,6 +1434,8 @@ struct check *luacheck_load(const char *path, const char *display, long budget, 
     if (buf_read_file(&src, path, e) != ERR_OK)
         goto fail;
     lc = calloc(1, sizeof *lc);
+    if (lc)
+        normc.states++; /* luacheck_free counts it down */
     c = calloc(1, sizeof *c);
     if (!lc || !c || !(lc->display = str_dup(display)) || !(c->needs = cJSON_CreateArray())) {
         err_set(e, ERR_NOMEM, "%s: out of memory", display);
@@ -1396,7 +1450,6 @@ struct check *luacheck_load(const char *path, const char *display, long budget, 
         goto fail;
     }
     *(struct luacheck **)lua_getextraspace(lc->L) = lc;
-    normc.states++;
     lua_pushcfunction(lc->L, sandbox);
     if (lua_pcall(lc->L, 0, 0, 0) != LUA_OK) {
         err_set(e, ERR_LUA, "%s: cannot set up the sandbox", display);
@@ -1444,13 +1497,50 @@ fail:
     return NULL;
 }
 
+/* Gives lc a freshly loaded state of its script, so nothing a previous run
+ * left in globals, library tables or upvalues reaches this one (`checks test`
+ * runs every fixture through the same checks). The old state is closed. */
+static enum err_code reload(struct check *c, struct luacheck *lc, struct err *e)
+{
+    struct check *fresh = luacheck_load(c->path, lc->display, lc->budget, lc->mem_max, e);
+    struct luacheck *nl;
+    lua_State *old;
+    size_t used;
+    if (!fresh)
+        return ERR_LUA;
+    nl = fresh->lua;
+    old = lc->L;
+    used = lc->used;
+    lc->L = nl->L;
+    lc->ref = nl->ref;
+    lc->used = nl->used;
+    lua_setallocf(lc->L, lalloc, lc);
+    *(struct luacheck **)lua_getextraspace(lc->L) = lc;
+    nl->L = old;
+    nl->used = used;
+    lua_setallocf(old, lalloc, nl);
+    *(struct luacheck **)lua_getextraspace(old) = nl;
+    check_free(fresh);
+    return ERR_OK;
+}
+
 enum err_code luacheck_run(struct check *c, struct edoc_ctx *ctx)
 {
     struct luacheck *lc = c->lua;
-    lua_State *L = lc->L;
+    lua_State *L;
     int st;
+    if (lc->runs++ > 0) {
+        struct err e;
+        err_clear(&e);
+        if (reload(c, lc, &e) != ERR_OK) {
+            snprintf(ctx->message, sizeof ctx->message, "%s", e.msg);
+            ctx->failed = 1;
+            return ERR_LUA;
+        }
+    }
+    L = lc->L;
     lua_settop(L, 0);
-    lua_gc(L, LUA_GCCOLLECT, 0);
+    collect_stopped(lc, 0);
     new_run_tables(L); /* proxies never outlive the evidence they point into */
     lc->ctx = ctx;
     arm(lc);
@@ -1470,6 +1560,6 @@ enum err_code luacheck_run(struct check *c, struct edoc_ctx *ctx)
     lua_settop(L, 0);
     /* Drop this run's proxies and anything the check built. */
     new_run_tables(L);
-    lua_gc(L, LUA_GCCOLLECT, 0);
+    collect_stopped(lc, 0);
     return st == LUA_OK ? ERR_OK : ERR_LUA;
 }

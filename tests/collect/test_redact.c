@@ -33,6 +33,13 @@ static void test_text(void)
     check_text("{\"client_secret\": \"abc123\"}", 1, "{\"client_secret\": \"<redacted>\"}");
     check_text("url?x=1&token=abc&y=2", 1, "url?x=1&token=<redacted>&y=2");
     check_text("--api-key=zzz", 1, "--api-key=<redacted>");
+    /* Vendor tokens anywhere; a URL's userinfo password in prose. */
+    check_text("git clone https://ghp_0123456789abcdefghijABCDEFGHIJ012345@github.com/a/b", 0,
+               "git clone https://<redacted>@github.com/a/b");
+    check_text("slack xoxb-1234567890-abcdefghijkl done", 0, "slack <redacted> done");
+    check_text("ghp_short", 0, NULL);
+    check_text("db postgres://app:s3cr3t@db.internal:5432/x", 1, "db postgres://app:<redacted>@db.internal:5432/x");
+    check_text("https://example.com:8443/path@x", 1, NULL);
     /* References and ids are not secrets. */
     check_text("arn:aws:secretsmanager:us-east-1:1:secret:prod/db-AbCdEf", 1, NULL);
     check_text("image web:3f2a9c1d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a39", 1, NULL);

@@ -2,13 +2,16 @@
 
 Tests read it to assert batching (how many DescribeTasks calls, how many
 ARNs each), concurrency (overlapping start/end), and that nothing mutating
-was attempted ("mutating": true).  Each line is written with a single
+was attempted ("mutating": true).  When FAKEAWS_CALL_LOG_DIR is set, every
+record is also appended to DIR/fakeaws-<pid>.jsonl, so a test suite can check
+all the calls its tests made in one place (tests/security/readonly.py).  Each line is written with a single
 write() under a lock and flushed, so a reader never sees half a record.
 """
 
 import base64
 import datetime
 import json
+import os
 import threading
 
 
@@ -28,18 +31,25 @@ class CallLog:
     def __init__(self, path):
         self._lock = threading.Lock()
         self._f = open(path, "a", buffering=1) if path else None
+        self._mirror = None
+        mdir = os.environ.get("FAKEAWS_CALL_LOG_DIR")
+        if mdir:
+            os.makedirs(mdir, exist_ok=True)
+            self._mirror = open(os.path.join(mdir, f"fakeaws-{os.getpid()}.jsonl"), "a", buffering=1)
         self.count = 0
 
     def write(self, record):
         line = json.dumps(_jsonable(record), sort_keys=True) + "\n"
         with self._lock:
             self.count += 1
-            if self._f:
-                self._f.write(line)
-                self._f.flush()
+            for f in (self._f, self._mirror):
+                if f:
+                    f.write(line)
+                    f.flush()
 
     def close(self):
         with self._lock:
-            if self._f:
-                self._f.close()
-                self._f = None
+            for f in (self._f, self._mirror):
+                if f:
+                    f.close()
+            self._f = self._mirror = None

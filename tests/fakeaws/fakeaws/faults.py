@@ -14,6 +14,7 @@ applies to every request.  Flags can be repeated.
                           one token bucket shared by all the operations it
                           names (AWS's per-category buckets, e.g. ECS)
   --throttle-first 3      the first 3 matching requests are throttled
+  --throttle-rate 0.3     30% of matching requests are throttled (at random)
   --error-rate 0.1        10% of requests answer the service's 5xx error
   --error-first 2         the first 2 matching requests answer 5xx
   --drop-rate 0.05        close the connection without answering
@@ -85,6 +86,7 @@ class Faults:
         self.rate_groups = [self._rate(s) for s in getattr(a, "rate_limit_group", None) or []]
         self.buckets = {}
         self.throttle_first = [[int(v), t] for v, t in map(_split, getattr(a, "throttle_first", None) or [])]
+        self.throttle_rate = [(float(v), t) for v, t in map(_split, getattr(a, "throttle_rate", None) or [])]
         self.error_first = [[int(v), t] for v, t in map(_split, getattr(a, "error_first", None) or [])]
         self.error_rate = [(float(v), t) for v, t in map(_split, getattr(a, "error_rate", None) or [])]
         self.drop_rate = [(float(v), t) for v, t in map(_split, getattr(a, "drop_rate", None) or [])]
@@ -142,6 +144,8 @@ class Faults:
             return "stall"
         if self._first(self.throttle_first, service, op):
             return "throttle"
+        if self._roll(self.throttle_rate, service, op):
+            return "throttle"
         for i, (rate, burst, t) in enumerate(self.rate_limits):
             if _hits(t, service, op):
                 with self._lock:
@@ -170,6 +174,7 @@ def add_arguments(parser):
     g.add_argument("--rate-limit-group", action="append", metavar="PER_SEC[/BURST]@T",
                    help="one bucket shared by every operation in T")
     g.add_argument("--throttle-first", action="append", metavar="N[@T]")
+    g.add_argument("--throttle-rate", action="append", metavar="FRACTION[@T]")
     g.add_argument("--error-rate", action="append", metavar="FRACTION[@T]")
     g.add_argument("--error-first", action="append", metavar="N[@T]")
     g.add_argument("--drop-rate", action="append", metavar="FRACTION[@T]")
