@@ -1,0 +1,12 @@
+# The engine's skeleton categories (image_not_found: checks/image;
+# container_oom / container_crash / container_command_not_found: the C plugin
+# container.exit) end to end against the fake AWS endpoint, the drift check of
+# their generated scenarios, and the catalog coverage test: every category of
+# docs/categories.md has a check, a top-ranked e2e scenario and a docs section.
+add_test(NAME checks_finish_e2e_fakeaws
+  COMMAND ${EDOC_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/e2e_scenarios.py $<TARGET_FILE:ecs-doctor> ${PROJECT_SOURCE_DIR})
+set_tests_properties(checks_finish_e2e_fakeaws PROPERTIES TIMEOUT 600)
+
+add_test(NAME checks_finish_scenarios_fresh
+  COMMAND ${EDOC_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/make_scenarios.py --check)
+set_tests_properties(checks_finish_scenarios_fresh PROPERTIES TIMEOUT 60)
