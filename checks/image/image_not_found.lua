@@ -11,10 +11,10 @@ local NOT_MISSING = { "i/o timeout", "context deadline exceeded", "accessdenied"
 -- failed to resolve ref 123.dkr.ecr.us-east-1.amazonaws.com/app:v43: ... not found"
 local function image_of(task, reason)
   for _, c in edoc.ipairs(task.containers) do
-    if c.image and reason:find(edoc.norm(c.image), 1, true) then return c.image end
+    if type(c) == "table" and type(c.image) == "string" and reason:find(edoc.norm(c.image), 1, true) then return c.image end
   end
-  local first = task.containers and task.containers[1]
-  return first and first.image or nil
+  local first = type(task.containers) == "table" and task.containers[1]
+  return type(first) == "table" and type(first.image) == "string" and first.image or nil
 end
 
 local function num(v) return tonumber(v) end
@@ -30,11 +30,12 @@ local function parts(image, img)
   local region = host and host:match("%.dkr%.ecr%.([%w-]+)%.amazonaws%.com")
   local registry = host and host:match("^(%d+)%.dkr%.ecr%.")
   if img then
-    repo = img.repository or repo
-    tag = img.tag or tag
-    digest = img.digest or digest
-    region = img.region or region
-    registry = img.registryId or registry
+    local function str(v) return type(v) == "string" and v ~= "" and v or nil end
+    repo = str(img.repository) or repo
+    tag = str(img.tag) or tag
+    digest = str(img.digest) or digest
+    region = str(img.region) or region
+    registry = str(img.registryId) or registry
   end
   return repo, tag, digest, region, registry, host and host:find("%.dkr%.ecr%.") ~= nil
 end
@@ -100,10 +101,11 @@ return {
     -- the latest failure (a push after it means the image arrived late).
     local failed, last_fail = {}, {}
     for i, task in edoc.ipairs(ev.tasks) do
+      if type(task) ~= "table" then goto next_task end
       local reason = edoc.norm(task.stoppedReason)
       local cidx, creason
       for j, c in edoc.ipairs(task.containers) do
-        if edoc.match(c.reason, { "cannotpullcontainererror" }) then cidx, creason = j, edoc.norm(c.reason) end
+        if type(c) == "table" and edoc.match(c.reason, { "cannotpullcontainererror" }) then cidx, creason = j, edoc.norm(c.reason) end
       end
       local text = reason .. " " .. (creason or "")
       if text:find("cannotpullcontainererror", 1, true) and edoc.match_any(text, PATTERNS)
@@ -113,17 +115,19 @@ return {
         local at = num(task.stoppedAt)
         if at and (not last_fail[image] or at > last_fail[image]) then last_fail[image] = at end
       end
+      ::next_task::
     end
     for _, fl in ipairs(failed) do
       local i, task, cidx, image = fl.i, fl.task, fl.cidx, fl.image
       do
         local evidence = { edoc.ptr("tasks", i - 1, "stoppedReason") }
         if cidx then evidence[#evidence + 1] = edoc.ptr("tasks", i - 1, "containers", cidx - 1, "reason") end
-        local img = ev.images and ev.images[image]
+        local img = type(ev.images) == "table" and ev.images[image] or nil
+        if type(img) ~= "table" then img = nil end
         local repo, tag, digest, region, registry, ecr = parts(image, img)
         local target_region = edoc.region() or region or "us-east-1"
         local stopped = last_fail[image]
-        local pushed = img and img.imageDetail and num(img.imageDetail.imagePushedAt)
+        local pushed = img and type(img.imageDetail) == "table" and num(img.imageDetail.imagePushedAt)
         local late = img and img.exists == true and pushed and stopped and pushed > stopped
         local confidence, title, expl = 0.9, "Image not found: " .. image, nil
         local ref = tag and (repo .. ":" .. tag) or (digest and (repo .. "@" .. digest)) or repo or image
@@ -131,12 +135,12 @@ return {
           confidence = 0.98
           evidence[#evidence + 1] = { pointer = edoc.ptr("images", image, "exists"),
                                       note = "ECR DescribeImages: the image does not exist" }
-          if img.error and img.error.code then
+          if type(img.error) == "table" and img.error.code then
             evidence[#evidence + 1] = edoc.ptr("images", image, "error", "code")
           end
           title = "Image not found: " .. ref .. " does not exist in ECR (" .. (region or target_region) .. ")"
           expl = "ECS could not pull " .. image .. " and ECR's DescribeImages confirms it: " ..
-                 ((img.error and img.error.code) or "the image") .. " for " .. ref .. ". Every new task fails " ..
+                 ((type(img.error) == "table" and img.error.code) or "the image") .. " for " .. ref .. ". Every new task fails " ..
                  "the same way until the tag is pushed or the task definition points at an image that exists."
         elseif late then
           confidence = 0.75
@@ -154,8 +158,9 @@ return {
                  " now. Check the registry account and region in the image URI and whether the tag was " ..
                  "deleted and re-pushed (lifecycle policy)."
         end
-        local family_name = task.taskDefinitionArn and edoc.basename(task.taskDefinitionArn):match("^([^:]+)")
-        local service = task.group and (task.group:gsub("^service:", "")) or nil
+        local tdarn = type(task.taskDefinitionArn) == "string" and task.taskDefinitionArn or nil
+        local family_name = tdarn and edoc.basename(tdarn):match("^([^:]+)")
+        local service = type(task.group) == "string" and (task.group:gsub("^service:", "")) or nil
         edoc.finding {
           title       = title,
           confidence  = confidence,
@@ -172,7 +177,7 @@ return {
             late = late, ecr = ecr and repo ~= nil, repo = repo, tag = tag, region = region or target_region,
             target_region = target_region, registry = registry, account = ev.target and ev.target.account,
             image = image, service = service, family_name = family_name,
-            family = task.taskDefinitionArn and edoc.basename(task.taskDefinitionArn) },
+            family = tdarn and edoc.basename(tdarn) },
         }
       end
     end

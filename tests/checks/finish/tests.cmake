@@ -10,3 +10,14 @@ set_tests_properties(checks_finish_e2e_fakeaws PROPERTIES TIMEOUT 600)
 add_test(NAME checks_finish_scenarios_fresh
   COMMAND ${EDOC_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/make_scenarios.py --check)
 set_tests_properties(checks_finish_scenarios_fresh PROPERTIES TIMEOUT 60)
+
+# Robustness: numeric fields as strings or missing (hand-edited and partial
+# bundles) must not make these checks error; fixtures plus mutants.
+add_test(NAME checks_finish_robustness_fixtures
+  COMMAND $<TARGET_FILE:ecs-doctor> checks test ${PROJECT_SOURCE_DIR}/tests/checks/finish/robustness)
+set_tests_properties(checks_finish_robustness_fixtures PROPERTIES TIMEOUT 60)
+add_test(NAME checks_finish_mutants
+  COMMAND ${EDOC_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/robust.py $<TARGET_FILE:ecs-doctor> 4
+          ${PROJECT_SOURCE_DIR}/tests/checks/finish/robustness ${PROJECT_SOURCE_DIR}/checks/image
+          ${PROJECT_SOURCE_DIR}/plugins/container_exit)
+set_tests_properties(checks_finish_mutants PROPERTIES TIMEOUT 300)
