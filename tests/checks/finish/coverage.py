@@ -10,8 +10,9 @@ minus best_practice). For each one it asserts:
  (b) a scenario tests/fakeaws/scenarios/<name>.json exists whose expectation
      (tests/checks/*/scenarios.expect.json, run by the e2e_scenarios.py
      beside it) names the category as the top-ranked finding;
- (c) docs/categories.md has a `## <category>` section, and its table of
-     contents lists all of them in the vocabulary's order.
+ (c) docs/categories.md has a `## <category>` section with its evidence or
+     messages and its fix, and the page's contents list all 36 in the
+     vocabulary's order.
 It also asserts that every listed check declares a known category.
 usage: coverage.py ECS_DOCTOR SOURCE_DIR
 """
@@ -97,7 +98,10 @@ def main():
 
     # (c) docs
     docs = open(os.path.join(src, "docs", "categories.md"), encoding="utf-8").read()
-    sections = re.findall(r"^## `?([a-z_]+)`?\s*$", docs, re.M)
+    sections = {}
+    parts = re.split(r"^## `?([a-z_]+)`?\s*$", docs, flags=re.M)
+    for i in range(1, len(parts), 2):
+        sections[parts[i]] = parts[i + 1].split("\n## ")[0]
     toc = [c for c in re.findall(r"\]\(#([a-z_]+)\)", docs) if c in cats]
     if toc != cats:
         errs.append("docs/categories.md's table of contents does not list the 36 categories in order "
@@ -112,6 +116,8 @@ def main():
             miss.append("no e2e scenario")
         if c not in sections:
             miss.append("no docs section")
+        elif "**Fix.**" not in sections[c] or not ("**Evidence.**" in sections[c] or "**Messages.**" in sections[c]):
+            miss.append("docs section without its evidence/messages and fix")
         print(f"{c:38} {','.join(sorted(producers[c]))[:33]:34} {','.join(scen[c])[:60]}"
               + ("   MISSING: " + ", ".join(miss) if miss else ""))
         errs += [f"{c}: {m}" for m in miss]

@@ -21,3 +21,9 @@ add_test(NAME checks_finish_mutants
           ${PROJECT_SOURCE_DIR}/tests/checks/finish/robustness ${PROJECT_SOURCE_DIR}/checks/image
           ${PROJECT_SOURCE_DIR}/plugins/container_exit)
 set_tests_properties(checks_finish_mutants PROPERTIES TIMEOUT 300)
+
+# Catalog coverage: every category has a check, a top-ranked e2e scenario and a
+# section in docs/categories.md (whose contents list all 36 in order).
+add_test(NAME checks_catalog_coverage
+  COMMAND ${EDOC_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/coverage.py $<TARGET_FILE:ecs-doctor> ${PROJECT_SOURCE_DIR})
+set_tests_properties(checks_catalog_coverage PROPERTIES TIMEOUT 120)
