@@ -326,6 +326,16 @@ def _(b):
     svc(b)["networkConfiguration"]["awsvpcConfiguration"]["assignPublicIp"] = "ENABLED"
 
 
+@case("public_ip_unknown_routes_quiet")
+def _(b):
+    # Public IPs on load-balanced tasks, but the route tables were not described: unknown, not public.
+    svc(b)["networkConfiguration"]["awsvpcConfiguration"].update(
+        {"subnets": ["subnet-0pa", "subnet-0pb"], "assignPublicIp": "ENABLED"})
+    del b["network"]["route_tables"]
+    b["sources"]["ec2.route_tables"] = {"status": "denied", "calls": 1,
+                                        "errors": [{"action": "ec2:DescribeRouteTables"}]}
+
+
 # --- security.privileged
 @case("privileged_fire", fires=["security.privileged"], severity="medium")
 def _(b):
