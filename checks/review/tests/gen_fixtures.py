@@ -386,7 +386,12 @@ def _(b):
 # --- reliability.single_az
 @case("single_az_fire", fires=["reliability.single_az"], severity="low")
 def _(b):
+    # Both service subnets in us-east-1a; subnet-0c3 (us-east-1b, same private route table) is free.
     b["network"]["subnets"]["subnet-0b2"]["availabilityZone"] = "us-east-1a"
+    b["network"]["subnets"]["subnet-0c3"] = {"subnetId": "subnet-0c3", "vpcId": "vpc-0main",
+                                            "availabilityZone": "us-east-1b", "cidrBlock": "10.0.3.0/24",
+                                            "mapPublicIpOnLaunch": "false"}
+    b["network"]["route_tables"]["rtb-0priv"]["associationSet"].append({"subnetId": "subnet-0c3", "main": "false"})
 
 
 @case("single_az_quiet")
