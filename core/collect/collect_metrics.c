@@ -39,10 +39,11 @@ static const struct metric_def alb_defs[] = {
 
 long metrics_period(double span_s)
 {
-    static const long steps[] = {60, 300, 900, 3600, 21600, 86400};
+    static const long steps[] = {300, 900, 3600, 21600, 86400};
     size_t i;
-    /* One-minute points up to 3 hours, then the smallest standard period
-     * that keeps the series within 1440 points. */
+    /* One-minute points up to 3 hours; beyond, CloudWatch keeps 1-minute
+     * data only 15 days and a longer window reads as a trend: the smallest
+     * standard period of 5 minutes or more within 1440 points. */
     if (span_s <= 3 * 3600)
         return 60;
     for (i = 0; i < sizeof steps / sizeof steps[0]; i++)

@@ -196,6 +196,15 @@ static int msgh(lua_State *L)
         lua_pushfstring(L, "%s: %s", where, msg);
     else
         lua_pushstring(L, msg);
+    /* The report keeps one line; --debug also gets the stack. */
+    if (LC(L)->ctx && LC(L)->ctx->debug) {
+        int enforce = LC(L)->enforce;
+        LC(L)->enforce = 0; /* a check stopped at its memory cap still gets its stack printed */
+        luaL_traceback(L, L, lua_tostring(L, -1), 1);
+        fprintf(LC(L)->ctx->diag, "debug: %s: %s\n", LC(L)->ctx->check->id, lua_tostring(L, -1));
+        lua_pop(L, 1);
+        LC(L)->enforce = enforce;
+    }
     return 1;
 }
 
@@ -324,9 +333,21 @@ static struct pnode *check_pnode(lua_State *L, int idx)
     return pn;
 }
 
+/* Metamethods: Lua calls them only with a proxy as the first operand (their
+ * metatable is locked and no other full userdata exists in the sandbox), so
+ * the metatable test of check_pnode() is skipped on this hot path; the run
+ * generation is still checked. */
+static struct pnode *self_pnode(lua_State *L)
+{
+    struct pnode *pn = lua_touserdata(L, 1);
+    if (!pn || lua_type(L, 1) != LUA_TUSERDATA || pn->gen != LC(L)->gen)
+        luaL_error(L, "evidence table from a previous run used");
+    return pn;
+}
+
 static int p_index(lua_State *L)
 {
-    struct pnode *pn = check_pnode(L, 1);
+    struct pnode *pn = self_pnode(L);
     if (cJSON_IsArray(pn->node)) {
         int isnum;
         lua_Integer k = lua_tointegerx(L, 2, &isnum);
@@ -346,7 +367,7 @@ static int p_newindex(lua_State *L) { return luaL_error(L, "attempt to modify re
 
 static int p_len(lua_State *L)
 {
-    struct pnode *pn = check_pnode(L, 1);
+    struct pnode *pn = self_pnode(L);
     if (pn->n == SIZE_MAX) {
         const cJSON *it;
         pn->n = 0;

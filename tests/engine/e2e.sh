@@ -75,6 +75,10 @@ json_assert "{'image.not_found','container.exit','test.plugin_good','test.lua_go
 json_assert "[c['status'] for c in r['checks'] if c['id']=='test.lua_loop']==['error']"
 grep -q "abi_mismatch.so: refused: built for plugin ABI version 99" "$err" && ok || fail "ABI refusal message"
 grep -q "test.lua_modify failed: .*modify.lua:2: attempt to modify read-only evidence" "$err" && ok || fail "read-only message"
+grep -q "stack traceback" "$err" && fail "traceback without --debug" || ok
+expect_rc 1 "$bin" analyze "$fix/pull_and_oom.json" --check-dir "$src/tests/engine/lua" --only test.lua_errors --only image.not_found --debug --output json
+grep -q "stack traceback" "$err" && grep -q "errors.lua:4: in function" "$err" && ok || fail "--debug traceback"
+json_assert "[f['check'] for f in r['findings']]==['image.not_found']"
 
 # --- search path: environment and ~/.config; unsafe Lua files refused
 mkdir -p "$work/envchecks" "$work/home/.config/ecs-doctor/checks"
