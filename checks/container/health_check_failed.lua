@@ -5,6 +5,11 @@
 -- container's healthStatus, and the health-check command and timings, which the
 -- finding quotes so the reader can spot the usual causes (curl/wget missing in a
 -- slim image, wrong port, no startPeriod).
+-- Evidence may be partial or odd-typed (a buggy collector, a hand-edited
+-- bundle): read it through these so a bad field is "unknown", not an error.
+local function list(v) return type(v) == "table" and v or {} end
+local function str(v) return type(v) == "string" and v or nil end
+local function num(v) return tonumber(type(v) == "table" and nil or v) end
 local DOCS = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html"
 local KC = "https://aws.amazon.com/premiumsupport/knowledge-center/ecs-task-container-health-check-failures/"
 
@@ -16,8 +21,8 @@ end
 
 local function recent_events(svc)
   local out = {}
-  for i, e in ipairs(svc.events or {}) do
-    local m = edoc.norm(e.message)
+  for i, e in ipairs(list(svc.events)) do
+    local m = edoc.norm(str(e.message))
     if m:find("has reached a steady state", 1, true) then break end
     out[#out + 1] = { i = i, e = e, m = m }
   end
@@ -28,6 +33,22 @@ end
 local MISSING_TOOL = { "curl: not found", "wget: not found", "curl: command not found", "wget: command not found",
                        "executable file not found" }
 
+
+-- Time of the newest "has reached a steady state." event, or nil. A failure
+-- older than that, with the service at its desired count, is resolved.
+local function steady_since(svc)
+  for _, e in ipairs(list(svc.events)) do
+    if edoc.norm(str(e.message)):find("has reached a steady state", 1, true) then return num(e.createdAt) end
+  end
+  return nil
+end
+
+local function resolved(svc, latest)
+  local st = steady_since(svc)
+  return st ~= nil and latest ~= nil and latest < st
+    and (num(svc.runningCount) or 0) >= (num(svc.desiredCount) or 0)
+end
+
 return {
   id = "container.health_check_failed",
   category = "container_health_check_failed",
@@ -36,18 +57,18 @@ return {
   needs = { "ecs.tasks" },
 
   run = function(ev)
-    for si, svc in ipairs(ev.services or {}) do
+    for si, svc in ipairs(list(ev.services)) do
       local group = "service:" .. (svc.serviceName or "")
       local count, first, latest, ids, tdarn = 0, nil, nil, {}, nil
       local unhealthy_container
-      for ti, t in ipairs(ev.tasks or {}) do
+      for ti, t in ipairs(list(ev.tasks)) do
         if t.group == group and edoc.norm(t.stoppedReason):find("failed container health checks", 1, true) then
           count = count + 1
           first = first or ti
           tdarn = tdarn or t.taskDefinitionArn
           ids[#ids + 1] = edoc.task_id(t.taskArn)
-          if not latest or (t.stoppedAt or 0) > latest then latest = t.stoppedAt end
-          for ci, c in ipairs(t.containers or {}) do
+          if not latest or (num(t.stoppedAt) or 0) > latest then latest = num(t.stoppedAt) end
+          for ci, c in ipairs(list(t.containers)) do
             if c.healthStatus == "UNHEALTHY" then unhealthy_container = unhealthy_container or { ti = ti, ci = ci, name = c.name } end
           end
         end
@@ -72,7 +93,7 @@ return {
         end
         local parts = { string.format("%d task(s) of %s were stopped because a container health check failed.", count, svc.serviceName or "?") }
         local cname, hc
-        for k, cd in ipairs((td and td.containerDefinitions) or {}) do
+        for k, cd in ipairs(list(td and td.containerDefinitions)) do
           if cd.healthCheck and (not unhealthy_container or cd.name == unhealthy_container.name) then
             cname, hc = cd.name, cd.healthCheck
             local hp = edoc.ptr("task_definitions", tdarn, "containerDefinitions", k - 1, "healthCheck")
@@ -83,7 +104,7 @@ return {
         local rem = {}
         if hc then
           local cmd = {}
-          for _, c in ipairs(hc.command or {}) do cmd[#cmd + 1] = tostring(c) end
+          for _, c in ipairs(list(hc.command)) do cmd[#cmd + 1] = tostring(c) end
           local cmdline = table.concat(cmd, " ")
           local interval, retries, timeout, start = hc.interval or 30, hc.retries or 3, hc.timeout or 5, hc.startPeriod or 0
           parts[#parts + 1] = string.format("Container %s runs `%s` every %ds (timeout %ds); %d failures after a %ds start period mark it UNHEALTHY.",
@@ -95,9 +116,9 @@ return {
           local port = cmdline:match("localhost:(%d+)") or cmdline:match("127%.0%.0%.1:(%d+)")
           if port and td then
             local served = false
-            for _, cd in ipairs(td.containerDefinitions or {}) do
+            for _, cd in ipairs(list(td.containerDefinitions)) do
               if cd.name == cname then
-                for _, pm in ipairs(cd.portMappings or {}) do
+                for _, pm in ipairs(list(cd.portMappings)) do
                   if tostring(pm.containerPort) == port then served = true end
                 end
               end
@@ -112,8 +133,8 @@ return {
         end
         -- Logs that show the probe binary is missing settle the question.
         local streams = ev.logs and ev.logs.streams
-        for key, st in pairs(streams or {}) do
-          for j, e in ipairs(st.events or {}) do
+        for key, st in pairs(list(streams)) do
+          for j, e in ipairs(list(type(st) == "table" and st.events)) do
             if edoc.match_any(e.message, MISSING_TOOL) then
               evidence[#evidence + 1] = { pointer = edoc.ptr("logs", "streams", key, "events", j - 1, "message"), note = "container log" }
               parts[#parts + 1] = "The container log shows the health-check tool is missing."
@@ -139,8 +160,12 @@ return {
             command = with_region("aws logs tail " .. edoc.shellquote(lg) .. " --since 1h"),
             docs = KC }
         end
+        local done = not evt and resolved(svc, latest)
+        if done then parts[#parts + 1] = "The service has reached a steady state since, so this is history unless it recurs." end
         edoc.finding {
-          title = string.format("%s: container health check fails%s", svc.serviceName or "?", cname and (" (" .. cname .. " in " .. tdn .. ")") or ""),
+          title = string.format("%s: container health check fails%s%s", svc.serviceName or "?", cname and (" (" .. cname .. " in " .. tdn .. ")") or "",
+            done and " (resolved since)" or ""),
+          severity = done and "low" or nil,
           confidence = first and 0.9 or 0.75,
           explanation = table.concat(parts, " "),
           evidence = evidence,

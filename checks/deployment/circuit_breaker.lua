@@ -3,6 +3,11 @@
 -- the tasks failed, which other checks find and link here through `explains`.
 -- Reported on its own it still names the deployment, its failedTasks count and
 -- rolloutStateReason so the on-call knows which rollout broke.
+-- Evidence may be partial or odd-typed (a buggy collector, a hand-edited
+-- bundle): read it through these so a bad field is "unknown", not an error.
+local function list(v) return type(v) == "table" and v or {} end
+local function str(v) return type(v) == "string" and v or nil end
+local function num(v) return tonumber(type(v) == "table" and nil or v) end
 local DOCS = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-circuit-breaker.html"
 local DOCS_STOPPED = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/stopped-task-error-codes.html"
 
@@ -14,8 +19,8 @@ end
 
 -- Index of the newest steady-state event (events are newest first), or nil.
 local function steady_index(svc)
-  for i, e in ipairs(svc.events or {}) do
-    if edoc.norm(e.message):find("has reached a steady state", 1, true) then return i end
+  for i, e in ipairs(list(svc.events)) do
+    if edoc.norm(str(e.message)):find("has reached a steady state", 1, true) then return i end
   end
   return nil
 end
@@ -37,14 +42,14 @@ return {
   needs = { "ecs.services" },
 
   run = function(ev)
-    for si, svc in ipairs(ev.services or {}) do
+    for si, svc in ipairs(list(ev.services)) do
       local cl = edoc.shellquote(edoc.cluster() or "default")
       local sv = edoc.shellquote(svc.serviceName or "?")
       local reported = {}
       local steady = steady_index(svc)
       -- Events: failed deployment ids and the rollback target.
       local failed_ev, rollback_to = {}, nil
-      for i, e in ipairs(svc.events or {}) do
+      for i, e in ipairs(list(svc.events)) do
         local m = edoc.norm(e.message)
         if m:find("deployment failed", 1, true) or m:find("failed circuit breaker", 1, true) then
           local id = m:match("%(deployment (ecs%-svc/%w+)%)") or m:match("deployment (ecs%-svc/%w+)")
@@ -69,7 +74,7 @@ return {
         }
       end
       -- Deployment objects that the breaker failed.
-      for di, d in ipairs(svc.deployments or {}) do
+      for di, d in ipairs(list(svc.deployments)) do
         if d.rolloutState == "FAILED" then
           reported[d.id or "?"] = true
           local evidence = {
@@ -91,7 +96,7 @@ return {
             confidence = 0.9,
             explanation = string.format("The deployment circuit breaker failed deployment %s of %s after %d failed task(s)%s. "
               .. "This is what the deployment looked like from outside; the reason the tasks failed is the root cause.",
-              d.id or "?", edoc.basename(d.taskDefinition) or "?", d.failedTasks or 0,
+              d.id or "?", edoc.basename(d.taskDefinition) or "?", num(d.failedTasks) or 0,
               rollback_to and rollback_to.id and (" and ECS is rolling back to " .. rollback_to.id) or ""),
             evidence = evidence,
             resources = { svc.serviceName, d.id, edoc.basename(d.taskDefinition) },

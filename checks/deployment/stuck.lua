@@ -3,6 +3,11 @@
 -- stops the tasks), except when the scheduler says why itself: the deployment
 -- configuration leaves no room to start or stop a task, or protected tasks
 -- block scale-in — those are reported here as the cause, with high severity.
+-- Evidence may be partial or odd-typed (a buggy collector, a hand-edited
+-- bundle): read it through these so a bad field is "unknown", not an error.
+local function list(v) return type(v) == "table" and v or {} end
+local function str(v) return type(v) == "string" and v or nil end
+local function num(v) return tonumber(type(v) == "table" and nil or v) end
 local DOCS = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-event-messages.html"
 local DOCS_THROTTLE = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-throttle-logic.html"
 local STUCK_AFTER = 30 * 60 -- seconds IN_PROGRESS before a rollout counts as stuck
@@ -15,8 +20,8 @@ end
 
 local function recent_events(svc)
   local out = {}
-  for i, e in ipairs(svc.events or {}) do
-    local m = edoc.norm(e.message)
+  for i, e in ipairs(list(svc.events)) do
+    local m = edoc.norm(str(e.message))
     if m:find("has reached a steady state", 1, true) then break end
     out[#out + 1] = { i = i, e = e, m = m }
   end
@@ -35,7 +40,7 @@ local function days_from_civil(y, m, d)
 end
 
 local function now_of(ev)
-  if ev.window and ev.window["until"] then return ev.window["until"] end
+  if ev.window and num(ev.window["until"]) then return num(ev.window["until"]) end
   local y, mo, d, h, mi, s = tostring(ev.collected_at or ""):match("^(%d+)-(%d+)-(%d+)T(%d+):(%d+):(%d+)")
   if not y then return nil end
   return days_from_civil(tonumber(y), tonumber(mo), tonumber(d)) * 86400 + tonumber(h) * 3600 + tonumber(mi) * 60 + tonumber(s)
@@ -50,11 +55,11 @@ return {
 
   run = function(ev)
     local now = now_of(ev)
-    for si, svc in ipairs(ev.services or {}) do
+    for si, svc in ipairs(list(ev.services)) do
       local cl = edoc.shellquote(edoc.cluster() or "default")
       local sv = edoc.shellquote(svc.serviceName or "?")
       local primary, pi
-      for di, d in ipairs(svc.deployments or {}) do
+      for di, d in ipairs(list(svc.deployments)) do
         if d.status == "PRIMARY" then primary, pi = d, di end
       end
       local config_ev, protect_ev, throttle_ev
@@ -63,9 +68,9 @@ return {
         if r.m:find("number of protected tasks are more than the desired count", 1, true) then protect_ev = protect_ev or r end
         if r.m:find("unable to consistently start tasks successfully", 1, true) then throttle_ev = throttle_ev or r end
       end
-      local age = primary and now and primary.createdAt and (now - primary.createdAt) or nil
+      local age = primary and now and num(primary.createdAt) and (now - num(primary.createdAt)) or nil
       local slow = primary and primary.rolloutState == "IN_PROGRESS" and age and age > STUCK_AFTER
-        and (primary.runningCount or 0) < (primary.desiredCount or 0)
+        and (num(primary.runningCount) or 0) < (num(primary.desiredCount) or 0)
       if slow or config_ev or protect_ev or throttle_ev then
         local evidence, rem = {}, {}
         local sev, conf, expl = "medium", 0.7, nil
@@ -73,14 +78,14 @@ return {
         if primary then
           evidence[#evidence + 1] = { pointer = edoc.ptr("services", si - 1, "deployments", pi - 1, "rolloutState"),
                                       note = string.format("deployment %s, %d of %d running", primary.id or "?",
-                                        primary.runningCount or 0, primary.desiredCount or 0) }
+                                        num(primary.runningCount) or 0, num(primary.desiredCount) or 0) }
         end
         if config_ev then
           sev, conf = "high", 0.95
           evidence[#evidence + 1] = { pointer = edoc.ptr("services", si - 1, "events", config_ev.i - 1, "message"), note = "service event" }
           evidence[#evidence + 1] = { pointer = edoc.ptr("services", si - 1, "deploymentConfiguration"), note = "deployment configuration" }
           expl = string.format("The scheduler cannot start or stop any task of %s: with desired count %d, minimumHealthyPercent %d "
-            .. "and maximumPercent %d leave no room to replace a task.", svc.serviceName or "?", svc.desiredCount or 0,
+            .. "and maximumPercent %d leave no room to replace a task.", svc.serviceName or "?", num(svc.desiredCount) or 0,
             dc.minimumHealthyPercent or 100, dc.maximumPercent or 200)
           rem[#rem + 1] = { description = "Allow the scheduler to run one extra task (or stop one) during deployments",
             command = with_region(string.format("aws ecs update-service --cluster %s --service %s --deployment-configuration maximumPercent=200,minimumHealthyPercent=100", cl, sv)),
@@ -89,7 +94,7 @@ return {
           sev, conf = "high", 0.95
           evidence[#evidence + 1] = { pointer = edoc.ptr("services", si - 1, "events", protect_ev.i - 1, "message"), note = "service event" }
           expl = string.format("%s cannot scale in: more tasks are protected (task scale-in protection) than the desired count %d.",
-            svc.serviceName or "?", svc.desiredCount or 0)
+            svc.serviceName or "?", num(svc.desiredCount) or 0)
           rem[#rem + 1] = { description = "See which tasks are protected, then unprotect the ones that may stop",
             command = with_region(string.format("aws ecs get-task-protection --cluster %s", cl)),
             docs = DOCS }
@@ -103,8 +108,8 @@ return {
           expl = string.format("Deployment %s of %s has been in progress for %s with %d of %d tasks running%s. Something keeps "
             .. "its tasks from starting or becoming healthy; the linked root cause says what.",
             primary and primary.id or "?", primary and edoc.basename(primary.taskDefinition) or "?",
-            age and string.format("%d min", age // 60) or "a while", primary and primary.runningCount or 0,
-            primary and primary.desiredCount or 0,
+            age and string.format("%d min", age // 60) or "a while", primary and num(primary.runningCount) or 0,
+            primary and num(primary.desiredCount) or 0,
             throttle_ev and "; ECS is backing off between launch attempts (service throttle logic)" or "")
           local cb = dc.deploymentCircuitBreaker
           if not (cb and cb.enable) then
@@ -121,9 +126,9 @@ return {
           title = config_ev and string.format("%s: deployment blocked by minimumHealthyPercent/maximumPercent", svc.serviceName or "?")
             or protect_ev and string.format("%s: cannot reach steady state — protected tasks exceed the desired count", svc.serviceName or "?")
             or (not slow and throttle_ev) and string.format("%s: tasks repeatedly fail to start; ECS is backing off (%d/%d running)",
-              svc.serviceName or "?", svc.runningCount or 0, svc.desiredCount or 0)
+              svc.serviceName or "?", num(svc.runningCount) or 0, num(svc.desiredCount) or 0)
             or string.format("%s: deployment %s stuck at %d/%d running", svc.serviceName or "?", primary and primary.id or "?",
-              primary and primary.runningCount or (svc.runningCount or 0), primary and primary.desiredCount or (svc.desiredCount or 0)),
+              primary and primary.runningCount or (num(svc.runningCount) or 0), primary and primary.desiredCount or (num(svc.desiredCount) or 0)),
           severity = sev,
           confidence = conf,
           explanation = expl,

@@ -6,6 +6,11 @@
 -- service: a Fargate service on an EC2-only definition ("Task definition does
 -- not support launch_type FARGATE."), a non-awsvpc network mode on Fargate, a
 -- deregistered revision, or a launch error the scheduler reports in an event.
+-- Evidence may be partial or odd-typed (a buggy collector, a hand-edited
+-- bundle): read it through these so a bad field is "unknown", not an error.
+local function list(v) return type(v) == "table" and v or {} end
+local function str(v) return type(v) == "string" and v or nil end
+local function num(v) return tonumber(type(v) == "table" and nil or v) end
 local DOCS = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html"
 local DOCS_EV = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-event-messages.html"
 
@@ -17,22 +22,29 @@ end
 
 local function recent_events(svc)
   local out = {}
-  for i, e in ipairs(svc.events or {}) do
-    local m = edoc.norm(e.message)
+  for i, e in ipairs(list(svc.events)) do
+    local m = edoc.norm(str(e.message))
     if m:find("has reached a steady state", 1, true) then break end
     out[#out + 1] = { i = i, e = e, m = m }
   end
   return out
 end
 
-local function contains(list, v)
-  for _, x in ipairs(list or {}) do if x == v then return true end end
+-- table.concat over evidence lists that may hold nulls.
+local function join(l, sep)
+  local out = {}
+  for _, x in ipairs(list(l)) do out[#out + 1] = tostring(x) end
+  return table.concat(out, sep)
+end
+
+local function contains(l, v)
+  for _, x in ipairs(list(l)) do if x == v then return true end end
   return false
 end
 
 local function uses_fargate(svc)
   if svc.launchType == "FARGATE" then return true end
-  for _, s in ipairs(svc.capacityProviderStrategy or {}) do
+  for _, s in ipairs(list(svc.capacityProviderStrategy)) do
     if s.capacityProvider == "FARGATE" or s.capacityProvider == "FARGATE_SPOT" then return true end
   end
   return false
@@ -52,7 +64,7 @@ return {
   needs = { "ecs.services", "ecs.task_definitions" },
 
   run = function(ev)
-    for si, svc in ipairs(ev.services or {}) do
+    for si, svc in ipairs(list(ev.services)) do
       local tdarn = svc.taskDefinition
       local td = ev.task_definitions and ev.task_definitions[tdarn]
       local tdn = edoc.basename(tdarn) or "?"
@@ -66,7 +78,7 @@ return {
         if uses_fargate(svc) and compat and not contains(compat, "FARGATE") then
           problems[#problems + 1] = string.format("%s is not Fargate-compatible (compatibilities: %s; requiresCompatibilities: %s) "
             .. "but the service launches on Fargate: ECS refuses with \"Task definition does not support launch_type FARGATE.\"",
-            tdn, table.concat(td.compatibilities or {}, ","), table.concat(td.requiresCompatibilities or {}, ","))
+            tdn, join(td.compatibilities, ","), join(td.requiresCompatibilities, ","))
           evidence[#evidence + 1] = { pointer = edoc.ptr("task_definitions", tdarn, "compatibilities"), note = "compatibilities of " .. tdn }
           evidence[#evidence + 1] = { pointer = edoc.ptr("services", si - 1, "launchType"), note = "service launch type" }
           rem[#rem + 1] = { description = "Register a Fargate-compatible revision: requiresCompatibilities [\"FARGATE\"], "
@@ -90,7 +102,7 @@ return {
             docs = DOCS }
         end
         local essential = false
-        for _, cd in ipairs(td.containerDefinitions or {}) do
+        for _, cd in ipairs(list(td.containerDefinitions)) do
           if cd.essential ~= false then essential = true end
         end
         if td.containerDefinitions and #td.containerDefinitions > 0 and not essential then
@@ -111,6 +123,12 @@ return {
         end
       end
       if #problems > 0 then
+        if td and #rem == 0 then
+          rem[#rem + 1] = { description = "Look at the parts of " .. tdn .. " that decide where it can run",
+            command = with_region("aws ecs describe-task-definition --task-definition " .. edoc.shellquote(tdn)
+              .. " --query 'taskDefinition.{status:status,compatibilities:compatibilities,requiresCompatibilities:requiresCompatibilities,networkMode:networkMode,cpu:cpu,memory:memory}'"),
+            docs = DOCS }
+        end
         rem[#rem + 1] = { description = "Validate a corrected revision by registering it, then deploy it",
           command = with_region(string.format("aws ecs register-task-definition --cli-input-json file://%s.json", (td and td.family) or "taskdef"))
             .. " && " .. with_region(string.format("aws ecs update-service --cluster %s --service %s --task-definition %s",

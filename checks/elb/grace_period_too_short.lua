@@ -4,6 +4,11 @@
 -- (stoppingAt − startedAt within grace + a few health-check intervals), and
 -- proof the app does start — a "started/listening" log line later than the
 -- grace period, or a container health check whose startPeriod exceeds it.
+-- Evidence may be partial or odd-typed (a buggy collector, a hand-edited
+-- bundle): read it through these so a bad field is "unknown", not an error.
+local function list(v) return type(v) == "table" and v or {} end
+local function str(v) return type(v) == "string" and v or nil end
+local function num(v) return tonumber(type(v) == "table" and nil or v) end
 local DOCS_GRACE = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service_definition_parameters.html"
 local DOCS_LB = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/troubleshoot-service-load-balancers.html"
 
@@ -35,9 +40,9 @@ local function ready_lines(ev)
   local out = {}
   local streams = ev.logs and ev.logs.streams
   if not streams then return out end
-  for key, st in pairs(streams) do
-    if st.task then
-      for j, e in ipairs(st.events or {}) do
+  for key, st in pairs(list(streams)) do
+    if type(st) == "table" and str(st.task) then
+      for j, e in ipairs(list(st.events)) do
         local m = edoc.norm(e.message)
         if is_ready(m) and not m:find("error", 1, true) then
           local t = (e.timestamp or 0) / 1000
@@ -55,6 +60,22 @@ end
 
 local function ceil_to(x, step) return math.floor((x + step - 1) / step) * step end
 
+
+-- Time of the newest "has reached a steady state." event, or nil. A failure
+-- older than that, with the service at its desired count, is resolved.
+local function steady_since(svc)
+  for _, e in ipairs(list(svc.events)) do
+    if edoc.norm(str(e.message)):find("has reached a steady state", 1, true) then return num(e.createdAt) end
+  end
+  return nil
+end
+
+local function resolved(svc, latest)
+  local st = steady_since(svc)
+  return st ~= nil and latest ~= nil and latest < st
+    and (num(svc.runningCount) or 0) >= (num(svc.desiredCount) or 0)
+end
+
 return {
   id = "elb.grace_period_too_short",
   category = "health_check_grace_period_too_short",
@@ -66,7 +87,7 @@ return {
     local tgs = ev.elb and ev.elb.target_groups
     if not tgs then return end
     local ready = ready_lines(ev)
-    for si, svc in ipairs(ev.services or {}) do
+    for si, svc in ipairs(list(ev.services)) do
       local binding = svc.loadBalancers and svc.loadBalancers[1]
       local tg = binding and binding.targetGroupArn and tgs[binding.targetGroupArn]
       if tg then
@@ -80,7 +101,7 @@ return {
         local allowed = math.max(grace, interval * unhealthy) + 2 * interval + 60
         local early, slowest, ready_ptr, first_ti = 0, nil, nil, nil
         local evidence = {}
-        for ti, t in ipairs(ev.tasks or {}) do
+        for ti, t in ipairs(list(ev.tasks)) do
           if t.group == "service:" .. (svc.serviceName or "") and t.startedAt
             and edoc.norm(t.stoppedReason):find("task failed elb health checks", 1, true) then
             local decided = t.stoppingAt or t.stoppedAt
@@ -97,7 +118,7 @@ return {
         -- The container's own health check may already say how long startup takes.
         local td = ev.task_definitions and ev.task_definitions[svc.taskDefinition]
         local start_period, sp_ptr
-        for k, cd in ipairs((td and td.containerDefinitions) or {}) do
+        for k, cd in ipairs(list(td and td.containerDefinitions)) do
           if cd.name == binding.containerName and cd.healthCheck and tonumber(cd.healthCheck.startPeriod) then
             start_period = tonumber(cd.healthCheck.startPeriod)
             sp_ptr = edoc.ptr("task_definitions", svc.taskDefinition, "containerDefinitions", k - 1, "healthCheck", "startPeriod")
@@ -129,9 +150,13 @@ return {
             unhealthy, interval, math.floor(needed),
             ready_ptr and "its log says it is ready then" or "its container health check startPeriod says so",
             suggest, healthy)
+          -- Still worth fixing when resolved (the next deployment will hit it
+          -- again), but it is not an outage any more.
+          local done = resolved(svc, num(t.stoppedAt))
           edoc.finding {
             title = string.format("%s: health-check grace period %ds is shorter than the app's ~%ds startup", svc.serviceName or "?",
               grace, math.floor(needed)),
+            severity = done and "low" or nil,
             confidence = ready_ptr and 0.85 or 0.65,
             explanation = expl,
             evidence = evidence,

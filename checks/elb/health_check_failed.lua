@@ -6,6 +6,11 @@
 -- the task security groups, quoting each, so the reader sees which one to fix.
 -- When the configuration itself is wrong, elb.misconfigured is the root cause
 -- and declares that it explains this finding.
+-- Evidence may be partial or odd-typed (a buggy collector, a hand-edited
+-- bundle): read it through these so a bad field is "unknown", not an error.
+local function list(v) return type(v) == "table" and v or {} end
+local function str(v) return type(v) == "string" and v or nil end
+local function num(v) return tonumber(type(v) == "table" and nil or v) end
 local DOCS_LB = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/troubleshoot-service-load-balancers.html"
 local DOCS_TH = "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetHealth.html"
 local DOCS_KC = "https://repost.aws/knowledge-center/ecs-fargate-health-check-failures"
@@ -18,21 +23,28 @@ end
 
 local function recent_events(svc)
   local out = {}
-  for i, e in ipairs(svc.events or {}) do
-    local m = edoc.norm(e.message)
+  for i, e in ipairs(list(svc.events)) do
+    local m = edoc.norm(str(e.message))
     if m:find("has reached a steady state", 1, true) then break end
     out[#out + 1] = { i = i, e = e, m = m }
   end
   return out
 end
 
+-- table.concat over evidence lists that may hold nulls.
+local function join(l, sep)
+  local out = {}
+  for _, x in ipairs(list(l)) do out[#out + 1] = tostring(x) end
+  return table.concat(out, sep)
+end
+
 local FAIL = { ["Target.ResponseCodeMismatch"] = true, ["Target.Timeout"] = true,
                ["Target.FailedHealthChecks"] = true, ["Elb.InternalError"] = true }
 
 local function container_port_mapping(td, name, port)
-  for k, cd in ipairs((td and td.containerDefinitions) or {}) do
+  for k, cd in ipairs(list(td and td.containerDefinitions)) do
     if cd.name == name then
-      for p, pm in ipairs(cd.portMappings or {}) do
+      for p, pm in ipairs(list(cd.portMappings)) do
         if tonumber(pm.containerPort) == tonumber(port) then return pm, k, p end
       end
       return nil, k
@@ -47,19 +59,19 @@ local function sg_allows(ev, task_sgs, lb_sgs, port)
   local groups = ev.network and ev.network.security_groups
   if not groups or not task_sgs or #task_sgs == 0 then return nil end
   local lbset = {}
-  for _, g in ipairs(lb_sgs or {}) do lbset[g] = true end
-  for _, gid in ipairs(task_sgs) do
+  for _, g in ipairs(list(lb_sgs)) do lbset[g] = true end
+  for _, gid in ipairs(list(task_sgs)) do
     local g = groups[gid]
     if not g then return nil end
-    for _, perm in ipairs(g.ipPermissions or {}) do
+    for _, perm in ipairs(list(g.ipPermissions)) do
       local proto = perm.ipProtocol
       local from, to = tonumber(perm.fromPort), tonumber(perm.toPort)
       local port_ok = proto == "-1" or (proto == "tcp" and from and to and port >= from and port <= to)
       if port_ok then
-        for _, pair in ipairs(perm.groups or {}) do
+        for _, pair in ipairs(list(perm.groups)) do
           if lbset[pair.groupId] then return true end
         end
-        for _, r in ipairs(perm.ipRanges or {}) do
+        for _, r in ipairs(list(perm.ipRanges)) do
           -- Any CIDR rule is taken as allowing the LB's private addresses: the
           -- VPC CIDR is not compared here (network checks do the path analysis).
           if r.cidrIp then return true end
@@ -69,6 +81,22 @@ local function sg_allows(ev, task_sgs, lb_sgs, port)
     end
   end
   return false
+end
+
+
+-- Time of the newest "has reached a steady state." event, or nil. A failure
+-- older than that, with the service at its desired count, is resolved.
+local function steady_since(svc)
+  for _, e in ipairs(list(svc.events)) do
+    if edoc.norm(str(e.message)):find("has reached a steady state", 1, true) then return num(e.createdAt) end
+  end
+  return nil
+end
+
+local function resolved(svc, latest)
+  local st = steady_since(svc)
+  return st ~= nil and latest ~= nil and latest < st
+    and (num(svc.runningCount) or 0) >= (num(svc.desiredCount) or 0)
 end
 
 return {
@@ -83,17 +111,18 @@ return {
   run = function(ev)
     local tgs = ev.elb and ev.elb.target_groups
     if not tgs then return end
-    for si, svc in ipairs(ev.services or {}) do
-      for _, binding in ipairs(svc.loadBalancers or {}) do
+    for si, svc in ipairs(list(ev.services)) do
+      for _, binding in ipairs(list(svc.loadBalancers)) do
         local arn = binding.targetGroupArn
         local tg = arn and tgs[arn]
         if tg then
           local tgname = tg.TargetGroupName or edoc.basename(arn)
           local evidence, resources = {}, { tgname }
-          local reasons, order, sample, total, bad = {}, {}, {}, 0, 0
-          for k, thd in ipairs(tg.TargetHealthDescriptions or {}) do
+          local reasons, order, sample, total, bad, healthy = {}, {}, {}, 0, 0, 0
+          for k, thd in ipairs(list(tg.TargetHealthDescriptions)) do
             total = total + 1
             local th = thd.TargetHealth or {}
+            if th.State == "healthy" then healthy = healthy + 1 end
             if th.State == "unhealthy" and FAIL[th.Reason or ""] then
               bad = bad + 1
               if not reasons[th.Reason] then
@@ -106,12 +135,12 @@ return {
             end
           end
           local stopped, first_stop, latest = 0, nil, nil
-          for ti, t in ipairs(ev.tasks or {}) do
+          for ti, t in ipairs(list(ev.tasks)) do
             if t.group == "service:" .. (svc.serviceName or "") and edoc.norm(t.stoppedReason):find("task failed elb health checks", 1, true) then
               stopped = stopped + 1
               first_stop = first_stop or ti
               resources[#resources + 1] = edoc.task_id(t.taskArn)
-              if not latest or (t.stoppedAt or 0) > latest then latest = t.stoppedAt end
+              if not latest or (num(t.stoppedAt) or 0) > latest then latest = num(t.stoppedAt) end
             end
           end
           local unhealthy_ev
@@ -164,30 +193,43 @@ return {
             if stopped > 0 then
               parts[#parts + 1] = string.format("ECS stopped %d task(s) because they failed the ELB health checks.", stopped)
             end
-            parts[#parts + 1] = string.format("The load balancer sends %s %s to %s every %ds (timeout %ds) and marks a target unhealthy "
-              .. "after %d consecutive failures; it expects HTTP %s. The service registers container %s port %s.",
-              tg.HealthCheckProtocol or "HTTP", path, hc_port == "traffic-port" and ("the traffic port (" .. tostring(binding.containerPort) .. ")")
-              or ("port " .. hc_port), interval, timeout, unhealthy, matcher, binding.containerName or "?", tostring(binding.containerPort))
+            local proto = str(tg.HealthCheckProtocol) or "HTTP"
+            local where = hc_port == "traffic-port" and ("the traffic port (" .. tostring(binding.containerPort) .. ")")
+              or ("port " .. tostring(hc_port))
+            if proto == "TCP" then
+              -- NLB TCP checks: a connection is the whole check (no path, no matcher).
+              parts[#parts + 1] = string.format("The load balancer opens a TCP connection to %s every %ds and marks a target "
+                .. "unhealthy after %d consecutive failures. The service registers container %s port %s.",
+                where, interval, unhealthy, binding.containerName or "?", tostring(binding.containerPort))
+            else
+              parts[#parts + 1] = string.format("The load balancer sends %s %s to %s every %ds (timeout %ds) and marks a target unhealthy "
+                .. "after %d consecutive failures; it expects HTTP %s. The service registers container %s port %s.",
+                proto, path, where, interval, timeout, unhealthy, matcher, binding.containerName or "?", tostring(binding.containerPort))
+            end
             local cl = edoc.shellquote(edoc.cluster() or "default")
             local rem = {}
             local main = order[1]
             local lb_sgs = {}
-            for _, lbarn in ipairs(tg.LoadBalancerArns or {}) do
+            for _, lbarn in ipairs(list(tg.LoadBalancerArns)) do
               local lb = ev.elb.load_balancers and ev.elb.load_balancers[lbarn]
-              for _, g in ipairs((lb and lb.SecurityGroups) or {}) do lb_sgs[#lb_sgs + 1] = g end
+              for _, g in ipairs(list(lb and lb.SecurityGroups)) do lb_sgs[#lb_sgs + 1] = g end
             end
             local awsvpc = svc.networkConfiguration and svc.networkConfiguration.awsvpcConfiguration
             local task_sgs = awsvpc and awsvpc.securityGroups
             local port = tonumber(binding.containerPort)
             local sg_ok = port and sg_allows(ev, task_sgs, lb_sgs, port)
+            -- Healthy targets behind the same groups prove the path works (a rule
+            -- this simple evaluator does not model); do not blame the groups then.
+            if sg_ok == false and healthy > 0 then sg_ok = nil end
             if sg_ok == false and main ~= "Target.ResponseCodeMismatch" then
               parts[#parts + 1] = string.format("The task security group(s) %s do not allow tcp/%d from the load balancer's security group(s) %s, "
-                .. "so health checks cannot connect.", table.concat(task_sgs, ", "), port, table.concat(lb_sgs, ", "))
-              evidence[#evidence + 1] = { pointer = edoc.ptr("network", "security_groups", task_sgs[1], "ipPermissions"),
-                                          note = "inbound rules of " .. task_sgs[1] }
+                .. "so health checks cannot connect.", join(task_sgs, ", "), port, join(lb_sgs, ", "))
+              local sg1 = str(task_sgs[1]) or "?"
+              evidence[#evidence + 1] = { pointer = edoc.ptr("network", "security_groups", sg1, "ipPermissions"),
+                                          note = "inbound rules of " .. sg1 }
               rem[#rem + 1] = { description = "Allow the load balancer to reach the container port",
                 command = with_region(string.format("aws ec2 authorize-security-group-ingress --group-id %s --protocol tcp --port %d --source-group %s",
-                  task_sgs[1], port, lb_sgs[1] or "<alb-security-group>")),
+                  str(task_sgs[1]) or "<task-security-group>", port, str(lb_sgs[1]) or "<alb-security-group>")),
                 docs = DOCS_LB }
             end
             if main == "Target.ResponseCodeMismatch" then
@@ -202,7 +244,7 @@ return {
               local good
               local cdef = td and td.containerDefinitions and td.containerDefinitions[k or 1]
               local hc = cdef and cdef.healthCheck and cdef.healthCheck.command
-              for _, part in ipairs(hc or {}) do
+              for _, part in ipairs(list(hc)) do
                 good = good or tostring(part):match("https?://[%w%.%-]+:?%d*(/[%w%-%._/]*)")
               end
               if good == path then good = nil end
@@ -211,7 +253,7 @@ return {
                 command = with_region(string.format("aws elbv2 modify-target-group --target-group-arn %s --health-check-path %s --matcher HttpCode=%s",
                   arn, edoc.shellquote(good or "<path-that-returns-" .. matcher .. ">"), edoc.shellquote(matcher))),
                 docs = DOCS_KC }
-            elseif main == "Target.Timeout" and sg_ok ~= false then
+            elseif main == "Target.Timeout" and sg_ok ~= false and proto ~= "TCP" then
               parts[#parts + 1] = string.format("The connection is accepted but %s does not answer within %ds: a slow health endpoint "
                 .. "(checking dependencies), CPU starvation, or an app still starting.", path, timeout)
               rem[#rem + 1] = { description = "Give the health check more time (and make " .. path .. " cheap)",
@@ -232,9 +274,20 @@ return {
                 command = with_region("aws logs tail " .. edoc.shellquote(lg) .. " --since 30m"),
                 docs = DOCS_LB }
             end
+            local done = bad == 0 and not unhealthy_ev and resolved(svc, latest)
+            if done then parts[#parts + 1] = "All targets are healthy now and the service has reached a steady state since." end
+            -- Only an event, no unhealthy target and no task stopped for it, and
+            -- the service at its desired count: a blip, not an outage.
+            local blip = not done and bad == 0 and stopped == 0
+              and (num(svc.runningCount) or 0) >= (num(svc.desiredCount) or 0)
+            if blip then
+              parts[#parts + 1] = "Every target is healthy now and the service is at its desired count: watch for a repeat."
+              done = true
+            end
             edoc.finding {
-              title = string.format("%s: load balancer health checks fail in %s%s", svc.serviceName or "?", tgname,
-                main and (" (" .. main .. ")") or ""),
+              title = string.format("%s: load balancer health checks fail%s in %s%s", svc.serviceName or "?", done and "ed" or "", tgname,
+                main and (" (" .. main .. ")") or (done and " (resolved since)" or "")),
+              severity = done and "low" or nil,
               confidence = (bad > 0 and stopped > 0) and 0.85 or 0.75,
               explanation = table.concat(parts, " "),
               evidence = evidence,

@@ -6,6 +6,11 @@
 -- the load balancer is not active or not enabled in the tasks' Availability
 -- Zone, or the target group is in another VPC. Root cause of the ELB health
 -- failures and of the deployment symptoms they cause.
+-- Evidence may be partial or odd-typed (a buggy collector, a hand-edited
+-- bundle): read it through these so a bad field is "unknown", not an error.
+local function list(v) return type(v) == "table" and v or {} end
+local function str(v) return type(v) == "string" and v or nil end
+local function num(v) return tonumber(type(v) == "table" and nil or v) end
 local DOCS_LB = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/troubleshoot-service-load-balancers.html"
 local DOCS_HC = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html"
 local DOCS_TT = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html"
@@ -17,14 +22,14 @@ local function with_region(s)
 end
 
 local function find_container(td, name)
-  for k, cd in ipairs((td and td.containerDefinitions) or {}) do
+  for k, cd in ipairs(list(td and td.containerDefinitions)) do
     if cd.name == name then return cd, k end
   end
   return nil
 end
 
 local function find_mapping(cd, port)
-  for p, pm in ipairs((cd and cd.portMappings) or {}) do
+  for p, pm in ipairs(list(cd and cd.portMappings)) do
     if tonumber(pm.containerPort) == tonumber(port) then return pm, p end
   end
   return nil
@@ -35,11 +40,11 @@ end
 local function symptoms(ev, svc, tg)
   local thds = tg.TargetHealthDescriptions
   if not thds or #thds == 0 then return true end
-  for _, thd in ipairs(thds) do
+  for _, thd in ipairs(list(thds)) do
     local st = thd.TargetHealth and thd.TargetHealth.State
     if st == "unhealthy" or st == "unused" then return true end
   end
-  for _, t in ipairs(ev.tasks or {}) do
+  for _, t in ipairs(list(ev.tasks)) do
     if t.group == "service:" .. (svc.serviceName or "") and edoc.norm(t.stoppedReason):find("failed elb health checks", 1, true) then
       return true
     end
@@ -58,10 +63,10 @@ return {
   run = function(ev)
     local tgs = ev.elb and ev.elb.target_groups
     if not tgs then return end
-    for si, svc in ipairs(ev.services or {}) do
+    for si, svc in ipairs(list(ev.services)) do
       local td = ev.task_definitions and ev.task_definitions[svc.taskDefinition]
       local tdn = edoc.basename(svc.taskDefinition) or "?"
-      for bi, binding in ipairs(svc.loadBalancers or {}) do
+      for bi, binding in ipairs(list(svc.loadBalancers)) do
         local arn = binding.targetGroupArn
         local tg = arn and tgs[arn]
         if tg and td then
@@ -82,7 +87,9 @@ return {
             local pm, p = find_mapping(cd, binding.containerPort)
             if not pm then
               local ports = {}
-              for _, x in ipairs(cd.portMappings or {}) do ports[#ports + 1] = tostring(x.containerPort) end
+              for _, x in ipairs(list(cd.portMappings)) do
+                if num(x.containerPort) then ports[#ports + 1] = tostring(x.containerPort) end
+              end
               problems[#problems + 1] = string.format("the service registers container %s port %s, but %s maps only port(s) %s for it",
                 cd.name, tostring(binding.containerPort), tdn, #ports > 0 and table.concat(ports, ", ") or "none")
               evidence[#evidence + 1] = { pointer = bptr .. "/containerPort", note = "service load balancer port" }
@@ -131,7 +138,7 @@ return {
               command = with_region(string.format("aws elbv2 modify-listener --listener-arn <listener-arn> --default-actions Type=forward,TargetGroupArn=%s", arn)),
               docs = DOCS_TT }
           end
-          for _, lbarn in ipairs(lbs or {}) do
+          for _, lbarn in ipairs(list(lbs)) do
             local lb = ev.elb.load_balancers and ev.elb.load_balancers[lbarn]
             if lb and lb.State and lb.State.Code and lb.State.Code ~= "active" then
               problems[#problems + 1] = string.format("load balancer %s is %s, not active", lb.LoadBalancerName or edoc.basename(lbarn), lb.State.Code)
@@ -143,8 +150,8 @@ return {
             -- Targets in an AZ the load balancer is not enabled in stay unused.
             if lb and lb.AvailabilityZones then
               local zones = {}
-              for _, z in ipairs(lb.AvailabilityZones) do zones[z.ZoneName] = true end
-              for ti, thd in ipairs(tg.TargetHealthDescriptions or {}) do
+              for _, z in ipairs(list(lb.AvailabilityZones)) do if z.ZoneName then zones[z.ZoneName] = true end end
+              for ti, thd in ipairs(list(tg.TargetHealthDescriptions)) do
                 local th = thd.TargetHealth or {}
                 local az = thd.Target and thd.Target.AvailabilityZone
                 if th.Reason == "Target.NotInUse" and az and az ~= "all" and not zones[az] then
@@ -153,7 +160,7 @@ return {
                   evidence[#evidence + 1] = { pointer = tgp .. edoc.ptr("TargetHealthDescriptions", ti - 1, "TargetHealth", "Reason"),
                                               note = "target " .. tostring(thd.Target.Id) .. " in " .. az }
                   local cur = {}
-                  for _, z in ipairs(lb.AvailabilityZones) do if z.SubnetId then cur[#cur + 1] = z.SubnetId end end
+                  for _, z in ipairs(list(lb.AvailabilityZones)) do if z.SubnetId then cur[#cur + 1] = z.SubnetId end end
                   rem[#rem + 1] = { description = "Enable the load balancer in " .. az .. " (add a subnet of that AZ), or stop placing tasks there",
                     command = with_region(string.format("aws elbv2 set-subnets --load-balancer-arn %s --subnets %s <%s-subnet-in-%s>",
                       lbarn, table.concat(cur, " "), lb.Scheme == "internal" and "private" or "public", az)),

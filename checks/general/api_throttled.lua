@@ -3,8 +3,13 @@
 -- later." (also "... throttled on elb ..."), and tasks can fail to start when the
 -- agent's own calls are throttled (ThrottlingException / "Rate exceeded" /
 -- TooManyRequestsException inside a stopped reason).
+-- Evidence may be partial or odd-typed (a buggy collector, a hand-edited
+-- bundle): read it through these so a bad field is "unknown", not an error.
+local function list(v) return type(v) == "table" and v or {} end
+local function str(v) return type(v) == "string" and v or nil end
+local function num(v) return tonumber(type(v) == "table" and nil or v) end
 local DOCS = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-event-messages.html"
-local DOCS_QUOTA = "https://docs.aws.amazon.com/servicequotas/latest/userguide/request-quota-increase.html"
+local DOCS_QUOTA = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/request-throttling.html"
 
 local function with_region(s)
   local r = edoc.region()
@@ -14,8 +19,8 @@ end
 
 local function recent_events(svc)
   local out = {}
-  for i, e in ipairs(svc.events or {}) do
-    local m = edoc.norm(e.message)
+  for i, e in ipairs(list(svc.events)) do
+    local m = edoc.norm(str(e.message))
     if m:find("has reached a steady state", 1, true) then break end
     out[#out + 1] = { i = i, e = e, m = m }
   end
@@ -33,28 +38,36 @@ return {
   needs = { "ecs.services" },
 
   run = function(ev)
-    for si, svc in ipairs(ev.services or {}) do
+    for si, svc in ipairs(list(ev.services)) do
       local group = "service:" .. (svc.serviceName or "")
       local n_ev, n_task, evidence, latest, on_elb, api = 0, 0, {}, nil, false, nil
       for _, r in ipairs(recent_events(svc)) do
-        if r.m:find("operations are being throttled", 1, true) then
+        -- The scheduler's own message, or a launch/placement failure whose
+        -- reason is an AWS throttling error.
+        local launch = r.m:find("failed to launch a task", 1, true) or r.m:find("unable to place a task", 1, true)
+        if r.m:find("operations are being throttled", 1, true)
+          or (launch and edoc.match_any(r.m, { "throttlingexception", "rate exceeded", "toomanyrequestsexception" })) then
           n_ev = n_ev + 1
           on_elb = on_elb or r.m:find("throttled on elb", 1, true) ~= nil
-          latest = latest or r.e.createdAt
+          latest = latest or num(r.e.createdAt)
           if #evidence < 2 then
             evidence[#evidence + 1] = { pointer = edoc.ptr("services", si - 1, "events", r.i - 1, "message"), note = "service event" }
           end
         end
       end
-      for ti, t in ipairs(ev.tasks or {}) do
-        if t.group == group and edoc.match_any(t.stoppedReason, TASK_PATTERNS) then
+      for ti, t in ipairs(list(ev.tasks)) do
+        -- Image pulls (registry catalog) and ENI provisioning (network catalog)
+        -- have their own, more specific checks for throttling.
+        local rs = edoc.norm(str(t.stoppedReason))
+        local owned = rs:find("cannotpullcontainererror", 1, true) or rs:find("network interface", 1, true)
+        if t.group == group and not owned and edoc.match_any(rs, TASK_PATTERNS) then
           n_task = n_task + 1
           local r = edoc.norm(t.stoppedReason)
           -- Name the throttled service from the SDK error when it says so.
           api = api or r:match("api error ([%w]+):") or (r:find("secretsmanager", 1, true) and "Secrets Manager")
             or (r:find("ssm", 1, true) and "SSM") or (r:find("ecr", 1, true) and "ECR") or (r:find("logs", 1, true) and "CloudWatch Logs")
           if #evidence < 4 then evidence[#evidence + 1] = { pointer = edoc.ptr("tasks", ti - 1, "stoppedReason"), note = "stopped reason" } end
-          if not latest or (t.stoppedAt or 0) > latest then latest = t.stoppedAt end
+          if not latest or (num(t.stoppedAt) or 0) > latest then latest = num(t.stoppedAt) end
         end
       end
       if n_ev + n_task > 0 then

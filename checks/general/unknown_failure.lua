@@ -4,6 +4,11 @@
 -- failure should not vanish because nobody wrote a pattern for it yet.
 -- KNOWN lists the fragments other checks (Lua and the container_exit plugin)
 -- own, and the reasons that are normal operations; keep it in step with them.
+-- Evidence may be partial or odd-typed (a buggy collector, a hand-edited
+-- bundle): read it through these so a bad field is "unknown", not an error.
+local function list(v) return type(v) == "table" and v or {} end
+local function str(v) return type(v) == "string" and v or nil end
+local function num(v) return tonumber(type(v) == "table" and nil or v) end
 local DOCS = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/stopped-task-error-codes.html"
 
 local function with_region(s)
@@ -45,8 +50,8 @@ end
 
 local function recent_events(svc)
   local out = {}
-  for i, e in ipairs(svc.events or {}) do
-    local m = edoc.norm(e.message)
+  for i, e in ipairs(list(svc.events)) do
+    local m = edoc.norm(str(e.message))
     if m:find("has reached a steady state", 1, true) then break end
     out[#out + 1] = { i = i, e = e, m = m }
   end
@@ -62,16 +67,16 @@ return {
 
   run = function(ev)
     local short = {}
-    for _, svc in ipairs(ev.services or {}) do
-      short["service:" .. (svc.serviceName or "")] = (svc.runningCount or 0) < (svc.desiredCount or 0)
+    for _, svc in ipairs(list(ev.services)) do
+      short["service:" .. (str(svc.serviceName) or "")] = (num(svc.runningCount) or 0) < (num(svc.desiredCount) or 0)
     end
     local cl = edoc.shellquote(edoc.cluster() or "default")
-    for ti, t in ipairs(ev.tasks or {}) do
-      local reason = t.stoppedReason
+    for ti, t in ipairs(list(ev.tasks)) do
+      local reason = str(t.stoppedReason)
       if t.lastStatus == "STOPPED" and reason and reason ~= "" and not FREE_TEXT[t.stopCode or ""] and not known(reason) then
         -- A container reason may carry the real error behind a generic task reason.
         local cptr
-        for ci, c in ipairs(t.containers or {}) do
+        for ci, c in ipairs(list(t.containers)) do
           if c.reason and c.reason ~= "" then cptr = edoc.ptr("tasks", ti - 1, "containers", ci - 1, "reason") break end
         end
         local svcname = t.group and t.group:match("^service:(.+)$")
@@ -100,17 +105,18 @@ return {
       end
     end
     -- Launch failures the scheduler reports only as events.
-    for si, svc in ipairs(ev.services or {}) do
+    for si, svc in ipairs(list(ev.services)) do
       for _, r in ipairs(recent_events(svc)) do
-        local err = r.e.message and r.e.message:match("failed to launch a task with %(error (.-)%)%.?$")
+        local msg = str(r.e.message) or ""
+        local err = msg:match("failed to launch a task with %(error (.-)%)%.?$")
         if not err and r.m:find("was unable to place a task. reason:", 1, true) then
-          err = r.e.message:match("[Rr]eason: (.*)$")
+          err = msg:match("[Rr]eason: (.*)$")
         end
         if err and not known(err) and not edoc.match_any(err, { "does not support launch_type", "task definition",
             "no fargate configuration" }) then
           edoc.finding {
             title = string.format("%s: ECS could not launch a task: %s", svc.serviceName or "?", err:sub(1, 120)),
-            severity = (svc.runningCount or 0) < (svc.desiredCount or 0) and "medium" or "low",
+            severity = (num(svc.runningCount) or 0) < (num(svc.desiredCount) or 0) and "medium" or "low",
             confidence = 0.3,
             explanation = "The scheduler reported a launch failure that no check recognises; it is quoted verbatim.",
             evidence = { { pointer = edoc.ptr("services", si - 1, "events", r.i - 1, "message"), note = "service event" } },

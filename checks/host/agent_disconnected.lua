@@ -3,6 +3,11 @@
 -- Evidence: DescribeContainerInstances agentConnected=false on an ACTIVE
 -- instance, and the scheduler's 'encountered error "AGENT"' / "Timed out
 -- waiting for Amazon ECS Agent to start" events.
+-- Evidence may be partial or odd-typed (a buggy collector, a hand-edited
+-- bundle): read it through these so a bad field is "unknown", not an error.
+local function list(v) return type(v) == "table" and v or {} end
+local function str(v) return type(v) == "string" and v or nil end
+local function num(v) return tonumber(type(v) == "table" and nil or v) end
 local DOCS = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-event-messages.html"
 local DOCS_AGENT = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-agent-update.html"
 
@@ -14,8 +19,8 @@ end
 
 local function recent_events(svc)
   local out = {}
-  for i, e in ipairs(svc.events or {}) do
-    local m = edoc.norm(e.message)
+  for i, e in ipairs(list(svc.events)) do
+    local m = edoc.norm(str(e.message))
     if m:find("has reached a steady state", 1, true) then break end
     out[#out + 1] = { i = i, e = e, m = m }
   end
@@ -33,7 +38,7 @@ return {
     local instances = (ev.capacity and ev.capacity.container_instances) or {}
     -- Events that blame the agent, indexed by container instance id.
     local blamed = {}
-    for si, svc in ipairs(ev.services or {}) do
+    for si, svc in ipairs(list(ev.services)) do
       for _, r in ipairs(recent_events(svc)) do
         if r.m:find('encountered error "agent"', 1, true) or r.m:find("timed out waiting for amazon ecs agent to start", 1, true) then
           local id = r.m:match("container%-instance ([%w%-]+)") or "?"
@@ -42,8 +47,8 @@ return {
       end
     end
     local reported = {}
-    for ii, ci in ipairs(instances) do
-      local id = edoc.basename(ci.containerInstanceArn)
+    for ii, ci in ipairs(list(instances)) do
+      local id = edoc.basename(str(ci.containerInstanceArn)) or ("#" .. ii)
       local down = ci.agentConnected == false and ci.status ~= "INACTIVE" and ci.status ~= "DEREGISTERING"
       if down or blamed[id] then
         reported[id] = true

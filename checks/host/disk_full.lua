@@ -4,6 +4,11 @@
 -- API error (500): devmapper: Thin Pool has N free data blocks which is less
 -- than minimum required ..."). The instance is named from the task's
 -- containerInstanceArn so the fix can target it.
+-- Evidence may be partial or odd-typed (a buggy collector, a hand-edited
+-- bundle): read it through these so a bad field is "unknown", not an error.
+local function list(v) return type(v) == "table" and v or {} end
+local function str(v) return type(v) == "string" and v or nil end
+local function num(v) return tonumber(type(v) == "table" and nil or v) end
 local DOCS = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/CannotCreateContainerError.html"
 local DOCS_STORAGE = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-ami-storage-config.html"
 local DOCS_FARGATE = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-storage.html"
@@ -17,7 +22,7 @@ end
 local PATTERNS = { "no space left on device", "thin pool has", "enospc" }
 
 local function ec2_of(ev, ciarn)
-  for _, ci in ipairs((ev.capacity and ev.capacity.container_instances) or {}) do
+  for _, ci in ipairs(list(ev.capacity and ev.capacity.container_instances)) do
     if ci.containerInstanceArn == ciarn then return ci.ec2InstanceId end
   end
   return nil
@@ -33,12 +38,12 @@ return {
   run = function(ev)
     local by_host = {}
     local order = {}
-    for ti, t in ipairs(ev.tasks or {}) do
+    for ti, t in ipairs(list(ev.tasks)) do
       local where, ptr = nil, nil
       if edoc.match_any(t.stoppedReason, PATTERNS) then
         ptr = edoc.ptr("tasks", ti - 1, "stoppedReason")
       else
-        for ci, c in ipairs(t.containers or {}) do
+        for ci, c in ipairs(list(t.containers)) do
           if edoc.match_any(c.reason, PATTERNS) then ptr = edoc.ptr("tasks", ti - 1, "containers", ci - 1, "reason") break end
         end
       end
@@ -57,7 +62,7 @@ return {
         h.n = h.n + 1
         if #h.evidence < 3 then h.evidence[#h.evidence + 1] = { pointer = ptr, note = "stopped task " .. (edoc.task_id(t.taskArn) or "?") } end
         h.tasks[#h.tasks + 1] = edoc.task_id(t.taskArn)
-        if (t.stoppedAt or 0) > h.latest then h.latest = t.stoppedAt or 0 end
+        if (num(t.stoppedAt) or 0) > h.latest then h.latest = num(t.stoppedAt) or 0 end
       end
     end
     for _, where in ipairs(order) do

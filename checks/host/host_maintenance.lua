@@ -3,6 +3,11 @@
 -- hosting the task") or because the EC2 host was stopped/terminated ("Host EC2
 -- (instance i-...) stopped/terminated"). The scheduler replaces service tasks;
 -- it is worth a look only when the service stays below its desired count.
+-- Evidence may be partial or odd-typed (a buggy collector, a hand-edited
+-- bundle): read it through these so a bad field is "unknown", not an error.
+local function list(v) return type(v) == "table" and v or {} end
+local function str(v) return type(v) == "string" and v or nil end
+local function num(v) return tonumber(type(v) == "table" and nil or v) end
 local DOCS = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-maintenance.html"
 local DOCS_EC2 = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/stopped-task-errors.html"
 
@@ -20,10 +25,10 @@ return {
   needs = { "ecs.tasks" },
 
   run = function(ev)
-    for si, svc in ipairs(ev.services or {}) do
+    for si, svc in ipairs(list(ev.services)) do
       local group = "service:" .. (svc.serviceName or "")
       local fg, ec2, first, latest, hosts = 0, 0, nil, nil, {}
-      for ti, t in ipairs(ev.tasks or {}) do
+      for ti, t in ipairs(list(ev.tasks)) do
         if t.group == group then
           local r = edoc.norm(t.stoppedReason)
           local is_fg = r:find("performing maintenance on the underlying infrastructure", 1, true)
@@ -32,12 +37,12 @@ return {
           if is_fg or host then
             if is_fg then fg = fg + 1 else ec2 = ec2 + 1 hosts[#hosts + 1] = host end
             first = first or ti
-            if not latest or (t.stoppedAt or 0) > latest then latest = t.stoppedAt end
+            if not latest or (num(t.stoppedAt) or 0) > latest then latest = num(t.stoppedAt) end
           end
         end
       end
       if fg + ec2 > 0 then
-        local short = (svc.runningCount or 0) < (svc.desiredCount or 0)
+        local short = (num(svc.runningCount) or 0) < (num(svc.desiredCount) or 0)
         local cl = edoc.shellquote(edoc.cluster() or "default")
         local sv = edoc.shellquote(svc.serviceName or "?")
         local rem = {
@@ -63,7 +68,7 @@ return {
           explanation = string.format("%s The scheduler starts replacements; %s",
             fg > 0 and "AWS retired the Fargate infrastructure the task ran on (task maintenance)." or
               ("The EC2 container instance " .. table.concat(hosts, ", ") .. " was stopped or terminated with tasks on it."),
-            short and string.format("the service is still at %d of %d.", svc.runningCount or 0, svc.desiredCount or 0)
+            short and string.format("the service is still at %d of %d.", num(svc.runningCount) or 0, num(svc.desiredCount) or 0)
               or "the service is back at its desired count, so nothing is needed beyond spreading tasks over AZs."),
           evidence = { { pointer = edoc.ptr("tasks", first - 1, "stoppedReason"), note = (fg + ec2) .. " task(s)" } },
           resources = { svc.serviceName, hosts[1] },

@@ -1,6 +1,11 @@
 -- host.spot_interruption: Fargate Spot reclaimed the tasks ("Your Spot Task was
 -- interrupted.", stopCode SpotInterruption). Expected now and then on Spot; it
 -- matters when the service runs only on Spot and sits below its desired count.
+-- Evidence may be partial or odd-typed (a buggy collector, a hand-edited
+-- bundle): read it through these so a bad field is "unknown", not an error.
+local function list(v) return type(v) == "table" and v or {} end
+local function str(v) return type(v) == "string" and v or nil end
+local function num(v) return tonumber(type(v) == "table" and nil or v) end
 local DOCS = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-capacity-providers.html"
 
 local function with_region(s)
@@ -23,37 +28,37 @@ return {
   needs = { "ecs.tasks" },
 
   run = function(ev)
-    for si, svc in ipairs(ev.services or {}) do
+    for si, svc in ipairs(list(ev.services)) do
       local group = "service:" .. (svc.serviceName or "")
       local n, first, latest, ids = 0, nil, nil, {}
-      for ti, t in ipairs(ev.tasks or {}) do
+      for ti, t in ipairs(list(ev.tasks)) do
         if t.group == group and spot_task(t) then
           n = n + 1
           first = first or ti
           ids[#ids + 1] = edoc.task_id(t.taskArn)
-          if not latest or (t.stoppedAt or 0) > latest then latest = t.stoppedAt end
+          if not latest or (num(t.stoppedAt) or 0) > latest then latest = num(t.stoppedAt) end
         end
       end
       if n > 0 then
         local base, spot_only = 0, true
-        for _, s in ipairs(svc.capacityProviderStrategy or {}) do
+        for _, s in ipairs(list(svc.capacityProviderStrategy)) do
           if s.capacityProvider == "FARGATE" and (s.weight or 0) + (s.base or 0) > 0 then spot_only = false end
           if s.capacityProvider == "FARGATE" then base = base + (s.base or 0) end
         end
         if not svc.capacityProviderStrategy or #svc.capacityProviderStrategy == 0 then spot_only = false end
-        local short = (svc.runningCount or 0) < (svc.desiredCount or 0)
+        local short = (num(svc.runningCount) or 0) < (num(svc.desiredCount) or 0)
         local sev = (spot_only and short) and "high" or (short and "medium" or "low")
         local evidence = { { pointer = edoc.ptr("tasks", first - 1, "stoppedReason"), note = n .. " task(s) interrupted" } }
         if svc.capacityProviderStrategy then
           evidence[#evidence + 1] = { pointer = edoc.ptr("services", si - 1, "capacityProviderStrategy"), note = "capacity provider strategy" }
         end
         evidence[#evidence + 1] = { pointer = edoc.ptr("services", si - 1, "runningCount"),
-                                    note = string.format("running of %d desired", svc.desiredCount or 0) }
+                                    note = string.format("running of %d desired", num(svc.desiredCount) or 0) }
         local cl = edoc.shellquote(edoc.cluster() or "default")
         local sv = edoc.shellquote(svc.serviceName or "?")
         edoc.finding {
           title = string.format("%s: %d task(s) lost to Fargate Spot interruptions%s", svc.serviceName or "?", n,
-            short and string.format(" (%d of %d running)", svc.runningCount or 0, svc.desiredCount or 0) or ""),
+            short and string.format(" (%d of %d running)", num(svc.runningCount) or 0, num(svc.desiredCount) or 0) or ""),
           severity = sev,
           confidence = 0.95,
           explanation = string.format("AWS reclaimed Fargate Spot capacity and stopped %d task(s) of %s with a two-minute warning (SIGTERM). %s%s",
@@ -69,7 +74,7 @@ return {
           remediation = {
             { description = "Keep an on-demand FARGATE base under the Spot share",
               command = with_region(string.format("aws ecs update-service --cluster %s --service %s --capacity-provider-strategy capacityProvider=FARGATE,base=%d,weight=1 capacityProvider=FARGATE_SPOT,weight=3 --force-new-deployment",
-                cl, sv, math.max(1, math.ceil((svc.desiredCount or 2) / 2)))),
+                cl, sv, math.max(1, math.ceil((num(svc.desiredCount) or 2) / 2)))),
               docs = DOCS },
             { description = "Make sure the app stops cleanly on SIGTERM within stopTimeout (Spot gives two minutes)",
               command = with_region(string.format("aws ecs describe-tasks --cluster %s --tasks %s --query 'tasks[].{reason:stoppedReason,code:stopCode,stopped:stoppedAt}'", cl, ids[1])),

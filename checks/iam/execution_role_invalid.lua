@@ -11,6 +11,20 @@
 local DOC = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html"
 local TRUST = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
 
+-- Many tasks share one message: normalise each distinct text once.
+local norm_cache = {}
+local function N(s)
+  if type(s) ~= "string" then return "" end
+  local v = norm_cache[s]
+  if not v then v = edoc.norm(s); norm_cache[s] = v end
+  return v
+end
+local function any_of(s, list)
+  local n = N(s)
+  for _, p in ipairs(list) do if n:find(p, 1, true) then return true end end
+  return false
+end
+
 local function glob(p, s)
   local pat = "^" .. p:gsub("[%^%$%(%)%%%.%[%]%+%-]", "%%%0"):gsub("%*", ".*"):gsub("%?", ".") .. "$"
   return s:lower():find(pat:lower()) ~= nil
@@ -83,14 +97,14 @@ return {
     -- Failure messages, to cite and to scope to task definitions in use.
     local assume = {}
     for ti, t in ipairs(ev.tasks or {}) do
-      if edoc.match(t.stoppedReason, { "unable to assume the role" }) then
+      if any_of(t.stoppedReason, { "unable to assume the role" }) then
         assume[#assume + 1] = { ptr = edoc.ptr("tasks", ti - 1, "stoppedReason"), text = t.stoppedReason, when = t.stoppedAt }
       end
     end
     for si, s in ipairs(ev.services or {}) do
       for ei, e in ipairs(s.events or {}) do
-        if edoc.norm(e.message):find("has reached a steady state", 1, true) then break end
-        if edoc.match(e.message, { "unable to assume the role" }) then
+        if N(e.message):find("has reached a steady state", 1, true) then break end
+        if any_of(e.message, { "unable to assume the role" }) then
           assume[#assume + 1] = { ptr = edoc.ptr("services", si - 1, "events", ei - 1, "message"), text = e.message, when = e.createdAt, service = s }
         end
       end

@@ -18,6 +18,20 @@ local PATTERNS = { "failed to initialize logging driver", "failed to validate lo
 local NETWORK = { "there is a connection issue", "i/o timeout", "context deadline exceeded", "statuscode: 0",
   "request canceled", "send request failed" }
 
+-- Many tasks share one message: normalise each distinct text once.
+local norm_cache = {}
+local function N(s)
+  if type(s) ~= "string" then return "" end
+  local v = norm_cache[s]
+  if not v then v = edoc.norm(s); norm_cache[s] = v end
+  return v
+end
+local function any_of(s, list)
+  local n = N(s)
+  for _, p in ipairs(list) do if n:find(p, 1, true) then return true end end
+  return false
+end
+
 local function with_region(s)
   local r = edoc.region()
   if r then s = s .. " --region " .. r end
@@ -36,18 +50,23 @@ return {
     for ti, t in ipairs(ev.tasks or {}) do
       msgs[#msgs + 1] = { text = t.stoppedReason, ptr = edoc.ptr("tasks", ti - 1, "stoppedReason"), task = t, when = t.stoppedAt }
       for ci, c in ipairs(t.containers or {}) do
-        msgs[#msgs + 1] = { text = c.reason, ptr = edoc.ptr("tasks", ti - 1, "containers", ci - 1, "reason"), task = t, container = c, when = t.stoppedAt }
+        -- The same text on the task and its container is one failure: cite the container.
+        if c.reason and c.reason == t.stoppedReason and msgs[#msgs].task == t and not msgs[#msgs].container then
+          msgs[#msgs].container, msgs[#msgs].ptr = c, edoc.ptr("tasks", ti - 1, "containers", ci - 1, "reason")
+        else
+          msgs[#msgs + 1] = { text = c.reason, ptr = edoc.ptr("tasks", ti - 1, "containers", ci - 1, "reason"), task = t, container = c, when = t.stoppedAt }
+        end
       end
     end
     for si, s in ipairs(ev.services or {}) do
       for ei, e in ipairs(s.events or {}) do
-        if edoc.norm(e.message):find("has reached a steady state", 1, true) then break end
+        if N(e.message):find("has reached a steady state", 1, true) then break end
         msgs[#msgs + 1] = { text = e.message, ptr = edoc.ptr("services", si - 1, "events", ei - 1, "message"), service = s, when = e.createdAt }
       end
     end
     for _, m in ipairs(msgs) do
-      local n = edoc.norm(m.text)
-      if m.text and edoc.match_any(n, PATTERNS) and not edoc.match_any(n, NETWORK) then
+      local n = N(m.text)
+      if m.text and any_of(n, PATTERNS) and not any_of(n, NETWORK) then
         local tdarn = (m.task and m.task.taskDefinitionArn) or (m.service and m.service.taskDefinition)
         local td = tdarn and ev.task_definitions and ev.task_definitions[tdarn]
         local lc, ci, cname
@@ -107,7 +126,7 @@ return {
           key = (group or "?") .. "|" .. (denied and "denied" or (missing and "missing" or "other")),
           when = m.when,
           subject = m.service and m.service.serviceName or (m.task and m.task.group and m.task.group:match("^service:(.+)$")),
-          explains = { "deployment_circuit_breaker", "deployment_stuck", "general.task_failed_to_start" },
+          explains = { "deployment_circuit_breaker", "deployment_stuck" },
           remediation = rem,
         }
       end

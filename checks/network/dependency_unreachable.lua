@@ -47,6 +47,20 @@ local HOP_CATEGORY = {
   endpoint_policy = "vpc_endpoint_misconfigured",
 }
 
+-- Many tasks share one message: normalise each distinct text once.
+local norm_cache = {}
+local function N(s)
+  if type(s) ~= "string" then return "" end
+  local v = norm_cache[s]
+  if not v then v = edoc.norm(s); norm_cache[s] = v end
+  return v
+end
+local function any_of(s, list)
+  local n = N(s)
+  for _, p in ipairs(list) do if n:find(p, 1, true) then return true end end
+  return false
+end
+
 local function with_region(s)
   local r = edoc.region()
   if r then s = s .. " --region " .. r end
@@ -62,7 +76,10 @@ local function messages(ev)
       out[#out + 1] = { text = t.stoppedReason, ptr = edoc.ptr("tasks", ti - 1, "stoppedReason"), task = t, when = t.stoppedAt }
     end
     for ci, c in ipairs(t.containers or {}) do
-      if c.reason then
+      -- The same text on the task and its container is one failure: cite the container.
+      if c.reason and c.reason == t.stoppedReason and out[#out] and out[#out].task == t and not out[#out].container then
+        out[#out].container, out[#out].ptr = c, edoc.ptr("tasks", ti - 1, "containers", ci - 1, "reason")
+      elseif c.reason then
         out[#out + 1] = { text = c.reason, ptr = edoc.ptr("tasks", ti - 1, "containers", ci - 1, "reason"),
           task = t, container = c, when = t.stoppedAt }
       end
@@ -70,7 +87,7 @@ local function messages(ev)
   end
   for si, s in ipairs(ev.services or {}) do
     for ei, e in ipairs(s.events or {}) do
-      if edoc.norm(e.message):find("has reached a steady state", 1, true) then break end
+      if N(e.message):find("has reached a steady state", 1, true) then break end
       out[#out + 1] = { text = e.message, ptr = edoc.ptr("services", si - 1, "events", ei - 1, "message"),
         service = s, when = e.createdAt }
     end
@@ -171,15 +188,28 @@ local function first_id(why)
   return best
 end
 
--- Evidence pointers for the resources named in a why sentence.
-local function hop_evidence(ev, why, list)
-  local sections = { rtb = "route_tables", nat = "nat_gateways", igw = "internet_gateways",
-    vpce = "vpc_endpoints", sg = "security_groups", acl = "network_acls" }
+-- Evidence pointers for the resources named in a why sentence: the field of
+-- each that shows the problem (routes, state, rules), not the whole object.
+local function hop_evidence(ev, why, hop, list)
+  local sections = {
+    { "rtb", "route_tables", "routeSet", "routes" },
+    { "nat", "nat_gateways", "state", "NAT gateway state" },
+    { "igw", "internet_gateways", "attachmentSet", "internet gateway attachments" },
+    { "vpce", "vpc_endpoints", (why:find("private DNS", 1, true) and "privateDnsEnabled") or (why:find(" in state ", 1, true) and "state")
+      or (hop == "endpoint_sg" and "groupSet") or (hop == "endpoint_policy" and "policyDocument")
+      or (why:find("not associated", 1, true) and "routeTableIdSet") or nil, "VPC endpoint" },
+    { "sg", "security_groups", hop == "endpoint_sg" and "ipPermissions" or "ipPermissionsEgress",
+      hop == "endpoint_sg" and "endpoint security group inbound rules" or "security group outbound rules" },
+    { "acl", "network_acls", "entrySet", "network ACL rules" },
+  }
   local net = ev.network or {}
-  for prefix, sect in pairs(sections) do
-    for _, id in ipairs(ids(why, prefix)) do
-      if net[sect] and net[sect][id] then
-        list[#list + 1] = { pointer = edoc.ptr("network", sect, id), note = prefix .. " on the failing path" }
+  for _, s in ipairs(sections) do
+    for _, id in ipairs(ids(why, s[1])) do
+      local obj = net[s[2]] and net[s[2]][id]
+      if obj then
+        local field = s[3] and obj[s[3]] ~= nil and s[3] or nil
+        list[#list + 1] = { pointer = field and edoc.ptr("network", s[2], id, field) or edoc.ptr("network", s[2], id),
+          note = s[4] .. " of " .. id }
       end
     end
   end
@@ -387,9 +417,9 @@ return {
   run = function(ev)
     local cache, cited = {}, {}
     for _, msg in ipairs(messages(ev)) do
-      local m = edoc.norm(msg.text)
+      local m = N(msg.text)
       local forbidden = s3_forbidden(m)
-      if (edoc.match_any(m, CONN) and not edoc.match_any(m, ANSWERED)) or forbidden then
+      if (any_of(m, CONN) and not any_of(m, ANSWERED)) or forbidden then
         local svc = msg.service or service_of(ev, msg.task)
         local cfg = awsvpc(svc)
         local td = taskdef(ev, (msg.task and msg.task.taskDefinitionArn) or (svc and svc.taskDefinition))
@@ -435,8 +465,7 @@ return {
             local key = category .. "|" .. (first_id(why) or subnet) .. "|" .. (hit_dep or deps[1])
             if not cited[key] then
               cited[key] = true
-              if sobj then evidence[#evidence + 1] = { pointer = edoc.ptr("network", "subnets", subnet), note = "task subnet" } end
-              hop_evidence(ev, why, evidence)
+              hop_evidence(ev, why, hop, evidence)
             end
             local resources = { subnet, vpc }
             for _, p in ipairs({ "rtb", "nat", "igw", "vpce", "sg", "acl" }) do
@@ -459,8 +488,7 @@ return {
               key = key,
               when = msg.when,
               subject = svc and svc.serviceName or nil,
-              explains = { "deployment_circuit_breaker", "deployment_stuck", "ecs.pull_error", "image.pull_error",
-                "general.pull_error", "general.task_failed_to_start" },
+              explains = { "deployment_circuit_breaker", "deployment_stuck", "ecs.pull_error" },
               remediation = remediation(ev, hop, why, { vpc = vpc, subnet = subnet, subnets = subnets, sgs = sgs, svc = svc, td = td }),
             }
           elseif verdict == "unknown" then

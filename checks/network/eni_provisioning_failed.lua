@@ -12,6 +12,20 @@ local PATTERNS = { "waiting for network interface provisioning", "network interf
   "preparing network interface to be attached", "resource:eni", "failed to attach network interface",
   "eni provisioning" }
 
+-- Many tasks share one message: normalise each distinct text once.
+local norm_cache = {}
+local function N(s)
+  if type(s) ~= "string" then return "" end
+  local v = norm_cache[s]
+  if not v then v = edoc.norm(s); norm_cache[s] = v end
+  return v
+end
+local function any_of(s, list)
+  local n = N(s)
+  for _, p in ipairs(list) do if n:find(p, 1, true) then return true end end
+  return false
+end
+
 local function with_region(s)
   local r = edoc.region()
   if r then s = s .. " --region " .. r end
@@ -32,15 +46,15 @@ return {
     end
     for si, s in ipairs(ev.services or {}) do
       for ei, e in ipairs(s.events or {}) do
-        if edoc.norm(e.message):find("has reached a steady state", 1, true) then break end
+        if N(e.message):find("has reached a steady state", 1, true) then break end
         msgs[#msgs + 1] = { text = e.message, ptr = edoc.ptr("services", si - 1, "events", ei - 1, "message"), when = e.createdAt, service = s }
       end
     end
     local ec2 = false
     for _, t in ipairs(ev.tasks or {}) do if t.launchType == "EC2" then ec2 = true end end
     for _, m in ipairs(msgs) do
-      if m.text and edoc.match_any(m.text, PATTERNS) then
-        local n = edoc.norm(m.text)
+      if m.text and any_of(m.text, PATTERNS) then
+        local n = N(m.text)
         local ratelimit = n:find("rate limit", 1, true) ~= nil
         local eni_slots = n:find("resource:eni", 1, true) ~= nil
         local rem = {}
@@ -65,7 +79,7 @@ return {
           key = eni_slots and "slots" or (ratelimit and "rate" or "timeout"),
           when = m.when,
           subject = m.service and m.service.serviceName or nil,
-          explains = { "deployment_stuck" },
+          explains = { "deployment_circuit_breaker", "deployment_stuck" },
           remediation = rem,
         }
       end

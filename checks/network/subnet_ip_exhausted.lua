@@ -11,6 +11,20 @@ local DOC_VPC = "https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.
 local PATTERNS = { "insufficientfreeaddressesinsubnet", "insufficient free addresses",
   "not enough free addresses", "no available ip addresses", "not enough ip addresses" }
 
+-- Many tasks share one message: normalise each distinct text once.
+local norm_cache = {}
+local function N(s)
+  if type(s) ~= "string" then return "" end
+  local v = norm_cache[s]
+  if not v then v = edoc.norm(s); norm_cache[s] = v end
+  return v
+end
+local function any_of(s, list)
+  local n = N(s)
+  for _, p in ipairs(list) do if n:find(p, 1, true) then return true end end
+  return false
+end
+
 local function with_region(s)
   local r = edoc.region()
   if r then s = s .. " --region " .. r end
@@ -26,7 +40,7 @@ end
 local function messages_for(ev, si, svc)
   local out = {}
   for ei, e in ipairs(svc.events or {}) do
-    if edoc.norm(e.message):find("has reached a steady state", 1, true) then break end
+    if N(e.message):find("has reached a steady state", 1, true) then break end
     out[#out + 1] = { text = e.message, ptr = edoc.ptr("services", si - 1, "events", ei - 1, "message"), when = e.createdAt }
   end
   for ti, t in ipairs(ev.tasks or {}) do
@@ -50,7 +64,7 @@ return {
       local cfg = awsvpc(svc)
       local msgs, hits = messages_for(ev, si, svc), {}
       for _, m in ipairs(msgs) do
-        if m.text and edoc.match_any(m.text, PATTERNS) then hits[#hits + 1] = m end
+        if m.text and any_of(m.text, PATTERNS) then hits[#hits + 1] = m end
       end
       local full, free, evidence, total = {}, {}, {}, 0
       for _, sn in ipairs((cfg and cfg.subnets) or {}) do

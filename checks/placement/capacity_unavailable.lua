@@ -2,13 +2,18 @@
 -- task in the requested Availability Zones. Evidence: "Capacity is unavailable at
 -- this time. Please try again later or in a different availability zone" in a
 -- service event or a stopped reason, plus the subnets/AZs the service may use.
+-- Evidence may be partial or odd-typed (a buggy collector, a hand-edited
+-- bundle): read it through these so a bad field is "unknown", not an error.
+local function list(v) return type(v) == "table" and v or {} end
+local function str(v) return type(v) == "string" and v or nil end
+local function num(v) return tonumber(type(v) == "table" and nil or v) end
 local DOCS = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-event-messages.html"
 local KC = "https://repost.aws/knowledge-center/ecs-fargate-runtask-capacity"
 
 local function recent_events(svc)
   local out = {}
-  for i, e in ipairs(svc.events or {}) do
-    local m = edoc.norm(e.message)
+  for i, e in ipairs(list(svc.events)) do
+    local m = edoc.norm(str(e.message))
     if m:find("has reached a steady state", 1, true) then break end
     out[#out + 1] = { i = i, e = e, m = m }
   end
@@ -21,6 +26,13 @@ local function with_region(s)
   return s
 end
 
+-- table.concat over evidence lists that may hold nulls.
+local function join(l, sep)
+  local out = {}
+  for _, x in ipairs(list(l)) do out[#out + 1] = tostring(x) end
+  return table.concat(out, sep)
+end
+
 local PAT = "capacity is unavailable at this time"
 
 return {
@@ -31,18 +43,18 @@ return {
   needs = { "ecs.services" },
 
   run = function(ev)
-    for si, svc in ipairs(ev.services or {}) do
+    for si, svc in ipairs(list(ev.services)) do
       local hits, evidence, latest = 0, {}, nil
       for _, r in ipairs(recent_events(svc)) do
         if r.m:find(PAT, 1, true) then
           hits = hits + 1
-          latest = latest or r.e.createdAt
+          latest = latest or num(r.e.createdAt)
           if #evidence < 3 then
             evidence[#evidence + 1] = { pointer = edoc.ptr("services", si - 1, "events", r.i - 1, "message"), note = "service event" }
           end
         end
       end
-      for ti, t in ipairs(ev.tasks or {}) do
+      for ti, t in ipairs(list(ev.tasks)) do
         if t.group == "service:" .. (svc.serviceName or "") and edoc.norm(t.stoppedReason):find(PAT, 1, true) then
           hits = hits + 1
           if #evidence < 4 then
@@ -54,13 +66,13 @@ return {
         local awsvpc = svc.networkConfiguration and svc.networkConfiguration.awsvpcConfiguration
         local subnets = (awsvpc and awsvpc.subnets) or {}
         local azs, seen = {}, {}
-        for _, s in ipairs(subnets) do
+        for _, s in ipairs(list(subnets)) do
           local sn = ev.network and ev.network.subnets and ev.network.subnets[s]
           local az = sn and sn.availabilityZone
           if az and not seen[az] then seen[az] = true azs[#azs + 1] = az end
         end
         local spot = false
-        for _, s in ipairs(svc.capacityProviderStrategy or {}) do
+        for _, s in ipairs(list(svc.capacityProviderStrategy)) do
           if s.capacityProvider == "FARGATE_SPOT" then spot = true end
         end
         local expl = string.format("ECS could not obtain %s capacity for %s (%d time(s)). The service may place tasks in %d subnet(s)",
@@ -73,25 +85,25 @@ return {
         end
         -- Subnets of the same VPC in AZs the service does not use yet.
         local vpc, extra = nil, {}
-        for _, s in ipairs(subnets) do
+        for _, s in ipairs(list(subnets)) do
           local sn = ev.network and ev.network.subnets and ev.network.subnets[s]
           vpc = vpc or (sn and sn.vpcId)
         end
-        for id, sn in pairs((ev.network and ev.network.subnets) or {}) do
+        for id, sn in pairs(list(ev.network and ev.network.subnets)) do
           if vpc and sn.vpcId == vpc and sn.availabilityZone and not seen[sn.availabilityZone] then
             extra[#extra + 1] = id
           end
         end
         table.sort(extra)
         local newlist = {}
-        for _, s in ipairs(subnets) do newlist[#newlist + 1] = s end
+        for _, s in ipairs(list(subnets)) do newlist[#newlist + 1] = s end
         if #extra > 0 then newlist[#newlist + 1] = extra[1] else newlist[#newlist + 1] = "<subnet-in-another-az>" end
         local cl = edoc.shellquote(edoc.cluster() or "default")
         local sv = edoc.shellquote(svc.serviceName or "?")
         local rem = {
           { description = "Give the scheduler more Availability Zones: add subnets in other AZs to the service",
             command = with_region(string.format("aws ecs update-service --cluster %s --service %s --network-configuration 'awsvpcConfiguration={subnets=[%s],securityGroups=[%s],assignPublicIp=%s}'",
-              cl, sv, table.concat(newlist, ","), table.concat((awsvpc and awsvpc.securityGroups) or {}, ","),
+              cl, sv, table.concat(newlist, ","), join(awsvpc and awsvpc.securityGroups, ","),
               (awsvpc and awsvpc.assignPublicIp) or "DISABLED")),
             docs = DOCS },
         }

@@ -2,12 +2,17 @@
 -- service's or task definition's placement constraints (memberOf expressions,
 -- distinctInstance). Evidence: the generic placement event with no resource
 -- shortfall, and the constraint evaluated against the instances' attributes.
+-- Evidence may be partial or odd-typed (a buggy collector, a hand-edited
+-- bundle): read it through these so a bad field is "unknown", not an error.
+local function list(v) return type(v) == "table" and v or {} end
+local function str(v) return type(v) == "string" and v or nil end
+local function num(v) return tonumber(type(v) == "table" and nil or v) end
 local DOCS = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-placement-constraints.html"
 
 local function recent_events(svc)
   local out = {}
-  for i, e in ipairs(svc.events or {}) do
-    local m = edoc.norm(e.message)
+  for i, e in ipairs(list(svc.events)) do
+    local m = edoc.norm(str(e.message))
     if m:find("has reached a steady state", 1, true) then break end
     out[#out + 1] = { i = i, e = e, m = m }
   end
@@ -22,7 +27,7 @@ end
 
 local function attr(ci, name)
   if name == "ecs.instance-id" or name == "instanceId" then return ci.ec2InstanceId end
-  for _, a in ipairs(ci.attributes or {}) do
+  for _, a in ipairs(list(ci.attributes)) do
     if a.name == name then return a.value or "" end
   end
   return nil
@@ -57,8 +62,8 @@ end
 
 local function constraints_of(svc, td)
   local out = {}
-  for j, c in ipairs(svc.placementConstraints or {}) do out[#out + 1] = { c = c, where = "service", j = j } end
-  for j, c in ipairs((td and td.placementConstraints) or {}) do out[#out + 1] = { c = c, where = "td", j = j } end
+  for j, c in ipairs(list(svc.placementConstraints)) do out[#out + 1] = { c = c, where = "service", j = j } end
+  for j, c in ipairs(list(td and td.placementConstraints)) do out[#out + 1] = { c = c, where = "td", j = j } end
   return out
 end
 
@@ -72,7 +77,7 @@ return {
 
   run = function(ev)
     local instances = ev.capacity and ev.capacity.container_instances
-    for si, svc in ipairs(ev.services or {}) do
+    for si, svc in ipairs(list(ev.services)) do
       local td = ev.task_definitions and ev.task_definitions[svc.taskDefinition]
       local cons = constraints_of(svc, td)
       for _, r in ipairs(recent_events(svc)) do
@@ -91,7 +96,7 @@ return {
             if c.type == "memberOf" and c.expression then
               local matched, known = 0, true
               local seen = {}
-              for _, ci in ipairs(instances) do
+              for _, ci in ipairs(list(instances)) do
                 if ci.status == "ACTIVE" then
                   local ok = eval_member_of(c.expression, ci)
                   if ok == nil then known = false elseif ok then matched = matched + 1 end
@@ -107,10 +112,10 @@ return {
               exprs[#exprs + 1] = c.expression
             elseif c.type == "distinctInstance" then
               local n = 0
-              for _, ci in ipairs(instances) do if ci.status == "ACTIVE" then n = n + 1 end end
-              if (svc.desiredCount or 0) > n then
+              for _, ci in ipairs(list(instances)) do if ci.status == "ACTIVE" then n = n + 1 end end
+              if (num(svc.desiredCount) or 0) > n then
                 failing[#failing + 1] = string.format("distinctInstance allows one task per instance, but the desired count %d exceeds the %d ACTIVE instance(s)",
-                  svc.desiredCount or 0, n)
+                  num(svc.desiredCount) or 0, n)
                 evidence[#evidence + 1] = { pointer = ptr, note = "distinctInstance constraint" }
               end
             end

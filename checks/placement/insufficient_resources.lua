@@ -2,6 +2,11 @@
 -- because no container instance had enough CPU, memory or ENI attachment points.
 -- Evidence: the service event that names the closest matching container instance,
 -- that instance's remainingResources, and what the task definition asks for.
+-- Evidence may be partial or odd-typed (a buggy collector, a hand-edited
+-- bundle): read it through these so a bad field is "unknown", not an error.
+local function list(v) return type(v) == "table" and v or {} end
+local function str(v) return type(v) == "string" and v or nil end
+local function num(v) return tonumber(type(v) == "table" and nil or v) end
 local DOCS = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-event-messages.html"
 local DOCS_MEM = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/memory-management.html"
 
@@ -9,8 +14,8 @@ local DOCS_MEM = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/me
 -- failures were resolved: ECS reached steady state after them.
 local function recent_events(svc)
   local out = {}
-  for i, e in ipairs(svc.events or {}) do
-    local m = edoc.norm(e.message)
+  for i, e in ipairs(list(svc.events)) do
+    local m = edoc.norm(str(e.message))
     if m:find("has reached a steady state", 1, true) then break end
     out[#out + 1] = { i = i, e = e, m = m }
   end
@@ -26,14 +31,14 @@ end
 local function find_instance(ev, id)
   local cap = ev.capacity
   if not cap or not cap.container_instances or not id then return nil end
-  for i, ci in ipairs(cap.container_instances) do
+  for i, ci in ipairs(list(cap.container_instances)) do
     if edoc.basename(ci.containerInstanceArn) == id then return ci, i end
   end
   return nil
 end
 
-local function resource_value(list, name)
-  for j, r in ipairs(list or {}) do
+local function resource_value(res, name)
+  for j, r in ipairs(list(res)) do
     if r.name == name then return r.integerValue, j end
   end
   return nil
@@ -46,7 +51,7 @@ local function td_needs(td)
   local cpu, mem = tonumber(td.cpu), tonumber(td.memory)
   if not cpu or not mem then
     local c, m = 0, 0
-    for _, cd in ipairs(td.containerDefinitions or {}) do
+    for _, cd in ipairs(list(td.containerDefinitions)) do
       c = c + (tonumber(cd.cpu) or 0)
       m = m + (tonumber(cd.memory) or tonumber(cd.memoryReservation) or 0)
     end
@@ -57,7 +62,7 @@ end
 
 local function asg_name(ev)
   local cap = ev.capacity
-  for _, cp in ipairs((cap and cap.capacity_providers) or {}) do
+  for _, cp in ipairs(list(cap and cap.capacity_providers)) do
     local asg = cp.autoScalingGroupProvider
     if asg and asg.autoScalingGroupArn then
       return asg.autoScalingGroupArn:match("autoScalingGroupName/(.+)$"), cp
@@ -66,9 +71,19 @@ local function asg_name(ev)
   return nil
 end
 
+-- EC2 capacity providers named on the cluster (DescribeClusters), for when the
+-- capacity section does not carry their Auto Scaling groups.
+local function ec2_capacity_providers(ev)
+  local out = {}
+  for _, n in ipairs(list(ev.cluster and ev.cluster.capacityProviders)) do
+    if type(n) == "string" and n ~= "FARGATE" and n ~= "FARGATE_SPOT" then out[#out + 1] = n end
+  end
+  return out
+end
+
 local function active_instances(ev)
   local n = 0
-  for _, ci in ipairs((ev.capacity and ev.capacity.container_instances) or {}) do
+  for _, ci in ipairs(list(ev.capacity and ev.capacity.container_instances)) do
     if ci.status == "ACTIVE" then n = n + 1 end
   end
   return n
@@ -82,7 +97,7 @@ return {
   needs = { "ecs.services" },
 
   run = function(ev)
-    for si, svc in ipairs(ev.services or {}) do
+    for si, svc in ipairs(list(ev.services)) do
       for _, r in ipairs(recent_events(svc)) do
         local m = r.m
         local placing = m:find("unable to place a task", 1, true) or m:find("could not launch", 1, true)
@@ -127,7 +142,7 @@ return {
               evidence[#evidence + 1] = { pointer = edoc.ptr("task_definitions", svc.taskDefinition, field),
                                           note = "task size in " .. tdname }
             else
-              for k, cd in ipairs(td.containerDefinitions or {}) do
+              for k, cd in ipairs(list(td.containerDefinitions)) do
                 local f2 = cd[field] and field or (field == "memory" and cd.memoryReservation and "memoryReservation")
                 if f2 then
                   evidence[#evidence + 1] = { pointer = edoc.ptr("task_definitions", svc.taskDefinition,
@@ -148,6 +163,14 @@ return {
                 .. " (or enable managed scaling on the capacity provider)",
               command = with_region("aws autoscaling set-desired-capacity --auto-scaling-group-name " .. edoc.shellquote(asg)
                 .. " --desired-capacity " .. (active_instances(ev) + 1)),
+              docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/asg-capacity-providers.html" }
+          end
+          local cps = ec2_capacity_providers(ev)
+          if not asg and #cps > 0 then
+            rem[#rem + 1] = { description = "Add capacity: find the Auto Scaling group behind " .. table.concat(cps, ", ")
+                .. " and raise its desired capacity (or enable managed scaling)",
+              command = with_region("aws ecs describe-capacity-providers --capacity-providers " .. table.concat(cps, " ")
+                .. " --query 'capacityProviders[].{name:name,asg:autoScalingGroupProvider.autoScalingGroupArn,scaling:autoScalingGroupProvider.managedScaling.status}'"),
               docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/asg-capacity-providers.html" }
           end
           rem[#rem + 1] = { description = "Or shrink the task: register a revision of " .. tdname

@@ -3,13 +3,18 @@
 -- Evidence: the capacity section (ListContainerInstances) and the scheduler's
 -- event ("No Container Instances were found in your capacity provider", or the
 -- generic placement failure while the cluster has no instances).
+-- Evidence may be partial or odd-typed (a buggy collector, a hand-edited
+-- bundle): read it through these so a bad field is "unknown", not an error.
+local function list(v) return type(v) == "table" and v or {} end
+local function str(v) return type(v) == "string" and v or nil end
+local function num(v) return tonumber(type(v) == "table" and nil or v) end
 local DOCS = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-event-messages.html"
 local DOCS_CP = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/asg-capacity-providers.html"
 
 local function recent_events(svc)
   local out = {}
-  for i, e in ipairs(svc.events or {}) do
-    local m = edoc.norm(e.message)
+  for i, e in ipairs(list(svc.events)) do
+    local m = edoc.norm(str(e.message))
     if m:find("has reached a steady state", 1, true) then break end
     out[#out + 1] = { i = i, e = e, m = m }
   end
@@ -26,10 +31,20 @@ end
 -- capacity provider strategy naming a non-Fargate provider.
 local function needs_instances(svc)
   if svc.launchType == "EC2" or svc.launchType == "EXTERNAL" then return true end
-  for _, s in ipairs(svc.capacityProviderStrategy or {}) do
+  for _, s in ipairs(list(svc.capacityProviderStrategy)) do
     if s.capacityProvider ~= "FARGATE" and s.capacityProvider ~= "FARGATE_SPOT" then return true end
   end
   return false
+end
+
+-- EC2 capacity providers named on the cluster (DescribeClusters), for when the
+-- capacity section does not carry their Auto Scaling groups.
+local function ec2_capacity_providers(ev)
+  local out = {}
+  for _, n in ipairs(list(ev.cluster and ev.cluster.capacityProviders)) do
+    if type(n) == "string" and n ~= "FARGATE" and n ~= "FARGATE_SPOT" then out[#out + 1] = n end
+  end
+  return out
 end
 
 return {
@@ -45,14 +60,14 @@ return {
     local instances = cap and cap.container_instances
     local n_active, n_total, states = 0, 0, {}
     if instances then
-      for _, ci in ipairs(instances) do
+      for _, ci in ipairs(list(instances)) do
         n_total = n_total + 1
         if ci.status == "ACTIVE" then n_active = n_active + 1 else
           states[#states + 1] = (ci.ec2InstanceId or "?") .. " " .. tostring(ci.status)
         end
       end
     end
-    for si, svc in ipairs(ev.services or {}) do
+    for si, svc in ipairs(list(ev.services)) do
       local hit
       for _, r in ipairs(recent_events(svc)) do
         if r.m:find("no container instances were found", 1, true) then hit = r break end
@@ -60,7 +75,7 @@ return {
           and instances and n_active == 0 then hit = r end
       end
       local static = needs_instances(svc) and instances and edoc.source_ok("ecs.capacity") and n_active == 0
-        and (svc.desiredCount or 0) > 0 and (svc.runningCount or 0) < (svc.desiredCount or 0)
+        and (num(svc.desiredCount) or 0) > 0 and (num(svc.runningCount) or 0) < (num(svc.desiredCount) or 0)
       if hit or static then
         local evidence = {}
         if hit then
@@ -71,10 +86,10 @@ return {
         local expl = string.format("%s runs on EC2 container instances, and cluster %s has %d ACTIVE container instance(s)",
           svc.serviceName or "?", edoc.cluster() or "?", n_active)
         if #states > 0 then expl = expl .. " (" .. table.concat(states, ", ") .. ")" end
-        expl = expl .. string.format(": none of its %d desired task(s) can be placed.", svc.desiredCount or 0)
+        expl = expl .. string.format(": none of its %d desired task(s) can be placed.", num(svc.desiredCount) or 0)
         local rem = {}
         local cl = edoc.shellquote(edoc.cluster() or "default")
-        for _, cp in ipairs((cap and cap.capacity_providers) or {}) do
+        for _, cp in ipairs(list(cap and cap.capacity_providers)) do
           local asg = cp.autoScalingGroupProvider and cp.autoScalingGroupProvider.autoScalingGroupArn
           local name = asg and asg:match("autoScalingGroupName/(.+)$")
           if name then
@@ -85,9 +100,17 @@ return {
               docs = DOCS_CP }
             rem[#rem + 1] = { description = "Launch instances into it",
               command = with_region("aws autoscaling set-desired-capacity --auto-scaling-group-name " .. edoc.shellquote(name)
-                .. " --desired-capacity " .. math.max(1, svc.desiredCount or 1)),
+                .. " --desired-capacity " .. math.max(1, num(svc.desiredCount) or 1)),
               docs = DOCS_CP }
           end
+        end
+        local cps = ec2_capacity_providers(ev)
+        if #rem == 0 and #cps > 0 then
+          rem[#rem + 1] = { description = "Find the Auto Scaling group behind " .. table.concat(cps, ", ")
+              .. " and why it has no instances (desired capacity 0, failed launches)",
+            command = with_region("aws ecs describe-capacity-providers --capacity-providers " .. table.concat(cps, " ")
+              .. " --query 'capacityProviders[].{name:name,asg:autoScalingGroupProvider.autoScalingGroupArn}'"),
+            docs = DOCS_CP }
         end
         rem[#rem + 1] = { description = "Instances that run but never registered: check ECS_CLUSTER in /etc/ecs/ecs.config, "
             .. "the instance role (AmazonEC2ContainerServiceforEC2Role) and the agent's route to the ECS endpoint",

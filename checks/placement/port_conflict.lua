@@ -3,12 +3,17 @@
 -- trap: bridge/host networking with hostPort == containerPort, as many tasks as
 -- instances, and a rolling deployment that must start the new task before it
 -- may stop the old one (minimumHealthyPercent 100).
+-- Evidence may be partial or odd-typed (a buggy collector, a hand-edited
+-- bundle): read it through these so a bad field is "unknown", not an error.
+local function list(v) return type(v) == "table" and v or {} end
+local function str(v) return type(v) == "string" and v or nil end
+local function num(v) return tonumber(type(v) == "table" and nil or v) end
 local DOCS = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-event-messages.html"
 
 local function recent_events(svc)
   local out = {}
-  for i, e in ipairs(svc.events or {}) do
-    local m = edoc.norm(e.message)
+  for i, e in ipairs(list(svc.events)) do
+    local m = edoc.norm(str(e.message))
     if m:find("has reached a steady state", 1, true) then break end
     out[#out + 1] = { i = i, e = e, m = m }
   end
@@ -23,7 +28,7 @@ end
 
 local function active_instances(ev)
   local n = 0
-  for _, ci in ipairs((ev.capacity and ev.capacity.container_instances) or {}) do
+  for _, ci in ipairs(list(ev.capacity and ev.capacity.container_instances)) do
     if ci.status == "ACTIVE" then n = n + 1 end
   end
   return n
@@ -33,8 +38,8 @@ end
 local function fixed_ports(td)
   local out = {}
   if not td or td.networkMode == "awsvpc" then return out end
-  for k, cd in ipairs(td.containerDefinitions or {}) do
-    for p, pm in ipairs(cd.portMappings or {}) do
+  for k, cd in ipairs(list(td.containerDefinitions)) do
+    for p, pm in ipairs(list(cd.portMappings)) do
       local hp = tonumber(pm.hostPort)
       if td.networkMode == "host" then hp = hp or tonumber(pm.containerPort) end
       if hp and hp ~= 0 then out[#out + 1] = { port = hp, container = cd.name, k = k, p = p } end
@@ -51,7 +56,7 @@ return {
   needs = { "ecs.services" },
 
   run = function(ev)
-    for si, svc in ipairs(ev.services or {}) do
+    for si, svc in ipairs(list(ev.services)) do
       for _, r in ipairs(recent_events(svc)) do
         if r.m:find("already using a port required by your task", 1, true) then
           local inst = r.m:match("container%-instance ([%w%-]+)")
@@ -74,7 +79,7 @@ return {
               .. "task of it.", tdname, td.networkMode or "bridge", table.concat(portlist, ", "))
             if ev.capacity and ev.capacity.container_instances then
               expl = expl .. string.format(" The cluster has %d ACTIVE container instance(s) for a desired count of %d",
-                n, svc.desiredCount or 0)
+                n, num(svc.desiredCount) or 0)
               if (dc.maximumPercent or 200) > 100 and (dc.minimumHealthyPercent or 100) >= 100 then
                 expl = expl .. string.format("; a rolling deployment (minimumHealthyPercent %d, maximumPercent %d) must "
                   .. "start each new task before stopping an old one, which needs a free instance",

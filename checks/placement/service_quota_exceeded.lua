@@ -2,13 +2,18 @@
 -- (concurrent tasks, vCPUs, requested CPU/memory above limit, tasks in
 -- PROVISIONING). Evidence: the scheduler's own "Reason: You've reached the limit
 -- ..." / "... is above your limit" event texts.
+-- Evidence may be partial or odd-typed (a buggy collector, a hand-edited
+-- bundle): read it through these so a bad field is "unknown", not an error.
+local function list(v) return type(v) == "table" and v or {} end
+local function str(v) return type(v) == "string" and v or nil end
+local function num(v) return tonumber(type(v) == "table" and nil or v) end
 local DOCS = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-quotas.html"
 local DOCS_REQ = "https://docs.aws.amazon.com/servicequotas/latest/userguide/request-quota-increase.html"
 
 local function recent_events(svc)
   local out = {}
-  for i, e in ipairs(svc.events or {}) do
-    local m = edoc.norm(e.message)
+  for i, e in ipairs(list(svc.events)) do
+    local m = edoc.norm(str(e.message))
     if m:find("has reached a steady state", 1, true) then break end
     out[#out + 1] = { i = i, e = e, m = m }
   end
@@ -38,7 +43,7 @@ return {
   needs = { "ecs.services" },
 
   run = function(ev)
-    for si, svc in ipairs(ev.services or {}) do
+    for si, svc in ipairs(list(ev.services)) do
       for _, r in ipairs(recent_events(svc)) do
         for _, p in ipairs(PATTERNS) do
           if r.m:find(p[1], 1, true) then

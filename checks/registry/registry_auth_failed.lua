@@ -22,6 +22,20 @@ local DENIED = { "pull access denied", "no basic auth credentials", "unauthorize
 local PULL = { "cannotpullcontainererror", "ecr registry auth", "registry auth from amazon ecr", "registry auth from asm",
   "pull the image" }
 
+-- Many tasks share one message: normalise each distinct text once.
+local norm_cache = {}
+local function N(s)
+  if type(s) ~= "string" then return "" end
+  local v = norm_cache[s]
+  if not v then v = edoc.norm(s); norm_cache[s] = v end
+  return v
+end
+local function any_of(s, list)
+  local n = N(s)
+  for _, p in ipairs(list) do if n:find(p, 1, true) then return true end end
+  return false
+end
+
 local function with_region(s)
   local r = edoc.region()
   if r then s = s .. " --region " .. r end
@@ -33,12 +47,17 @@ local function messages(ev)
   for ti, t in ipairs(ev.tasks or {}) do
     out[#out + 1] = { text = t.stoppedReason, ptr = edoc.ptr("tasks", ti - 1, "stoppedReason"), task = t, when = t.stoppedAt }
     for ci, c in ipairs(t.containers or {}) do
-      out[#out + 1] = { text = c.reason, ptr = edoc.ptr("tasks", ti - 1, "containers", ci - 1, "reason"), task = t, container = c, when = t.stoppedAt }
+      -- The same text on the task and its container is one failure: cite the container.
+      if c.reason and c.reason == t.stoppedReason and out[#out].task == t and not out[#out].container then
+        out[#out].container, out[#out].ptr = c, edoc.ptr("tasks", ti - 1, "containers", ci - 1, "reason")
+      else
+        out[#out + 1] = { text = c.reason, ptr = edoc.ptr("tasks", ti - 1, "containers", ci - 1, "reason"), task = t, container = c, when = t.stoppedAt }
+      end
     end
   end
   for si, s in ipairs(ev.services or {}) do
     for ei, e in ipairs(s.events or {}) do
-      if edoc.norm(e.message):find("has reached a steady state", 1, true) then break end
+      if N(e.message):find("has reached a steady state", 1, true) then break end
       out[#out + 1] = { text = e.message, ptr = edoc.ptr("services", si - 1, "events", ei - 1, "message"), service = s, when = e.createdAt }
     end
   end
@@ -73,9 +92,9 @@ return {
 
   run = function(ev)
     for _, m in ipairs(messages(ev)) do
-      local n = edoc.norm(m.text)
+      local n = N(m.text)
       local asm = n:find("registry auth from asm", 1, true) ~= nil
-      if m.text and edoc.match_any(n, PULL) and edoc.match_any(n, DENIED)
+      if m.text and any_of(n, PULL) and any_of(n, DENIED)
           and not n:find("toomanyrequests", 1, true) and not n:find("i/o timeout", 1, true)
           -- A 403 from ECR's S3 layer bucket is the S3 endpoint policy (net.dependency_unreachable).
           and not n:find("starport-layer-bucket", 1, true) then
@@ -140,10 +159,24 @@ return {
                 .. edoc.shellquote(string.format('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":[%s],"Resource":[%s]}]}',
                   table.concat(acts, ","), table.concat(rl, ","))), docs = asm and DOC_PRIV or DOC_ROLE }
           elseif role and #allowed == #checks and #checks > 0 then
-            expl = string.format("The registry refused the pull, but the identity policies of %s allow the needed actions (%s). "
-              .. "The block is elsewhere: %s.", role, table.concat(notes, "; "),
-              cross and ("the image is in account " .. acct .. ", so that repository's policy must allow this role") or
-                (asm and "the secret's resource policy or its KMS key policy" or "the repository policy, a permissions boundary, an SCP or a VPC endpoint policy"))
+            local acts = {}
+            for _, c in ipairs(allowed) do acts[#acts + 1] = c[1] end
+            expl = string.format("The block is not the execution role: %s. The identity policies of %s allow %s (%s).",
+              cross and ("the image is in account " .. acct .. ", whose repository policy must allow this role"
+                .. (m.text:find("no resource-based policy allows", 1, true) and " and does not (\"no resource-based policy allows\")" or ""))
+                or (asm and "the secret's resource policy or its KMS key policy refuses it"
+                  or "the repository policy, a permissions boundary, an SCP or a VPC endpoint policy refuses it"),
+              role, table.concat(acts, ", "), notes[1] or "")
+            if cross and repo then
+              local rolearn = (td and td.executionRoleArn) or ("arn:aws:iam::" .. ((ev.target and ev.target.account) or "ACCOUNT_ID") .. ":role/" .. role)
+              rem[#rem + 1] = { description = "In account " .. acct .. ", let " .. role .. " pull from " .. repo
+                  .. " (set-repository-policy replaces the policy: merge with its current statements)",
+                command = string.format("aws ecr set-repository-policy --repository-name %s --registry-id %s --region %s --policy-text %s",
+                  edoc.shellquote(repo), acct, region, edoc.shellquote(string.format(
+                    '{"Version":"2012-10-17","Statement":[{"Sid":"AllowPullFromTaskRole","Effect":"Allow","Principal":{"AWS":"%s"},"Action":["ecr:BatchGetImage","ecr:GetDownloadUrlForLayer","ecr:BatchCheckLayerAvailability"]}]}',
+                    rolearn))),
+                docs = DOC_REPO }
+            end
           else
             expl = "The registry refused the pull (authentication or authorization). "
               .. (role and ("The execution role " .. role .. " could not be fully evaluated: " .. table.concat(notes, "; ") .. ".")
@@ -165,15 +198,16 @@ return {
           end
           edoc.finding {
             title = string.format("Registry %s refused for %s%s", asm and "credentials (repositoryCredentials secret)" or "pull",
-              repo or img or "the image", (#missing > 0 and role) and (": " .. role .. " lacks " .. missing[1][1]) or ""),
-            confidence = #missing > 0 and 0.95 or 0.75,
+              repo or img or "the image", (#missing > 0 and role) and (": " .. role .. " lacks " .. missing[1][1])
+                or ((cross and #missing == 0) and (": the repository policy in account " .. acct .. " does not allow " .. (role or "the task")) or "")),
+            confidence = #missing > 0 and 0.95 or ((cross and #allowed > 0 and #allowed == #checks) and 0.9 or 0.75),
             explanation = expl,
             evidence = evidence,
             resources = { role, repo, img },
             key = (role or "?") .. "|" .. (repo or img or "?"),
             when = m.when,
             subject = m.service and m.service.serviceName or (m.task and m.task.group and m.task.group:match("^service:(.+)$")),
-            explains = { "deployment_circuit_breaker", "deployment_stuck", "ecs.pull_error", "image.pull_error", "general.pull_error" },
+            explains = { "deployment_circuit_breaker", "deployment_stuck", "ecs.pull_error" },
             remediation = rem,
           }
         end

@@ -11,6 +11,20 @@ local DOC_PRIV = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/pr
 local DOC_HUB = "https://www.docker.com/increase-rate-limits"
 local PATTERNS = { "toomanyrequests", "you have reached your pull rate limit", "429 too many requests" }
 
+-- Many tasks share one message: normalise each distinct text once.
+local norm_cache = {}
+local function N(s)
+  if type(s) ~= "string" then return "" end
+  local v = norm_cache[s]
+  if not v then v = edoc.norm(s); norm_cache[s] = v end
+  return v
+end
+local function any_of(s, list)
+  local n = N(s)
+  for _, p in ipairs(list) do if n:find(p, 1, true) then return true end end
+  return false
+end
+
 local function with_region(s)
   local r = edoc.region()
   if r then s = s .. " --region " .. r end
@@ -29,17 +43,22 @@ return {
     for ti, t in ipairs(ev.tasks or {}) do
       msgs[#msgs + 1] = { text = t.stoppedReason, ptr = edoc.ptr("tasks", ti - 1, "stoppedReason"), task = t, when = t.stoppedAt }
       for ci, c in ipairs(t.containers or {}) do
-        msgs[#msgs + 1] = { text = c.reason, ptr = edoc.ptr("tasks", ti - 1, "containers", ci - 1, "reason"), task = t, container = c, when = t.stoppedAt }
+        -- The same text on the task and its container is one failure: cite the container.
+        if c.reason and c.reason == t.stoppedReason and msgs[#msgs].task == t and not msgs[#msgs].container then
+          msgs[#msgs].container, msgs[#msgs].ptr = c, edoc.ptr("tasks", ti - 1, "containers", ci - 1, "reason")
+        else
+          msgs[#msgs + 1] = { text = c.reason, ptr = edoc.ptr("tasks", ti - 1, "containers", ci - 1, "reason"), task = t, container = c, when = t.stoppedAt }
+        end
       end
     end
     for si, s in ipairs(ev.services or {}) do
       for ei, e in ipairs(s.events or {}) do
-        if edoc.norm(e.message):find("has reached a steady state", 1, true) then break end
+        if N(e.message):find("has reached a steady state", 1, true) then break end
         msgs[#msgs + 1] = { text = e.message, ptr = edoc.ptr("services", si - 1, "events", ei - 1, "message"), service = s, when = e.createdAt }
       end
     end
     for _, m in ipairs(msgs) do
-      if m.text and edoc.match_any(m.text, PATTERNS) then
+      if m.text and any_of(m.text, PATTERNS) then
         local img = m.container and m.container.image
         if not img then
           local tdarn = m.task and m.task.taskDefinitionArn or (m.service and m.service.taskDefinition)
@@ -83,7 +102,7 @@ return {
           key = img,
           when = m.when,
           subject = m.service and m.service.serviceName or (m.task and m.task.group and m.task.group:match("^service:(.+)$")),
-          explains = { "deployment_circuit_breaker", "deployment_stuck", "ecs.pull_error", "image.pull_error", "general.pull_error" },
+          explains = { "deployment_circuit_breaker", "deployment_stuck", "ecs.pull_error" },
           remediation = rem,
         }
       end

@@ -11,6 +11,20 @@ local DOC_SM = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secr
 local DOC_SSM = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-ssm-paramstore.html"
 local DOC_INIT = "https://docs.aws.amazon.com/AmazonECS/latest/userguide/stopped-task-error-codes.html"
 
+-- Many tasks share one message: normalise each distinct text once.
+local norm_cache = {}
+local function N(s)
+  if type(s) ~= "string" then return "" end
+  local v = norm_cache[s]
+  if not v then v = edoc.norm(s); norm_cache[s] = v end
+  return v
+end
+local function any_of(s, list)
+  local n = N(s)
+  for _, p in ipairs(list) do if n:find(p, 1, true) then return true end end
+  return false
+end
+
 local function with_region(s)
   local r = edoc.region()
   if r then s = s .. " --region " .. r end
@@ -24,7 +38,7 @@ local function messages(ev)
   end
   for si, s in ipairs(ev.services or {}) do
     for ei, e in ipairs(s.events or {}) do
-      if edoc.norm(e.message):find("has reached a steady state", 1, true) then break end
+      if N(e.message):find("has reached a steady state", 1, true) then break end
       out[#out + 1] = { text = e.message, ptr = edoc.ptr("services", si - 1, "events", ei - 1, "message"), service = s, when = e.createdAt }
     end
   end
@@ -40,7 +54,7 @@ return {
 
   run = function(ev)
     for _, m in ipairs(messages(ev)) do
-      local n = edoc.norm(m.text)
+      local n = N(m.text)
       local sm = n:find("resourcenotfoundexception", 1, true) and (n:find("secrets manager", 1, true) or n:find("from asm", 1, true))
       local ssm = n:find("invalid ssm parameters", 1, true) or n:find("parameternotfound", 1, true)
       if m.text and (sm or ssm) and not n:find("log group", 1, true) then
@@ -103,7 +117,7 @@ return {
           key = ref,
           when = m.when,
           subject = m.service and m.service.serviceName or (m.task and m.task.group and m.task.group:match("^service:(.+)$")),
-          explains = { "deployment_circuit_breaker", "deployment_stuck", "general.task_failed_to_start" },
+          explains = { "deployment_circuit_breaker", "deployment_stuck" },
           remediation = rem,
         }
       end

@@ -21,6 +21,20 @@ local SOURCE = { "from asm", "from ssm", "secrets manager", "systems manager", "
 local DENIED = { "accessdeniedexception", "is not authorized to perform", "access to kms is not allowed",
   "no vpc endpoint policy allows", "accessdenied" }
 
+-- Many tasks share one message: normalise each distinct text once.
+local norm_cache = {}
+local function N(s)
+  if type(s) ~= "string" then return "" end
+  local v = norm_cache[s]
+  if not v then v = edoc.norm(s); norm_cache[s] = v end
+  return v
+end
+local function any_of(s, list)
+  local n = N(s)
+  for _, p in ipairs(list) do if n:find(p, 1, true) then return true end end
+  return false
+end
+
 local function with_region(s)
   local r = edoc.region()
   if r then s = s .. " --region " .. r end
@@ -34,7 +48,7 @@ local function messages(ev)
   end
   for si, s in ipairs(ev.services or {}) do
     for ei, e in ipairs(s.events or {}) do
-      if edoc.norm(e.message):find("has reached a steady state", 1, true) then break end
+      if N(e.message):find("has reached a steady state", 1, true) then break end
       out[#out + 1] = { text = e.message, ptr = edoc.ptr("services", si - 1, "events", ei - 1, "message"), service = s, when = e.createdAt }
     end
   end
@@ -64,9 +78,9 @@ return {
 
   run = function(ev)
     for _, m in ipairs(messages(ev)) do
-      local n = edoc.norm(m.text)
+      local n = N(m.text)
       if m.text and not n:find("registry auth from asm", 1, true) and not n:find("ecr registry auth", 1, true)
-          and edoc.match_any(n, SOURCE) and edoc.match_any(n, DENIED) then
+          and any_of(n, SOURCE) and any_of(n, DENIED) then
         local tdarn = (m.task and m.task.taskDefinitionArn) or (m.service and m.service.taskDefinition)
         local td = tdarn and ev.task_definitions and ev.task_definitions[tdarn]
         local role = m.text:match("assumed%-role/([%w+=,%.@_%-]+)/") or (td and td.executionRoleArn and edoc.basename(td.executionRoleArn))
@@ -151,6 +165,24 @@ return {
             command = with_region("aws kms get-key-policy --key-id " .. key .. " --policy-name default --output text"), docs = DOC_SM }
         end
         if endpoint then
+          -- The VPC's endpoint for the refused service: its policy, with a statement added.
+          local svc = first[1]:match("^([%w%-]+):")
+          for id, ep in pairs((ev.network and ev.network.vpc_endpoints) or {}) do
+            local sn = ep.serviceName or ep.ServiceName or ""
+            if svc and sn:sub(-(#svc + 1)) == "." .. svc then
+              local vid = ep.vpcEndpointId or ep.VpcEndpointId or id
+              local stmt = string.format('{"Sid":"AllowEcsTaskSecrets","Effect":"Allow","Principal":"*","Action":"%s","Resource":"%s"}', first[1], first[2])
+              local cur = ep.policyDocument or ep.PolicyDocument
+              local merged
+              if type(cur) == "string" then
+                local empty = cur:find('"Statement"%s*:%s*%[%s*%]')
+                merged = cur:gsub('("Statement"%s*:%s*%[)', "%1" .. stmt:gsub("%%", "%%%%") .. (empty and "" or ","), 1)
+              end
+              rem[#rem + 1] = { description = string.format("Allow %s on %s in the policy of endpoint %s (%s), keeping its statements", first[1], first[2], vid, sn),
+                command = with_region("aws ec2 modify-vpc-endpoint --vpc-endpoint-id " .. vid .. " --policy-document "
+                  .. edoc.shellquote(merged or ('{"Version":"2012-10-17","Statement":[' .. stmt .. ']}'))), docs = DOC_EP }
+            end
+          end
           rem[#rem + 1] = { description = "Inspect the endpoint policies of the VPC's Secrets Manager / SSM endpoints",
             command = with_region("aws ec2 describe-vpc-endpoints --filters Name=service-name,Values=com.amazonaws." .. (edoc.region() or "us-east-1")
               .. ".secretsmanager,com.amazonaws." .. (edoc.region() or "us-east-1") .. ".ssm --query 'VpcEndpoints[].[VpcEndpointId,PolicyDocument]'"),
@@ -162,16 +194,24 @@ return {
               (td and td.executionRoleArn) or ("arn:aws:iam::" .. ((ev.target and ev.target.account) or "ACCOUNT_ID") .. ":role/" .. (role or "ROLE")),
               first[1], first[2]), docs = DOC_ROLE }
         end
+        local title = string.format("Execution role %s may not %s %s", role or "(none)", first[1], first[2])
+        if kms and #missing == 0 then
+          local key = wanted[1] and wanted[1].kms
+          title = string.format("Secret %s cannot be decrypted for execution role %s: %s", first[2], role or "(none)",
+            key and ("the key policy of " .. key .. " does not allow kms:Decrypt") or "KMS refuses the decryption")
+        elseif endpoint and #missing == 0 then
+          title = string.format("A VPC endpoint policy refuses %s on %s", first[1], first[2])
+        end
         edoc.finding {
-          title = string.format("Execution role %s may not %s %s", role or "(none)", first[1], first[2]),
-          confidence = #missing > 0 and 0.95 or 0.8,
+          title = title,
+          confidence = (#missing > 0 or (#allowed > 0 and (endpoint or kms))) and 0.95 or 0.8,
           explanation = expl,
           evidence = evidence,
           resources = { role, first[2] },
           key = (role or "?") .. "|" .. first[1] .. "|" .. first[2],
           when = m.when,
           subject = m.service and m.service.serviceName or (m.task and m.task.group and m.task.group:match("^service:(.+)$")),
-          explains = { "deployment_circuit_breaker", "deployment_stuck", "general.task_failed_to_start" },
+          explains = { "deployment_circuit_breaker", "deployment_stuck" },
           remediation = rem,
         }
       end

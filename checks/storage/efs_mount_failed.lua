@@ -12,6 +12,20 @@ local DOC = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/efs-vol
 local DOC_EFS = "https://docs.aws.amazon.com/efs/latest/ug/troubleshooting.html"
 local PATTERNS = { "efs utils", "mount.nfs4", "mount.nfs", "efs.", "amazon-efs-mount-watchdog", "efs volume" }
 
+-- Many tasks share one message: normalise each distinct text once.
+local norm_cache = {}
+local function N(s)
+  if type(s) ~= "string" then return "" end
+  local v = norm_cache[s]
+  if not v then v = edoc.norm(s); norm_cache[s] = v end
+  return v
+end
+local function any_of(s, list)
+  local n = N(s)
+  for _, p in ipairs(list) do if n:find(p, 1, true) then return true end end
+  return false
+end
+
 local function with_region(s)
   local r = edoc.region()
   if r then s = s .. " --region " .. r end
@@ -29,13 +43,13 @@ return {
     for ti, t in ipairs(ev.tasks or {}) do
       -- The EFS error is the task's stopped reason (Fargate) or a container's reason (EC2).
       local text, ptr = t.stoppedReason, edoc.ptr("tasks", ti - 1, "stoppedReason")
-      if not edoc.match_any(text, PATTERNS) then
+      if not any_of(text, PATTERNS) then
         for ci, c in ipairs(t.containers or {}) do
-          if edoc.match_any(c.reason, PATTERNS) then text, ptr = c.reason, edoc.ptr("tasks", ti - 1, "containers", ci - 1, "reason") end
+          if any_of(c.reason, PATTERNS) then text, ptr = c.reason, edoc.ptr("tasks", ti - 1, "containers", ci - 1, "reason") end
         end
       end
-      local n = edoc.norm(text)
-      if text and edoc.match_any(n, PATTERNS) and (n:find("resourceinitializationerror", 1, true)
+      local n = N(text)
+      if text and any_of(n, PATTERNS) and (n:find("resourceinitializationerror", 1, true)
           or n:find("mount", 1, true) or n:find("failed to resolve", 1, true)) then
         local td = ev.task_definitions and ev.task_definitions[t.taskDefinitionArn]
         local fs, vi, vname
@@ -102,7 +116,7 @@ return {
           key = (fs or "?") .. "|" .. kind,
           when = t.stoppedAt,
           subject = svcname,
-          explains = { "deployment_circuit_breaker", "deployment_stuck", "general.task_failed_to_start" },
+          explains = { "deployment_circuit_breaker", "deployment_stuck" },
           remediation = rem,
         }
       end

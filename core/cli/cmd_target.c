@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "collect/collect.h"
 #include "collect/refs.h"
+#include "report/wait.h"
 #include "util/jsonx.h"
 
 struct progress {
@@ -66,6 +67,30 @@ static void region_of(const char *target, const char *kind, char *region, size_t
         region[0] = '\0';
 }
 
+/* --wait: follow the service's newest deployment (core/report/wait.c) before
+ * collecting, so the diagnosis describes how the rollout ended. */
+static int follow_deployment(const struct cli_opts *o, struct aws_client *client, const char *target,
+                             int *timed_out)
+{
+    char cl[256] = "", name[512] = "", region[32];
+    struct wait_opts wo;
+    struct err e;
+    enum wait_outcome w;
+    if (refs_ecs_target(target, "service", cl, sizeof cl, name, sizeof name, region, sizeof region) != 0 ||
+        !name[0])
+        snprintf(name, sizeof name, "%s", target);
+    memset(&wo, 0, sizeof wo);
+    wo.timeout_s = o->wait_timeout_s;
+    err_clear(&e);
+    w = wait_service(client, o->cluster ? o->cluster : cl[0] ? cl : "default", name, &wo, &e);
+    if (w == WAIT_ERROR) {
+        fprintf(stderr, "ecs-doctor: %s\n", e.msg);
+        return e.code == ERR_NOT_FOUND ? EXIT_USAGE : EXIT_AWS;
+    }
+    *timed_out = w == WAIT_TIMEOUT;
+    return 0;
+}
+
 static int run_target(struct cli_opts *o, enum collect_kind kind, const char *target, int save)
 {
     static const char *const kinds[] = {"", "service", "task", "cluster"};
@@ -80,8 +105,12 @@ static int run_target(struct cli_opts *o, enum collect_kind kind, const char *ta
     cJSON *ev = NULL;
     char *text = NULL;
     enum err_code rc;
-    int exit_code;
+    int exit_code, timed_out = 0;
 
+    if (o->wait && (kind != COLLECT_SERVICE || save)) {
+        fprintf(stderr, "ecs-doctor: --wait is for `ecs-doctor service NAME`\n");
+        return EXIT_USAGE;
+    }
     memset(&ao, 0, sizeof ao);
     memset(&prog, 0, sizeof prog);
     err_clear(&e);
@@ -92,13 +121,16 @@ static int run_target(struct cli_opts *o, enum collect_kind kind, const char *ta
     ao.region = o->region ? o->region : region[0] ? region : NULL;
     ao.endpoint_url = o->endpoint_url;
     ao.debug = o->debug;
-    ao.deadline = o->deadline_s > 0 ? now_epoch() + (double)o->deadline_s : 0;
+    /* With --wait the collection deadline starts after the wait (below). */
+    ao.deadline = o->deadline_s > 0 && !o->wait ? now_epoch() + (double)o->deadline_s : 0;
     rc = aws_client_new(&ao, &client, &e);
     if (rc != ERR_OK) {
         fprintf(stderr, "ecs-doctor: %s\n", e.msg);
         return EXIT_AWS;
     }
     collect_io_aws(&io, client);
+    if (o->wait && (exit_code = follow_deployment(o, client, target, &timed_out)) != 0)
+        goto out;
 
     memset(&co, 0, sizeof co);
     co.kind = kind;
@@ -106,7 +138,7 @@ static int run_target(struct cli_opts *o, enum collect_kind kind, const char *ta
     co.cluster = o->cluster;
     co.since_s = o->since_s;
     co.max_tasks = o->max_tasks;
-    co.deadline = ao.deadline;
+    co.deadline = o->wait && o->deadline_s > 0 ? now_epoch() + (double)o->deadline_s : ao.deadline;
     co.no_redact = o->no_redact;
     prog.tty = isatty(2);
     prog.width = 79;
@@ -147,6 +179,10 @@ static int run_target(struct cli_opts *o, enum collect_kind kind, const char *ta
         goto out;
     }
     exit_code = cli_analyze_evidence(ev, o);
+    /* A rollout still running at the timeout: the diagnosis is printed, the
+     * exit status says the wait timed out (unless the analysis itself failed). */
+    if (timed_out && (exit_code == EXIT_HEALTHY || exit_code == EXIT_FINDINGS || exit_code == EXIT_INCONCLUSIVE))
+        exit_code = EXIT_WAIT_TIMEOUT;
 out:
     free(text);
     cJSON_Delete(ev);

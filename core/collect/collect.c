@@ -21,7 +21,7 @@ static const char *const source_names[S_COUNT] = {
     "ecs.cluster", "ecs.services", "ecs.tasks", "ecs.task_definitions", "ecs.capacity",
     "elb.target_groups", "elb.target_health", "elb.load_balancers", "iam.roles", "ec2.subnets",
     "ec2.route_tables", "ec2.gateways", "ec2.vpc_endpoints", "ec2.security_groups",
-    "ec2.network_acls", "logs", "ecr.images", "secrets", "scaling",
+    "ec2.network_acls", "logs", "ecr.images", "secrets", "scaling", "cloudtrail", "metrics",
 };
 
 struct node_def {
@@ -54,6 +54,8 @@ static const struct node_def node_defs[N_COUNT] = {
     [N_LOGS] = {"logs", 1, art_logs_start, NULL},
     [N_CAPACITY] = {"ecs.capacity", 2, ecs_capacity_start, NULL},
     [N_SCALING] = {"scaling", 1, ecs_scaling_start, NULL},
+    [N_TRAIL] = {"cloudtrail", 1, trail_start, trail_finish},
+    [N_METRICS] = {"metrics", 1, metrics_start, NULL},
 };
 
 /* The dependency graph. A task target is found by DescribeTasks first; the
@@ -77,6 +79,10 @@ static unsigned long long node_deps(enum collect_kind kind, int n)
     case N_LOGS: return BIT(N_TASKDEFS) | BIT(N_TASKS) | BIT(N_TDHIST);
     case N_CAPACITY: return BIT(N_CLUSTER) | BIT(N_SERVICES) | BIT(N_TASKS);
     case N_SCALING: return BIT(N_SERVICES);
+    /* CloudTrail looks up the resources the other nodes found: route
+     * tables, security groups, gateways, endpoints, roles, target groups. */
+    case N_TRAIL: return BIT(N_TASKDEFS) | BIT(N_ROUTES) | BIT(N_GATEWAYS) | BIT(N_VPCE) | BIT(N_SG) | BIT(N_TG);
+    case N_METRICS: return BIT(N_SERVICES) | BIT(N_TG);
     default: return 0;
     }
 }

@@ -12,14 +12,14 @@
 enum node_id {
     N_CLUSTER, N_IDENTITY, N_SERVICES, N_TASKS, N_TASKDEFS, N_TDHIST, N_TG, N_LB,
     N_SUBNETS, N_VPCS, N_ROUTES, N_GATEWAYS, N_VPCE, N_NACL, N_SG, N_PREFIX,
-    N_IAM, N_IMAGES, N_SECRETS, N_LOGS, N_CAPACITY, N_SCALING, N_COUNT
+    N_IAM, N_IMAGES, N_SECRETS, N_LOGS, N_CAPACITY, N_SCALING, N_TRAIL, N_METRICS, N_COUNT
 };
 
 enum source_id {
     S_NONE = -1,
     S_CLUSTER, S_SERVICES, S_TASKS, S_TASKDEFS, S_CAPACITY, S_TG, S_TH, S_LB, S_IAM,
     S_SUBNETS, S_ROUTES, S_GATEWAYS, S_VPCE, S_SG, S_NACL, S_LOGS, S_IMAGES, S_SECRETS,
-    S_SCALING, S_COUNT
+    S_SCALING, S_TRAIL, S_METRICS, S_COUNT
 };
 
 /* A set of strings (small: linear search is fine at these sizes). */
@@ -146,6 +146,32 @@ void iam_roles_finish(struct collect *c);
 void art_images_start(struct collect *c);
 void art_secrets_start(struct collect *c);
 void art_logs_start(struct collect *c);
+void trail_start(struct collect *c);
+void trail_finish(struct collect *c);
+void metrics_start(struct collect *c);
+
+/* collect_trail: one CloudTrail event (LookupEvents' Event) as an evidence
+ * change (docs/evidence.md "changes"); NULL without an EventName. Caller frees. */
+cJSON *trail_change_new(const cJSON *event);
+/* How the actor came: "console", "cli", "sdk", "service" or "unknown". */
+const char *trail_via(const char *identity_type, const char *invoked_by, const char *source_ip,
+                      const char *user_agent);
+/* The evidence's resource names a change may touch, most telling first
+ * (route tables, task security groups, roles, NAT gateways, endpoints,
+ * services, cluster, families, target groups, repositories, log groups,
+ * secrets, subnets, other groups), at most cap. */
+void trail_resources(const cJSON *ev, const char *cluster, size_t cap, struct strset *out, int *oom);
+/* 1 when one of the change's "resources" is in names (an ARN also by its
+ * last segment). */
+int trail_touches(const cJSON *change, const struct strset *names);
+/* collect_metrics: the GetMetricData period for a window (60 s up to 3 h,
+ * then the smallest standard period keeping <= 1440 points). */
+long metrics_period(double span_s);
+/* Adds the summary of one series (points, peak, peak_time, last, last_time,
+ * first, first_time, slope_per_hour, first_above, minutes_above, samples) to
+ * out. t/v need not be sorted. */
+void metrics_summarise(const double *t, const double *v, size_t n, double threshold, long period,
+                       size_t max_samples, cJSON *out);
 
 /* Batch limits (the APIs' maxima). */
 #define MAX_DESCRIBE_TASKS 100

@@ -10,4 +10,6 @@ list(APPEND EDOC_CORE_SOURCES
   collect/collect_net.c
   collect/collect_iam.c
   collect/collect_art.c
+  collect/collect_trail.c
+  collect/collect_metrics.c
   collect/collect_io.c)

@@ -3,14 +3,17 @@
 /* realpath() is an XSI extension in glibc's headers. */
 #define _XOPEN_SOURCE 700
 #include "engine/engine.h"
+#include "engine/corroborate.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "build_config.h"
@@ -34,13 +37,44 @@ void check_free(struct check *c)
     free(c);
 }
 
+/* The evidence sources of docs/evidence.md: a check's `needs` names them, so
+ * a typo would leave the check "incomplete" forever. */
+static const char *const known_sources[] = {
+    "ecs.cluster", "ecs.services", "ecs.tasks", "ecs.task_definitions", "ecs.capacity",
+    "elb.target_groups", "elb.target_health", "elb.load_balancers", "iam.roles", "ec2.subnets",
+    "ec2.route_tables", "ec2.gateways", "ec2.vpc_endpoints", "ec2.security_groups",
+    "ec2.network_acls", "logs", "ecr.images", "secrets", "scaling", "cloudtrail", "metrics",
+};
+
+static const char *unknown_need(const struct check *c)
+{
+    const cJSON *it;
+    size_t i;
+    cJSON_ArrayForEach(it, c->needs) {
+        for (i = 0; i < sizeof known_sources / sizeof known_sources[0]; i++)
+            if (!strcmp(it->valuestring, known_sources[i]))
+                break;
+        if (i == sizeof known_sources / sizeof known_sources[0])
+            return it->valuestring;
+    }
+    return NULL;
+}
+
 int engine_add_check(struct engine *eng, struct check *c)
 {
     size_t i;
+    const char *bad = unknown_need(c);
+    if (bad) {
+        fprintf(eng->diag, "ecs-doctor: %s: refused: check '%s' needs unknown evidence source '%s' (see docs/evidence.md)\n",
+                strchr(c->source, ':') + 1, c->id, bad);
+        eng->n_refused++;
+        check_free(c);
+        return -1;
+    }
     for (i = 0; i < eng->n_checks; i++) {
         if (!strcmp(eng->checks[i]->id, c->id)) {
             fprintf(eng->diag, "ecs-doctor: %s: refused: duplicate check id '%s' (already loaded from %s)\n",
-                    c->source + (c->lang == CHECK_LUA ? 4 : 7), c->id, eng->checks[i]->source);
+                    strchr(c->source, ':') + 1, c->id, eng->checks[i]->source);
             eng->n_refused++;
             check_free(c);
             return -1;
@@ -404,6 +438,8 @@ static cJSON *run_one(struct engine *eng, struct check *c, const cJSON *evidence
     size_t start = out->n;
     cJSON *res = cJSON_CreateObject(), *missing = missing_sources(c, evidence);
     const char *status;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     memset(&ctx, 0, sizeof ctx);
     ctx.start = start;
     ctx.evidence = evidence;
@@ -434,7 +470,15 @@ static cJSON *run_one(struct engine *eng, struct check *c, const cJSON *evidence
     else
         cJSON_AddNullToObject(res, "message");
     cJSON_AddItemToObject(res, "missing", missing);
+    cJSON_AddItemToObject(res, "needs", cJSON_Duplicate(c->needs, 1));
     cJSON_AddNumberToObject(res, "findings", (double)(out->n - start));
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    /* CPU-heavy checks show up here (and in --debug). */
+    cJSON_AddNumberToObject(res, "duration_ms",
+                            round(((double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6) * 10) / 10);
+    if (eng->opts.debug)
+        fprintf(eng->diag, "debug: check %s: %s, %zu findings, %.1f ms\n", c->id, status, out->n - start,
+                cJSON_GetNumberValue(cJSON_GetObjectItem(res, "duration_ms")));
     return res;
 }
 
@@ -454,6 +498,7 @@ cJSON *engine_analyze(struct engine *eng, const cJSON *evidence, const struct an
             cJSON_AddStringToObject(r, "status", "skipped");
             cJSON_AddStringToObject(r, "message", "not selected (--only/--skip)");
             cJSON_AddItemToObject(r, "missing", cJSON_CreateArray());
+            cJSON_AddItemToObject(r, "needs", cJSON_Duplicate(c->needs, 1));
             cJSON_AddItemToArray(checks, r);
             continue;
         }
@@ -469,8 +514,12 @@ cJSON *engine_analyze(struct engine *eng, const cJSON *evidence, const struct an
         }
         raw.n = k;
     }
-    if (rank_findings(&raw, evidence, &ranked) == ERR_OK)
+    /* The time dimension (changes, metrics) corroborates the ranked roots;
+     * a failure there leaves the ranking as it was. */
+    if (rank_findings(&raw, evidence, &ranked) == ERR_OK) {
+        (void)corroborate_findings(&ranked, evidence);
         report = report_build(evidence, &ranked, checks);
+    }
     else
         cJSON_Delete(checks);
     finding_list_cleanup(&raw);

@@ -103,6 +103,7 @@ void finding_free(struct finding *f)
     cJSON_Delete(f->resources);
     cJSON_Delete(f->remediation);
     cJSON_Delete(f->explains);
+    cJSON_Delete(f->change);
     free(f);
 }
 
@@ -326,6 +327,8 @@ cJSON *finding_to_json(const struct finding *f, const struct finding_list *ranke
         if (ranked->v[i]->caused_by >= 0 && ranked->v[ranked->v[i]->caused_by] == f)
             cJSON_AddItemToArray(sym, cJSON_CreateString(ranked->v[i]->id));
     cJSON_AddItemToObject(o, "explains", cJSON_Duplicate(f->explains, 1));
+    if (f->change)
+        cJSON_AddItemToObject(o, "change", cJSON_Duplicate(f->change, 1));
     if (f->key)
         cJSON_AddStringToObject(o, "key", f->key);
     cJSON_AddItemToObject(o, "remediation", cJSON_Duplicate(f->remediation, 1));

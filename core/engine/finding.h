@@ -35,6 +35,9 @@ struct finding {
     char *id;
     long caused_by;     /* index in the ranked list, -1 for a root */
     int rank, muted;
+    /* Filled by corroborate.c: the CloudTrail change linked as the likely
+     * cause ({event, time, actor, via, resource, summary, ...}); NULL none. */
+    cJSON *change;
 };
 
 struct finding_list {

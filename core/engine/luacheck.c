@@ -5,6 +5,7 @@
 #include <lua.h>
 #include <lualib.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -31,13 +32,14 @@ struct luacheck {
     double deadline;
     char where[200];           /* position when the hook stopped the check */
     int ref;                   /* registry ref of the check table */
+    unsigned gen;              /* run generation, stamped on proxies */
     int runs;                  /* runs so far: every run after the first reloads */
     char *display;
     struct edoc_ctx *ctx;      /* during a run */
 };
 
 /* Registry keys (their addresses). */
-static char nodes_key, cache_key, mt_key;
+static char cache_key, mt_key, keys_key;
 
 static struct luacheck *LC(lua_State *L) { return *(struct luacheck **)lua_getextraspace(L); }
 
@@ -123,6 +125,31 @@ static void disarm(struct luacheck *lc)
     lc->enforce = 0;
 }
 
+static int gc_step(lua_State *L)
+{
+    lua_gc(L, LUA_GCCOLLECT, 0);
+    return 0;
+}
+
+/* Host-side collection and close. Checks cannot install __gc finalizers (see
+ * safe_setmetatable); the stopped hook is a second line of defence for any
+ * Lua code that would still run here. */
+static void collect_stopped(struct luacheck *lc, int close)
+{
+    lc->stopped = STOP_BUDGET;
+    lc->enforce = 0;
+    lua_sethook(lc->L, hook, LUA_MASKCOUNT, 1);
+    if (close) {
+        lua_close(lc->L);
+        lc->L = NULL;
+        return;
+    }
+    lua_pushcfunction(lc->L, gc_step);
+    lua_pcall(lc->L, 0, 0, 0);
+    lua_settop(lc->L, 0);
+    disarm(lc);
+}
+
 /* ---- error messages ---------------------------------------------------- */
 
 /* "src:line" of the innermost Lua function on the stack, so errors raised by
@@ -169,6 +196,15 @@ static int msgh(lua_State *L)
         lua_pushfstring(L, "%s: %s", where, msg);
     else
         lua_pushstring(L, msg);
+    /* The report keeps one line; --debug also gets the stack. */
+    if (LC(L)->ctx && LC(L)->ctx->debug) {
+        int enforce = LC(L)->enforce;
+        LC(L)->enforce = 0; /* a check stopped at its memory cap still gets its stack printed */
+        luaL_traceback(L, L, lua_tostring(L, -1), 1);
+        fprintf(LC(L)->ctx->diag, "debug: %s: %s\n", LC(L)->ctx->check->id, lua_tostring(L, -1));
+        lua_pop(L, 1);
+        LC(L)->enforce = enforce;
+    }
     return 1;
 }
 
@@ -204,8 +240,12 @@ static void describe_failure(struct luacheck *lc, int status, char *out, size_t 
 
 /* ---- evidence proxies -------------------------------------------------- */
 
+/* A proxy is a full userdata (fast: __index reads it directly, no table
+ * lookups) that `type()` reports as "table". It carries the run generation:
+ * a proxy kept from an earlier run points into freed evidence and is refused. */
 struct pnode {
     const cJSON *node;
+    unsigned gen;
     size_t n;
     const cJSON *items[]; /* arrays only: O(1) indexing over cJSON's list */
 };
@@ -217,29 +257,28 @@ static void push_proxy(lua_State *L, const cJSON *node)
     struct pnode *pn;
     const cJSON *it;
     size_t n = 0, i = 0;
+    /* Cached per run, so ev.tasks == ev.tasks and proxies work as keys. */
     lua_rawgetp(L, LUA_REGISTRYINDEX, &cache_key);
-    if (lua_rawgetp(L, -1, node) == LUA_TTABLE) {
+    if (lua_rawgetp(L, -1, node) == LUA_TUSERDATA) {
         lua_remove(L, -2);
         return;
     }
     lua_pop(L, 1);
-    for (it = node->child; it; it = it->next)
-        n++;
-    lua_createtable(L, 0, 0);
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &mt_key);
-    lua_setmetatable(L, -2);
+    /* Objects count their members only when asked (#, rarely used). */
+    if (cJSON_IsArray(node))
+        for (it = node->child; it; it = it->next)
+            n++;
+    else
+        n = SIZE_MAX;
     pn = lua_newuserdatauv(L, sizeof *pn + (cJSON_IsArray(node) ? n * sizeof(cJSON *) : 0), 0);
     pn->node = node;
+    pn->gen = LC(L)->gen;
     pn->n = n;
     if (cJSON_IsArray(node))
         for (it = node->child; it; it = it->next)
             pn->items[i++] = it;
-    /* stack: cache proxy ud */
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &nodes_key);
-    lua_pushvalue(L, -3);
-    lua_pushvalue(L, -3);
-    lua_rawset(L, -3);
-    lua_pop(L, 2);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &mt_key);
+    lua_setmetatable(L, -2);
     lua_pushvalue(L, -1);
     lua_rawsetp(L, -3, node);
     lua_remove(L, -2);
@@ -265,20 +304,25 @@ static void push_json(lua_State *L, const cJSON *v)
         lua_pushnil(L);
 }
 
-/* The pnode behind a proxy, or NULL for anything else (including proxies of
- * a previous run's evidence, whose nodes table was replaced). */
-static struct pnode *to_pnode(lua_State *L, int idx)
+/* Any evidence proxy, current or stale. */
+static struct pnode *any_pnode(lua_State *L, int idx)
 {
     struct pnode *pn;
-    if (lua_type(L, idx) != LUA_TTABLE)
+    int same;
+    if (lua_type(L, idx) != LUA_TUSERDATA || !lua_getmetatable(L, idx))
         return NULL;
-    idx = lua_absindex(L, idx);
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &nodes_key);
-    lua_pushvalue(L, idx);
-    lua_rawget(L, -2);
-    pn = lua_touserdata(L, -1);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &mt_key);
+    same = lua_rawequal(L, -1, -2);
     lua_pop(L, 2);
+    pn = same ? lua_touserdata(L, idx) : NULL;
     return pn;
+}
+
+/* The pnode behind a proxy of this run's evidence, or NULL. */
+static struct pnode *to_pnode(lua_State *L, int idx)
+{
+    struct pnode *pn = any_pnode(L, idx);
+    return pn && pn->gen == LC(L)->gen ? pn : NULL;
 }
 
 static struct pnode *check_pnode(lua_State *L, int idx)
@@ -289,9 +333,21 @@ static struct pnode *check_pnode(lua_State *L, int idx)
     return pn;
 }
 
+/* Metamethods: Lua calls them only with a proxy as the first operand (their
+ * metatable is locked and no other full userdata exists in the sandbox), so
+ * the metatable test of check_pnode() is skipped on this hot path; the run
+ * generation is still checked. */
+static struct pnode *self_pnode(lua_State *L)
+{
+    struct pnode *pn = lua_touserdata(L, 1);
+    if (!pn || lua_type(L, 1) != LUA_TUSERDATA || pn->gen != LC(L)->gen)
+        luaL_error(L, "evidence table from a previous run used");
+    return pn;
+}
+
 static int p_index(lua_State *L)
 {
-    struct pnode *pn = check_pnode(L, 1);
+    struct pnode *pn = self_pnode(L);
     if (cJSON_IsArray(pn->node)) {
         int isnum;
         lua_Integer k = lua_tointegerx(L, 2, &isnum);
@@ -311,7 +367,14 @@ static int p_newindex(lua_State *L) { return luaL_error(L, "attempt to modify re
 
 static int p_len(lua_State *L)
 {
-    lua_pushinteger(L, (lua_Integer)check_pnode(L, 1)->n);
+    struct pnode *pn = self_pnode(L);
+    if (pn->n == SIZE_MAX) {
+        const cJSON *it;
+        pn->n = 0;
+        for (it = pn->node->child; it; it = it->next)
+            pn->n++;
+    }
+    lua_pushinteger(L, (lua_Integer)pn->n);
     return 1;
 }
 
@@ -353,32 +416,34 @@ static int p_pairs(lua_State *L)
 static int p_tostring(lua_State *L)
 {
     struct pnode *pn = to_pnode(L, 1);
-    lua_pushfstring(L, "evidence %s (%d)", pn && cJSON_IsArray(pn->node) ? "array" : "object",
-                    pn ? (int)pn->n : 0);
+    lua_pushfstring(L, "evidence %s", pn && cJSON_IsArray(pn->node) ? "array" : "object");
     return 1;
 }
 
 static void new_run_tables(lua_State *L)
 {
-    lua_newtable(L); /* nodes: proxy -> pnode, weak keys */
+    LC(L)->gen++;
+    /* cache: node -> proxy, for the whole run. Not weak: a proxy collected
+     * and re-created in a loop (ev.tasks[i] for i = 1, #ev.tasks) would copy
+     * the array's item vector each time. Bounded by the evidence's size. */
     lua_newtable(L);
-    lua_pushliteral(L, "k");
-    lua_setfield(L, -2, "__mode");
-    lua_setmetatable(L, -2);
-    lua_rawsetp(L, LUA_REGISTRYINDEX, &nodes_key);
-    lua_newtable(L); /* cache: node -> proxy, weak values */
-    lua_newtable(L);
-    lua_pushliteral(L, "v");
-    lua_setfield(L, -2, "__mode");
-    lua_setmetatable(L, -2);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &cache_key);
+    lua_newtable(L); /* finding key -> index in ctx->out */
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &keys_key);
+}
+
+static int p_eq(lua_State *L)
+{
+    struct pnode *a = to_pnode(L, 1), *b = to_pnode(L, 2);
+    lua_pushboolean(L, a && b && a->node == b->node);
+    return 1;
 }
 
 static void proxy_metatable(lua_State *L)
 {
     static const luaL_Reg mm[] = {
         {"__index", p_index}, {"__newindex", p_newindex}, {"__len", p_len},
-        {"__pairs", p_pairs}, {"__tostring", p_tostring}, {NULL, NULL},
+        {"__pairs", p_pairs}, {"__tostring", p_tostring}, {"__eq", p_eq}, {NULL, NULL},
     };
     lua_newtable(L);
     luaL_setfuncs(L, mm, 0);
@@ -674,6 +739,18 @@ static int ipairs_step(lua_State *L)
     return 2;
 }
 
+/* Evidence arrays iterate straight from the proxy's item vector. */
+static int ipairs_proxy_step(lua_State *L)
+{
+    struct pnode *pn = check_pnode(L, 1);
+    lua_Integer i = luaL_checkinteger(L, 2) + 1;
+    if (i < 1 || (size_t)i > pn->n || !cJSON_IsArray(pn->node))
+        return 0;
+    lua_pushinteger(L, i);
+    push_json(L, pn->items[i - 1]);
+    return 2;
+}
+
 static int empty_iter(lua_State *L)
 {
     (void)L;
@@ -687,6 +764,12 @@ static int l_ipairs(lua_State *L)
         return 1;
     }
     luaL_checkany(L, 1);
+    if (to_pnode(L, 1) && cJSON_IsArray(to_pnode(L, 1)->node)) {
+        lua_pushcfunction(L, ipairs_proxy_step);
+        lua_pushvalue(L, 1);
+        lua_pushinteger(L, 0);
+        return 3;
+    }
     lua_pushinteger(L, luaL_len(L, 1));
     lua_pushcclosure(L, ipairs_step, 1);
     lua_pushvalue(L, 1);
@@ -794,6 +877,37 @@ static int holder_gc(lua_State *L)
     return 0;
 }
 
+/* A later finding with a known key only adds to the first one: count, latest
+ * time, highest confidence, resources, explains and (up to the cap) evidence.
+ * Its other fields are not read: 10,000 tasks with one key cost one finding. */
+static void merge_fields(lua_State *L, struct finding *g)
+{
+    long add = 1;
+    if (lua_getfield(L, 1, "count") != LUA_TNIL) {
+        if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 1)
+            luaL_error(L, "edoc.finding: count must be a positive integer");
+        add = (long)lua_tointeger(L, -1);
+    }
+    lua_pop(L, 1);
+    g->count = g->count > 1000000000L - add ? 1000000000L : g->count + add;
+    if (lua_getfield(L, 1, "when") != LUA_TNIL && lua_isnumber(L, -1)) {
+        double w = lua_tonumber(L, -1);
+        if (isfinite(w) && w > g->when)
+            g->when = w;
+    }
+    lua_pop(L, 1);
+    if (lua_getfield(L, 1, "confidence") != LUA_TNIL && lua_isnumber(L, -1)) {
+        double c = lua_tonumber(L, -1);
+        if (c >= 0 && c <= 1 && c > g->confidence)
+            g->confidence = c;
+    }
+    lua_pop(L, 1);
+    each_listed(L, 1, "resources", add_resource, g);
+    each_listed(L, 1, "explains", add_explains, g);
+    if (cJSON_GetArraySize(g->evidence) < FINDING_MAX_EVIDENCE)
+        each_listed(L, 1, "evidence", add_evidence, g);
+}
+
 static int l_finding(lua_State *L)
 {
     struct edoc_ctx *ctx = run_ctx(L);
@@ -802,7 +916,29 @@ static int l_finding(lua_State *L)
                                        "kind", "rule", "subject"};
     struct err e = {0};
     size_t i;
+    int keyed;
     luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 1);
+    /* stack: 1 the table, 2 the key as a string (or nil), 3 the key map */
+    keyed = lua_getfield(L, 1, "key");
+    if (keyed == LUA_TSTRING || keyed == LUA_TNUMBER) {
+        luaL_tolstring(L, 2, NULL);
+        lua_replace(L, 2);
+        keyed = lua_rawlen(L, 2) > 0;
+    } else {
+        keyed = 0;
+    }
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &keys_key);
+    if (keyed) {
+        lua_pushvalue(L, 2);
+        if (lua_rawget(L, 3) == LUA_TNUMBER) {
+            lua_Integer at = lua_tointeger(L, -1);
+            if (at >= 0 && (size_t)at < ctx->out->n)
+                merge_fields(L, ctx->out->v[at]);
+            return 0;
+        }
+        lua_pop(L, 1);
+    }
     h = lua_newuserdatauv(L, sizeof *h, 0);
     *h = NULL;
     lua_newtable(L);
@@ -847,14 +983,16 @@ static int l_finding(lua_State *L)
     each_listed(L, 1, "remediation", add_remediation, f);
     if (finding_validate(f, &e) != ERR_OK)
         return luaL_error(L, "edoc.finding: %s", e.msg);
-    /* Merged as it arrives, so 10,000 tasks with one key cost one finding. */
-    if (finding_list_merge_key(ctx->out, ctx->start, f))
-        return 0; /* the holder frees it */
     if (ctx->out->n - ctx->start >= FINDING_MAX_PER_CHECK) {
         if (!ctx->message[0])
             snprintf(ctx->message, sizeof ctx->message, "more than %d findings: the rest were dropped",
                      FINDING_MAX_PER_CHECK);
         return 0;
+    }
+    if (keyed) {
+        lua_pushvalue(L, 2);
+        lua_pushinteger(L, (lua_Integer)ctx->out->n);
+        lua_rawset(L, 3);
     }
     if (finding_list_push(ctx->out, f) != ERR_OK)
         return luaL_error(L, "edoc.finding: out of memory");
@@ -888,11 +1026,39 @@ static int safe_collectgarbage(lua_State *L)
     return 1;
 }
 
+/* Lua runs __gc finalizers with hooks off, so a finalizer would escape the
+ * instruction budget: metatables with __gc are refused. (A __gc field added
+ * after setmetatable never marks the object for finalization.) */
+static int safe_setmetatable(lua_State *L)
+{
+    if (lua_type(L, 2) == LUA_TTABLE) {
+        lua_pushliteral(L, "__gc");
+        if (lua_rawget(L, 2) != LUA_TNIL)
+            return luaL_error(L, "__gc metamethods are not available to checks");
+        lua_pop(L, 1);
+    }
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+/* Evidence objects and arrays are tables to a check. */
+static int safe_type(lua_State *L)
+{
+    luaL_checkany(L, 1);
+    if (any_pnode(L, 1))
+        lua_pushliteral(L, "table");
+    else
+        lua_pushstring(L, luaL_typename(L, 1));
+    return 1;
+}
+
 static int safe_rawset(lua_State *L)
 {
-    luaL_checktype(L, 1, LUA_TTABLE);
-    if (to_pnode(L, 1))
+    if (any_pnode(L, 1))
         return luaL_error(L, "attempt to modify read-only evidence");
+    luaL_checktype(L, 1, LUA_TTABLE);
     luaL_checkany(L, 2);
     luaL_checkany(L, 3);
     lua_settop(L, 3);
@@ -923,23 +1089,6 @@ static int safe_xpcall(lua_State *L)
     lua_pushboolean(L, 0);
     lua_insert(L, -2);
     return 2;
-}
-
-/* setmetatable refusing __gc: finalizers run inside the collector with hooks
- * off, where neither the instruction budget nor the time limit can stop
- * them. (Lua only honours a __gc present when the metatable is set.) */
-static int safe_setmetatable(lua_State *L)
-{
-    if (lua_type(L, 2) == LUA_TTABLE) {
-        lua_pushliteral(L, "__gc");
-        if (lua_rawget(L, 2) != LUA_TNIL)
-            return luaL_error(L, "__gc metamethods are not available to checks");
-        lua_pop(L, 1);
-    }
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-    return lua_gettop(L);
 }
 
 static int sandbox(lua_State *L)
@@ -974,6 +1123,8 @@ static int sandbox(lua_State *L)
     lua_setglobal(L, "collectgarbage");
     lua_pushcfunction(L, safe_rawset);
     lua_setglobal(L, "rawset");
+    lua_pushcfunction(L, safe_type);
+    lua_setglobal(L, "type");
     lua_pushcfunction(L, safe_xpcall);
     lua_setglobal(L, "xpcall");
     lua_getglobal(L, "setmetatable");
@@ -1018,7 +1169,7 @@ void luacheck_free(struct luacheck *lc)
     if (!lc)
         return;
     if (lc->L)
-        lua_close(lc->L);
+        collect_stopped(lc, 1);
     free(lc->display);
     free(lc);
 }
@@ -1196,7 +1347,7 @@ enum err_code luacheck_run(struct check *c, struct edoc_ctx *ctx)
     }
     L = lc->L;
     lua_settop(L, 0);
-    lua_gc(L, LUA_GCCOLLECT, 0);
+    collect_stopped(lc, 0);
     new_run_tables(L); /* proxies never outlive the evidence they point into */
     lc->ctx = ctx;
     arm(lc);
@@ -1216,6 +1367,6 @@ enum err_code luacheck_run(struct check *c, struct edoc_ctx *ctx)
     lua_settop(L, 0);
     /* Drop this run's proxies and anything the check built. */
     new_run_tables(L);
-    lua_gc(L, LUA_GCCOLLECT, 0);
+    collect_stopped(lc, 0);
     return st == LUA_OK ? ERR_OK : ERR_LUA;
 }

@@ -4,7 +4,10 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <grp.h>
+#include <pwd.h>
 #include <libgen.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,13 +28,27 @@ struct plugin {
 
 /* ---- safety of the file on disk ---------------------------------------- */
 
+/* A user-private group (the owner's primary group, named after the owner,
+ * with no other members: the umask-002 convention of Fedora and Ubuntu)
+ * gives group write to nobody else. */
+static int private_group(const struct stat *st)
+{
+    struct passwd *pw = getpwuid(st->st_uid);
+    struct group *gr;
+    if (!pw || pw->pw_gid != st->st_gid)
+        return 0;
+    gr = getgrgid(st->st_gid);
+    return gr && gr->gr_name && pw->pw_name && !strcmp(gr->gr_name, pw->pw_name) &&
+           (!gr->gr_mem || !gr->gr_mem[0]);
+}
+
 static enum err_code stat_safe(const char *path, const char *what, struct err *e)
 {
     struct stat st;
     if (stat(path, &st) != 0)
         return err_set(e, ERR_PLUGIN, "%s: %s", what, strerror(errno));
     /* A file or folder others can write is a way to run their code as us. */
-    if (st.st_mode & (S_IWGRP | S_IWOTH))
+    if ((st.st_mode & S_IWOTH) || ((st.st_mode & S_IWGRP) && !private_group(&st)))
         return err_set(e, ERR_PLUGIN, "refused: %s is writable by group or others (chmod go-w)", what);
     if (st.st_uid != 0 && st.st_uid != geteuid())
         return err_set(e, ERR_PLUGIN, "refused: %s is owned by uid %ld, not by root or you", what,
@@ -147,7 +164,7 @@ static int id_valid(const char *id)
 enum err_code pluginhost_load(struct engine *eng, const char *path, const char *display)
 {
     struct err e = {0};
-    char msg[700], source[600];
+    char msg[700], source[600], real[PATH_MAX];
     void *h = NULL;
     const void *sym;
     edoc_plugin desc;
@@ -159,6 +176,14 @@ enum err_code pluginhost_load(struct engine *eng, const char *path, const char *
     if (pluginhost_file_safe(path, &e) != ERR_OK) {
         refuse(eng, display, e.msg);
         return ERR_PLUGIN;
+    }
+    /* The same file reached through two search-path entries (a symlink, or
+     * `checks test` on a folder of the default path) is loaded once. */
+    if (realpath(path, real)) {
+        for (i = 0; i < eng->n_plugins; i++)
+            if (!strcmp(eng->plugins[i]->path, real))
+                return ERR_OK;
+        path = real;
     }
     h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (!h) {
@@ -216,6 +241,14 @@ enum err_code pluginhost_load(struct engine *eng, const char *path, const char *
         if (!id_valid(ec.id) || !ec.run) {
             snprintf(msg, sizeof msg, "refused: check #%zu has %s", i,
                      !ec.run ? "no run function" : "an invalid id (letters, digits, . _ - only)");
+            refuse(eng, display, msg);
+            goto fail;
+        }
+        if (!finding_category_valid(ec.category) || !finding_severity_level(ec.severity)) {
+            snprintf(msg, sizeof msg, "refused: check '%s' declares %s '%.40s' (see docs/categories.md)", ec.id,
+                     !finding_category_valid(ec.category) ? "an unknown category" : "an unknown severity",
+                     !finding_category_valid(ec.category) ? (ec.category ? ec.category : "(none)")
+                                                          : (ec.severity ? ec.severity : "(none)"));
             refuse(eng, display, msg);
             goto fail;
         }

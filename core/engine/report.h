@@ -19,8 +19,4 @@ cJSON *report_build(const cJSON *evidence, const struct finding_list *ranked, cJ
  * ("none" never), else 4 when the verdict is inconclusive, else 0. */
 int report_exit_code(const cJSON *report, const char *fail_on);
 
-/* Minimal plain-text listing ("rank. [severity] title"), used until the
- * renderers land (core/render/). */
-void report_text_min(const cJSON *report, FILE *out);
-
 #endif

@@ -5,8 +5,8 @@ list(APPEND EDOC_CORE_SOURCES
   engine/luacheck.c
   engine/engine.c
   engine/rank.c
+  engine/corroborate.c
   engine/report.c
-  engine/report_text_min.c
   engine/evidence.c
   engine/checktest.c
   engine/nodeidx.c)

@@ -29,12 +29,13 @@ static int locale_is_utf8(void)
 void render_opts_detect(struct render_opts *ro, FILE *out, int no_color_flag)
 {
     int fd = out ? fileno(out) : -1, tty = fd >= 0 && isatty(fd);
-    const char *nc = getenv("NO_COLOR"), *cols = getenv("COLUMNS");
+    const char *nc = getenv("NO_COLOR"), *cols = getenv("COLUMNS"), *term = getenv("TERM");
     struct winsize ws;
     long w = 0;
     memset(ro, 0, sizeof *ro);
-    /* no-color.org: NO_COLOR set to a non-empty value disables colour. */
-    ro->color = tty && !no_color_flag && !(nc && *nc);
+    /* no-color.org: NO_COLOR set to a non-empty value disables colour; so
+     * does a terminal that declares it cannot do escapes (TERM=dumb). */
+    ro->color = tty && !no_color_flag && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
     ro->unicode = tty && locale_is_utf8();
     if (tty && ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
         w = ws.ws_col;

@@ -20,8 +20,9 @@ struct render_opts {
 };
 
 /* Fills ro for out: colour and Unicode only when out is a terminal (colour off
- * with NO_COLOR set or no_color_flag, Unicode off when the locale is not
- * UTF-8), width from the terminal (TIOCGWINSZ), else COLUMNS, else 100. */
+ * with NO_COLOR set, TERM=dumb or no_color_flag; Unicode off when the locale is
+ * not UTF-8), width from the terminal (TIOCGWINSZ), else COLUMNS, else 100
+ * (clamped to 40..400). fail_on is left NULL ("high"). */
 void render_opts_detect(struct render_opts *ro, FILE *out, int no_color_flag);
 
 /* Renders report in format "text" | "json" | "markdown" | "junit" to out.

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "render/rchange.h"
 #include "render/rtext.h"
 #include "report/verdict.h"
 #include "util/buf.h"
@@ -78,6 +79,11 @@ static void describe(struct ju *j, const cJSON *f, struct buf *t)
                jsonx_num(f, "count", 1), jsonx_str(f, "id", "?"));
     if (jsonx_str(f, "caused_by", NULL))
         buf_printf(t, "symptom of %s\n", jsonx_str(f, "caused_by", ""));
+    if (cJSON_GetObjectItemCaseSensitive(f, "change")) {
+        buf_puts(t, "changed before it: ");
+        rchange_sentence(f, t);
+        buf_puts(t, "\n");
+    }
     if (jsonx_str(f, "explanation", NULL))
         buf_printf(t, "%s\n", jsonx_str(f, "explanation", ""));
     if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(f, "resources")) > 0) {

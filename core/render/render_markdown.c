@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "render/rchange.h"
 #include "render/rtext.h"
 #include "report/utc.h"
 #include "report/verdict.h"
@@ -190,16 +191,35 @@ static void table(struct md *m)
     }
 }
 
+/* Whether an earlier item of ev quotes the same value as x. */
+static int repeated(const cJSON *ev, const cJSON *x)
+{
+    const cJSON *y, *v = cJSON_GetObjectItemCaseSensitive(x, "value");
+    cJSON_ArrayForEach(y, ev) {
+        if (y == x)
+            return 0;
+        if (v && cJSON_Compare(cJSON_GetObjectItemCaseSensitive(y, "value"), v, 1))
+            return 1;
+    }
+    return 0;
+}
+
+/* Evidence folded in <details>; a value seen at several pointers is quoted
+ * once, the other pointers listed under it (as in the text report). */
 static void evidence(struct md *m, const cJSON *f)
 {
-    const cJSON *ev = cJSON_GetObjectItemCaseSensitive(f, "evidence"), *x;
+    const cJSON *ev = cJSON_GetObjectItemCaseSensitive(f, "evidence"), *x, *y;
     struct buf body;
     if (cJSON_GetArraySize(ev) <= 0)
         return;
     buf_init(&body, 0);
     cJSON_ArrayForEach(x, ev) {
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(x, "value");
-        char *s = cJSON_IsString(v) ? NULL : cJSON_PrintUnformatted(v);
+        char *s;
+        int after = 0, same = 0;
+        if (repeated(ev, x))
+            continue;
+        s = cJSON_IsString(v) ? NULL : cJSON_PrintUnformatted(v);
         buf_printf(&body, "%s = ", jsonx_str(x, "pointer", "?"));
         rtext_clean(&body, cJSON_IsString(v) ? v->valuestring : (s ? s : "null"), RTEXT_ONELINE,
                     m->ro->verbose ? 0 : MD_VALUE_CHARS);
@@ -208,6 +228,18 @@ static void evidence(struct md *m, const cJSON *f)
             rtext_clean(&body, jsonx_str(x, "note", ""), RTEXT_ONELINE, 300);
         }
         buf_puts(&body, "\n");
+        cJSON_ArrayForEach(y, ev) {
+            if (y == x) {
+                after = 1;
+                continue;
+            }
+            if (!after || !v || !cJSON_Compare(cJSON_GetObjectItemCaseSensitive(y, "value"), v, 1))
+                continue;
+            buf_puts(&body, same++ ? ", " : "  # same value at ");
+            rtext_clean(&body, jsonx_str(y, "pointer", "?"), RTEXT_ONELINE, 300);
+        }
+        if (same)
+            buf_puts(&body, "\n");
         free(s);
     }
     mdf(m, "\n<details><summary>Evidence (%d)</summary>\n\n", cJSON_GetArraySize(ev));
@@ -268,6 +300,16 @@ static void detail(struct md *m, const cJSON *f)
         code(m, jsonx_str(f, "caused_by", ""));
     }
     put(m, "\n");
+    {
+        struct buf ch;
+        buf_init(&ch, 4096);
+        if (rchange_sentence(f, &ch)) {
+            put(m, "\n**Changed before it:** ");
+            text(m, ch.data, 0);
+            put(m, "\n");
+        }
+        buf_cleanup(&ch);
+    }
     if (jsonx_str(f, "explanation", NULL)) {
         put(m, "\n");
         text(m, jsonx_str(f, "explanation", ""), 0);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "render/rchange.h"
 #include "render/rtext.h"
 #include "report/utc.h"
 #include "report/verdict.h"
@@ -425,6 +426,19 @@ static void remediation(struct ctx *c, const cJSON *f, int body)
     }
 }
 
+/* The change linked as the likely cause (finding.change), bold. */
+static void cause_line(struct ctx *c, const cJSON *f, int body)
+{
+    struct buf b;
+    buf_init(&b, 4096);
+    buf_puts(&b, "Changed before it: ");
+    if (rchange_sentence(f, &b)) {
+        spaces(c, body);
+        wrap(c, body, body, "1", b.data, 0);
+    }
+    buf_cleanup(&b);
+}
+
 static void finding(struct ctx *c, const cJSON *f, int indent, int depth)
 {
     const cJSON *findings = cJSON_GetObjectItemCaseSensitive(c->report, "findings"), *s;
@@ -445,6 +459,7 @@ static void finding(struct ctx *c, const cJSON *f, int indent, int depth)
     col = indent + 1 + (int)strlen(num) + (int)strlen(up) + 2;
     wrap(c, col, body, "1", jsonx_str(f, "title", "(untitled)"), 0);
     meta_line(c, f, body);
+    cause_line(c, f, body);
     if (jsonx_str(f, "explanation", NULL)) {
         spaces(c, body);
         wrap(c, body, body, NULL, jsonx_str(f, "explanation", ""), c->ro->verbose ? 0 : EXPLANATION_CHARS);
@@ -481,7 +496,8 @@ static void verdict(struct ctx *c)
         buf_printf(&line, "%s: %s", c->subject, upper(v, up, sizeof up));
         summary = line.data ? line.data : "";
     }
-    wrap(c, 0, 2, verdict_color(v), summary, 0);
+    /* At most about two lines: the root cause title follows in full below. */
+    wrap(c, 0, 2, verdict_color(v), summary, (size_t)(2 * c->ro->width - 12));
     buf_reset(&line);
     if (jsonx_str(t, "cluster", NULL))
         buf_printf(&line, "cluster %s", jsonx_str(t, "cluster", ""));
@@ -747,6 +763,8 @@ static void what_changed(struct ctx *c)
                    str_basename(jsonx_str(fail, "task_definition", "?")));
         if (jsonx_str(fail, "rollout_state", NULL))
             buf_printf(&line, ", %s", jsonx_str(fail, "rollout_state", ""));
+        if (jsonx_num(fail, "failed_tasks", 0) > 0)
+            buf_printf(&line, ", %.0f failed tasks", jsonx_num(fail, "failed_tasks", 0));
         buf_puts(&line, ")");
         if (base)
             buf_printf(&line, " vs %s (last healthy, from %s)", str_basename(jsonx_str(base, "task_definition", "?")),

@@ -52,6 +52,16 @@ static const char *ascii_for(unsigned long cp)
     case 0x00B7: return "|";   /* · */
     case 0x2192: return "->";  /* → */
     case 0x00A0: return " ";
+    case 0x00D7: return "x";   /* × */
+    case 0x2265: return ">=";  /* ≥ */
+    case 0x2264: return "<=";  /* ≤ */
+    case 0x2022: return "*";   /* • */
+    case 0x2713: return "OK";  /* ✓ */
+    case 0x2717: return "X";   /* ✗ */
+    case 0x2190: return "<-";  /* ← */
+    case 0x21B3: return "->";  /* ↳ */
+    case 0x26A0: return "!";   /* ⚠ */
+    case 0x2212: return "-";   /* − */
     default: return NULL;
     }
 }

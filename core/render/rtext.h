@@ -10,7 +10,7 @@
 #include "util/buf.h"
 
 #define RTEXT_ONELINE 0x1       /* newlines and tabs become spaces, runs collapse */
-#define RTEXT_ASCII 0x2         /* typographic characters (— – ’ “ … ✔ ✖ ▸ ·) become ASCII */
+#define RTEXT_ASCII 0x2         /* typographic characters (— – ’ “ … × ≥ ✔ ✖ ▸ · →) become ASCII */
 #define RTEXT_KEEP_NEWLINES 0x4 /* keep \n (commands, code blocks); other controls still go */
 
 /* Appends s cleaned to b: invalid UTF-8 becomes U+FFFD ('?' with ASCII),

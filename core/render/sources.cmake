@@ -4,4 +4,5 @@ list(APPEND EDOC_CORE_SOURCES
   render/render_text.c
   render/render_markdown.c
   render/render_junit.c
-  render/rtext.c)
+  render/rtext.c
+  render/rchange.c)

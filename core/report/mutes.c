@@ -80,7 +80,9 @@ static int matches(const struct mute *m, const cJSON *f, const char *target_subj
         return !strcmp(jsonx_str(f, "check", ""), m->value);
     if (!strcmp(m->what, "category"))
         return !strcmp(jsonx_str(f, "category", ""), m->value);
-    return !strcmp(jsonx_str(f, "kind", ""), "recommendation") && !strcmp(jsonx_str(f, "check", ""), m->value);
+    /* A recommendation rule: its "rule" id, or its check id (the same for checks/review/). */
+    return !strcmp(jsonx_str(f, "kind", ""), "recommendation") &&
+           (!strcmp(jsonx_str(f, "rule", ""), m->value) || !strcmp(jsonx_str(f, "check", ""), m->value));
 }
 
 static cJSON *describe(const struct mute *m, const char *path)

@@ -1,7 +1,6 @@
 /* publish — see publish.h. */
 #include "report/publish.h"
 
-#include <string.h>
 
 #include "engine/report.h"
 #include "render/render.h"

@@ -1,5 +1,6 @@
-# Report-document services shared by the CLI and the renderers: verdict and
-# exit code, mutes, what-changed and the timeline.
+# Report-document services between the engine and the renderers: verdict,
+# mutes, what-changed, timeline, publish (the pipeline's last steps) and the
+# --wait deployment follower.
 list(APPEND EDOC_CORE_SOURCES
   report/verdict.c
   report/utc.c

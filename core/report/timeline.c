@@ -17,6 +17,8 @@ struct entry {
     const char *kind;
     const char *subject;
     char *text;
+    const cJSON *task; /* task_stopped: the task (borrowed), to merge a batch */
+    int count;
 };
 
 struct list {
@@ -66,6 +68,8 @@ static void add(struct list *l, double t, const char *kind, const char *subject,
     l->v[l->n].kind = kind;
     l->v[l->n].subject = subject;
     l->v[l->n].text = s;
+    l->v[l->n].task = NULL;
+    l->v[l->n].count = 1;
     l->n++;
 out:
     buf_cleanup(text);
@@ -79,9 +83,8 @@ static void deployments(struct list *l, const cJSON *svc, const char *name)
         const char *id = jsonx_str(d, "id", "?"), *rs = jsonx_str(d, "rolloutState", NULL);
         double created = when(d, "createdAt"), updated = when(d, "updatedAt");
         buf_init(&b, 4096);
-        buf_printf(&b, "deployment %s started: %s (%s, desired %.0f)", id,
-                   str_basename(jsonx_str(d, "taskDefinition", "?")), jsonx_str(d, "status", "?"),
-                   jsonx_num(d, "desiredCount", 0));
+        /* status (PRIMARY/ACTIVE) is today's, not the one at creation: left out. */
+        buf_printf(&b, "deployment %s started: %s", id, str_basename(jsonx_str(d, "taskDefinition", "?")));
         add(l, created, "deployment", name, &b);
         if (!rs || updated <= created)
             continue;
@@ -121,6 +124,8 @@ static void task_stops(struct list *l, const cJSON *ev)
         if (jsonx_str(t, "stoppedReason", NULL))
             buf_printf(&b, ": %s", jsonx_str(t, "stoppedReason", ""));
         add(l, when(t, "stoppedAt"), "task_stopped", subject, &b);
+        if (l->n && !l->oom)
+            l->v[l->n - 1].task = t;
     }
 }
 
@@ -159,13 +164,29 @@ static void target_health(struct list *l, const cJSON *ev)
     }
 }
 
+/* CloudTrail changes: the collector's summary, actor and how they came
+ * ("DeleteRoute rtb-0b2 0.0.0.0/0 by arn:...:user/alice (console)"); raw
+ * LookupEvents events (older bundles) by name, source and user. */
 static void changes(struct list *l, const cJSON *ev)
 {
     const cJSON *c;
     struct buf b;
     cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(ev, "changes")) {
-        const char *src = jsonx_str(c, "EventSource", NULL);
+        const char *src = jsonx_str(c, "EventSource", NULL), *sum = jsonx_str(c, "summary", NULL);
         buf_init(&b, 4096);
+        if (sum) {
+            const char *actor = jsonx_str(c, "actor", jsonx_str(c, "Username", "unknown"));
+            const char *acct = str_starts(actor, "arn:") ? strstr(actor, "::") : NULL;
+            /* "arn:aws:iam::…:user/alice": the account is the target's. */
+            if (acct && strchr(acct + 2, ':'))
+                buf_printf(&b, "%s by %.*s\xE2\x80\xA6%s", sum, (int)(acct + 2 - actor), actor, strchr(acct + 2, ':'));
+            else
+                buf_printf(&b, "%s by %s", sum, actor);
+            if (jsonx_str(c, "via", NULL) && strcmp(jsonx_str(c, "via", ""), "unknown") != 0)
+                buf_printf(&b, " (%s)", jsonx_str(c, "via", ""));
+            add(l, when(c, "EventTime"), "change", NULL, &b);
+            continue;
+        }
         buf_printf(&b, "%s", jsonx_str(c, "EventName", "?"));
         if (src)
             buf_printf(&b, " (%.*s)", (int)(strchr(src, '.') ? (size_t)(strchr(src, '.') - src) : strlen(src)), src);
@@ -173,6 +194,70 @@ static void changes(struct list *l, const cJSON *ev)
             buf_printf(&b, " by %s", jsonx_str(c, "Username", ""));
         add(l, when(c, "EventTime"), "change", NULL, &b);
     }
+}
+
+/* Metric threshold crossings (evidence.metrics): when a series first
+ * reached its threshold, with its peak. */
+static void metric_crossings(struct list *l, const cJSON *ev)
+{
+    const cJSON *s;
+    struct buf b;
+    cJSON_ArrayForEach(s, jsonx_pointer(ev, "/metrics/series")) {
+        const char *unit = jsonx_str(s, "unit", ""), *u = !strcmp(unit, "Percent") ? " %" : !strcmp(unit, "Seconds") ? " s" : "";
+        const char *of = jsonx_str(s, "service", NULL), *tg = jsonx_str(s, "target_group", NULL);
+        char peak_at[16];
+        if (!cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(s, "first_above")))
+            continue;
+        if (!of && tg)
+            of = strstr(tg, ":targetgroup/") ? strstr(tg, ":targetgroup/") + 1 : tg;
+        utc_format((time_t)jsonx_num(s, "peak_time", 0), 0, peak_at, sizeof peak_at);
+        buf_init(&b, 4096);
+        buf_printf(&b, "%s of %s reached %g%s (%s); peak %g%s at %s", jsonx_str(s, "metric", "?"), of ? of : "?",
+                   jsonx_num(s, "threshold", 0), u, jsonx_str(s, "stat", "?"), jsonx_num(s, "peak", 0), u, peak_at);
+        add(l, when(s, "first_above"), "metric", jsonx_str(s, "service", NULL), &b);
+    }
+}
+
+#define MERGE_WINDOW_S 60.0
+
+static int same_stop(const struct entry *a, const struct entry *b)
+{
+    return a->task && b->task && b->time - a->time <= MERGE_WINDOW_S &&
+           !strcmp(a->subject ? a->subject : "", b->subject ? b->subject : "") &&
+           !strcmp(jsonx_str(a->task, "stopCode", ""), jsonx_str(b->task, "stopCode", "")) &&
+           !strcmp(jsonx_str(a->task, "stoppedReason", ""), jsonx_str(b->task, "stoppedReason", ""));
+}
+
+/* Tasks that stopped within a minute for the same reason (a deployment's
+ * whole batch) become one line, "4 tasks stopped (…): …", with "count".
+ * Works on the sorted list in place; returns the new length. */
+static size_t merge_stops(struct entry *v, size_t n)
+{
+    size_t i = 0, out = 0, j, k;
+    struct buf b;
+    while (i < n) {
+        for (j = i + 1; j < n && same_stop(&v[i], &v[j]); j++)
+            ;
+        if (j - i > 1) {
+            buf_init(&b, 4096);
+            buf_printf(&b, "%zu tasks stopped", j - i);
+            if (jsonx_str(v[i].task, "stopCode", NULL))
+                buf_printf(&b, " (%s)", jsonx_str(v[i].task, "stopCode", ""));
+            if (jsonx_str(v[i].task, "stoppedReason", NULL))
+                buf_printf(&b, ": %.280s", jsonx_str(v[i].task, "stoppedReason", ""));
+            if (b.data) {
+                free(v[i].text);
+                v[i].text = buf_take(&b);
+            }
+            buf_cleanup(&b);
+            v[i].count = (int)(j - i);
+            for (k = i + 1; k < j; k++)
+                free(v[k].text);
+        }
+        v[out++] = v[i];
+        i = j;
+    }
+    return out;
 }
 
 static int cmp(const void *a, const void *b)
@@ -197,10 +282,13 @@ cJSON *timeline_build(const cJSON *evidence)
     task_stops(&l, evidence);
     target_health(&l, evidence);
     changes(&l, evidence);
+    metric_crossings(&l, evidence);
     if (l.oom)
         goto out;
-    if (l.n)
+    if (l.n) {
         qsort(l.v, l.n, sizeof *l.v, cmp);
+        l.n = merge_stops(l.v, l.n);
+    }
     out = cJSON_CreateArray();
     first = l.n > TIMELINE_MAX ? l.n - TIMELINE_MAX : 0;
     for (i = first; out && i < l.n; i++) {
@@ -215,6 +303,8 @@ cJSON *timeline_build(const cJSON *evidence)
         cJSON_AddStringToObject(o, "text", l.v[i].text);
         if (l.v[i].subject)
             cJSON_AddStringToObject(o, "subject", l.v[i].subject);
+        if (l.v[i].count > 1)
+            cJSON_AddNumberToObject(o, "count", l.v[i].count);
         cJSON_AddItemToArray(out, o);
     }
 out:

@@ -1,4 +1,4 @@
-/* report — see report.h. */
+/* verdict — see verdict.h. */
 #include "report/verdict.h"
 
 #include <ctype.h>

@@ -1,7 +1,9 @@
 /* verdict — the rules of docs/report.md over a finished report document:
- * severity order, the verdict and its summary line. Used by
- * mutes (which change what counts), the renderers and the CLI; owns no state.
- * Strings returned are static or borrowed from the report. */
+ * severity order, the verdict and its summary line. Used by mutes (which
+ * change what counts) and the renderers; owns no state. Strings returned are
+ * static or borrowed from the report. The exit code is the engine's
+ * report_exit_code() (engine/report.h): it honours "muted" and "kind" and
+ * reads the verdict that verdict_refresh() rewrites. */
 #ifndef EDOC_VERDICT_H
 #define EDOC_VERDICT_H
 
@@ -21,10 +23,6 @@ const char *verdict_compute(const cJSON *report);
  * diagnosis). Returns 1 when the verdict changed, 0 when not, -1 on
  * allocation failure. */
 int verdict_refresh(cJSON *report);
-
-/* The exit code is the engine's report_exit_code() (engine/report.h), which
- * already honours "muted" and "kind"; mutes recompute the verdict it reads. */
-
 
 /* The report's main subject for lines like the verdict ("web-service"). Borrowed. */
 const char *verdict_subject(const cJSON *report);

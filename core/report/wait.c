@@ -169,8 +169,9 @@ enum wait_outcome wait_follow(wait_describe_fn describe, void *arg, const struct
                     return WAIT_ERROR;
                 }
                 snprintf(followed, sizeof followed, "%s", jsonx_str(dep, "id", "?"));
-                /* Show the last few minutes' events with the first line. */
-                since -= 120;
+                /* Context with the first line: the three newest events, however old. */
+                since = jsonx_num(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(svc, "events"), 3),
+                                  "createdAt", 0);
             }
             d = decide(out, svc, followed, sizeof followed);
             dep = deployment(svc, followed);

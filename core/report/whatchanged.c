@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "util/jsonx.h"
+#include "util/strutil.h"
 
 static const char *const task_fields[] = {"cpu", "memory", "executionRoleArn", "taskRoleArn", "networkMode",
                                           "runtimePlatform", "ephemeralStorage", "requiresCompatibilities"};
@@ -166,27 +167,24 @@ static cJSON *diff_task_definitions(const cJSON *before, const cJSON *after)
     return changes;
 }
 
-static int failing_state(const cJSON *d)
-{
-    const char *rs = jsonx_str(d, "rolloutState", "");
-    return !strcmp(rs, "IN_PROGRESS") || !strcmp(rs, "FAILED");
-}
-
-/* The deployment to explain: a PRIMARY that is rolling out or failed, else any
- * failed one; when the service simply runs short, its PRIMARY. */
+/* The deployment to explain. A FAILED one first (the newest): after a
+ * circuit-breaker rollback the PRIMARY is the rollback to the old revision,
+ * and the change that broke things is the failed deployment's. Else a PRIMARY
+ * still rolling out; else, when the service simply runs short, its PRIMARY. */
 static const cJSON *failing_deployment(const cJSON *svc)
 {
-    const cJSON *deps = cJSON_GetObjectItemCaseSensitive(svc, "deployments"), *d, *primary = NULL;
+    const cJSON *deps = cJSON_GetObjectItemCaseSensitive(svc, "deployments"), *d, *primary = NULL, *failed = NULL;
     cJSON_ArrayForEach(d, deps) {
-        if (!strcmp(jsonx_str(d, "status", ""), "PRIMARY")) {
+        if (!strcmp(jsonx_str(d, "rolloutState", ""), "FAILED") &&
+            (!failed || jsonx_num(d, "createdAt", 0) > jsonx_num(failed, "createdAt", 0)))
+            failed = d;
+        if (!strcmp(jsonx_str(d, "status", ""), "PRIMARY"))
             primary = d;
-            if (failing_state(d))
-                return d;
-        }
     }
-    cJSON_ArrayForEach(d, deps)
-        if (!strcmp(jsonx_str(d, "rolloutState", ""), "FAILED"))
-            return d;
+    if (failed)
+        return failed;
+    if (primary && !strcmp(jsonx_str(primary, "rolloutState", ""), "IN_PROGRESS"))
+        return primary;
     if (primary && jsonx_num(svc, "runningCount", 0) < jsonx_num(svc, "desiredCount", 0))
         return primary;
     return NULL;
@@ -198,24 +196,31 @@ static long revision_of(const char *arn)
     return colon ? strtol(colon + 1, NULL, 10) : -1;
 }
 
-/* The last definition that ran healthy: another deployment's that completed or
- * is still serving (ACTIVE), else the newest older revision of the family that
- * the evidence holds. *source says which. Borrowed. */
+/* The last definition that ran healthy: another deployment's that did not
+ * fail — COMPLETED first, else one still serving or being rolled back to —
+ * else the newest older revision of the family that the evidence holds.
+ * *source says which. Borrowed. */
 static const char *baseline_arn(const cJSON *ev, const cJSON *svc, const cJSON *failing, const char *failing_td,
                                 const char **source)
 {
     const cJSON *d, *tds = cJSON_GetObjectItemCaseSensitive(ev, "task_definitions"), *hist, *a;
     const cJSON *td = cJSON_GetObjectItemCaseSensitive(tds, failing_td);
+    const char *other = NULL;
     long rev = revision_of(failing_td);
     cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(svc, "deployments")) {
-        const char *arn = jsonx_str(d, "taskDefinition", NULL);
-        const char *st = jsonx_str(d, "status", ""), *rs = jsonx_str(d, "rolloutState", "");
-        if (d == failing || !arn || !strcmp(arn, failing_td))
+        const char *arn = jsonx_str(d, "taskDefinition", NULL), *rs = jsonx_str(d, "rolloutState", "");
+        if (d == failing || !arn || !strcmp(arn, failing_td) || !strcmp(rs, "FAILED"))
             continue;
-        if (!strcmp(st, "ACTIVE") || !strcmp(rs, "COMPLETED")) {
+        if (!strcmp(rs, "COMPLETED")) {
             *source = "deployment";
             return arn;
         }
+        if (!other)
+            other = arn;
+    }
+    if (other) {
+        *source = "deployment";
+        return other;
     }
     hist = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(ev, "task_definition_history"),
                                             jsonx_str(td, "family", ""));
@@ -230,13 +235,39 @@ static const char *baseline_arn(const cJSON *ev, const cJSON *svc, const cJSON *
     return NULL;
 }
 
+/* With no deployment to blame (rollout done, counts fine) tasks may still be
+ * failing: the task definition the newest failed task of this service used,
+ * and how many failed. */
+static const char *failing_tasks_td(const cJSON *ev, const cJSON *svc, int *n)
+{
+    const cJSON *t, *newest = NULL;
+    const char *name = jsonx_str(svc, "serviceName", "");
+    *n = 0;
+    cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(ev, "tasks")) {
+        const char *group = jsonx_str(t, "group", ""), *code = jsonx_str(t, "stopCode", "");
+        if (!str_starts(group, "service:") || strcmp(group + 8, name) ||
+            (strcmp(code, "TaskFailedToStart") && strcmp(code, "EssentialContainerExited")) ||
+            !jsonx_str(t, "taskDefinitionArn", NULL))
+            continue;
+        (*n)++;
+        if (!newest || jsonx_num(t, "stoppedAt", 0) > jsonx_num(newest, "stoppedAt", 0))
+            newest = t;
+    }
+    return jsonx_str(newest, "taskDefinitionArn", NULL);
+}
+
 static cJSON *service_entry(const cJSON *ev, const cJSON *svc)
 {
     const cJSON *dep = failing_deployment(svc), *tds = cJSON_GetObjectItemCaseSensitive(ev, "task_definitions");
     const char *failing_td = jsonx_str(dep, "taskDefinition", NULL), *base, *source = NULL;
     const cJSON *after, *before;
     cJSON *o, *x;
-    if (!dep || !failing_td)
+    int failed_tasks = 0;
+    if (!failing_td) {
+        dep = NULL;
+        failing_td = failing_tasks_td(ev, svc, &failed_tasks);
+    }
+    if (!failing_td)
         return NULL;
     o = cJSON_CreateObject();
     if (!o)
@@ -248,6 +279,8 @@ static cJSON *service_entry(const cJSON *ev, const cJSON *svc)
         cJSON_AddStringToObject(x, "deployment", jsonx_str(dep, "id", ""));
     if (jsonx_str(dep, "rolloutState", NULL))
         cJSON_AddStringToObject(x, "rollout_state", jsonx_str(dep, "rolloutState", ""));
+    if (failed_tasks)
+        cJSON_AddNumberToObject(x, "failed_tasks", failed_tasks);
     base = baseline_arn(ev, svc, dep, failing_td, &source);
     if (!base) {
         cJSON_AddStringToObject(o, "note", "no earlier task definition in the evidence to compare with");

@@ -118,7 +118,7 @@ typedef struct edoc_host {
      * ranker links matching findings under this one (caused_by). */
     void (*explains)(edoc_finding *f, const char *category_or_check);
 
-    /* ---- Analysis helpers (core/engine/iam_eval.c, core/engine/netpath.c).
+    /* ---- Analysis helpers (core/analysis/iam_eval.c, core/analysis/netpath.c).
      * why/whylen receive one sentence naming the deciding statement or hop. */
     int (*iam_eval)(edoc_ctx *ctx, const char *role_name, const char *action,
                     const char *resource, char *why, size_t whylen);

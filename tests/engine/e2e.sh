@@ -54,6 +54,7 @@ expect_rc 0 "$bin" analyze "$fix/healthy.json" --no-recommendations --output jso
 json_assert "r['verdict']=='healthy' and r['findings']==[]"
 expect_rc 4 "$bin" analyze "$fix/denied.json" --output json
 json_assert "r['verdict']=='inconclusive' and any(c['status']=='incomplete' and 'ecs.tasks' in c['missing'] for c in r['checks'])"
+json_assert "[g for g in r['evidence_gaps'] if g['source']=='ecs.tasks' and g['action']=='ecs:DescribeTasks' and {'image.not_found','container.exit'} <= set(g['affects'])]"
 
 # --- bad input: one line on stderr, exit 2
 expect_rc 2 "$bin" analyze "$work/missing.json" && one_line_error "missing.json: No such file or directory"
@@ -74,6 +75,10 @@ json_assert "{'image.not_found','container.exit','test.plugin_good','test.lua_go
 json_assert "[c['status'] for c in r['checks'] if c['id']=='test.lua_loop']==['error']"
 grep -q "abi_mismatch.so: refused: built for plugin ABI version 99" "$err" && ok || fail "ABI refusal message"
 grep -q "test.lua_modify failed: .*modify.lua:2: attempt to modify read-only evidence" "$err" && ok || fail "read-only message"
+grep -q "stack traceback" "$err" && fail "traceback without --debug" || ok
+expect_rc 1 "$bin" analyze "$fix/pull_and_oom.json" --check-dir "$src/tests/engine/lua" --only test.lua_errors --only image.not_found --debug --output json
+grep -q "stack traceback" "$err" && grep -q "errors.lua:4: in function" "$err" && ok || fail "--debug traceback"
+json_assert "[f['check'] for f in r['findings']]==['image.not_found']"
 
 # --- search path: environment and ~/.config; unsafe Lua files refused
 mkdir -p "$work/envchecks" "$work/home/.config/ecs-doctor/checks"
@@ -85,6 +90,11 @@ chmod 666 "$work/envchecks/good.lua"
 expect_rc 0 env ECS_DOCTOR_CHECK_PATH="$work/envchecks" HOME="$work/home" "$bin" checks list --output json
 json_assert "'test.lua_good' not in {c['id'] for c in r}"
 grep -q "good.lua: refused: the file is writable by group or others" "$err" && ok || fail "unsafe Lua refusal"
+
+# --- the same plugin folder reached twice (a symlink) loads once, without a duplicate-id refusal
+ln -s "$(dirname "$bin")/plugins" "$work/plugins-link"
+expect_rc 0 "$bin" checks list --plugin-dir "$work/plugins-link" --check-dir "$src/checks"
+if grep -q "duplicate" "$err"; then fail "same plugin loaded twice"; else ok; fi
 
 # --- checks list
 expect_rc 0 "$bin" checks list
@@ -155,12 +165,12 @@ base["tasks"] = tasks
 json.dump(base, open(sys.argv[2], "w"))
 PY
 start=$($py -c 'import time; print(time.time())')
-expect_rc 1 "$bin" analyze "$work/big.json" --output json
+expect_rc 1 "$bin" analyze "$work/big.json" --no-recommendations --output json
 elapsed=$($py -c "import time; print(round(time.time() - $start, 2))")
 echo "# 10,000 stopped tasks analyzed in ${elapsed}s"
-json_assert "sum(f['count'] for f in r['findings'] if f['check'] in ('image.not_found', 'container.exit'))==10000"
-# Generous bound: sanitizer builds and a loaded CI machine are slower.
-$py -c "import sys; sys.exit(0 if $elapsed < 10 else 1)" && ok || fail "10k tasks took ${elapsed}s"
+json_assert "sum(f['count'] for f in r['findings'] if f['check'] in ('image.not_found','container.exit'))==10000"
+# No time bound here: speed targets live in bench/ (docs/BENCHMARKS.md), not
+# in timed tests that a loaded CI machine or a sanitizer build would flake.
 
 echo "$n passed, $fails failed"
 [ "$fails" -eq 0 ]

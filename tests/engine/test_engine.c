@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -223,7 +225,8 @@ static void test_plugins(void)
     CHECK(strstr(msgs, "no_symbol.so: refused: no 'edoc_plugin_v1' symbol") != NULL);
     CHECK(strstr(msgs, "small_descriptor.so: refused: descriptor size 8 is smaller than the minimum") != NULL);
     CHECK(strstr(msgs, "refused: duplicate check id 'test.plugin_good'") != NULL);
-    CHECK(eng->n_refused == 4);
+    CHECK(strstr(msgs, "bad_descriptor.so: refused: check 'test.bad_descriptor' declares an unknown category 'nope'") != NULL);
+    CHECK(eng->n_refused == 5);
     CHECK(eng->n_checks == 4); /* bad_category x2, good, zz_duplicate's unique one */
     report = engine_analyze(eng, ev, NULL);
     CHECK(report != NULL);
@@ -298,7 +301,24 @@ static void test_plugin_permissions(void)
     engine_free(eng);
     free(msgs);
     fclose(diag);
+    /* Group-writable: refused unless the group is the owner's private one. */
     chmod(dir, 0755);
+    chmod(so, 0775);
+    o.diag = diag = tmpfile();
+    eng = engine_new(&o);
+    {
+        struct passwd *pw = getpwuid(geteuid());
+        struct group *gr = getgrgid(getegid());
+        int upg = pw && gr && pw->pw_gid == getegid() && !strcmp(pw->pw_name, gr->gr_name) &&
+                  (!gr->gr_mem || !gr->gr_mem[0]);
+        msgs = slurp(diag);
+        CHECK(eng->n_checks == (upg ? 1u : 0u));
+        CHECK((strstr(msgs, "writable by group or others") == NULL) == upg);
+        free(msgs);
+    }
+    engine_free(eng);
+    fclose(diag);
+    chmod(so, 0755);
     o.diag = diag = tmpfile();
     eng = engine_new(&o);
     CHECK(eng->n_checks == 1);
@@ -352,7 +372,7 @@ static void test_lua(void)
     o.lua_mem_max = 16u << 20;
     eng = engine_new(&o);
     CHECK(eng->n_refused == 0);
-    CHECK(eng->n_checks == 14);
+    CHECK(eng->n_checks == 15);
     report = engine_analyze(eng, ev, NULL);
     msgs = slurp(diag);
     CHECK(time(NULL) - t0 < 60);
@@ -364,6 +384,17 @@ static void test_lua(void)
               "iam.roles");
     CHECK(jsonx_num(f, "count", 0) == 2);
     CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(f, "resources")) == 3);
+    {
+        /* iam.roles is denied in the fixture: the gap names the action and the check it affects. */
+        const cJSON *g, *gap = NULL;
+        cJSON_ArrayForEach(g, cJSON_GetObjectItem(report, "evidence_gaps"))
+            if (!strcmp(jsonx_str(g, "source", ""), "iam.roles"))
+                gap = g;
+        CHECK(gap != NULL);
+        CHECK_STR(jsonx_str(gap, "action", ""), "iam:GetRole");
+        CHECK_STR(jsonx_str(gap, "status", ""), "denied");
+        CHECK_STR(cJSON_GetStringValue(cJSON_GetArrayItem(cJSON_GetObjectItem(gap, "affects"), 0)), "test.lua_good");
+    }
     CHECK_STR(jsonx_str(f, "title", ""), "good lua check saw 5 tasks");
     CHECK_STR(jsonx_str(f, "source", ""), "lua:" TEST_LUA_DIR "/good.lua");
     CHECK(strstr(check_msg(report, "test.lua_errors"), "/lua/errors.lua:4: attempt to index a nil value") != NULL);
@@ -381,6 +412,7 @@ static void test_lua(void)
     CHECK(strstr(check_msg(report, "test.lua_bad_category"), "unknown category 'not_a_category'") != NULL);
     CHECK(strstr(check_msg(report, "test.lua_string_mt"), "string_mt.lua:2:") != NULL);
     CHECK(access("/tmp/edoc-pwned", F_OK) != 0);
+    CHECK(strstr(check_msg(report, "test.lua_gc_loop"), "gc_loop.lua:7: __gc metamethods are not available to checks") != NULL);
     CHECK(strstr(msgs, "check test.lua_loop failed") != NULL);
     /* The evidence itself is untouched. */
     CHECK_STR(jsonx_str(cJSON_GetArrayItem(cJSON_GetObjectItem(ev, "tasks"), 0), "lastStatus", ""), "STOPPED");
@@ -412,6 +444,7 @@ static void test_lua_load_errors(void)
         {"e_loop.lua", "while true do end\n"},
         {"f_ok.lua", "return { id = 'x.ok', category = 'disk_full', run = function() end }\n"},
         {"g_dup.lua", "return { id = 'x.ok', category = 'disk_full', run = function() end }\n"},
+        {"h_needs.lua", "return { id = 'x.needs', category = 'disk_full', needs = {'ecs.task'}, run = function() end }\n"},
     };
     size_t i;
     if (!dir)
@@ -436,6 +469,7 @@ static void test_lua_load_errors(void)
     CHECK(strstr(msgs, "d_badcat.lua: check 'x.y': unknown category 'nope'") != NULL);
     CHECK(strstr(msgs, "e_loop.lua:1: instruction budget exceeded") != NULL);
     CHECK(strstr(msgs, "g_dup.lua: refused: duplicate check id 'x.ok'") != NULL);
+    CHECK(strstr(msgs, "h_needs.lua: refused: check 'x.needs' needs unknown evidence source 'ecs.task'") != NULL);
     CHECK(eng->n_checks == 1);
     engine_free(eng);
     free(msgs);
@@ -452,7 +486,7 @@ static void test_lua_load_errors(void)
 static void test_select(void)
 {
     const char *dirs[1] = {TEST_LUA_DIR};
-    const char *only[1] = {"test.lua_g*"}, *skip[1] = {"test.lua_good"}, *none[1] = {"nope.*"};
+    const char *only[1] = {"test.lua_goo*"}, *skip[1] = {"test.lua_good"}, *none[1] = {"nope.*"};
     struct engine_opts o = {0};
     struct engine *eng;
     struct err e = {0};

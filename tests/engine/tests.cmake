@@ -2,7 +2,7 @@
 # sandbox (against deliberately broken plugins and scripts), and end-to-end
 # tests of analyze / checks through the real binary.
 set(EDOC_TEST_PLUGIN_DIR ${CMAKE_CURRENT_BINARY_DIR}/engine/plugins)
-foreach(p good abi_mismatch no_symbol small_descriptor bad_category zz_duplicate)
+foreach(p good abi_mismatch no_symbol small_descriptor bad_category bad_descriptor zz_duplicate)
   add_library(edoc_testplugin_${p} MODULE engine/plugins/${p}.c)
   target_include_directories(edoc_testplugin_${p} PRIVATE ${PROJECT_SOURCE_DIR}/include)
   set_target_properties(edoc_testplugin_${p} PROPERTIES PREFIX "" OUTPUT_NAME ${p}
@@ -23,3 +23,10 @@ add_test(NAME engine_e2e
   COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/engine/e2e.sh $<TARGET_FILE:ecs-doctor>
           ${PROJECT_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/engine/e2e ${CMAKE_COMMAND} ${PROJECT_BINARY_DIR})
 set_tests_properties(engine_e2e PROPERTIES TIMEOUT 180)
+
+# The engine's own checks against their fixtures (look-alikes included).
+add_test(NAME engine_check_image_not_found
+  COMMAND $<TARGET_FILE:ecs-doctor> checks test ${PROJECT_SOURCE_DIR}/checks/image)
+add_test(NAME engine_check_container_exit
+  COMMAND $<TARGET_FILE:ecs-doctor> checks test ${PROJECT_SOURCE_DIR}/plugins/container_exit)
+set_tests_properties(engine_check_image_not_found engine_check_container_exit PROPERTIES TIMEOUT 60)

@@ -59,6 +59,25 @@ if command -v zsh >/dev/null 2>&1; then
 else
     echo "ok - zsh: not installed, syntax check skipped"
 fi
+if command -v zsh >/dev/null 2>&1; then
+    # Run the function with zsh's completion builtins stubbed: _arguments
+    # sets the state the real one would, the others print what they offer.
+    zt=$(mktemp)
+    cat > "$zt" <<'ZSH'
+_arguments() { state=$ZSTATE; line=(${=ZLINE}); return 0 }
+_describe() { print -l -- ${(P)4} | cut -d: -f1 }
+_values() { shift; print -l -- "$@" }
+_files() { print -- "_files $*" }
+CURRENT=$ZCURRENT
+source $1
+ZSH
+    zrun() { ZSTATE=$1 ZLINE=$2 ZCURRENT=$3 zsh -f "$zt" "$Z"; }
+    same "zsh (stubbed): commands offered" "$(zrun command '' 1)" "$commands"
+    same "zsh (stubbed): collect kinds" "$(zrun args collect 2)" "service task cluster"
+    same "zsh (stubbed): checks subcommands" "$(zrun args checks 2)" "list test new"
+    [ "$(zrun args 'checks test' 3)" = "_files -/" ]; check "zsh (stubbed): checks test completes directories" $?
+    rm -f "$zt"
+fi
 zsh_cmds=$(sed -n '/commands=(/,/^  )/p' "$Z" | sed -n "s/^ *'\([a-z]*\):.*/\1/p")
 same "zsh: commands" "$zsh_cmds" "$commands"
 zsh_flags=$(sed -n '/flags=(/,/^  )/p' "$Z" | sed -n "s/^ *'\*\{0,1\}\(--\{0,1\}[a-z][a-z-]*\)\[.*/\1/p")

@@ -31,6 +31,7 @@ def run(*args, cwd=None):
 
 
 work = tempfile.mkdtemp()  # no .ecs-doctor-mutes.json here unless a test writes one
+TMPW = tempfile.mkdtemp()
 
 rc, out, err = run("analyze", BUNDLE, cwd=work)
 check(rc == 1, f"text: exit 1 on a critical finding (got {rc}: {err.strip()})")
@@ -108,4 +109,9 @@ check(rc == 2 and out == "" and err == f"ecs-doctor: {bad}: mutes[2]: missing 'e
       f"mutes: malformed file -> one line, exit 2 ({err.strip()})")
 rc, out, err = run("analyze", BUNDLE, "--mute-file", os.path.join(work, "nope.json"), cwd=work)
 check(rc == 2 and err.count("\n") == 1 and "nope.json" in err, "mutes: a named missing file is an error")
+# Output that cannot be written is an error, not a silent success.
+if os.path.exists("/dev/full"):
+    with open("/dev/full", "w") as full:
+        p = subprocess.run([BIN, "analyze", BUNDLE, "--output", "json"], stdout=full, stderr=subprocess.PIPE, cwd=TMPW)
+    check(p.returncode == 2 and b"writing the report failed" in p.stderr, "stdout on a full disk: exit 2 and a message")
 sys.exit(1 if failures else 0)

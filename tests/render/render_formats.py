@@ -33,15 +33,16 @@ def run(*args, env=None):
 
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from render_formats_schema import valid  # noqa: E402
+from render_formats_schema import valid, valid_subset  # noqa: E402
 
 # The checker itself must reject what it should, or a pass means nothing.
 mini = {"type": "object", "required": ["a"], "properties": {"a": {"enum": ["x"]}, "n": {"type": "integer"}},
         "additionalProperties": False}
-check(valid({"a": "x", "n": 2}, mini)[0], "validator accepts a valid document")
-check(not valid({"a": "y"}, mini)[0], "validator rejects an enum violation")
-check(not valid({"a": "x", "b": 1}, mini)[0], "validator rejects an unknown property")
-check(not valid({"n": 1}, mini)[0], "validator rejects a missing required member")
+for name, fn in (("validator", valid), ("subset validator", valid_subset)):
+    check(fn({"a": "x", "n": 2}, mini)[0], f"{name} accepts a valid document")
+    check(not fn({"a": "y"}, mini)[0], f"{name} rejects an enum violation")
+    check(not fn({"a": "x", "b": 1}, mini)[0], f"{name} rejects an unknown property")
+    check(not fn({"n": 1}, mini)[0], f"{name} rejects a missing required member")
 
 fixtures = ["report-unhealthy.json", "report-healthy.json", "report-inconclusive.json"]
 expected_rc = {"report-unhealthy.json": 1, "report-healthy.json": 0, "report-inconclusive.json": 4}
@@ -69,6 +70,8 @@ for name in fixtures:
     for label, schema in schemas:
         ok, why = valid(doc, schema)
         check(ok, f"json {name}: valid against {label} {why}")
+        ok, why = valid_subset(doc, schema)
+        check(ok, f"json {name}: valid against {label} (subset checker) {why}")
 
 # The schema must reject what it should, or a pass means nothing.
 with open(os.path.join(FIX, "report-unhealthy.json")) as f:
@@ -162,7 +165,7 @@ with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as tf:
     json.dump({"mutes": [
         {"check": "deploy.circuit_breaker", "service": "web-service", "reason": "known", "expires": "2026-11-26"},
         {"category": "network_no_route", "service": "*", "reason": "NAT migration", "expires": "2026-12-31"},
-        {"category": "registry_auth_failed", "service": "web-service", "reason": "same", "expires": "2026-12-31"},
+        {"check": "ecs.pull_error", "service": "web-service", "reason": "same", "expires": "2026-12-31"},
     ]}, tf)
     mutes = tf.name
 rc, out, _ = run("json", os.path.join(FIX, "report-unhealthy.json"), "--mutes", mutes, "--now", now)
@@ -179,6 +182,16 @@ for label, schema in schemas:
 rc, out, _ = run("text", os.path.join(FIX, "report-unhealthy.json"), "--mutes", mutes, "--now", now)
 check("Expired mute: check deploy.circuit_breaker for web-service expired 2026-11-26" in out, "mutes: expired line in text")
 check("\nMuted\n" in out and "muted until 2026-12-31: NAT migration" in out, "mutes: muted section in text")
+rc, out, _ = run("junit", os.path.join(FIX, "report-unhealthy.json"), "--mutes", mutes, "--now", now)
+root = ET.fromstring(out.encode("utf-8"))
+by = {c.get("name"): c for c in root.iter("testcase")}
+check(by["net.no_route_to_registry"].find("failure") is None and
+      "(muted)" in (by["net.no_route_to_registry"].findtext("system-out") or ""),
+      "mutes: junit reports a muted finding in system-out, not as a failure")
+check(by["deploy.circuit_breaker"].find("failure") is not None, "mutes: junit still fails the unmuted check")
+rc, out, _ = run("markdown", os.path.join(FIX, "report-unhealthy.json"), "--mutes", mutes, "--now", now)
+check("\n## Muted\n" in out and "Expired mute" in out, "mutes: markdown muted section and expired note")
+check(re.search(r"^\| 1 \|", out, re.M) is None, "mutes: markdown table leaves the muted root out")
 with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as tf:
     json.dump({"mutes": [{"check": "a", "service": "*", "reason": "r", "expires": "2030-01-01"},
                          {"check": "b", "service": "*", "reason": "r", "expires": "2030-01-01"},

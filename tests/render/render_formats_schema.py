@@ -1,7 +1,13 @@
-"""A JSON-Schema subset validator (the keywords the report schemas use), for
-the render tests; /usr/bin/python3 has no jsonschema package by default."""
+"""Schema validation for the render tests: python3-jsonschema (Draft 2020-12)
+when installed (scripts/bootstrap adds it), else a JSON-Schema subset checker
+covering the keywords the report schemas use."""
 import json
 import re
+
+try:
+    import jsonschema
+except ImportError:  # the subset below still validates
+    jsonschema = None
 
 # ---- a JSON-Schema subset (draft 2020-12/07 keywords the report schema uses)
 class Invalid(Exception):
@@ -80,6 +86,21 @@ def validate(inst, schema, root, path="$"):
 
 
 def valid(doc, schema):
+    if jsonschema is not None:
+        try:
+            jsonschema.Draft202012Validator(schema).validate(doc)
+            return True, ""
+        except jsonschema.ValidationError as ex:
+            return False, f"{'/'.join(str(p) for p in ex.absolute_path)}: {ex.message[:200]}"
+    try:
+        validate(doc, schema, schema)
+        return True, ""
+    except Invalid as ex:
+        return False, str(ex)
+
+
+def valid_subset(doc, schema):
+    """The built-in checker alone (tested on its own so the fallback stays honest)."""
     try:
         validate(doc, schema, schema)
         return True, ""

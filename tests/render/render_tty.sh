@@ -14,7 +14,7 @@ check() { # check NAME CONDITION-RESULT(0/1)
 }
 has() { case "$1" in *"$2"*) return 0 ;; *) return 1 ;; esac; }
 
-tty_out=$(env -u NO_COLOR LANG=C.UTF-8 LC_ALL= script -qec "$tool text $fixture" /dev/null)
+tty_out=$(env -u NO_COLOR TERM=xterm-256color LANG=C.UTF-8 LC_ALL= script -qec "$tool text $fixture" /dev/null)
 has "$tty_out" "$esc[" ; check "terminal: colour escapes" $?
 has "$tty_out" "✖" ; check "terminal: unicode glyphs" $?
 has "$tty_out" "UNHEALTHY — 0 of 4" ; check "terminal: verdict with em dash" $?
@@ -23,10 +23,13 @@ nc_out=$(env NO_COLOR=1 LANG=C.UTF-8 LC_ALL= script -qec "$tool text $fixture" /
 ! has "$nc_out" "$esc" ; check "NO_COLOR: no escapes" $?
 has "$nc_out" "✖" ; check "NO_COLOR: unicode kept" $?
 
-flag_out=$(env -u NO_COLOR LANG=C.UTF-8 LC_ALL= script -qec "$tool text $fixture --no-color" /dev/null)
+flag_out=$(env -u NO_COLOR TERM=xterm-256color LANG=C.UTF-8 LC_ALL= script -qec "$tool text $fixture --no-color" /dev/null)
 ! has "$flag_out" "$esc" ; check "--no-color: no escapes" $?
 
-c_out=$(env -u NO_COLOR LANG=C LC_ALL= script -qec "$tool text $fixture" /dev/null)
+dumb_out=$(env -u NO_COLOR TERM=dumb LANG=C.UTF-8 LC_ALL= script -qec "$tool text $fixture" /dev/null)
+! has "$dumb_out" "$esc" ; check "TERM=dumb: no escapes" $?
+
+c_out=$(env -u NO_COLOR TERM=xterm-256color LANG=C LC_ALL= script -qec "$tool text $fixture" /dev/null)
 has "$c_out" "$esc[" ; check "C locale terminal: colour" $?
 ! has "$c_out" "✖" ; check "C locale terminal: ASCII glyphs" $?
 has "$c_out" "UNHEALTHY - 0 of 4" ; check "C locale terminal: ASCII dash" $?

@@ -120,6 +120,20 @@ static void test_text_unhealthy(void)
     CHECK(at(t, "\nTimeline (UTC, newest last)\n") > at(t, "\nWhat changed\n"));
     CHECK(at(t, "  02:20:00  deploy  deployment ecs-svc/9876543210 started") > 0);
     CHECK(at(t, "02:35:00  deploy") > at(t, "02:25:00  task"));
+    /* The verdict stays short: a long summary is cut to about two lines. */
+    {
+        cJSON *r2 = cJSON_Duplicate(r, 1);
+        char longsum[1200], *t2;
+        memset(longsum, 0, sizeof longsum);
+        strcpy(longsum, "web-service: UNHEALTHY - root cause:");
+        while (strlen(longsum) < 1000)
+            strcat(longsum, " word");
+        cJSON_ReplaceItemInObject(r2, "summary", cJSON_CreateString(longsum));
+        t2 = render(r2, "text", &ro);
+        CHECK(at(t2, "...\n  cluster prod") > 0 && at(t2, "...\n  cluster prod") < 2 * 100 + 10);
+        free(t2);
+        cJSON_Delete(r2);
+    }
     /* Not a terminal: no escapes, no Unicode. */
     CHECK(at(t, "(same value at") < 0);
     CHECK(strchr(t, '\x1b') == NULL);
@@ -205,6 +219,10 @@ static void test_evidence_dedupe(void)
     t = render(r, "text", &ro);
     CHECK(at(t, "/tasks/11/stoppedReason,") > 0 && at(t, "/tasks/12/stoppedReason)") > 0 && at(t, "more)") < 0);
     free(t);
+    t = render(r, "markdown", &ro);
+    CHECK(at(t, "\n  # same value at /tasks/1/stoppedReason, /tasks/2/stoppedReason,") > 0);
+    CHECK(at(t, "\n/tasks/1/stoppedReason =") < 0);
+    free(t);
     cJSON_Delete(r);
 }
 
@@ -268,6 +286,9 @@ static void test_hostile(void)
     buf_init(&b, 0);
     rtext_clean(&b, "a\xe2\x80\x94" "b\xe2\x80\xa6" "c", RTEXT_ASCII, 0);
     CHECK_STR(b.data, "a-b...c");
+    buf_reset(&b);
+    rtext_clean(&b, "\xc3\x97" "1 \xe2\x89\xa5 2 \xc3\xa9", RTEXT_ASCII, 0); /* x1 >= 2, e-acute kept */
+    CHECK_STR(b.data, "x1 >= 2 \xc3\xa9");
     buf_reset(&b);
     rtext_clean(&b, "\xc0\xaf\xed\xa0\x80x", 0, 0); /* overlong '/', a surrogate */
     CHECK_STR(b.data, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdx");
@@ -366,6 +387,88 @@ static void test_detect(void)
     fclose(f);
 }
 
+/* Reports of the wrong shape (a tool's report edited by hand, a future
+ * engine): every renderer must still finish without crashing. Deterministic
+ * random replacements of nodes of the fixture; run under ASan in CI. */
+static unsigned long rng = 12345;
+static unsigned long next_rand(void)
+{
+    rng = rng * 6364136223846793005UL + 1442695040888963407UL;
+    return rng >> 33;
+}
+
+static void collect_nodes(cJSON *n, cJSON **out, int *count, int max)
+{
+    cJSON *c;
+    if (*count < max)
+        out[(*count)++] = n;
+    for (c = n->child; c; c = c->next)
+        collect_nodes(c, out, count, max);
+}
+
+static cJSON *random_value(void)
+{
+    switch (next_rand() % 7) {
+    case 0: return cJSON_CreateNull();
+    case 1: return cJSON_CreateNumber(-1e300);
+    case 2: return cJSON_CreateString("\x1b[2J\xff<&>\"'`|\n\t" "\xe2\x80");
+    case 3: return cJSON_CreateArray();
+    case 4: return cJSON_CreateObject();
+    case 5: return cJSON_CreateTrue();
+    default: {
+        cJSON *a = cJSON_CreateArray();
+        cJSON_AddItemToArray(a, cJSON_CreateNumber(3));
+        cJSON_AddItemToArray(a, cJSON_CreateString(""));
+        return a;
+    }
+    }
+}
+
+static void test_wrong_shapes(void)
+{
+    cJSON *base = fixture("report-unhealthy.json"), *r, *nodes[512];
+    struct render_opts ro = plain();
+    int round, ok = 1, rounds = getenv("EDOC_SHAPE_ROUNDS") ? atoi(getenv("EDOC_SHAPE_ROUNDS")) : 300;
+    if (!base)
+        return;
+    for (round = 0; round < rounds; round++) {
+        int n = 0, k, edits = 1 + (int)(next_rand() % 4);
+        r = cJSON_Duplicate(base, 1);
+        for (k = 0; k < edits; k++) {
+            cJSON *victim, *parent = NULL, *c;
+            int i;
+            n = 0;
+            collect_nodes(r, nodes, &n, 512);
+            if (n < 2)
+                break;
+            victim = nodes[1 + next_rand() % (unsigned long)(n - 1)];
+            for (i = 0; i < n && !parent; i++)
+                for (c = nodes[i]->child; c; c = c->next)
+                    if (c == victim)
+                        parent = nodes[i];
+            if (parent)
+                cJSON_ReplaceItemViaPointer(parent, victim, random_value());
+        }
+        ro.color = ro.unicode = (int)(round & 1);
+        ro.verbose = (int)((round >> 1) & 1);
+        {
+            struct buf b;
+            buf_init(&b, 0);
+            ok &= render_text(r, &ro, &b) == ERR_OK;
+            buf_reset(&b);
+            ok &= render_markdown(r, &ro, &b) == ERR_OK;
+            buf_reset(&b);
+            ok &= render_junit(r, &ro, &b) == ERR_OK;
+            buf_reset(&b);
+            ok &= render_json(r, &b) == ERR_OK;
+            buf_cleanup(&b);
+        }
+        cJSON_Delete(r);
+    }
+    CHECK(ok);
+    cJSON_Delete(base);
+}
+
 int main(void)
 {
     test_text_unhealthy();
@@ -376,5 +479,6 @@ int main(void)
     test_json_and_dispatch();
     test_detect();
     test_timeline_dates();
+    test_wrong_shapes();
     return test_done();
 }

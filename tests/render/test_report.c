@@ -13,6 +13,7 @@
 #include "report/timeline.h"
 #include "report/whatchanged.h"
 #include "util/jsonx.h"
+#include "util/strutil.h"
 
 #define NOW 1795749165L /* 2026-11-27T03:12:45Z, the fixtures' generated_at */
 
@@ -114,8 +115,8 @@ static void test_mutes(void)
      * symptoms' checks for this service only. */
     write_file(path, "{\"mutes\": [\n"
                      " {\"check\": \"ecs.pull_error\", \"service\": \"web-service\", \"reason\": \"old ticket\", \"expires\": \"2026-11-26\"},\n"
-                     " {\"category\": \"network_no_route\", \"service\": \"*\", \"reason\": \"NAT migration OPS-12\", \"expires\": \"2026-11-28T00:00:00Z\"},\n"
-                     " {\"check\": \"deploy.circuit_breaker\", \"service\": \"web-service\", \"reason\": \"r\", \"expires\": \"2026-11-27\"},\n"
+                     " {\"check\": \"net.no_route_to_registry\", \"service\": \"*\", \"reason\": \"NAT migration OPS-12\", \"expires\": \"2026-11-28T00:00:00Z\"},\n"
+                     " {\"category\": \"deployment_circuit_breaker\", \"service\": \"web-service\", \"reason\": \"r\", \"expires\": \"2026-11-27\"},\n"
                      " {\"check\": \"ecs.pull_error\", \"service\": \"other-service\", \"reason\": \"r\", \"expires\": \"2027-01-01\"}\n"
                      "]}\n");
     CHECK(mutes_apply(u, path, NOW, &e) == ERR_OK);
@@ -143,9 +144,9 @@ static void test_mutes(void)
     u = fixture("report-unhealthy.json");
     strcpy(path, "/tmp/edoc-mutes-XXXXXX");
     write_file(path, "[{\"category\": \"network_no_route\", \"service\": \"web-service\", \"reason\": \"a\", \"expires\": \"2030-01-01\"},"
-                     " {\"category\": \"registry_auth_failed\", \"service\": \"web-service\", \"reason\": \"b\", \"expires\": \"2030-01-01\"},"
+                     " {\"check\": \"ecs.pull_error\", \"service\": \"web-service\", \"reason\": \"b\", \"expires\": \"2030-01-01\"},"
                      " {\"check\": \"deploy.circuit_breaker\", \"service\": \"*\", \"reason\": \"c\", \"expires\": \"2030-01-01\"},"
-                     " {\"recommendation\": \"logs.retention\", \"service\": \"*\", \"reason\": \"d\", \"expires\": \"2030-01-01\"}]");
+                     " {\"recommendation\": \"cost.log_retention\", \"service\": \"*\", \"reason\": \"d\", \"expires\": \"2030-01-01\"}]");
     CHECK(mutes_apply(u, path, NOW, &e) == ERR_OK);
     CHECK(jsonx_bool(finding(u, "logs.retention#1"), "muted", 0) == 1);
     CHECK_STR(jsonx_str(u, "verdict", ""), "inconclusive"); /* one check is incomplete */
@@ -286,6 +287,25 @@ static void test_whatchanged(void)
               "arn:aws:ecs:us-east-1:123456789012:task-definition/worker:4");
     CHECK(change(cJSON_GetObjectItem(worker, "changes"), "worker", "command") != NULL);
     cJSON_Delete(wc);
+    /* After a circuit-breaker rollback the PRIMARY is the rollback to :42,
+     * IN_PROGRESS; the change to explain is still the FAILED :43. */
+    {
+        cJSON *deps = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(ev, "services"), 0), "deployments");
+        cJSON *d43 = cJSON_GetArrayItem(deps, 0), *d42 = cJSON_GetArrayItem(deps, 1);
+        cJSON_ReplaceItemInObject(d43, "status", cJSON_CreateString("ACTIVE"));
+        cJSON_ReplaceItemInObject(d42, "status", cJSON_CreateString("PRIMARY"));
+        cJSON_ReplaceItemInObject(d42, "rolloutState", cJSON_CreateString("IN_PROGRESS"));
+        cJSON_ReplaceItemInObject(d42, "createdAt", cJSON_CreateNumber(1795746900));
+        wc = whatchanged_build(ev);
+        web = cJSON_GetArrayItem(cJSON_GetObjectItem(wc, "services"), 0);
+        CHECK_STR(jsonx_str(cJSON_GetObjectItem(web, "failing"), "task_definition", ""),
+                  "arn:aws:ecs:us-east-1:123456789012:task-definition/web:43");
+        CHECK_STR(jsonx_str(cJSON_GetObjectItem(web, "baseline"), "task_definition", ""),
+                  "arn:aws:ecs:us-east-1:123456789012:task-definition/web:42");
+        c = change(cJSON_GetObjectItem(web, "changes"), "app", "image");
+        CHECK(c && strstr(jsonx_str(c, "after", ""), "web:v42") != NULL);
+        cJSON_Delete(wc);
+    }
     /* No earlier revision in the evidence: a note instead of a diff. */
     cJSON_DeleteItemFromObject(cJSON_GetObjectItem(ev, "task_definitions"),
                                "arn:aws:ecs:us-east-1:123456789012:task-definition/worker:4");
@@ -297,6 +317,39 @@ static void test_whatchanged(void)
     cJSON_DeleteItemFromArray(cJSON_GetObjectItem(ev, "services"), 2);
     cJSON_DeleteItemFromArray(cJSON_GetObjectItem(ev, "services"), 0);
     CHECK(whatchanged_build(ev) == NULL);
+    /* api's rollout completed and its counts are fine, but its tasks keep
+     * exiting: the definition those tasks used is compared with the one before. */
+    {
+        cJSON *td7 = cJSON_Duplicate(cJSON_GetObjectItem(cJSON_GetObjectItem(ev, "task_definitions"),
+                                                        "arn:aws:ecs:us-east-1:123456789012:task-definition/worker:5"), 1);
+        cJSON *td6 = cJSON_Duplicate(cJSON_GetObjectItem(cJSON_GetObjectItem(ev, "task_definitions"),
+                                                        "arn:aws:ecs:us-east-1:123456789012:task-definition/worker:5"), 1);
+        cJSON *t = cJSON_CreateObject(), *hist = cJSON_CreateArray();
+        cJSON_ReplaceItemInObject(td7, "family", cJSON_CreateString("api"));
+        cJSON_ReplaceItemInObject(td6, "family", cJSON_CreateString("api"));
+        cJSON_ReplaceItemInObject(td6, "memory", cJSON_CreateString("512"));
+        cJSON_AddItemToObject(cJSON_GetObjectItem(ev, "task_definitions"),
+                              "arn:aws:ecs:us-east-1:123456789012:task-definition/api:7", td7);
+        cJSON_AddItemToObject(cJSON_GetObjectItem(ev, "task_definitions"),
+                              "arn:aws:ecs:us-east-1:123456789012:task-definition/api:6", td6);
+        cJSON_AddItemToArray(hist, cJSON_CreateString("arn:aws:ecs:us-east-1:123456789012:task-definition/api:7"));
+        cJSON_AddItemToArray(hist, cJSON_CreateString("arn:aws:ecs:us-east-1:123456789012:task-definition/api:6"));
+        cJSON_AddItemToObject(cJSON_GetObjectItem(ev, "task_definition_history"), "api", hist);
+        cJSON_AddStringToObject(t, "group", "service:api");
+        cJSON_AddStringToObject(t, "stopCode", "EssentialContainerExited");
+        cJSON_AddStringToObject(t, "taskDefinitionArn", "arn:aws:ecs:us-east-1:123456789012:task-definition/api:7");
+        cJSON_AddNumberToObject(t, "stoppedAt", 1795746000);
+        cJSON_AddItemToArray(cJSON_GetObjectItem(ev, "tasks"), t);
+        wc = whatchanged_build(ev);
+        web = cJSON_GetArrayItem(cJSON_GetObjectItem(wc, "services"), 0);
+        CHECK_STR(jsonx_str(web, "service", ""), "api");
+        CHECK(jsonx_num(cJSON_GetObjectItem(web, "failing"), "failed_tasks", 0) == 1);
+        CHECK(cJSON_GetObjectItem(cJSON_GetObjectItem(web, "failing"), "deployment") == NULL);
+        CHECK_STR(jsonx_str(cJSON_GetObjectItem(web, "baseline"), "source", ""), "previous_revision");
+        c = change(cJSON_GetObjectItem(web, "changes"), NULL, "memory");
+        CHECK(c && !strcmp(jsonx_str(c, "before", ""), "512") && !strcmp(jsonx_str(c, "after", ""), "1024"));
+        cJSON_Delete(wc);
+    }
     cJSON_Delete(ev);
 }
 
@@ -334,6 +387,33 @@ static void test_timeline(void)
     }
     CHECK(ok);
     cJSON_Delete(tl);
+    /* A batch of tasks stopping together for one reason is one line. */
+    {
+        cJSON *tasks = cJSON_GetObjectItem(ev, "tasks"), *t0 = cJSON_GetArrayItem(tasks, 0), *t;
+        for (i = 0; i < 3; i++) {
+            t = cJSON_Duplicate(t0, 1);
+            cJSON_ReplaceItemInObject(t, "stoppedAt", cJSON_CreateNumber(1795746300 + 10 * (i + 1)));
+            cJSON_AddItemToArray(tasks, t);
+        }
+        t = cJSON_Duplicate(t0, 1); /* same reason, but 10 minutes later: its own line */
+        cJSON_ReplaceItemInObject(t, "stoppedAt", cJSON_CreateNumber(1795746900));
+        cJSON_AddItemToArray(tasks, t);
+        tl = timeline_build(ev);
+        n = 0;
+        cJSON_ArrayForEach(x, tl) {
+            if (strcmp(jsonx_str(x, "kind", ""), "task_stopped"))
+                continue;
+            n++;
+            if (jsonx_num(x, "time", 0) == 1795746300) {
+                CHECK(jsonx_num(x, "count", 0) == 4);
+                CHECK(str_starts(jsonx_str(x, "text", ""), "4 tasks stopped (TaskFailedToStart): CannotPullContainerError"));
+            } else {
+                CHECK(jsonx_num(x, "time", 0) == 1795746900 && cJSON_GetObjectItem(x, "count") == NULL);
+            }
+        }
+        CHECK(n == 2);
+        cJSON_Delete(tl);
+    }
     /* The cap keeps the most recent entries. */
     svc = cJSON_GetArrayItem(cJSON_GetObjectItem(ev, "services"), 1);
     events = cJSON_GetObjectItem(svc, "events");
@@ -401,6 +481,88 @@ out:
     cJSON_Delete(ev);
 }
 
+/* Evidence and reports of the wrong shape: the report services must not
+ * crash (deterministic random node replacements; ASan in CI). */
+static unsigned long rng = 777;
+static unsigned long next_rand(void)
+{
+    rng = rng * 6364136223846793005UL + 1442695040888963407UL;
+    return rng >> 33;
+}
+
+static void collect_nodes(cJSON *n, cJSON **out, int *count, int max)
+{
+    cJSON *c;
+    if (*count < max)
+        out[(*count)++] = n;
+    for (c = n->child; c; c = c->next)
+        collect_nodes(c, out, count, max);
+}
+
+static cJSON *random_value(void)
+{
+    switch (next_rand() % 6) {
+    case 0: return cJSON_CreateNull();
+    case 1: return cJSON_CreateNumber(1e300);
+    case 2: return cJSON_CreateString("2026-13-99T99:99:99Z");
+    case 3: return cJSON_CreateArray();
+    case 4: return cJSON_CreateObject();
+    default: return cJSON_CreateString("");
+    }
+}
+
+static void mutate(cJSON *r, int edits)
+{
+    cJSON *nodes[1024], *victim, *parent, *c;
+    int n, i, k;
+    for (k = 0; k < edits; k++) {
+        n = 0;
+        parent = NULL;
+        collect_nodes(r, nodes, &n, 1024);
+        if (n < 2)
+            return;
+        victim = nodes[1 + next_rand() % (unsigned long)(n - 1)];
+        for (i = 0; i < n && !parent; i++)
+            for (c = nodes[i]->child; c; c = c->next)
+                if (c == victim)
+                    parent = nodes[i];
+        if (parent)
+            cJSON_ReplaceItemViaPointer(parent, victim, random_value());
+    }
+}
+
+static void test_wrong_shapes(void)
+{
+    cJSON *ev0 = fixture("evidence-deploy.json"), *rep0 = fixture("report-unhealthy.json"), *ev, *rep, *x;
+    char path[] = "/tmp/edoc-mutes-XXXXXX";
+    struct err e;
+    int round, rounds = getenv("EDOC_SHAPE_ROUNDS") ? atoi(getenv("EDOC_SHAPE_ROUNDS")) : 300;
+    if (!ev0 || !rep0)
+        goto out;
+    write_file(path, "{\"mutes\": [{\"category\": \"network_no_route\", \"service\": \"*\", \"reason\": \"r\", "
+                     "\"expires\": \"2030-01-01\"}, {\"check\": \"x\", \"service\": \"*\", \"reason\": \"r\", "
+                     "\"expires\": \"2020-01-01\"}]}");
+    for (round = 0; round < rounds; round++) {
+        ev = cJSON_Duplicate(ev0, 1);
+        rep = cJSON_Duplicate(rep0, 1);
+        mutate(ev, 1 + (int)(next_rand() % 4));
+        mutate(rep, 1 + (int)(next_rand() % 4));
+        cJSON_Delete(whatchanged_build(ev));
+        x = timeline_build(ev);
+        CHECK(x != NULL);
+        cJSON_Delete(x);
+        (void)mutes_apply(rep, path, NOW, &e);
+        (void)verdict_refresh(rep);
+        (void)report_exit_code(rep, "high");
+        cJSON_Delete(ev);
+        cJSON_Delete(rep);
+    }
+    unlink(path);
+out:
+    cJSON_Delete(ev0);
+    cJSON_Delete(rep0);
+}
+
 int main(void)
 {
     test_publish();
@@ -410,5 +572,6 @@ int main(void)
     test_mutes_errors();
     test_whatchanged();
     test_timeline();
+    test_wrong_shapes();
     return test_done();
 }

@@ -18,3 +18,6 @@ set_tests_properties(cli_completion PROPERTIES TIMEOUT 60)
 add_test(NAME render_e2e
   COMMAND ${EDOC_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/render/e2e_report.py $<TARGET_FILE:ecs-doctor> ${PROJECT_SOURCE_DIR})
 set_tests_properties(render_e2e PROPERTIES TIMEOUT 120)
+add_test(NAME wait_e2e
+  COMMAND ${EDOC_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/render/e2e_wait.py $<TARGET_FILE:ecs-doctor> ${PROJECT_SOURCE_DIR})
+set_tests_properties(wait_e2e PROPERTIES TIMEOUT 180 SKIP_RETURN_CODE 77)

@@ -125,6 +125,7 @@ def base():
             "load_balancers": {LB_ARN: {
                 "LoadBalancerArn": LB_ARN, "LoadBalancerName": "web-alb", "Scheme": "internet-facing",
                 "Type": "application", "VpcId": "vpc-0main", "State": {"Code": "active"},
+                "SecurityGroups": ["sg-0alb"],
                 "AvailabilityZones": [{"ZoneName": "us-east-1a", "SubnetId": "subnet-0pa"},
                                       {"ZoneName": "us-east-1b", "SubnetId": "subnet-0pb"}],
                 "Listeners": [{"Port": "443", "Protocol": "HTTPS"}]}},
@@ -178,7 +179,17 @@ def base():
             "nat_gateways": {"nat-0a": {"natGatewayId": "nat-0a", "subnetId": "subnet-0pa", "state": "available"}},
             "internet_gateways": {"igw-0main": {"internetGatewayId": "igw-0main",
                                                 "attachmentSet": [{"vpcId": "vpc-0main", "state": "available"}]}},
-            "security_groups": {"sg-0app": {"groupId": "sg-0app", "vpcId": "vpc-0main", "groupName": "web-app"}},
+            "security_groups": {
+                "sg-0app": {"groupId": "sg-0app", "vpcId": "vpc-0main", "groupName": "web-app",
+                            "ipPermissions": [{"ipProtocol": "tcp", "fromPort": "8080", "toPort": "8080",
+                                               "groups": [{"groupId": "sg-0alb"}], "ipRanges": []}],
+                            "ipPermissionsEgress": [{"ipProtocol": "-1", "groups": [],
+                                                     "ipRanges": [{"cidrIp": "0.0.0.0/0"}]}]},
+                "sg-0alb": {"groupId": "sg-0alb", "vpcId": "vpc-0main", "groupName": "web-alb",
+                            "ipPermissions": [{"ipProtocol": "tcp", "fromPort": "443", "toPort": "443",
+                                               "groups": [], "ipRanges": [{"cidrIp": "0.0.0.0/0"}]}],
+                            "ipPermissionsEgress": [{"ipProtocol": "-1", "groups": [],
+                                                     "ipRanges": [{"cidrIp": "0.0.0.0/0"}]}]}},
         },
         "logs": {"groups": {LOG_GROUP: {"exists": True, "logGroupName": LOG_GROUP, "retentionInDays": 30,
                                         "storedBytes": 123456789,
@@ -397,7 +408,8 @@ def _(b):
     app(b)["healthCheck"]["startPeriod"] = 120
 
 
-@case("grace_period_elb_fire", fires=["reliability.grace_period"])
+# Tasks that failed ELB health checks are also a diagnosis (elb.health_check_failed): no verdict claim.
+@case("grace_period_elb_fire", fires=["reliability.grace_period"], verdict=None)
 def _(b):
     del svc(b)["healthCheckGracePeriodSeconds"]
     event(b, 300, f"(task 0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c09) failed ELB health checks in (target-group {TG_ARN})")

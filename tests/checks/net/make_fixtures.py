@@ -102,9 +102,11 @@ def base():
                                     "maximumPercent": 200, "minimumHealthyPercent": 100},
         "deployments": [{"id": "ecs-svc/4107856935522812345", "status": "PRIMARY", "taskDefinition": TD_ARN,
                          "desiredCount": 3, "runningCount": 0, "pendingCount": 0, "failedTasks": 3,
-                         "rolloutState": "IN_PROGRESS", "createdAt": T0 - 900, "networkConfiguration": netcfg}],
+                         "rolloutState": "FAILED", "rolloutStateReason": "ECS deployment circuit breaker: tasks failed to start.",
+                         "createdAt": T0 - 900, "networkConfiguration": netcfg}],
         "networkConfiguration": netcfg,
         "events": [
+            {"id": "ev-5", "createdAt": T0 + 15, "message": "(service web) (deployment ecs-svc/4107856935522812345) deployment failed: tasks failed to start."},
             {"id": "ev-3", "createdAt": T0 + 10, "message": f"(service web) has started 1 tasks: (task {TASK_IDS[0]})."},
             {"id": "ev-2", "createdAt": T0 - 290, "message": f"(service web) has started 1 tasks: (task {TASK_IDS[1]})."},
             {"id": "ev-1", "createdAt": T0 - 3600, "message": "(service web) has reached a steady state."}]}
@@ -327,6 +329,31 @@ def scenarios():
         "x_remediation_mentions": ["vpce-0a5b3c9d1e2f4a6b7", "arn:aws:s3:::prod-us-east-1-starport-layer-bucket/*", "OnlyOurBuckets"],
         "x_evidence_quotes": "403 Forbidden"}))
 
+    ev = base(); fail(ev, PULL_TIMEOUT)
+    ev["network"]["network_acls"][ACL]["entrySet"] = [
+        {"ruleNumber": "90", "protocol": "6", "ruleAction": "deny", "egress": "true", "cidrBlock": "0.0.0.0/0",
+         "portRange": {"from": "443", "to": "443"}},
+        {"ruleNumber": "100", "protocol": "-1", "ruleAction": "allow", "egress": "true", "cidrBlock": "0.0.0.0/0"},
+        {"ruleNumber": "100", "protocol": "-1", "ruleAction": "allow", "egress": "false", "cidrBlock": "0.0.0.0/0"}]
+    S.append(("network", "nacl_blocks_https", ev, {
+        "findings": [{"check": "net.dependency_unreachable", "category": "network_no_route", "rank": 1}],
+        "absent": ["security_group_egress_blocked", "vpc_endpoint_misconfigured"],
+        "x_top_category": "network_no_route", "x_remediation_mentions": [ACL, "create-network-acl-entry", "From=443,To=443"],
+        "x_evidence_quotes": "i/o timeout"}))
+
+    # The network was not collected (ec2:Describe* denied): still reported, as unverified.
+    ev = base(); fail(ev, AUTH_TIMEOUT_NEW)
+    del ev["network"]
+    for k in ("ec2.subnets", "ec2.route_tables", "ec2.gateways", "ec2.vpc_endpoints", "ec2.security_groups", "ec2.network_acls"):
+        ev["sources"][k] = {"status": "denied", "calls": 1, "duration_ms": 40, "errors": [
+            {"operation": "ec2:DescribeSubnets", "action": "ec2:DescribeSubnets", "code": "UnauthorizedOperation",
+             "message": "You are not authorized to perform this operation.", "http_status": 403, "request_id": "1f0e2d3c"}]}
+    S.append(("network", "pull_timeout_without_network_evidence", ev, {
+        "findings": [{"check": "net.dependency_unreachable", "category": "network_no_route", "severity": "high", "rank": 1}],
+        "absent": ["security_group_egress_blocked", "vpc_endpoint_misconfigured", "registry_auth_failed"],
+        "x_top_category": "network_no_route", "x_remediation_mentions": [SUB_A, "describe-route-tables"],
+        "x_evidence_quotes": "There is a connection issue between the task and Amazon ECR"}))
+
     logs_conn = ("ResourceInitializationError: failed to validate logger args: The task cannot find the Amazon CloudWatch log "
                  "group defined in the task definition. There is a connection issue between the task and Amazon CloudWatch. "
                  "Check your network configuration. : signal: killed")
@@ -391,6 +418,28 @@ def scenarios():
         "x_top_category": "registry_auth_failed", "x_remediation_mentions": [ROLE, "ecr:GetAuthorizationToken"],
         "x_evidence_quotes": "is not authorized to perform: ecr:GetAuthorizationToken"}))
 
+    # Cross-account image: the role may pull, the other account's repository policy refuses.
+    ev = base()
+    other = "210987654321"
+    ximg = f"{other}.dkr.ecr.{REGION}.amazonaws.com/shared/base:2.3"
+    ev["task_definitions"][TD_ARN]["containerDefinitions"][0]["image"] = ximg
+    for t in ev["tasks"]:
+        t["containers"][0]["image"] = ximg
+    ev["images"] = {ximg: {"registry": "ecr", "registryId": other, "repository": "shared/base", "tag": "2.3", "region": REGION,
+                           "exists": None, "error": {"code": "AccessDeniedException", "message": "not authorized"}}}
+    xden = ("CannotPullContainerError: The task can’t pull the image. Check that the role has the permissions to pull images "
+            f"from the registry. Error response from daemon: pull access denied for {other}.dkr.ecr.{REGION}.amazonaws.com/shared/base, "
+            "repository does not exist or may require 'docker login': denied: User: "
+            f"arn:aws:sts::{ACCT}:assumed-role/{ROLE}/{TASK_IDS[0]} is not authorized to perform: ecr:BatchGetImage on "
+            f"resource: arn:aws:ecr:{REGION}:{other}:repository/shared/base because no resource-based policy allows the "
+            "ecr:BatchGetImage action")
+    fail(ev, xden, container_reason=xden)
+    S.append(("registry", "cross_account_repository_policy", ev, {
+        "findings": [{"check": "registry.auth_failed", "category": "registry_auth_failed", "rank": 1}],
+        "absent": ["network_no_route", "image_not_found"],
+        "x_top_category": "registry_auth_failed", "x_remediation_mentions": ["set-repository-policy", other, "shared/base", ROLE_ARN],
+        "x_evidence_quotes": "pull access denied for 210987654321"}))
+
     ev = base()
     hub = "nginx:1.25.3"
     ev["task_definitions"][TD_ARN]["containerDefinitions"][0]["image"] = hub
@@ -431,7 +480,8 @@ def scenarios():
                                   "events": [{"timestamp": (T0 - 20) * 1000, "message": "exec /usr/local/bin/docker-entrypoint.sh: exec format error"}],
                                   "truncated": False}
     S.append(("registry", "platform_exec_format_error", ev, {
-        "findings": [{"check": "registry.platform_mismatch", "category": "image_platform_mismatch", "rank": 1}],
+        "findings": [{"check": "registry.platform_mismatch", "category": "image_platform_mismatch", "rank": 1},
+                     {"check": "container.exit", "caused_by": "image_platform_mismatch"}],
         "absent": ["registry_auth_failed", "network_no_route"],
         "x_top_category": "image_platform_mismatch", "x_remediation_mentions": [IMAGE, "linux/amd64,linux/arm64"],
         "x_evidence_quotes": "exec format error"}))
@@ -466,6 +516,22 @@ def scenarios():
         "absent": ["network_no_route", "secret_not_found"],
         "x_top_category": "secrets_access_denied", "x_remediation_mentions": [KEY_ARN, "get-key-policy"],
         "x_evidence_quotes": "Access to KMS is not allowed"}))
+
+    ev = base()
+    ev["network"]["vpc_endpoints"]["vpce-0e1d2c3b4a5968778"] = endpoint("ssm", "vpce-0e1d2c3b4a5968778", policyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Sid": "OnlyReadOnlyConfig", "Effect": "Allow", "Principal": "*",
+                                               "Action": "ssm:GetParameter", "Resource": f"arn:aws:ssm:{REGION}:{ACCT}:parameter/config/*"}]}))
+    epd = ("ResourceInitializationError: unable to pull secrets or registry auth: unable to retrieve secrets from ssm: "
+           "service call has been retried 1 time(s): operation error SSM: GetParameters, https response error StatusCode: 400, "
+           "RequestID: 6a5b4c3d-2e1f-4a0b-9c8d-7e6f5a4b3c2d, api error AccessDeniedException: User: "
+           f"arn:aws:sts::{ACCT}:assumed-role/{ROLE}/{TASK_IDS[0]} is not authorized to perform: ssm:GetParameters on resource: "
+           f"arn:aws:ssm:{REGION}:{ACCT}:parameter{PARAM_KEY} because no VPC endpoint policy allows the ssm:GetParameters action")
+    fail(ev, epd)
+    S.append(("secrets", "ssm_denied_by_endpoint_policy", ev, {
+        "findings": [{"check": "secrets.access_denied", "category": "secrets_access_denied", "rank": 1}],
+        "absent": ["network_no_route", "secret_not_found"],
+        "x_top_category": "secrets_access_denied", "x_remediation_mentions": ["vpce-0e1d2c3b4a5968778", "OnlyReadOnlyConfig", "AllowEcsTaskSecrets"],
+        "x_evidence_quotes": "AccessDeniedException"}))
 
     ev = base()
     missing = f"arn:aws:secretsmanager:{REGION}:{ACCT}:secret:prod/web/api-token-Zx9Yw8"
@@ -593,6 +659,11 @@ def scenarios():
 def main():
     n = 0
     for area, name, ev, expect in scenarios():
+        # Every bundle's deployment was failed by the circuit breaker: the ranker
+        # must link that symptom under the root cause these checks find.
+        top = expect.get("x_top_category")
+        if top and not any(f.get("check") == "deployment.circuit_breaker" for f in expect["findings"]):
+            expect["findings"].append({"check": "deployment.circuit_breaker", "caused_by": top})
         d = os.path.join(ROOT, "checks", area, "tests")
         os.makedirs(d, exist_ok=True)
         with open(os.path.join(d, name + ".json"), "w") as f:

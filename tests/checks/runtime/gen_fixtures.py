@@ -150,7 +150,7 @@ def _():
 
 @scenario("placement", "service_quota_vcpu")
 def _():
-    ev = [event("q2", NOW - 360, "(service web-service) was unable to place a task. Reason: You\u2019ve reached the limit "
+    ev = [event("q2", NOW - 360, "service web-service was unable to place a task. Reason: You\u2019ve reached the limit "
                 "on the number of vCPUs you can run concurrently"),
           event("q1", NOW - 86400, "(service web-service) has reached a steady state.")]
     svc = fargate_service(desired=6, running=3, events=ev)
@@ -382,6 +382,22 @@ def _():
                      evidence=["Target.Timeout", "Request timed out", "Task failed ELB health checks in (target-group"])
 
 
+@scenario("elb", "timeout_sg_blocked")
+def _():
+    # Right port, but someone replaced the task security group's rules: the
+    # ALB's checks cannot connect. Same Target.Timeout, a different fix.
+    b = elb_failure_bundle("Target.Timeout", "Request timed out")
+    b["network"]["security_groups"] = security_groups(allow=False)
+    for t in b["elb"]["target_groups"][TG_ARN]["TargetHealthDescriptions"]:
+        t["TargetHealth"] = {"State": "unhealthy", "Reason": "Target.Timeout", "Description": "Request timed out"}
+    return b, expect(findings=[("elb.health_check_failed", "elb_health_check_failed")],
+                     absent=["elb.misconfigured", "elb.grace_period_too_short"],
+                     top="elb_health_check_failed",
+                     remediation=["authorize-security-group-ingress --group-id sg-0task1234567890ab --protocol tcp --port 8080 "
+                                  "--source-group sg-0alb1234567890ab"],
+                     evidence=["Request timed out"])
+
+
 @scenario("elb", "timeout_wrong_port")
 def _():
     b = elb_failure_bundle("Target.Timeout", "Request timed out", hc_port="80")
@@ -397,6 +413,10 @@ def _():
 def _():
     b = elb_failure_bundle("Target.ResponseCodeMismatch", "Health checks failed with these codes: [404]", hc_path="/healthz",
                            life=95)
+    # Blue/green task sets prefix their events with "(service X, taskSet Y)".
+    b["services"][0]["events"][0]["message"] = (
+        f"(service web-service, taskSet ecs-svc/8830323074544908875) (task c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8) (port 8080) "
+        f"is unhealthy in (target-group {TG_ARN}) due to (reason Health checks failed with these codes: [404]).")
     b["task_definitions"][td_arn("web", 43)]["containerDefinitions"][0]["healthCheck"] = {
         "command": ["CMD-SHELL", "wget -qO- http://localhost:8080/health || exit 1"],
         "interval": 30, "timeout": 5, "retries": 3, "startPeriod": 10}
@@ -650,11 +670,47 @@ def _():
                             stopped=NOW - 3700, reason="Scaling activity initiated by (deployment ecs-svc/8006323983133337976)",
                             stop_code="ServiceSchedulerInitiated", exit_code=143, ip="10.0.2.91",
                             started_by="ecs-svc/6795153568590038885")]
+    # ...and a task the load balancer failed an hour before the steady state:
+    # resolved, so at most low.
+    stopped.append(fargate_task("f708192a3b4c5d6e7f8091a2b3c4d5e6", last="STOPPED", started=NOW - 5400, stopping=NOW - 4900,
+                                stopped=NOW - 4600, reason=f"Task failed ELB health checks in (target-group {TG_ARN})",
+                                stop_code="ServiceSchedulerInitiated", exit_code=143, ip="10.0.1.92"))
     b = web_bundle(tasks=running + stopped, svc=svc, targets=[target(ip, 8080) for ip in ("10.0.1.11", "10.0.2.12", "10.0.1.13")])
     b["task_definitions"][td_arn("web", 41)] = fargate_td(rev=41, image_tag="v41")
-    return b, expect(absent=["general.unknown_failure", "placement.capacity_unavailable", "elb.health_check_failed",
+    return b, expect(findings=[("elb.health_check_failed", "elb_health_check_failed")],
+                     absent=["general.unknown_failure", "placement.capacity_unavailable",
                              "elb.misconfigured", "deployment.stuck", "deployment.circuit_breaker"],
                      max_severity="low")
+
+
+
+@scenario("general", "malformed_evidence")
+def _():
+    # Not an incident: a bundle whose fields have the wrong types or are
+    # missing, as a buggy collector or a hand-edited file might produce. No
+    # runtime check may error on it (the runner fails a fixture whose own
+    # checks error; verify_bundles.py fails on any check error).
+    b = web_bundle(tasks=[fargate_task("0a0b0c0d0e0f0a1b2c3d4e5f6a7b8c9d", last="STOPPED", reason="x")],
+                   events=[event("q", NOW - 5, "(service web-service) has started 1 tasks.")])
+    t = b["tasks"][0]
+    t["stoppedReason"] = 12345
+    t["stoppingAt"] = "soon"
+    t["containers"][0]["reason"] = ["not", "a", "string"]
+    t["group"] = None
+    svc = b["services"][0]
+    svc["desiredCount"] = "3"
+    svc["events"].append({"id": "bad", "createdAt": "yesterday", "message": None})
+    svc["events"].append({"id": "bad2", "message": 7})
+    svc["deployments"][0]["rolloutState"] = None
+    svc["loadBalancers"].append({"containerName": "app"})
+    tg = b["elb"]["target_groups"][TG_ARN]
+    tg["HealthCheckIntervalSeconds"] = "abc"
+    tg["TargetHealthDescriptions"] = [{"Target": {"Id": "10.0.1.1"}}, {"TargetHealth": {"State": "unhealthy"}}, "junk"]
+    tg["LoadBalancerArns"] = "not-a-list"
+    b["capacity"]["container_instances"] = [{"status": "ACTIVE"}, {"containerInstanceArn": 5, "attributes": "none"}]
+    b["logs"]["streams"] = {"weird": {"events": [{"timestamp": "t", "message": None}], "task": 9}}
+    b["task_definitions"]["arn:aws:ecs:us-east-1:123456789012:task-definition/web:42"]["containerDefinitions"][0]["portMappings"] = [{}]
+    return b, expect(absent=["general.unknown_failure"])
 
 
 def dumps(x):
