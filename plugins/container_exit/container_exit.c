@@ -158,6 +158,23 @@ static void report(const edoc_host *h, edoc_ctx *ctx, int kind, size_t ti, size_
     }
 }
 
+/* A task that ECS or a person stopped on purpose (scale-in, a deployment
+ * replacing it, a health-check replacement, a Spot reclaim) has its
+ * containers SIGTERMed and, past the stop timeout, SIGKILLed: exit 137 there
+ * is the stop itself, not a crash. Such tasks carry a stopCode other than
+ * EssentialContainerExited; other checks (ELB/container health, spot)
+ * diagnose why they were stopped. An essential exit keeps its own reason. */
+static int stopped_on_purpose(const edoc_host *h, const edoc_node *task, const char *stopped)
+{
+    const char *code = h->str(h->get(task, "stopCode"));
+    if (stopped && strstr(stopped, "Essential container in task exited"))
+        return 0;
+    if (stopped && strncmp(stopped, "Scaling activity initiated by", 29) == 0)
+        return 1;
+    return code && (!strcmp(code, "ServiceSchedulerInitiated") || !strcmp(code, "UserInitiated") ||
+                    !strcmp(code, "SpotInterruption") || !strcmp(code, "TerminationNotice"));
+}
+
 static int run(const edoc_host *h, edoc_ctx *ctx)
 {
     const edoc_node *tasks = h->ptr(ctx, "/tasks");
@@ -170,7 +187,7 @@ static int run(const edoc_host *h, edoc_ctx *ctx)
         const edoc_node *td = h->get(tds, h->str(h->get(task, "taskDefinitionArn")));
         size_t ci, nc = h->len(containers);
         const char *ls = h->str(h->get(task, "lastStatus"));
-        if (!ls || strcmp(ls, "STOPPED") != 0)
+        if (!ls || strcmp(ls, "STOPPED") != 0 || stopped_on_purpose(h, task, stopped))
             continue;
         for (ci = 0; ci < nc; ci++) {
             const edoc_node *c = h->at(containers, ci);
