@@ -183,6 +183,8 @@ def expect_outcome(label, r, base, gap_words, allow_exit3=False):
         msg = g.get("message") or ""
         check(g.get("source") and any(w.lower() in msg.lower() for w in gap_words),
               f"{label}: gap {g.get('source')} says why ({msg!r})")
+        check(":" in (g.get("operation") or "") and g.get("code"),
+              f"{label}: gap {g.get('source')} names the failed call ({g.get('operation')}: {g.get('code')})")
     t, bt = top(r.report), top(base)
     if t is not None and t["id"] == bt["id"] and t["title"] == bt["title"]:
         check(r.rc == 1, f"{label}: top finding unchanged, exit 1 ({r.rc})")
@@ -272,6 +274,10 @@ def test_faults():
               "--truncate-rate", "0.05", "--seed", "11") as fake:
         r = service_json(fake, bound=bound)
         sane_exit("healthy, mixed faults", r, bound)
+        if r.rc == 3:  # retries ran out on the target's own DescribeServices
+            check(r.err.count("\n") == 1 and "ecs:" in r.err,
+                  f"healthy, mixed faults: exit 3, one line naming the call ({r.err.strip()!r})")
+            return
         rep = r.report or {}
         bad = [f["check"] for f in rep.get("findings", []) if f["kind"] == "diagnosis"
                and f["severity"] in ("critical", "high")]
