@@ -386,7 +386,8 @@ static int run(const edoc_host *h, edoc_ctx *ctx)
 
 static const edoc_check checks[] = {
     {"container.exit", "container_crash", "high",
-     "Essential containers that exited non-zero: OOM kills, missing commands, crashes",
+     "Essential containers that exited or could not start: OOM kills (container_oom), missing "
+     "commands (container_command_not_found), crashes (container_crash)",
      "ecs.tasks,ecs.task_definitions", run},
 };
 

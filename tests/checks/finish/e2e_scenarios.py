@@ -9,6 +9,9 @@ the rank-1 finding has the expected category, that its remediation names the
 real ids (repository, tag, task definition family:revision, log group), that
 its evidence quotes AWS's (or the application's) real message, that no
 category listed in forbid_categories appears anywhere, and that no check errored.
+It also runs the README's demo scenario (tests/fakeaws/scenarios/demo.json, what
+scripts/demo shows) and asserts it shows a root cause with linked symptoms, a
+remediation command naming the real route table and the quoted pull error.
 usage: e2e_scenarios.py ECS_DOCTOR SOURCE_DIR [SCENARIO...]
 """
 import json
@@ -78,6 +81,25 @@ def judge(rep, exp):
     return errs
 
 
+DEMO = {"service": "web-service", "scenario": "demo"}
+
+
+def judge_demo(rep):
+    findings = sorted(rep.get("findings", []), key=lambda f: f.get("rank", 1e9))
+    if not findings:
+        return ["demo: no findings"]
+    top, errs = findings[0], []
+    linked = [f for f in findings if f.get("caused_by") == top.get("id")]
+    if not top.get("symptoms") or not linked:
+        errs.append(f"demo: root cause {top.get('check')} has no linked symptoms")
+    cmds = " ".join(r.get("command") or "" for r in top.get("remediation") or [])
+    if "aws ec2 create-route --route-table-id rtb-0c0ffee0000000003" not in cmds:
+        errs.append("demo: remediation lacks the create-route command for the real route table")
+    if not any("CannotPullContainerError" in quoted(e) for e in top.get("evidence") or []):
+        errs.append("demo: evidence does not quote the pull error")
+    return errs
+
+
 def main():
     if len(sys.argv) < 3:
         print(__doc__.strip().splitlines()[-1], file=sys.stderr)
@@ -95,6 +117,12 @@ def main():
         errs = [err] if err else judge(rep, exp)
         print(("FAIL " if errs else "ok   ") + name)
         failures += [f"{name}: {e}" for e in errs]
+    if not only or "demo" in only:
+        n += 1
+        rep, err = run_report(exe, src, DEMO["scenario"], DEMO["service"])
+        errs = [err] if err else judge_demo(rep)
+        print(("FAIL " if errs else "ok   ") + "demo (README)")
+        failures += errs
     for m in failures:
         print("  " + m)
     print(f"{n} scenarios, {len(failures)} failures")
