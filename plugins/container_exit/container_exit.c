@@ -233,6 +233,7 @@ static void report(const edoc_host *h, edoc_ctx *ctx, int kind, size_t ti, size_
     const char *task_id = h->str(h->get(task, "taskArn")) ? last_segment(h->str(h->get(task, "taskArn"))) : NULL;
     const edoc_node *def, *st;
     char title[300], key[300], ptr[128], cmd[1024], expl[600];
+    int logs_done = 0;
     edoc_finding *f;
     if (!name)
         name = "?";
@@ -283,6 +284,12 @@ static void report(const edoc_host *h, edoc_ctx *ctx, int kind, size_t ti, size_
         h->remediation(f, expl, NULL,
                        "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_memory");
     } else {
+        /* For a crash the application's last words come first. */
+        if (kind != NOTFOUND && !logs_done && logs_command(h, st, def, task_id, name, region, cmd, sizeof cmd)) {
+            h->remediation(f, "Read the container's last log lines (the application says why it exited)", cmd,
+                           "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_awslogs.html");
+            logs_done = 1;
+        }
         snprintf(cmd, sizeof cmd,
                  "aws ecs describe-task-definition --task-definition %s --region %s "
                  "--query \"taskDefinition.containerDefinitions[?name=='%s'].{image:image,entryPoint:entryPoint,"
@@ -293,7 +300,7 @@ static void report(const edoc_host *h, edoc_ctx *ctx, int kind, size_t ti, size_
                                            : "Look at the container's definition",
                        cmd, "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/stopped-task-errors.html");
     }
-    if (kind != NOTFOUND && logs_command(h, st, def, task_id, name, region, cmd, sizeof cmd))
+    if (kind != NOTFOUND && !logs_done && logs_command(h, st, def, task_id, name, region, cmd, sizeof cmd))
         h->remediation(f, "Read the container's last log lines (the application says why it exited)", cmd,
                        "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_awslogs.html");
     if (kind == NOTFOUND) {
