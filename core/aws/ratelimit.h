@@ -2,10 +2,12 @@
  * a large scan stays under AWS's published API rate limits instead of
  * discovering them through throttling errors.
  *
- * Defaults come from a table modelled on AWS's documented limits (ECS
- * describe/list 20/s sustained with a burst of 50, EC2 describe 20/s with a
- * burst of 100, IAM 10/s, CloudTrail LookupEvents 2/s...). The struct owns
- * its buckets; ratelimit_set() overrides one (tests, tuning). */
+ * Defaults are AWS's published request-token buckets (ratelimit.c cites
+ * them): ECS throttles per action *category* (DescribeTasks and ListTasks
+ * share one bucket), EC2 per action, ELBv2 per account. A bucket names one
+ * operation, a comma list of operations sharing it, or "" for the rest of
+ * the service. The struct owns its buckets; ratelimit_set() overrides one
+ * (tests, tuning). */
 #ifndef EDOC_RATELIMIT_H
 #define EDOC_RATELIMIT_H
 
@@ -15,11 +17,12 @@
 
 struct ratelimit_bucket {
     char service[32];
-    char operation[64]; /* "" = any operation of the service */
-    double rate;        /* tokens per second; <= 0 = unlimited */
+    char operation[160]; /* "Op", "OpA,OpB" (one shared bucket) or "" = the rest */
+    double rate;         /* tokens per second; <= 0 = unlimited */
     double burst;
     double tokens;
-    double last;        /* monotonic seconds of the last refill */
+    double last;         /* monotonic seconds of the last refill */
+    int per_op;          /* a "" template: each operation gets its own copy (EC2) */
 };
 
 struct ratelimit {
@@ -28,7 +31,8 @@ struct ratelimit {
 };
 
 void ratelimit_init(struct ratelimit *r);
-/* Adds or replaces the bucket for (service, operation or ""). */
+/* Adds or replaces the bucket for (service, operation list or ""). With
+ * operation "" it replaces every bucket of the service: one shared limit. */
 void ratelimit_set(struct ratelimit *r, const char *service, const char *operation, double rate,
                    double burst);
 /* Takes one token for the call at monotonic time now. Returns 0 when taken,

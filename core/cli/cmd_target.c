@@ -153,8 +153,9 @@ static int run_target(struct cli_opts *o, enum collect_kind kind, const char *ta
     rc = collect_run(&io, &co, &ev, &st, &e);
     progress_clear(&prog);
     if (o->verbose)
-        fprintf(stderr, "ecs-doctor: collected in %.0f ms: %d calls, %d round trips deep\n", st.wall_ms,
-                st.calls, st.depth);
+        fprintf(stderr,
+                "ecs-doctor: collected in %.0f ms: %d calls, %d round trips deep (dependency graph: %d)\n",
+                st.wall_ms, st.calls, st.depth, collect_graph_depth(co.kind));
     if (rc != ERR_OK) {
         fprintf(stderr, "ecs-doctor: %s\n", e.msg);
         exit_code = rc == ERR_NOT_FOUND || rc == ERR_USAGE ? EXIT_USAGE : EXIT_AWS;

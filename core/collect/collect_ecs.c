@@ -194,8 +194,12 @@ static int on_list_services(struct collect *c, struct call *k, struct aws_result
 void ecs_services_start(struct collect *c)
 {
     if (c->o.kind == COLLECT_CLUSTER) {
-        collect_call(c, N_SERVICES, S_SERVICES, "ecs", "ListServices", cluster_param(c),
-                     AWS_CALL_PAGINATE, 0, on_list_services, NULL, NULL, 0);
+        /* The largest page (100; the API's default is 10): a 300-service
+         * cluster lists in 3 calls instead of 30. */
+        cJSON *p = cluster_param(c);
+        cJSON_AddNumberToObject(p, "maxResults", 100);
+        collect_call(c, N_SERVICES, S_SERVICES, "ecs", "ListServices", p, AWS_CALL_PAGINATE, 0,
+                     on_list_services, NULL, NULL, 0);
         return;
     }
     if (c->o.kind == COLLECT_TASK) {

@@ -504,17 +504,121 @@ static size_t norm_into(char *out, const char *s, size_t n)
     return k;
 }
 
+/* The normalisation cache. Every check normalises the same stop reasons
+ * (edoc.norm, edoc.match*): with 50 checks and thousands of tasks that was
+ * the engine's largest cost. Normalised texts are kept here, shared by all
+ * checks of the process and keyed by content (never by address: Lua strings
+ * come and go), so each distinct text is normalised once per analysis.
+ * Bounded: NORM_SLOTS entries and NORM_BYTES of text; when either is full
+ * the cache starts over. Freed when the last Lua check is freed. */
+#define NORM_SLOTS 4096 /* power of two */
+#define NORM_PROBES 8
+#define NORM_MAX_LEN 4096
+#define NORM_BYTES ((size_t)16 * 1024 * 1024)
+
+struct norm_entry {
+    char *src;  /* original text, then its normalised form, one allocation */
+    size_t len, nlen;
+    uint64_t hash;
+};
+
+static struct {
+    struct norm_entry *slot;
+    size_t used, bytes;
+    int states; /* live Lua checks: the last one out frees the cache */
+} normc;
+
+/* A cheap hash: the length and eight words sampled across the text. Equal
+ * samples only cost a memcmp per probe; the text itself is compared. */
+static uint64_t norm_hash(const char *s, size_t n)
+{
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ n, w;
+    size_t i, step = n > 8 ? (n - 8) / 7 : 0;
+    for (i = 0; i < 8; i++) {
+        size_t at = n > 8 ? i * step : 0;
+        w = 0;
+        memcpy(&w, s + at, n < 8 ? n : 8);
+        h = (h ^ w) * 0x100000001B3ull;
+        h ^= h >> 29;
+        if (n <= 8)
+            break;
+    }
+    return h;
+}
+
+static void normc_clear(void)
+{
+    size_t i;
+    for (i = 0; normc.slot && i < NORM_SLOTS; i++)
+        free(normc.slot[i].src);
+    free(normc.slot);
+    normc.slot = NULL;
+    normc.used = normc.bytes = 0;
+}
+
+/* The normalised form of s[0..n) and its length, from the cache or computed
+ * and remembered. NULL when it cannot be cached (the caller normalises). */
+static const char *normc_get(const char *s, size_t n, size_t *nlen)
+{
+    uint64_t h;
+    size_t i, at;
+    struct norm_entry *e;
+    if (n > NORM_MAX_LEN)
+        return NULL;
+    if (!normc.slot) {
+        normc.slot = calloc(NORM_SLOTS, sizeof *normc.slot);
+        if (!normc.slot)
+            return NULL;
+    }
+    h = norm_hash(s, n);
+    for (i = 0; i < NORM_PROBES; i++) {
+        e = &normc.slot[(h + i) & (NORM_SLOTS - 1)];
+        if (!e->src)
+            break;
+        if (e->hash == h && e->len == n && memcmp(e->src, s, n) == 0) {
+            *nlen = e->nlen;
+            return e->src + n + 1;
+        }
+    }
+    if (i == NORM_PROBES)
+        return NULL;
+    if (normc.used >= NORM_SLOTS / 2 || normc.bytes + 2 * n + 2 > NORM_BYTES) {
+        normc_clear();
+        return normc_get(s, n, nlen);
+    }
+    at = (h + i) & (NORM_SLOTS - 1);
+    e = &normc.slot[at];
+    e->src = malloc(2 * n + 2);
+    if (!e->src)
+        return NULL;
+    memcpy(e->src, s, n);
+    e->src[n] = '\0';
+    e->nlen = norm_into(e->src + n + 1, s, n);
+    e->src[n + 1 + e->nlen] = '\0';
+    e->len = n;
+    e->hash = h;
+    normc.used++;
+    normc.bytes += 2 * n + 2;
+    *nlen = e->nlen;
+    return e->src + n + 1;
+}
+
 static void push_norm(lua_State *L, int idx)
 {
     luaL_Buffer lb;
-    size_t n;
-    const char *s;
+    size_t n, k;
+    const char *s, *c;
     char *out;
     if (lua_type(L, idx) != LUA_TSTRING && lua_type(L, idx) != LUA_TNUMBER) {
         lua_pushliteral(L, "");
         return;
     }
     s = lua_tolstring(L, idx, &n);
+    c = normc_get(s, n, &k);
+    if (c) {
+        lua_pushlstring(L, c, k);
+        return;
+    }
     out = luaL_buffinitsize(L, &lb, n + 1);
     luaL_pushresultsize(&lb, norm_into(out, s, n));
 }
@@ -525,47 +629,115 @@ static int l_norm(lua_State *L)
     return 1;
 }
 
-/* Iterates a list argument (a table, a proxy, or a single string) calling
- * fn(L, value_index) for each; stops early when fn returns 0. */
-static int each_pattern(lua_State *L, int hay, int pats, int want_all)
+/* edoc.match / edoc.match_any run for every message of every task in every
+ * check, each with a list of patterns: normalising into C buffers instead of
+ * new Lua strings keeps the allocator and the collector out of that loop.
+ * Short texts use the stack; longer ones one heap buffer per call. */
+#define NORM_STACK 512
+
+struct normbuf {
+    char stack[NORM_STACK];
+    char *heap;
+};
+
+/* The normalised text of the value at idx ("" for non-strings), NUL-ended,
+ * in nb (release with normbuf_free), or in the cache when cached is set (it
+ * stays valid until the next normc_get). NULL when out of memory. */
+static const char *norm_c(lua_State *L, int idx, struct normbuf *nb, int cached)
+{
+    size_t n, k;
+    const char *s;
+    char *out = nb->stack;
+    nb->heap = NULL;
+    if (lua_type(L, idx) != LUA_TSTRING && lua_type(L, idx) != LUA_TNUMBER)
+        return "";
+    s = lua_tolstring(L, idx, &n);
+    if (cached) {
+        const char *c = normc_get(s, n, &k);
+        if (c)
+            return c;
+    }
+    if (n >= NORM_STACK) {
+        out = nb->heap = malloc(n + 1);
+        if (!out)
+            return NULL;
+    }
+    k = norm_into(out, s, n);
+    out[k] = '\0';
+    return out;
+}
+
+static void normbuf_free(struct normbuf *nb)
+{
+    free(nb->heap);
+    nb->heap = NULL;
+}
+
+/* Whether the normalised haystack h contains the normalised pattern at idx. */
+static int has_pattern(lua_State *L, const char *h, int idx)
+{
+    struct normbuf nb;
+    /* Patterns are short and must not touch the cache, which holds h. */
+    const char *p = norm_c(L, idx, &nb, 0);
+    int hit = p && strstr(h, p) != NULL;
+    normbuf_free(&nb);
+    return hit;
+}
+
+/* Matches the normalised haystack h against a list argument (a table, a
+ * proxy, or a single string): all of them (want_all) or any. */
+static int each_pattern(lua_State *L, const char *h, int pats, int want_all)
 {
     lua_Integer i, n;
     int found_all = 1, found_any = 0;
-    const char *h = lua_tostring(L, hay);
-    if (lua_type(L, pats) == LUA_TSTRING) {
-        push_norm(L, pats);
-        found_any = strstr(h, lua_tostring(L, -1)) != NULL;
-        lua_pop(L, 1);
-        return found_any;
-    }
+    if (lua_type(L, pats) == LUA_TSTRING)
+        return has_pattern(L, h, pats);
     luaL_checktype(L, pats, LUA_TTABLE);
     n = luaL_len(L, pats);
     for (i = 1; i <= n; i++) {
         int hit;
         lua_geti(L, pats, i);
-        push_norm(L, -1);
-        hit = strstr(h, lua_tostring(L, -1)) != NULL;
-        lua_pop(L, 2);
+        hit = has_pattern(L, h, -1);
+        lua_pop(L, 1);
         if (hit)
             found_any = 1;
         else
             found_all = 0;
+        /* The answer is known: stop (patterns have no side effects). */
+        if (want_all ? !found_all : found_any)
+            break;
     }
     return want_all ? found_all : found_any;
 }
 
+static int match_common(lua_State *L, int want_all)
+{
+    struct normbuf nb;
+    const char *h = norm_c(L, 1, &nb, 1);
+    int r;
+    if (!h)
+        return luaL_error(L, "not enough memory");
+    /* luaL_checktype in each_pattern may longjmp: keep the heap buffer on
+     * the Lua side only when there is one (rare: texts over NORM_STACK). */
+    if (nb.heap) {
+        char *copy = lua_newuserdatauv(L, strlen(h) + 1, 0);
+        memcpy(copy, h, strlen(h) + 1);
+        normbuf_free(&nb);
+        h = copy;
+    }
+    r = each_pattern(L, h, 2, want_all);
+    lua_pushboolean(L, r);
+    return 1;
+}
+
 static int l_match(lua_State *L)
 {
-    push_norm(L, 1);
-    lua_pushboolean(L, each_pattern(L, lua_gettop(L), 2, 1));
-    return 1;
+    return match_common(L, 1);
 }
 
 static int l_match_any(lua_State *L)
 {
-    push_norm(L, 1);
-    lua_pushboolean(L, each_pattern(L, lua_gettop(L), 2, 0));
-    return 1;
+    return match_common(L, 0);
 }
 
 static int l_basename(lua_State *L)
@@ -578,28 +750,45 @@ static int l_basename(lua_State *L)
     return 1;
 }
 
+/* edoc.ptr runs for every task a check cites: it builds the pointer in a
+ * luaL_Buffer and copies each token in one piece unless it needs escaping
+ * (RFC 6901: '~' -> "~0", '/' -> "~1"), instead of byte by byte into a heap
+ * buffer. */
 static int l_ptr(lua_State *L)
 {
-    struct buf b;
+    luaL_Buffer lb;
     int i, n = lua_gettop(L);
-    buf_init(&b, 4096);
+    for (i = 1; i <= n; i++)
+        if (!lua_isinteger(L, i) && lua_type(L, i) != LUA_TSTRING)
+            return luaL_error(L, "edoc.ptr: part %d is a %s (strings and integers only)", i,
+                              luaL_typename(L, i));
+    luaL_buffinit(L, &lb);
     for (i = 1; i <= n; i++) {
         char num[32];
         const char *tok;
+        size_t len;
+        luaL_addchar(&lb, '/');
         if (lua_isinteger(L, i)) {
-            snprintf(num, sizeof num, "%lld", (long long)lua_tointeger(L, i));
-            tok = num;
-        } else if (lua_type(L, i) == LUA_TSTRING) {
-            tok = lua_tostring(L, i);
-        } else {
-            buf_cleanup(&b);
-            return luaL_error(L, "edoc.ptr: part %d is a %s (strings and integers only)", i,
-                              luaL_typename(L, i));
+            len = (size_t)snprintf(num, sizeof num, "%lld", (long long)lua_tointeger(L, i));
+            luaL_addlstring(&lb, num, len);
+            continue;
         }
-        jsonx_pointer_append(&b, tok);
+        tok = lua_tostring(L, i);
+        len = strlen(tok); /* a NUL ends the token, as it always did */
+        if (!memchr(tok, '~', len) && !memchr(tok, '/', len)) {
+            luaL_addlstring(&lb, tok, len);
+            continue;
+        }
+        for (; *tok; tok++) {
+            if (*tok == '~')
+                luaL_addstring(&lb, "~0");
+            else if (*tok == '/')
+                luaL_addstring(&lb, "~1");
+            else
+                luaL_addchar(&lb, *tok);
+        }
     }
-    lua_pushlstring(L, b.data ? b.data : "", b.len);
-    buf_cleanup(&b);
+    luaL_pushresult(&lb);
     return 1;
 }
 
@@ -1170,6 +1359,8 @@ void luacheck_free(struct luacheck *lc)
         return;
     if (lc->L)
         collect_stopped(lc, 1);
+    if (--normc.states == 0)
+        normc_clear(); /* the last Lua check is gone */
     free(lc->display);
     free(lc);
 }
@@ -1243,6 +1434,8 @@ struct check *luacheck_load(const char *path, const char *display, long budget, 
     if (buf_read_file(&src, path, e) != ERR_OK)
         goto fail;
     lc = calloc(1, sizeof *lc);
+    if (lc)
+        normc.states++; /* luacheck_free counts it down */
     c = calloc(1, sizeof *c);
     if (!lc || !c || !(lc->display = str_dup(display)) || !(c->needs = cJSON_CreateArray())) {
         err_set(e, ERR_NOMEM, "%s: out of memory", display);

@@ -32,6 +32,10 @@ struct ctx {
     const cJSON *report;
     const char *subject; /* the report's main subject */
     long long day;       /* UTC day of generated_at: times that day print without a date */
+    /* parent_of() of every finding, computed once (parents_build): asking it
+     * per pair of findings was O(F^3) and took minutes on a 300-service
+     * cluster report. NULL when out of memory (then asked each time). */
+    const cJSON **parent;
 };
 
 static void put(struct ctx *c, const char *s)
@@ -257,6 +261,23 @@ static const cJSON *parent_of(const cJSON *findings, const cJSON *f)
     return p;
 }
 
+static void parents_build(struct ctx *c)
+{
+    const cJSON *findings = cJSON_GetObjectItemCaseSensitive(c->report, "findings"), *f;
+    int n = cJSON_GetArraySize(findings), i = 0;
+    c->parent = n > 0 ? calloc((size_t)n, sizeof *c->parent) : NULL;
+    if (!c->parent)
+        return;
+    cJSON_ArrayForEach(f, findings)
+        c->parent[i++] = parent_of(findings, f);
+}
+
+/* parent_of(findings, f) for the i-th finding f. */
+static const cJSON *parent_at(const struct ctx *c, const cJSON *findings, int i, const cJSON *f)
+{
+    return c->parent ? c->parent[i] : parent_of(findings, f);
+}
+
 static void meta_line(struct ctx *c, const cJSON *f, int body)
 {
     struct buf m;
@@ -445,7 +466,7 @@ static void finding(struct ctx *c, const cJSON *f, int indent, int depth)
     const char *sev = jsonx_str(f, "severity", "info"), *code = severity_color(sev);
     const char *marker = depth ? glyph(c, "\xe2\x96\xb8", ">") : glyph(c, "\xe2\x9c\x96", "X");
     char num[32], up[16];
-    int body = indent + 4, col, nsym = 0;
+    int body = indent + 4, col, nsym = 0, i;
     spaces(c, indent);
     sgr(c, code);
     put(c, marker);
@@ -469,16 +490,22 @@ static void finding(struct ctx *c, const cJSON *f, int indent, int depth)
     remediation(c, f, body);
     if (depth >= MAX_DEPTH)
         return;
-    cJSON_ArrayForEach(s, findings)
-        if (shown_diag(s) && parent_of(findings, s) == f)
+    i = 0;
+    cJSON_ArrayForEach(s, findings) {
+        if (shown_diag(s) && parent_at(c, findings, i, s) == f)
             nsym++;
+        i++;
+    }
     if (!nsym)
         return;
     spaces(c, body);
     putf(c, "Symptoms of this (%d):\n", nsym);
-    cJSON_ArrayForEach(s, findings)
-        if (shown_diag(s) && parent_of(findings, s) == f)
+    i = 0;
+    cJSON_ArrayForEach(s, findings) {
+        if (shown_diag(s) && parent_at(c, findings, i, s) == f)
             finding(c, s, body + 2, depth + 1);
+        i++;
+    }
 }
 
 /* ---- sections ---------------------------------------------------------- */
@@ -518,10 +545,14 @@ static void diagnosis(struct ctx *c)
 {
     const cJSON *findings = cJSON_GetObjectItemCaseSensitive(c->report, "findings"), *f;
     const char *v = jsonx_str(c->report, "verdict", "");
-    int roots = 0;
-    cJSON_ArrayForEach(f, findings)
-        if (shown_diag(f) && !parent_of(findings, f))
+    int roots = 0, i = 0;
+    cJSON_ArrayForEach(f, findings) {
+        if (shown_diag(f) && !parent_at(c, findings, i, f))
             roots++;
+        i++;
+    }
+    if (!roots && !strcmp(jsonx_str(c->report, "mode", ""), "review"))
+        return; /* a review ran no diagnosis: nothing to say here */
     if (!roots) {
         put(c, "\n");
         if (!strcmp(v, "inconclusive")) {
@@ -539,8 +570,10 @@ static void diagnosis(struct ctx *c)
         return;
     }
     heading(c, roots == 1 ? "Diagnosis" : "Diagnosis (root causes first)");
+    i = -1;
     cJSON_ArrayForEach(f, findings) {
-        if (!shown_diag(f) || parent_of(findings, f))
+        i++;
+        if (!shown_diag(f) || parent_at(c, findings, i, f))
             continue;
         put(c, "\n");
         finding(c, f, 0, 0);
@@ -849,6 +882,7 @@ enum err_code render_text(const cJSON *report, const struct render_opts *ro, str
     c.subject = verdict_subject(report);
     if (utc_parse(jsonx_str(report, "generated_at", ""), &gen) == 0)
         c.day = (long long)gen / 86400;
+    parents_build(&c);
     verdict(&c);
     diagnosis(&c);
     muted(&c);
@@ -858,5 +892,6 @@ enum err_code render_text(const cJSON *report, const struct render_opts *ro, str
     expired_mutes(&c);
     what_changed(&c);
     timeline(&c);
+    free(c.parent);
     return c.rc;
 }

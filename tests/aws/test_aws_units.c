@@ -341,16 +341,28 @@ static void test_ratelimit(void)
     struct ratelimit r;
     int taken = 0;
     ratelimit_init(&r);
-    for (int i = 0; i < 60; i++)
+    for (int i = 0; i < 120; i++)
         taken += ratelimit_take(&r, "ecs", "DescribeTasks", 100.0) == 0;
-    CHECK(taken == 50); /* ECS burst */
-    CHECK(ratelimit_take(&r, "ecs", "DescribeTasks", 100.0) > 0.04);
+    CHECK(taken == 90); /* ECS cluster resource reads: bucket 100, 10% headroom */
+    /* ListTasks shares DescribeTasks's category bucket: now empty too. */
+    CHECK(ratelimit_take(&r, "ecs", "ListTasks", 100.0) > 0.04);
     CHECK(ratelimit_take(&r, "ecs", "DescribeTasks", 100.1) == 0); /* 20/s refill: 2 tokens */
+    /* Another category has its own bucket. */
+    CHECK(ratelimit_take(&r, "ecs", "DescribeServices", 100.1) == 0);
+    /* EC2: each action its own bucket of 100 (90 used). */
+    for (int i = 0; i < 90; i++)
+        CHECK(ratelimit_take(&r, "ec2", "DescribeSubnets", 100.0) == 0);
+    CHECK(ratelimit_take(&r, "ec2", "DescribeSubnets", 100.0) > 0);
+    CHECK(ratelimit_take(&r, "ec2", "DescribeRouteTables", 100.0) == 0);
     CHECK(ratelimit_take(&r, "cloudtrail", "LookupEvents", 5.0) == 0);
     CHECK(ratelimit_take(&r, "cloudtrail", "LookupEvents", 5.0) == 0);
     CHECK(ratelimit_take(&r, "cloudtrail", "LookupEvents", 5.0) > 0.4);
-    ratelimit_set(&r, "ecs", "", 0, 0); /* disabled */
+    ratelimit_set(&r, "ecs", "", 0, 0); /* disabled, categories included */
     CHECK(ratelimit_take(&r, "ecs", "DescribeTasks", 100.1) == 0);
+    CHECK(ratelimit_take(&r, "ecs", "ListTasks", 100.1) == 0);
+    ratelimit_set(&r, "ecs", "DescribeTasks,ListTasks", 1, 1); /* a shared bucket */
+    CHECK(ratelimit_take(&r, "ecs", "ListTasks", 200.0) == 0);
+    CHECK(ratelimit_take(&r, "ecs", "DescribeTasks", 200.0) > 0.5);
 }
 
 static void test_paginate(void)

@@ -835,6 +835,20 @@ class FaultTest(unittest.TestCase):
         finally:
             srv.stop()
 
+    def test_rate_limit_group(self):
+        # One bucket for the whole group, like an ECS API category.
+        srv = Running(HEALTHY, rate_limit_group=["1/2@ecs:ListClusters,ecs:DescribeClusters"])
+        try:
+            c = srv.client("ecs")
+            c.list_clusters()
+            c.describe_clusters(clusters=["prod"])
+            with self.assertRaises(ClientError) as cm:
+                c.list_clusters()
+            self.assertEqual(cm.exception.response["Error"]["Code"], "ThrottlingException")
+            c.list_services(cluster="prod")  # outside the group
+        finally:
+            srv.stop()
+
     def test_5xx_drop_truncate_stall_latency(self):
         srv = Running(HEALTHY, error_first=["1@ecs"], latency=["30@iam"])
         try:

@@ -10,6 +10,9 @@ applies to every request.  Flags can be repeated.
   --latency 50~20         50 ms +/- 20 ms uniform jitter
   --rate-limit 5          token bucket of 5 requests/s per operation (burst 5)
   --rate-limit 5/10       5 req/s with burst 10
+  --rate-limit-group 20/100@ecs:DescribeTasks,ecs:ListTasks
+                          one token bucket shared by all the operations it
+                          names (AWS's per-category buckets, e.g. ECS)
   --throttle-first 3      the first 3 matching requests are throttled
   --throttle-rate 0.3     30% of matching requests are throttled (at random)
   --error-rate 0.1        10% of requests answer the service's 5xx error
@@ -80,6 +83,7 @@ class Faults:
         self.rng = random.Random(getattr(a, "seed", 0) or 0)
         self.latency = [self._latency(s) for s in getattr(a, "latency", None) or []]
         self.rate_limits = [self._rate(s) for s in getattr(a, "rate_limit", None) or []]
+        self.rate_groups = [self._rate(s) for s in getattr(a, "rate_limit_group", None) or []]
         self.buckets = {}
         self.throttle_first = [[int(v), t] for v, t in map(_split, getattr(a, "throttle_first", None) or [])]
         self.throttle_rate = [(float(v), t) for v, t in map(_split, getattr(a, "throttle_rate", None) or [])]
@@ -148,6 +152,12 @@ class Faults:
                     b = self.buckets.setdefault((i, service, op), Bucket(rate, burst))
                     if not b.take():
                         return "throttle"
+        for i, (rate, burst, t) in enumerate(self.rate_groups):
+            if _hits(t, service, op):
+                with self._lock:
+                    b = self.buckets.setdefault(("group", i), Bucket(rate, burst))
+                    if not b.take():
+                        return "throttle"
         if self._first(self.error_first, service, op):
             return "error"
         if self._roll(self.error_rate, service, op):
@@ -161,6 +171,8 @@ def add_arguments(parser):
     g = parser.add_argument_group("fault injection (SPEC[@service[:Operation],...]; repeatable)")
     g.add_argument("--latency", action="append", metavar="MS[~JITTER][@T]")
     g.add_argument("--rate-limit", action="append", metavar="PER_SEC[/BURST][@T]")
+    g.add_argument("--rate-limit-group", action="append", metavar="PER_SEC[/BURST]@T",
+                   help="one bucket shared by every operation in T")
     g.add_argument("--throttle-first", action="append", metavar="N[@T]")
     g.add_argument("--throttle-rate", action="append", metavar="FRACTION[@T]")
     g.add_argument("--error-rate", action="append", metavar="FRACTION[@T]")
