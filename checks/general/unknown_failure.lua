@@ -31,6 +31,7 @@ local KNOWN = {
   -- image, secrets, logs, network, IAM, EFS (network/registry catalog)
   "cannotpullcontainererror", "resourceinitializationerror", "resourcenotfoundexception",
   "cannotcreatevolumeerror", "unable to assume the role", "accessdenied", "is not authorized to perform",
+  "insufficientfreeaddressesinsubnet", "network interface provisioning", "failed to initialize logging driver",
 }
 
 -- stopCodes whose reasons are a person's or a tool's free text.

@@ -101,7 +101,10 @@ return {
       for _, r in ipairs(recent_events(svc)) do
         local m = r.m
         local placing = m:find("unable to place a task", 1, true) or m:find("could not launch", 1, true)
-        if placing and m:find("insufficient", 1, true) then
+        -- "InsufficientFreeAddressesInSubnet" is IP exhaustion (net.subnet_ip_exhausted),
+        -- not a lack of CPU or memory on container instances.
+        if placing and m:find("insufficient", 1, true)
+            and not m:find("insufficientfreeaddressesinsubnet", 1, true) then
           local what = m:match("insufficient ([%w%-]+)") or "resources"
           if what == "cpu" then what = "CPU" end
           local inst_id = m:match("container%-instance ([%w%-]+)")

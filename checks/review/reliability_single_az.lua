@@ -10,6 +10,37 @@ local function cluster_of(svc)
   return (svc.clusterArn and edoc.basename(svc.clusterArn)) or edoc.cluster() or "default"
 end
 
+-- The route table that governs a subnet: its explicit association, else the VPC's main table.
+local function route_table_of(net, subnet_id, vpc)
+  local main
+  for id, rt in pairs(net.route_tables or {}) do
+    for _, a in ipairs(rt and rt.associationSet or {}) do
+      if a.subnetId == subnet_id then return id end
+      if (a.main == "true" or a.main == true) and rt.vpcId == vpc then main = id end
+    end
+  end
+  return main
+end
+
+-- A subnet of the same VPC in another zone, preferring one with the same route table as the
+-- service's subnets (same kind: private stays private). nil when the bundle shows none.
+local function other_zone_subnet(net, vpc_id, zones, current)
+  local rts, best, fallback = {}, nil, nil
+  for _, sn in ipairs(current) do
+    local rt = route_table_of(net, sn, vpc_id)
+    if rt then rts[rt] = true end
+  end
+  local ids = {}
+  for id, sn in pairs(net.subnets or {}) do
+    if sn and sn.vpcId == vpc_id and sn.availabilityZone and not zones[sn.availabilityZone] then ids[#ids + 1] = id end
+  end
+  table.sort(ids)
+  for _, id in ipairs(ids) do
+    if rts[route_table_of(net, id, vpc_id) or ""] then best = best or id else fallback = fallback or id end
+  end
+  return best or fallback, best ~= nil
+end
+
 return {
   id       = "reliability.single_az",
   category = "best_practice",
@@ -62,10 +93,14 @@ return {
           for _, g in ipairs(vpc.securityGroups or {}) do sgs[#sgs + 1] = g end
           local cur = {}
           for _, sn in ipairs(vpc.subnets) do cur[#cur + 1] = sn end
-          rem[#rem + 1] = { description = "Add subnets in at least one more zone to the service",
+          local other, same_rt = other_zone_subnet(ev.network, vpc_id, zones, cur)
+          local other_az = other and ev.network.subnets[other].availabilityZone
+          rem[#rem + 1] = { description = "Add subnets in at least one more zone to the service" ..
+                              (other and (string.format(" (%s is in %s%s)", other, other_az,
+                                 same_rt and ", with the same route table as the current subnets" or "; check its routes")) or ""),
                             command = "aws ecs update-service --cluster " .. edoc.shellquote(cluster_of(svc)) .. " --service " ..
                               edoc.shellquote(svc.serviceName) .. " --network-configuration 'awsvpcConfiguration={subnets=[" ..
-                              table.concat(cur, ",") .. ",<subnet-in-another-zone>],securityGroups=[" .. table.concat(sgs, ",") ..
+                              table.concat(cur, ",") .. "," .. (other or "<subnet-in-another-zone>") .. "],securityGroups=[" .. table.concat(sgs, ",") ..
                               "],assignPublicIp=" .. tostring(vpc.assignPublicIp or "DISABLED") .. "}'" .. rflag(),
                             docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-rebalancing.html" }
         else

@@ -29,11 +29,28 @@ end
 local function subnet_kind(net, subnet_id)
   local id, rt = route_table_of(net, subnet_id)
   if not rt then return nil end
-  for _, r in ipairs(rt.routeSet or {}) do
+  for ri, r in ipairs(rt.routeSet or {}) do
     local gw = r.gatewayId
-    if r.destinationCidrBlock == "0.0.0.0/0" and gw and gw:sub(1, 4) == "igw-" then return "public", id end
+    if r.destinationCidrBlock == "0.0.0.0/0" and gw and gw:sub(1, 4) == "igw-" then
+      return "public", edoc.ptr("network", "route_tables", id, "routeSet", ri - 1, "gatewayId")
+    end
   end
-  return "private", id
+  return "private"
+end
+
+-- Subnets of the VPC whose route table sends 0.0.0.0/0 to a NAT gateway, sorted.
+local function nat_subnets(net, vpc_id)
+  local out = {}
+  for id, sn in pairs(net.subnets or {}) do
+    if sn and sn.vpcId == vpc_id then
+      local _, rt = route_table_of(net, id)
+      for _, r in ipairs(rt and rt.routeSet or {}) do
+        if r.destinationCidrBlock == "0.0.0.0/0" and r.natGatewayId then out[#out + 1] = id; break end
+      end
+    end
+  end
+  table.sort(out)
+  return out
 end
 
 return {
@@ -50,20 +67,28 @@ return {
     for si, svc in ipairs(ev.services or {}) do
       local vpc = svc.networkConfiguration and svc.networkConfiguration.awsvpcConfiguration
       if vpc and vpc.assignPublicIp == "ENABLED" and svc.loadBalancers and #svc.loadBalancers > 0 then
-        local public, res = {}, {}
-        local unknown = not routes_known
+        local public, route_ptrs, seen, vpc_id = {}, {}, {}, nil
         for _, sn in ipairs(vpc.subnets or {}) do
-          if routes_known then
-            local kind, rtb = subnet_kind(net, sn)
-            if kind == "public" then public[#public + 1] = sn; res[#res + 1] = rtb
-            elseif kind == nil then unknown = true end
+          local kind, ptr = nil, nil
+          if routes_known then kind, ptr = subnet_kind(net, sn) end
+          if kind == "public" then
+            public[#public + 1] = sn
+            vpc_id = vpc_id or (net.subnets and net.subnets[sn] and net.subnets[sn].vpcId)
+            if not seen[ptr] then
+              seen[ptr] = true
+              route_ptrs[#route_ptrs + 1] = { pointer = ptr, note = "0.0.0.0/0 goes to an internet gateway" }
+            end
           end
         end
-        -- Known private subnets everywhere: the public IP is useless but not exposed; stay quiet.
-        if #public > 0 or unknown then
+        -- Only a subnet known to route to an internet gateway exposes the task: private subnets
+        -- make the public IP useless, and unknown route tables are unknown, not public.
+        if #public > 0 then
           local cl = cluster_of(svc)
           local ev_ptrs = { edoc.ptr("services", si - 1, "networkConfiguration", "awsvpcConfiguration", "assignPublicIp"),
                             edoc.ptr("services", si - 1, "loadBalancers", 0, "targetGroupArn") }
+          for _, p in ipairs(route_ptrs) do ev_ptrs[#ev_ptrs + 1] = p end
+          local private = vpc_id and nat_subnets(net, vpc_id) or {}
+          local targets = #private > 0 and table.concat(private, ",") or "<private-subnet-a>,<private-subnet-b>"
           local sgs = {}
           for _, g in ipairs(vpc.securityGroups or {}) do sgs[#sgs + 1] = g end
           local resources = { svc.serviceName }
@@ -71,9 +96,9 @@ return {
           edoc.finding {
             kind        = "recommendation",
             rule        = "security.public_ip_behind_lb",
-            confidence  = #public > 0 and 0.85 or 0.5,
-            title       = svc.serviceName .. " is behind a load balancer but its tasks get public IPs" ..
-                          (#public > 0 and (" in public subnets (" .. table.concat(public, ", ") .. ")") or ""),
+            confidence  = 0.85,
+            title       = svc.serviceName .. " is behind a load balancer but its tasks get public IPs in public subnets (" ..
+                          table.concat(public, ", ") .. ")",
             explanation = "Tasks behind a load balancer do not need to be reachable from the internet; with a public IP in a public subnet only the security group stands between them and the internet. Run them in private subnets with a NAT gateway or VPC endpoints.",
             evidence    = ev_ptrs,
             resources   = resources,
@@ -81,12 +106,14 @@ return {
             key         = svc.serviceArn or svc.serviceName,
             remediation = {
               { description = "Find private subnets (a route to a NAT gateway, no internet gateway) in the same VPC",
-                command = "aws ec2 describe-route-tables --filters Name=route.nat-gateway-id,Values=nat-* " ..
+                command = "aws ec2 describe-route-tables --filters Name=route.nat-gateway-id,Values='nat-*'" ..
+                  (vpc_id and (" Name=vpc-id,Values=" .. vpc_id) or "") .. " " ..
                   "--query 'RouteTables[].Associations[].SubnetId'" .. rflag(),
                 docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/networking-outbound.html" },
-              { description = "Move the service to the private subnets without public IPs (this starts a new deployment)",
+              { description = "Move the service to private subnets without public IPs (this starts a new deployment)" ..
+                  (#private > 0 and "; these subnets of the VPC route through a NAT gateway" or ""),
                 command = "aws ecs update-service --cluster " .. edoc.shellquote(cl) .. " --service " .. edoc.shellquote(svc.serviceName) ..
-                  " --network-configuration 'awsvpcConfiguration={subnets=[<private-subnet-a>,<private-subnet-b>],securityGroups=[" ..
+                  " --network-configuration 'awsvpcConfiguration={subnets=[" .. targets .. "],securityGroups=[" ..
                   table.concat(sgs, ",") .. "],assignPublicIp=DISABLED}'" .. rflag(),
                 docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/networking-inbound.html" },
             },

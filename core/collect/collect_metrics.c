@@ -171,6 +171,8 @@ static int on_data(struct collect *c, struct call *k, struct aws_result *res)
         cJSON *ts = xlist(r, "Timestamps"), *vs = xlist(r, "Values");
         int n = cJSON_GetArraySize(ts), i, m = 0;
         double *t, *v;
+        /* A series split across pages keeps its first part: at most 70
+         * series of <= 1440 points fit one page (100,800 datapoints). */
         if (!s || jsonx_num(s, "points", 0) > 0)
             continue;
         if (n > METRICS_MAX_POINTS * 2)

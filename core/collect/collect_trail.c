@@ -1,6 +1,8 @@
 /* collect_trail — the change history (evidence `changes`): CloudTrail
- * LookupEvents for the resources already in the evidence, over the window
- * plus a margin before it, newest first. Each kept event carries CloudTrail's
+ * LookupEvents over the window plus a margin before it — the account's write
+ * events, kept when they touch a resource already in the evidence, and
+ * per-resource lookups when the account is too busy for that — newest
+ * first. Each kept event carries CloudTrail's
  * own fields, the actor (identity ARN or type, and how they came: console,
  * cli, sdk, service), the ids it touched and the request parameters that
  * matter, from an allowlist: a task definition's environment or a policy
@@ -378,7 +380,6 @@ static int on_events(struct collect *c, struct call *k, struct aws_result *res)
     struct strset names = {0};
     cJSON *arr, *e;
     size_t i;
-    int kept = 0;
     if (res->error.kind != ERR_OK)
         return 0;
     arr = jsonx_arr(c->ev, "changes");
@@ -397,7 +398,6 @@ static int on_events(struct collect *c, struct call *k, struct aws_result *res)
         if (ch && trail_touches(ch, &names) && cJSON_GetArraySize(arr) < TRAIL_MAX_CHANGES * 2 &&
             collect_once(c, "ct", id ? id : jsonx_str(ch, "summary", ""))) {
             cJSON_AddItemToArray(arr, ch);
-            kept++;
         } else {
             cJSON_Delete(ch);
         }
@@ -411,7 +411,6 @@ static int on_events(struct collect *c, struct call *k, struct aws_result *res)
     for (i = 0; i < names.n && i < TRAIL_MAX_RESOURCES; i++)
         lookup(c, "ResourceName", names.v[i], 0);
 out:
-    (void)kept;
     strset_cleanup(&names);
     return 0;
 }

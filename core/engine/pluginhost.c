@@ -56,18 +56,32 @@ static enum err_code stat_safe(const char *path, const char *what, struct err *e
     return ERR_OK;
 }
 
+/* The file and its folder must be safe both where the name is and where
+ * symlinks lead: a link in a safe folder to a file in a world-writable one
+ * would otherwise pass (stat follows the link, dirname does not). */
 enum err_code pluginhost_file_safe(const char *path, struct err *e)
 {
-    char *copy = str_dup(path), *dir;
+    char *copy = str_dup(path), *real = realpath(path, NULL), *rcopy = NULL;
     enum err_code rc;
-    if (!copy)
-        return err_set(e, ERR_NOMEM, "out of memory");
-    rc = stat_safe(path, "the file", e);
-    if (rc == ERR_OK) {
-        dir = dirname(copy);
-        rc = stat_safe(dir, "its folder", e);
+    if (!copy) {
+        rc = err_set(e, ERR_NOMEM, "out of memory");
+        goto out;
     }
+    rc = stat_safe(path, "the file", e);
+    if (rc == ERR_OK)
+        rc = stat_safe(dirname(copy), "its folder", e);
+    if (rc == ERR_OK && !real)
+        rc = err_set(e, ERR_PLUGIN, "the file: %s", strerror(errno));
+    if (rc == ERR_OK && strcmp(real, path) != 0) {
+        if (!(rcopy = str_dup(real)))
+            rc = err_set(e, ERR_NOMEM, "out of memory");
+        else
+            rc = stat_safe(dirname(rcopy), "the folder its symlink leads to", e);
+    }
+out:
     free(copy);
+    free(rcopy);
+    free(real);
     return rc;
 }
 

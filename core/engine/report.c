@@ -123,6 +123,12 @@ static cJSON *gaps_of(const cJSON *evidence, const cJSON *checks)
             cJSON_AddStringToObject(g, "action", jsonx_str(err0, "action", ""));
         else
             cJSON_AddNullToObject(g, "action");
+        /* Which call failed and how, for gaps that are not denials too
+         * (throttled, timed out, unreachable): "precisely what is missing". */
+        if (jsonx_str(err0, "operation", NULL))
+            cJSON_AddStringToObject(g, "operation", jsonx_str(err0, "operation", ""));
+        if (jsonx_str(err0, "code", NULL))
+            cJSON_AddStringToObject(g, "code", jsonx_str(err0, "code", ""));
         msg = jsonx_str(err0, "message", jsonx_str(src, "reason", NULL));
         if (msg)
             cJSON_AddStringToObject(g, "message", msg);

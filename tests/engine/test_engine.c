@@ -324,6 +324,30 @@ static void test_plugin_permissions(void)
     CHECK(eng->n_checks == 1);
     engine_free(eng);
     fclose(diag);
+    /* A symlink in the safe folder to a safe file in a world-writable folder:
+     * whoever can write there can swap the code; refused. */
+    {
+        char tmpl2[] = "/tmp/edoc-test-XXXXXX", real[300];
+        char *wdir = mkdtemp(tmpl2);
+        CHECK(wdir != NULL);
+        if (wdir) {
+            snprintf(real, sizeof real, "%s/good.so", wdir);
+            CHECK(rename(so, real) == 0);
+            chmod(wdir, 0777);
+            CHECK(symlink(real, so) == 0);
+            o.diag = diag = tmpfile();
+            eng = engine_new(&o);
+            msgs = slurp(diag);
+            CHECK(strstr(msgs, "refused: the folder its symlink leads to is writable by group or others") != NULL);
+            CHECK(eng->n_checks == 0);
+            engine_free(eng);
+            free(msgs);
+            fclose(diag);
+            unlink(so);
+            unlink(real);
+            rmdir(wdir);
+        }
+    }
     unlink(so);
     rmdir(dir);
 }

@@ -16,24 +16,29 @@ if(EDOC_PYTHON)
                    $<TARGET_FILE:ecs-doctor> ${PROJECT_SOURCE_DIR})
   set_tests_properties(security_sandbox PROPERTIES TIMEOUT 300)
 
-  # Every test so far (all areas' tests.cmake are included before this one)
-  # logs its fake AWS calls into one directory; security_readonly checks them
-  # after all of them (FIXTURES_CLEANUP runs after every test requiring the
-  # fixture). The fake's own test suite is left out: it sends mutating calls
-  # on purpose, to test that they are refused.
+  # Every test of this directory logs its fake AWS calls into one directory;
+  # security_readonly checks them after all of them (FIXTURES_CLEANUP runs
+  # after every test requiring the fixture). Deferred to the end of the
+  # directory so areas included after this file are covered too. The fake's
+  # own test suite is left out: it sends mutating calls on purpose, to test
+  # that they are refused.
   add_test(NAME security_calllog_reset
            COMMAND ${CMAKE_COMMAND} -E rm -rf ${EDOC_CALL_LOG_DIR})
   add_test(NAME security_readonly
            COMMAND ${EDOC_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/readonly.py ${EDOC_CALL_LOG_DIR} ${PROJECT_SOURCE_DIR})
   set_tests_properties(security_calllog_reset PROPERTIES FIXTURES_SETUP edoc_calllogs)
   set_tests_properties(security_readonly PROPERTIES FIXTURES_CLEANUP edoc_calllogs TIMEOUT 120)
-  get_property(_edoc_tests DIRECTORY PROPERTY TESTS)
-  foreach(t ${_edoc_tests})
-    if(NOT t MATCHES "^(security_calllog_reset|security_readonly)$" AND NOT t MATCHES "^fakeaws")
-      set_property(TEST ${t} APPEND PROPERTY ENVIRONMENT "FAKEAWS_CALL_LOG_DIR=${EDOC_CALL_LOG_DIR}")
-      set_property(TEST ${t} APPEND PROPERTY FIXTURES_REQUIRED edoc_calllogs)
-    endif()
-  endforeach()
+  function(edoc_route_call_logs)
+    get_property(tests DIRECTORY PROPERTY TESTS)
+    foreach(t ${tests})
+      if(NOT t MATCHES "^(security_calllog_reset|security_readonly|security_readonly_selftest)$"
+         AND NOT t MATCHES "^fakeaws")
+        set_property(TEST ${t} APPEND PROPERTY ENVIRONMENT "FAKEAWS_CALL_LOG_DIR=${EDOC_CALL_LOG_DIR}")
+        set_property(TEST ${t} APPEND PROPERTY FIXTURES_REQUIRED edoc_calllogs)
+      endif()
+    endforeach()
+  endfunction()
+  cmake_language(DEFER CALL edoc_route_call_logs)
 endif()
 if(EDOC_PYTHON)
   add_test(NAME security_readonly_selftest

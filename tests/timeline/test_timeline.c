@@ -294,6 +294,59 @@ static void test_collectors(void)
     cJSON_Delete(rules);
 }
 
+/* A busy account: the account-wide read stops at its cap with a NextToken,
+ * so the most telling resources are looked up one by one (route tables,
+ * the task's security group and roles first), and what they find is kept. */
+static void test_busy_account(void)
+{
+    struct fake_io f;
+    struct collect_opts o;
+    struct err e = {0};
+    double now = NOW;
+    cJSON *rules = load_rules(&now), *ev = NULL, *log;
+    const cJSON *it;
+    char buf[2048];
+    int by_name = 0, first_rtb = 0;
+    if (!rules) {
+        CHECK(rules != NULL);
+        return;
+    }
+    /* Prepended: the last one added is tried first. */
+    fakeio_body(rules, "cloudtrail", "LookupEvents", NULL, "{\"Events\": []}");
+    snprintf(buf, sizeof buf,
+             "{\"Events\": [{\"EventId\": \"busy1\", \"EventName\": \"DeleteRoute\", \"EventTime\": %.0f,"
+             " \"ReadOnly\": \"false\", \"Resources\": [{\"ResourceName\": \"rtb-main\"}]}]}", now - 900);
+    fakeio_body(rules, "cloudtrail", "LookupEvents", "rtb-main", buf);
+    fakeio_body(rules, "cloudtrail", "LookupEvents", "ReadOnly", "{\"Events\": [], \"NextToken\": \"more\"}");
+    fakeio_init(&f, rules);
+    memset(&o, 0, sizeof o);
+    o.kind = COLLECT_SERVICE;
+    o.target = "web";
+    o.cluster = "prod";
+    o.since_s = 3 * 3600;
+    o.now = now;
+    CHECK(collect_run(&f.io, &o, &ev, NULL, &e) == ERR_OK);
+    log = f.log;
+    cJSON_ArrayForEach(it, log) {
+        const char *params = jsonx_str(it, "params", "");
+        if (strcmp(jsonx_str(it, "operation", ""), "LookupEvents") || !strstr(params, "ResourceName"))
+            continue;
+        /* The first per-resource lookup is a route table. */
+        if (!by_name++)
+            first_rtb = strstr(params, "rtb-main") != NULL;
+    }
+    CHECK(by_name >= 5 && by_name <= 20);
+    CHECK(first_rtb);
+    CHECK(fakeio_count(&f, "cloudtrail", "LookupEvents") == by_name + 1);
+    CHECK_STR(pstr(ev, "/changes/0/EventId"), "busy1");
+    CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(ev, "changes")) == 1);
+    CHECK_STR(pstr(ev, "/sources/cloudtrail/status"), "ok");
+
+    cJSON_Delete(ev);
+    fakeio_cleanup(&f);
+    cJSON_Delete(rules);
+}
+
 /* ---- the engine: change matching and corroboration ---- */
 
 static cJSON *evidence_with_changes(void)
@@ -432,6 +485,37 @@ static void test_corroborate(void)
     cJSON_Delete(ev);
 }
 
+/* 5xx and latency alarms support the load-balancer findings of their
+ * target group, never another category. */
+static void test_elb_metrics(void)
+{
+    const char *tg = "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/web/abc";
+    char buf[2048];
+    cJSON *ev;
+    struct finding_list l = {0};
+    struct finding *hc, *net;
+    snprintf(buf, sizeof buf,
+             "{\"window\": {\"until\": %.0f}, \"metrics\": {\"series\": ["
+             "{\"metric\": \"CPUUtilization\", \"service\": \"web\", \"points\": 5, \"first_above\": %.0f, \"peak\": 99},"
+             "{\"metric\": \"HTTPCode_Target_5XX_Count\", \"target_group\": \"%s\", \"stat\": \"Sum\", \"unit\": \"Count\","
+             " \"points\": 5, \"threshold\": 10, \"peak\": 240, \"first_above\": %.0f, \"minutes_above\": 4},"
+             "{\"metric\": \"TargetResponseTime\", \"target_group\": \"%s\", \"points\": 5, \"first_above\": null}]}}",
+             NOW, NOW - 300, tg, NOW - 240, tg);
+    ev = cJSON_Parse(buf);
+    hc = diag("elb.health_check_failed", "elb_health_check_failed", 0.8, tg);
+    net = diag("net.x", "network_no_route", 0.8, tg);
+    finding_list_push(&l, hc);
+    finding_list_push(&l, net);
+    CHECK(corroborate_findings(&l, ev) == ERR_OK);
+    CHECK(cJSON_GetArraySize(hc->evidence) == 1);
+    CHECK_STR(jsonx_str(cJSON_GetArrayItem(hc->evidence, 0), "pointer", NULL), "/metrics/series/1/peak");
+    CHECK(strstr(jsonx_str(cJSON_GetArrayItem(hc->evidence, 0), "note", ""), "HTTPCode_Target_5XX_Count (Sum) peaked at 240") != NULL);
+    CHECK(fabs(hc->confidence - 0.85) < 1e-9);
+    CHECK(cJSON_GetArraySize(net->evidence) == 0 && net->confidence == 0.8);
+    finding_list_cleanup(&l);
+    cJSON_Delete(ev);
+}
+
 static void test_timeline(void)
 {
     cJSON *ev = evidence_with_changes(), *tl;
@@ -467,8 +551,10 @@ int main(void)
     test_change_parse();
     test_metric_summary();
     test_collectors();
+    test_busy_account();
     test_matching();
     test_corroborate();
+    test_elb_metrics();
     test_timeline();
     return test_done();
 }

@@ -326,6 +326,16 @@ def _(b):
     svc(b)["networkConfiguration"]["awsvpcConfiguration"]["assignPublicIp"] = "ENABLED"
 
 
+@case("public_ip_unknown_routes_quiet")
+def _(b):
+    # Public IPs on load-balanced tasks, but the route tables were not described: unknown, not public.
+    svc(b)["networkConfiguration"]["awsvpcConfiguration"].update(
+        {"subnets": ["subnet-0pa", "subnet-0pb"], "assignPublicIp": "ENABLED"})
+    del b["network"]["route_tables"]
+    b["sources"]["ec2.route_tables"] = {"status": "denied", "calls": 1,
+                                        "errors": [{"action": "ec2:DescribeRouteTables"}]}
+
+
 # --- security.privileged
 @case("privileged_fire", fires=["security.privileged"], severity="medium")
 def _(b):
@@ -376,7 +386,12 @@ def _(b):
 # --- reliability.single_az
 @case("single_az_fire", fires=["reliability.single_az"], severity="low")
 def _(b):
+    # Both service subnets in us-east-1a; subnet-0c3 (us-east-1b, same private route table) is free.
     b["network"]["subnets"]["subnet-0b2"]["availabilityZone"] = "us-east-1a"
+    b["network"]["subnets"]["subnet-0c3"] = {"subnetId": "subnet-0c3", "vpcId": "vpc-0main",
+                                            "availabilityZone": "us-east-1b", "cidrBlock": "10.0.3.0/24",
+                                            "mapPublicIpOnLaunch": "false"}
+    b["network"]["route_tables"]["rtb-0priv"]["associationSet"].append({"subnetId": "subnet-0c3", "main": "false"})
 
 
 @case("single_az_quiet")
