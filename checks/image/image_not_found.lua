@@ -18,6 +18,7 @@ return {
   severity = "critical",
   summary  = "The task's image repository or tag does not exist in the registry",
   needs    = { "ecs.tasks" },
+  uses     = { "ecr.images" },
 
   run = function(ev)
     for i, task in edoc.ipairs(ev.tasks) do

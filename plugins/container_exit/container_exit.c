@@ -180,6 +180,11 @@ static int run(const edoc_host *h, edoc_ctx *ctx)
     const edoc_node *tasks = h->ptr(ctx, "/tasks");
     const edoc_node *tds = h->ptr(ctx, "/task_definitions");
     size_t ti, nt = h->len(tasks);
+    const char *tds_status = h->str(h->ptr(ctx, "/sources/ecs.task_definitions/status"));
+    const char *tds_reason = h->str(h->ptr(ctx, "/sources/ecs.task_definitions/reason"));
+    int tds_failed = tds_status && (!strcmp(tds_status, "denied") || !strcmp(tds_status, "error") ||
+                                    (!strcmp(tds_status, "skipped") && tds_reason &&
+                                     !strcmp(tds_reason, "deadline")));
     for (ti = 0; ti < nt; ti++) {
         const edoc_node *task = h->at(tasks, ti);
         const edoc_node *containers = h->get(task, "containers");
@@ -201,6 +206,11 @@ static int run(const edoc_host *h, edoc_ctx *ctx)
                 continue;
             if (!essential(h, td, h->str(h->get(c, "name"))))
                 continue;
+            /* Without the task definition a sidecar's exit is taken for an
+             * essential one: say which evidence would have told them apart. */
+            if (!td && tds_failed && EDOC_HOST_HAS(h, incomplete))
+                h->incomplete(ctx, "ecs.task_definitions",
+                              "could not tell essential containers from sidecars: ecs.task_definitions is missing");
             report(h, ctx, classify(code, reason, stopped), ti, ci, task, c, code);
         }
     }
@@ -210,7 +220,9 @@ static int run(const edoc_host *h, edoc_ctx *ctx)
 static const edoc_check checks[] = {
     {"container.exit", "container_crash", "high",
      "Essential containers that exited non-zero: OOM kills, missing commands, crashes",
-     "ecs.tasks,ecs.task_definitions", run},
+     /* Task definitions only tell sidecars apart: run() reports their loss
+      * through host->incomplete when it mattered. */
+     "ecs.tasks", run},
 };
 
 EDOC_PLUGIN_DEFINE("container_exit", "1.0.0", checks);
