@@ -32,6 +32,7 @@ struct cli_opts {
     long deadline_s;         /* --deadline; 0 = none */
     long wait_timeout_s;     /* --timeout with --wait; default 15m */
     int debug, verbose, no_color, no_redact, wait, no_recommendations;
+    int review;              /* `review`: only the best-practice rules ran */
     const char *plugin_dirs[CLI_MAX_LIST]; size_t n_plugin_dirs;
     const char *check_dirs[CLI_MAX_LIST];  size_t n_check_dirs;
     const char *only[CLI_MAX_LIST];        size_t n_only;

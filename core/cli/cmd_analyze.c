@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "report/verdict.h"
 #include "engine/engine.h"
 #include "engine/evidence.h"
 #include "engine/report.h"
@@ -41,6 +42,14 @@ int cli_analyze_evidence(struct cJSON *evidence, struct cli_opts *o)
     ao.no_recommendations = o->no_recommendations;
     report = engine_analyze(eng, evidence, &ao);
     if (!report) {
+        fprintf(stderr, "ecs-doctor: out of memory building the report\n");
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    /* A review ran only the best-practice rules: the report says so, and its
+     * summary counts recommendations instead of claiming the service is
+     * healthy (no diagnosis check looked). */
+    if (o->review && (!cJSON_AddStringToObject(report, "mode", "review") || verdict_refresh(report) < 0)) {
         fprintf(stderr, "ecs-doctor: out of memory building the report\n");
         rc = EXIT_USAGE;
         goto out;

@@ -551,6 +551,8 @@ static void diagnosis(struct ctx *c)
             roots++;
         i++;
     }
+    if (!roots && !strcmp(jsonx_str(c->report, "mode", ""), "review"))
+        return; /* a review ran no diagnosis: nothing to say here */
     if (!roots) {
         put(c, "\n");
         if (!strcmp(v, "inconclusive")) {

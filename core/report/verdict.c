@@ -146,6 +146,15 @@ int verdict_refresh(cJSON *report)
         up[i] = (char)toupper((unsigned char)v[i]);
     up[i] = '\0';
     buf_init(&b, 4096);
+    if (!strcmp(jsonx_str(report, "mode", ""), "review")) {
+        /* Only the best-practice rules ran: count what they say, claim no health. */
+        int n = 0;
+        cJSON_ArrayForEach(root, cJSON_GetObjectItemCaseSensitive(report, "findings"))
+            n += !strcmp(jsonx_str(root, "kind", ""), "recommendation") && !is_muted(root);
+        buf_printf(&b, "%s: BEST-PRACTICE REVIEW \xe2\x80\x94 %d recommendation%s (no diagnosis ran)",
+                   verdict_subject(report), n, n == 1 ? "" : "s");
+        goto done;
+    }
     buf_printf(&b, "%s: %s", verdict_subject(report), up);
     if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(st, "desired")))
         buf_printf(&b, " \xe2\x80\x94 %.0f of %.0f tasks running", jsonx_num(st, "running", 0),
@@ -155,6 +164,7 @@ int verdict_refresh(cJSON *report)
         buf_printf(&b, "; root cause: %s", jsonx_str(root, "title", "?"));
     else if (!strcmp(v, "inconclusive"))
         buf_puts(&b, "; some evidence was missing");
+done:
     if (set_str(report, "verdict", v) || set_str(report, "summary", b.data ? b.data : ""))
         rc = -1;
     buf_cleanup(&b);
