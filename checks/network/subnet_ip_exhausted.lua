@@ -80,7 +80,8 @@ return {
           end
         end
       end
-      local short = (svc.runningCount or 0) < (svc.desiredCount or 0)
+      local running, desired = tonumber(svc.runningCount) or 0, tonumber(svc.desiredCount) or 0
+      local short = running < desired
       -- The message alone (subnets unknown), or the subnets proven full.
       if #hits > 0 or (#full > 0 and #free == 0 and short) then
         for i = #hits, 1, -1 do table.insert(evidence, 1, { pointer = hits[i].ptr, note = "failure message" }) end
@@ -112,7 +113,7 @@ return {
           explanation = string.format("Each awsvpc task needs an elastic network interface with its own private IP in one of the service's subnets. %s%s",
             #full > 0 and ("DescribeSubnets reports 0 available addresses in " .. table.concat(full, ", ") .. ". ") or "",
             #hits > 0 and "ECS reported that the subnet does not have enough free addresses, so new tasks cannot get an ENI." or
-              ("The service runs " .. (svc.runningCount or 0) .. " of " .. (svc.desiredCount or 0) .. " tasks.")),
+              ("The service runs " .. math.floor(running) .. " of " .. math.floor(desired) .. " tasks.")),
           evidence = evidence,
           resources = list,
           key = svc.serviceName,

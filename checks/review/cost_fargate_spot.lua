@@ -10,6 +10,13 @@ local function rflag()
   return r and (" --region " .. r) or ""
 end
 
+-- Counts may arrive as strings or be missing in hand-edited or partial
+-- bundles: read them as whole numbers, never compare a string.
+local function count(v)
+  local n = tonumber(v)
+  return n and math.floor(n) or nil
+end
+
 local function cluster_of(svc)
   return (svc.clusterArn and edoc.basename(svc.clusterArn)) or edoc.cluster() or "default"
 end
@@ -29,7 +36,7 @@ return {
       if strategy and #strategy > 0 then
         for _, item in ipairs(strategy) do
           if item.capacityProvider == "FARGATE" then fargate = true end
-          if item.capacityProvider == "FARGATE_SPOT" and (item.weight or 0) + (item.base or 0) > 0 then spot = true end
+          if item.capacityProvider == "FARGATE_SPOT" and (count(item.weight) or 0) + (count(item.base) or 0) > 0 then spot = true end
         end
       elseif svc.launchType == nil and ev.cluster then
         -- No launch type and no strategy: the cluster's default strategy applies.
@@ -39,9 +46,9 @@ return {
         end
       end
       local ctl = svc.deploymentController and svc.deploymentController.type or "ECS"
-      local windows = svc.platformFamily and svc.platformFamily:upper():find("WINDOWS", 1, true)
-      local d = svc.desiredCount or 0
-      if fargate and not spot and not windows and ctl == "ECS" and svc.schedulingStrategy ~= "DAEMON" and d >= MIN_TASKS then
+      local windows = type(svc.platformFamily) == "string" and svc.platformFamily:upper():find("WINDOWS", 1, true)
+      local d = count(svc.desiredCount) or 0
+      if fargate and not spot and not windows and ctl == "ECS" and svc.schedulingStrategy ~= "DAEMON" and d >= MIN_TASKS and svc.serviceName then
         local cl = cluster_of(svc)
         local rem = {}
         local has_spot = false

@@ -8,6 +8,13 @@ local function rflag()
   return r and (" --region " .. r) or ""
 end
 
+-- Counts and percentages may arrive as strings or be missing in hand-edited
+-- or partial bundles: read them as whole numbers, never compare a string.
+local function count(v)
+  local n = tonumber(v)
+  return n and math.floor(n) or nil
+end
+
 local function cluster_of(svc)
   return (svc.clusterArn and edoc.basename(svc.clusterArn)) or edoc.cluster() or "default"
 end
@@ -24,10 +31,10 @@ return {
     for si, svc in ipairs(ev.services or {}) do
       local dc = svc.deploymentConfiguration
       local ctl = svc.deploymentController and svc.deploymentController.type or "ECS"
-      local d = svc.desiredCount or 0
-      if dc and ctl == "ECS" and svc.schedulingStrategy ~= "DAEMON" and d > 0 then
-        local minp = dc.minimumHealthyPercent or 100
-        local maxp = dc.maximumPercent or 200
+      local d = count(svc.desiredCount) or 0
+      if type(dc) == "table" and svc.serviceName and ctl == "ECS" and svc.schedulingStrategy ~= "DAEMON" and d > 0 then
+        local minp = count(dc.minimumHealthyPercent) or 100
+        local maxp = count(dc.maximumPercent) or 200
         local min_tasks = math.ceil(d * minp / 100)
         local max_tasks = math.floor(d * maxp / 100)
         local title, why, sev
@@ -37,7 +44,7 @@ return {
           why = string.format("ECS must keep at least %d task(s) running and may run at most %d, with %d desired: it can neither stop an old task nor start a new one, so every deployment stalls.",
                   min_tasks, max_tasks, d)
           sev = "medium"
-        elseif minp == 0 and d > 1 and svc.loadBalancers and #svc.loadBalancers > 0 then
+        elseif minp == 0 and d > 1 and type(svc.loadBalancers) == "table" and #svc.loadBalancers > 0 then
           title = string.format("%s: minimumHealthyPercent 0 lets a deployment stop every task at once", svc.serviceName)
           why = "With a 0 % minimum ECS may stop all running tasks before the new ones are healthy, an outage on every deployment of a load-balanced service."
           sev = "low"
@@ -49,7 +56,7 @@ return {
             if dc[k] ~= nil then ptrs[#ptrs + 1] = edoc.ptr("services", si - 1, "deploymentConfiguration", k) end
           end
           local cb = dc.deploymentCircuitBreaker
-          local cbs = cb and string.format("deploymentCircuitBreaker={enable=%s,rollback=%s},",
+          local cbs = type(cb) == "table" and string.format("deploymentCircuitBreaker={enable=%s,rollback=%s},",
                                            tostring(cb.enable == true), tostring(cb.rollback == true)) or ""
           edoc.finding {
             kind        = "recommendation",

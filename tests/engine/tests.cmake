@@ -30,3 +30,10 @@ add_test(NAME engine_check_image_not_found
 add_test(NAME engine_check_container_exit
   COMMAND $<TARGET_FILE:ecs-doctor> checks test ${PROJECT_SOURCE_DIR}/plugins/container_exit)
 set_tests_properties(engine_check_image_not_found engine_check_container_exit PROPERTIES TIMEOUT 60)
+
+# Every check against every fixture of the catalog at once: a check that errors
+# on another area's fixture, or an expectation another check's finding breaks
+# (ranking, linking, verdict), only shows up when they all run together.
+add_test(NAME engine_checks_whole_catalog
+  COMMAND $<TARGET_FILE:ecs-doctor> checks test ${PROJECT_SOURCE_DIR}/checks)
+set_tests_properties(engine_checks_whole_catalog PROPERTIES TIMEOUT 180)
