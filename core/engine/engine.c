@@ -407,7 +407,9 @@ enum err_code engine_select(struct engine *eng, const char *const *only, size_t 
 /* ---- running ----------------------------------------------------------- */
 
 /* A needed source is missing when the collector tried and failed: denied,
- * error, or skipped because the deadline expired. A source absent from
+ * error, partial (some of its calls failed: ListTasks answered but
+ * DescribeTasks was denied, so the part the check would decide on is
+ * unseen), or skipped because the deadline expired. A source absent from
  * `sources` was never collected (an offline fixture, a bundle from an older
  * collector): that is not a gap, and "skipped: nothing to look at" is
  * complete. `uses` sources never make a check incomplete by themselves. */
@@ -416,7 +418,7 @@ static int source_failed(const cJSON *evidence, const char *name)
     const cJSON *s = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(evidence, "sources"),
                                                       name);
     const char *st = jsonx_str(s, "status", "");
-    return !strcmp(st, "denied") || !strcmp(st, "error") ||
+    return !strcmp(st, "denied") || !strcmp(st, "error") || !strcmp(st, "partial") ||
            (!strcmp(st, "skipped") && !strcmp(jsonx_str(s, "reason", ""), "deadline"));
 }
 
@@ -507,6 +509,15 @@ static cJSON *run_one(struct engine *eng, struct check *c, const cJSON *evidence
         cJSON_Delete(ctx.gaps);
         if (!ctx.message[0] && ctx.why[0])
             snprintf(ctx.message, sizeof ctx.message, "%s", ctx.why);
+        /* Static gaps say which evidence too: "missing evidence: ecs.tasks (partial)". */
+        if (!ctx.message[0] && cJSON_GetArraySize(missing) > 0) {
+            const cJSON *m0 = cJSON_GetArrayItem(missing, 0);
+            snprintf(ctx.message, sizeof ctx.message, "missing evidence: %s (%s)%s", m0->valuestring,
+                     jsonx_str(cJSON_GetObjectItemCaseSensitive(
+                                   cJSON_GetObjectItemCaseSensitive(evidence, "sources"), m0->valuestring),
+                               "status", "?"),
+                     cJSON_GetArraySize(missing) > 1 ? " and more" : "");
+        }
     }
     status = ctx.failed ? "error" : cJSON_GetArraySize(missing) > 0 ? "incomplete" : "ok";
     if (ctx.failed)

@@ -75,7 +75,7 @@ int main(void)
 {
     const char *lua_dirs[1] = {TEST_GAPS_LUA_DIR}, *plugin_dirs[1] = {TEST_GAPS_PLUGIN_DIR};
     struct engine_opts o = {0};
-    cJSON *r;
+    cJSON *r, *r2;
     const cJSON *g;
     o.check_dirs = lua_dirs;
     o.n_check_dirs = 1;
@@ -108,9 +108,15 @@ int main(void)
     CHECK_STR(jsonx_str(g, "action", ""), "ecs:DescribeServices");
     CHECK(lists(cJSON_GetObjectItem(g, "affects"), "test.gaps_lua"));
     CHECK(lists(cJSON_GetObjectItem(g, "affects"), "test.gaps_plugin"));
+    CHECK_STR(jsonx_str(check_of(r, "test.gaps_lua"), "message", ""), "missing evidence: ecs.services (denied)");
     cJSON_Delete(r);
 
-    /* error and a deadline skip are missing; "nothing to look at" is not. */
+    /* error, partial (some calls failed) and a deadline skip are missing;
+     * "nothing to look at" is not. */
+    r2 = run("web", "\"ecs.services\":{\"status\":\"partial\"}", "");
+    CHECK_STR(status_of(r2, "test.gaps_lua"), "incomplete");
+    CHECK_STR(jsonx_str(r2, "verdict", ""), "inconclusive");
+    cJSON_Delete(r2);
     r = run("web", "\"ecs.services\":{\"status\":\"error\"}", "");
     CHECK_STR(status_of(r, "test.gaps_lua"), "incomplete");
     cJSON_Delete(r);

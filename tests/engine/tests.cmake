@@ -48,3 +48,8 @@ target_compile_definitions(test_gaps PRIVATE
   TEST_GAPS_LUA_DIR="${CMAKE_CURRENT_SOURCE_DIR}/engine/gaps/lua"
   TEST_GAPS_PLUGIN_DIR="${CMAKE_CURRENT_BINARY_DIR}/engine/gaps_plugins")
 add_dependencies(test_gaps edoc_testplugin_gaps)
+
+# "Inconclusive is a verdict" against the fake AWS with actions denied.
+add_test(NAME engine_e2e_gaps
+  COMMAND ${EDOC_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/engine/e2e_gaps.py $<TARGET_FILE:ecs-doctor> ${PROJECT_SOURCE_DIR})
+set_tests_properties(engine_e2e_gaps PROPERTIES TIMEOUT 180 SKIP_RETURN_CODE 77)
