@@ -135,7 +135,7 @@ typedef struct edoc_host {
     /* ---- Added after 0.1.0 (test EDOC_HOST_HAS(host, incomplete)).
      * The check saw something it had to decide (a failure to explain) but the
      * evidence source it needed is missing (denied, failed, or not in the
-     * bundle): the run is reported `incomplete`, with `source` in its
+     * bundle; the check decides): the run is reported `incomplete`, with `source` in its
      * `missing` list and `why` as its message, and the verdict cannot be
      * `healthy`. Returns 0, or -1 for an unknown source name. */
     int (*incomplete)(edoc_ctx *ctx, const char *source, const char *why);
@@ -153,8 +153,8 @@ typedef struct edoc_check {
     const char *severity; /* default severity */
     const char *summary;  /* one line for `ecs-doctor checks list` */
     /* Comma-separated evidence sources the check cannot decide without
-     * ("ecs.tasks,ecs.services"); when one was denied or failed the host marks
-     * the check's result incomplete. A source absent from the evidence (never
+     * ("ecs.tasks,ecs.services"); when one was denied, failed, partial or cut
+     * by the deadline the host marks the check's result incomplete. A source absent from the evidence (never
      * collected) is not missing. Sources read only to explain what the check
      * sees do not belong here: when one is missing and it mattered, call
      * host->incomplete(). (No member is appended here: positional
