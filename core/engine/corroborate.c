@@ -272,6 +272,9 @@ enum err_code corroborate_findings(struct finding_list *ranked, const cJSON *evi
     size_t i;
     int changed = 0;
     enum err_code rc = ERR_OK;
+    /* The first failure does not depend on the finding: one scan of the
+     * tasks, not one per root finding (O(findings x tasks) on a large bundle). */
+    double first = corroborate_first_failure(evidence, 0);
     for (i = 0; i < ranked->n; i++) {
         struct finding *f = ranked->v[i];
         if (strcmp(f->kind, "diagnosis") != 0)
@@ -279,8 +282,7 @@ enum err_code corroborate_findings(struct finding_list *ranked, const cJSON *evi
         cite_metrics(f, evidence, &changed);
         /* Only roots: a symptom's cause is its root finding. */
         if (f->caused_by < 0 && rc == ERR_OK)
-            rc = link_change(f, evidence, corroborate_first_failure(evidence, f->when > 0 ? f->when : until),
-                             &changed);
+            rc = link_change(f, evidence, first > 0 ? first : f->when > 0 ? f->when : until, &changed);
     }
     if (!changed)
         return rc;

@@ -36,10 +36,11 @@ struct luacheck {
     int runs;                  /* runs so far: every run after the first reloads */
     char *display;
     struct edoc_ctx *ctx;      /* during a run */
+    struct lstr_slot *lstr;    /* this run's long-string index (push_text) */
 };
 
 /* Registry keys (their addresses). */
-static char cache_key, mt_key, keys_key;
+static char cache_key, mt_key, keys_key, strs_key;
 
 static struct luacheck *LC(lua_State *L) { return *(struct luacheck **)lua_getextraspace(L); }
 
@@ -284,6 +285,62 @@ static void push_proxy(lua_State *L, const cJSON *node)
     lua_remove(L, -2);
 }
 
+/* Long evidence strings, shared within a run. Lua interns strings up to 40
+ * bytes; longer ones (stop reasons, container reasons) were copied into a
+ * fresh Lua string on every access by every check: malloc, copy, collect,
+ * which grew faster than the bundle (the allocator's free lists). Within a
+ * run, equal texts now come back as one Lua string, kept in the registry
+ * table strs[slot + 1] and found through this C index by content. Bounded:
+ * LSTR_SLOTS strings of at most LSTR_MAX bytes per run; others are pushed
+ * as before. */
+#define LSTR_SLOTS 1024 /* power of two */
+#define LSTR_MAX 4096
+#define LSTR_PROBES 8
+
+struct lstr_slot {
+    uint64_t hash;
+    size_t len;
+    int used;
+};
+
+static uint64_t norm_hash(const char *s, size_t n);
+
+static void push_text(lua_State *L, const char *s)
+{
+    struct luacheck *lc = LC(L);
+    size_t n = strlen(s), i;
+    uint64_t h;
+    if (n <= 40 || n > LSTR_MAX || (!lc->lstr && !(lc->lstr = calloc(LSTR_SLOTS, sizeof *lc->lstr)))) {
+        lua_pushlstring(L, s, n);
+        return;
+    }
+    h = norm_hash(s, n);
+    for (i = 0; i < LSTR_PROBES; i++) {
+        size_t at = (h + i) & (LSTR_SLOTS - 1);
+        struct lstr_slot *sl = &lc->lstr[at];
+        if (!sl->used) {
+            lua_pushlstring(L, s, n);
+            lua_rawgetp(L, LUA_REGISTRYINDEX, &strs_key);
+            lua_pushvalue(L, -2);
+            lua_rawseti(L, -2, (lua_Integer)at + 1);
+            lua_pop(L, 1);
+            sl->used = 1;
+            sl->hash = h;
+            sl->len = n;
+            return;
+        }
+        if (sl->hash == h && sl->len == n) {
+            lua_rawgetp(L, LUA_REGISTRYINDEX, &strs_key);
+            lua_rawgeti(L, -1, (lua_Integer)at + 1);
+            lua_remove(L, -2);
+            if (lua_type(L, -1) == LUA_TSTRING && memcmp(lua_tostring(L, -1), s, n) == 0)
+                return;
+            lua_pop(L, 1);
+        }
+    }
+    lua_pushlstring(L, s, n);
+}
+
 static void push_json(lua_State *L, const cJSON *v)
 {
     if (!v || cJSON_IsNull(v))
@@ -297,7 +354,7 @@ static void push_json(lua_State *L, const cJSON *v)
         else
             lua_pushnumber(L, d);
     } else if (cJSON_IsString(v))
-        lua_pushstring(L, v->valuestring ? v->valuestring : "");
+        push_text(L, v->valuestring ? v->valuestring : "");
     else if (cJSON_IsArray(v) || cJSON_IsObject(v))
         push_proxy(L, v);
     else
@@ -430,6 +487,10 @@ static void new_run_tables(lua_State *L)
     lua_rawsetp(L, LUA_REGISTRYINDEX, &cache_key);
     lua_newtable(L); /* finding key -> index in ctx->out */
     lua_rawsetp(L, LUA_REGISTRYINDEX, &keys_key);
+    lua_newtable(L); /* strs: slot + 1 -> long string (push_text) */
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &strs_key);
+    if (LC(L)->lstr)
+        memset(LC(L)->lstr, 0, LSTR_SLOTS * sizeof *LC(L)->lstr);
 }
 
 static int p_eq(lua_State *L)
@@ -1373,6 +1434,7 @@ void luacheck_free(struct luacheck *lc)
         collect_stopped(lc, 1);
     if (--normc.states == 0)
         normc_clear(); /* the last Lua check is gone */
+    free(lc->lstr);
     free(lc->display);
     free(lc);
 }

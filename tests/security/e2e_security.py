@@ -23,6 +23,7 @@ Exit-code mapping asserted (cli.h, docs/report.md):
   never 2 (usage), never a signal, never the time bound (`timeout` -> 124).
 Exits 77 (skipped) when the fake server is not in the tree.
 """
+import glob
 import json
 import os
 import re
@@ -331,11 +332,22 @@ NEVER_CALLED = {
     "ecs:ListContainerInstances": "EC2 launch type only; every shipped scenario runs on Fargate",
     "ecs:DescribeContainerInstances": "EC2 launch type only; every shipped scenario runs on Fargate",
     "ecs:DescribeCapacityProviders": "capacity providers other than FARGATE*; none in the shipped scenarios",
-    "ec2:DescribeManagedPrefixLists": "only when a security-group rule references a prefix list",
-    "ec2:DescribePrefixLists": "only when a security-group rule references a prefix list",
-    "cloudtrail:LookupEvents": "not collected yet (issue 12: changes)",
-    "cloudwatch:GetMetricData": "not collected yet (issue 12: metrics)",
+    "ec2:DescribeManagedPrefixLists": "only when a security-group rule references a prefix list; none does",
 }
+
+
+def never_called_reason(action):
+    """Why no scenario makes `service` call this action: the table above, or
+    (found in the source) no collector names the operation at all."""
+    if action in NEVER_CALLED:
+        return NEVER_CALLED[action]
+    op = action.split(":", 1)[1]
+    srcs = glob.glob(os.path.join(SRC, "core", "collect", "*.c"))
+    if not any(f'"{op}"' in open(p, errors="replace").read() for p in srcs):
+        return "no collector calls it (core/collect never names the operation); the policy grants it ahead of use"
+    return "no shipped scenario makes the live `service` command call it"
+
+
 # AWS never denies these; denying them in the fake tests nothing real.
 UNDENIABLE = {
     "sts:GetCallerIdentity": "AWS answers GetCallerIdentity whatever the policy says (no permission is "
@@ -371,7 +383,7 @@ def test_permissions():
         # The demo first: its diagnosis has the richest evidence.
         scen = next((n for n in ["demo.json"] + sorted(prof) if action in prof[n][1] and prof[n][0].report), None)
         if scen is None:
-            skip(label, NEVER_CALLED.get(action, "no shipped scenario makes the live `service` command call it"))
+            skip(label, never_called_reason(action))
             continue
         base = prof[scen][0].report
         bt = top(base)
@@ -428,6 +440,7 @@ SECRETS = [
     "ghp_CANARYgithubToken0123456789abcdefghij",
     "AKIACANARYLEAK000001",
     "CANARYlogpass42",
+    "CANARYssmSecureValue77",  # an SSM SecureString the task references (never fetched decrypted)
     # the caller's temporary credentials
     "tmpSECRETkey/LEAK+CANARY0000000000000001",
     "FQoGZXIvYXdzEBcaDLEAKCANARYSESSIONTOKEN0123456789abcdefSESSIONTOKENCANARY",

@@ -2,8 +2,8 @@
 """The Lua sandbox escape suite: every check in tests/security/sandbox/ tries
 one way out (io, os, package/require, binary chunks, string.dump, debug,
 metatables of the evidence and of strings, coroutines, memory and table bombs,
-deep recursion, endless loops inside pcall/xpcall and their handlers, __gc
-finalizers, hostile error objects, huge error messages, a non-table check,
+deep recursion, endless loops inside pcall/xpcall and their handlers, in
+__close handlers and in callbacks called from C, __gc finalizers, hostile error objects, huge error messages, a non-table check,
 hostile edoc.finding fields, state kept across runs). They run together with
 the default checks and one well-behaved check (zz_normal) over a fixture:
 each must be contained with a one-line message, and the process, the default
@@ -34,7 +34,8 @@ EXPECT = {
     "sec.coroutine_yield": "coroutine", "sec.coroutine_many": "coroutine",
     "sec.rep_bomb": "memory limit", "sec.table_bomb": "memory limit", "sec.recursion": "stack overflow",
     "sec.pcall_loop": "instruction budget exceeded", "sec.errobj_tostring": "instruction budget exceeded",
-    "sec.errobj_tostring_err": "error object", "sec.long_error": "AAAA", "sec.gc_loop": "__gc",
+    "sec.errobj_tostring_err": "error object", "sec.close_loop": "instruction budget exceeded",
+    "sec.callback_loop": "instruction budget exceeded", "sec.long_error": "AAAA", "sec.gc_loop": "__gc",
 }
 # Contained without an error: the check runs and its strange return values are ignored.
 QUIET = ["sec.run_returns"]

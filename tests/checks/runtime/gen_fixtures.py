@@ -4,7 +4,7 @@ checks/<area>/tests/. Run from anywhere: /usr/bin/python3 gen_fixtures.py.
 
 Each scenario is a realistic incident as the collectors would record it; the
 message texts are AWS's own (service event messages, stopped-task reasons,
-target-health descriptions; see docs/categories-runtime.md for sources).
+target-health descriptions; see docs/categories.md for sources).
 Expectations: "findings"/"absent" are read by `ecs-doctor checks test`;
 "top", "max_severity", "remediation_contains" and "evidence_contains" are
 checked against `ecs-doctor analyze --output json` by verify_bundles.py.
