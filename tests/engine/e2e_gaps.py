@@ -14,6 +14,8 @@ usage: e2e_gaps.py ECS_DOCTOR_BINARY SOURCE_DIR
     ec2:DescribeRouteTables that affects net.dependency_unreachable.
 (c) healthy + deny ec2:DescribeRouteTables: nothing failing needed that
     evidence: still healthy, exit 0, the gap listed.
+(d) offline: the container_exit plugin reports through host->incomplete the
+    task definitions it lacked to tell a sidecar from an essential container.
 Exits 77 (skipped) when the fake server is not in the tree.
 """
 import json
@@ -153,6 +155,26 @@ def main():
           and "net.dependency_unreachable" in g["affects"], f"(c) gap listed with the checks it affects ({g})")
     c = check_of(rep, "net.dependency_unreachable")
     check(c is not None and c["status"] == "ok", f"(c) net.dependency_unreachable decided: ok ({c and c['status']})")
+
+    # (d) The C plugin reports its own gap: a crash seen, the task definition
+    # (essential or sidecar?) denied -> container.exit incomplete, naming it.
+    with open(os.path.join(SRC, "plugins", "container_exit", "tests", "exit_1_crash.json")) as f:
+        ev = json.load(f)
+    ev["sources"]["ecs.task_definitions"] = {"status": "denied", "errors": [{
+        "operation": "ecs:DescribeTaskDefinition", "action": "ecs:DescribeTaskDefinition",
+        "code": "AccessDeniedException", "message": "not authorized"}]}
+    ev.pop("task_definitions", None)
+    bundle = os.path.join(TMP, "td_denied.json")
+    with open(bundle, "w") as f:
+        json.dump(ev, f)
+    r = subprocess.run([BIN, "analyze", bundle, "--output", "json"], env=ENV, capture_output=True, text=True,
+                       timeout=60)
+    rep = json.loads(r.stdout) if r.stdout.startswith("{") else None
+    c = check_of(rep, "container.exit")
+    check(c is not None and c["status"] == "incomplete" and c["missing"] == ["ecs.task_definitions"]
+          and "sidecars" in (c.get("message") or ""), f"(d) container.exit reports the missing task definitions ({c})")
+    g = gap(rep, "ecs.task_definitions")
+    check(g is not None and "container.exit" in g["affects"], "(d) the gap lists container.exit")
 
     shutil.rmtree(TMP, ignore_errors=True)
     print(f"{len(FAILED)} failed" if FAILED else "all passed")
