@@ -298,7 +298,9 @@ def test_kinds():
 
 
 def test_deadline():
-    with Fake(os.path.join(SCEN, "demo.json"), "--latency", "3000@iam") as fake:
+    # IAM answers after 6 s; the 1 s deadline must end the run long before
+    # (the margin absorbs a sanitizer build on a loaded machine).
+    with Fake(os.path.join(SCEN, "demo.json"), "--latency", "6000@iam") as fake:
         t0 = time.time()
         r, ev = collect(fake, "service", "web-service", "--cluster", "prod", "--deadline", "1s")
         took = time.time() - t0
@@ -306,7 +308,7 @@ def test_deadline():
             st = ev["sources"]["iam.roles"]
             check(st["status"] == "skipped" and st.get("reason") == "deadline", f"deadline: iam.roles skipped ({st})")
             check(ev["sources"]["ecs.services"]["status"] == "ok", "deadline: finished sources kept")
-        check(took < 2.9, f"deadline: run ended at the deadline ({took:.2f}s)")
+        check(took < 5, f"deadline: run ended at the deadline, not when IAM answered ({took:.2f}s)")
 
 
 def test_redaction():
