@@ -30,3 +30,6 @@ add_test(NAME engine_check_image_not_found
 add_test(NAME engine_check_container_exit
   COMMAND $<TARGET_FILE:ecs-doctor> checks test ${PROJECT_SOURCE_DIR}/plugins/container_exit)
 set_tests_properties(engine_check_image_not_found engine_check_container_exit PROPERTIES TIMEOUT 60)
+
+# luapattern: differential test against Lua's own string library, and the step budget.
+edoc_unit_test(test_luapattern engine/test_luapattern.c)
