@@ -12,6 +12,7 @@
 
 #include "analysis/iam_eval.h"
 #include "analysis/netpath.h"
+#include "engine/luapattern.h"
 #include "util/buf.h"
 #include "util/jsonx.h"
 #include "util/strutil.h"
@@ -1391,10 +1392,13 @@ static int sandbox(lua_State *L)
     lua_setfield(L, -2, "date");
     lua_setglobal(L, "os");
     lua_pop(L, 1);
-    /* string.dump would hand out binary chunks. */
+    /* string.dump would hand out binary chunks. Lua's pattern matcher
+     * backtracks in C where the hook never fires: use the step-budgeted one
+     * (also for methods: the strings' __index is this table). */
     lua_getglobal(L, "string");
     lua_pushnil(L);
     lua_setfield(L, -2, "dump");
+    luapattern_install(L, -1);
     lua_pop(L, 1);
     /* Lock the string metatable: getmetatable("") no longer hands it out. */
     lua_pushliteral(L, "");

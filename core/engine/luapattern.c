@@ -8,7 +8,7 @@
  * the match loop and every backtrack spends one step of a per-call budget;
  * when the budget is gone the call raises LUAPATTERN_BUDGET_MSG, which the
  * sandbox reports like any other error of the check. */
-#include "luapattern.h"
+#include "engine/luapattern.h"
 
 #include <ctype.h>
 #include <lauxlib.h>

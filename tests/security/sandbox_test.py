@@ -36,6 +36,7 @@ EXPECT = {
     "sec.pcall_loop": "instruction budget exceeded", "sec.errobj_tostring": "instruction budget exceeded",
     "sec.errobj_tostring_err": "error object", "sec.close_loop": "instruction budget exceeded",
     "sec.callback_loop": "instruction budget exceeded", "sec.long_error": "AAAA", "sec.gc_loop": "__gc",
+    "sec.pattern_hang": "pattern matching exceeded its step budget",
 }
 # Contained without an error: the check runs and its strange return values are ignored.
 QUIET = ["sec.run_returns"]
