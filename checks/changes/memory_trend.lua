@@ -30,6 +30,7 @@ return {
   -- Not `needs = { "metrics" }`: without CloudWatch data there is nothing to
   -- warn about, and an early warning must never make a verdict inconclusive.
   needs    = {},
+  uses     = { "metrics", "ecs.tasks" },
 
   run = function(ev)
     if not ev.metrics or oom_stops(ev) then return end

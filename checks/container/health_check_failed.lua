@@ -55,6 +55,7 @@ return {
   severity = "high",
   summary = "Tasks are replaced because a container health check reports UNHEALTHY",
   needs = { "ecs.tasks" },
+  uses = { "ecs.services", "ecs.task_definitions", "logs" },
 
   run = function(ev)
     for si, svc in ipairs(list(ev.services)) do

@@ -40,6 +40,7 @@ return {
   severity = "medium",
   summary = "The deployment circuit breaker failed a deployment (symptom of why tasks failed)",
   needs = { "ecs.services" },
+  uses = { "ecs.task_definitions" },
 
   run = function(ev)
     for si, svc in ipairs(list(ev.services)) do

@@ -82,6 +82,7 @@ return {
   severity = "high",
   summary = "Tasks are killed by ELB health checks before the application finishes starting",
   needs = { "ecs.services", "ecs.tasks" }, -- ELB evidence: only for services behind a load balancer
+  uses = { "ecs.task_definitions", "elb.target_groups", "elb.target_health", "logs" },
 
   run = function(ev)
     local tgs = ev.elb and ev.elb.target_groups

@@ -107,9 +107,23 @@ return {
   -- ELB evidence is only relevant to services behind a load balancer, so it is
   -- not a static need: without it the check finds nothing (unknown, not healthy).
   needs = { "ecs.services" },
+  uses = { "ecs.tasks", "ecs.task_definitions", "elb.target_groups", "elb.target_health", "elb.load_balancers", "ec2.security_groups" },
 
   run = function(ev)
     local tgs = ev.elb and ev.elb.target_groups
+    -- A service behind a load balancer whose target groups or target health
+    -- could not be read: the health checks are unknown, not passing.
+    for _, svc in ipairs(list(ev.services)) do
+      if #list(svc.loadBalancers) > 0 then
+        for _, src in ipairs({ "elb.target_groups", "elb.target_health" }) do
+          local s = ev.sources and ev.sources[src]
+          if s and (s.status == "denied" or s.status == "error" or (s.status == "skipped" and s.reason == "deadline")) then
+            edoc.incomplete(src, string.format("%s is behind a load balancer but %s is missing: its health checks are unknown",
+              svc.serviceName or "the service", src))
+          end
+        end
+      end
+    end
     if not tgs then return end
     for si, svc in ipairs(list(ev.services)) do
       for _, binding in ipairs(list(svc.loadBalancers)) do

@@ -59,6 +59,7 @@ return {
   summary = "The load balancer / target group wiring cannot work with the task definition",
   -- ELB evidence matters only for services with load balancers: not a static need.
   needs = { "ecs.services", "ecs.task_definitions" },
+  uses = { "ecs.tasks", "elb.target_groups", "elb.target_health", "elb.load_balancers", "ec2.subnets" },
 
   run = function(ev)
     local tgs = ev.elb and ev.elb.target_groups

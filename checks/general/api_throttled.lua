@@ -36,6 +36,7 @@ return {
   severity = "medium",
   summary = "AWS API throttling delays the scheduler or makes tasks fail to start",
   needs = { "ecs.services" },
+  uses = { "ecs.tasks" },
 
   run = function(ev)
     for si, svc in ipairs(list(ev.services)) do

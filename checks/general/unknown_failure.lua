@@ -65,6 +65,7 @@ return {
   severity = "low",
   summary = "A task failure no other check recognises, quoted as is",
   needs = { "ecs.tasks" },
+  uses = { "ecs.services" },
 
   run = function(ev)
     local short = {}

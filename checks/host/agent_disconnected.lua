@@ -33,6 +33,7 @@ return {
   severity = "high",
   summary = "The ECS agent on a container instance is disconnected",
   needs = { "ecs.services" }, -- ecs.capacity is read when present (EC2 clusters only)
+  uses = { "ecs.capacity" },
 
   run = function(ev)
     local instances = (ev.capacity and ev.capacity.container_instances) or {}

@@ -34,6 +34,7 @@ return {
   severity = "high",
   summary = "The host or the task's storage is out of disk space",
   needs = { "ecs.tasks" },
+  uses = { "ecs.capacity" },
 
   run = function(ev)
     local by_host = {}

@@ -23,6 +23,7 @@ return {
   severity = "low",
   summary = "Tasks stopped by AWS infrastructure maintenance or an EC2 host going away",
   needs = { "ecs.tasks" },
+  uses = { "ecs.services" },
 
   run = function(ev)
     for si, svc in ipairs(list(ev.services)) do

@@ -26,6 +26,7 @@ return {
   severity = "medium",
   summary = "Fargate Spot capacity was reclaimed and the tasks were stopped",
   needs = { "ecs.tasks" },
+  uses = { "ecs.services" },
 
   run = function(ev)
     for si, svc in ipairs(list(ev.services)) do

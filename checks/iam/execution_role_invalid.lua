@@ -92,6 +92,7 @@ return {
   severity = "critical",
   summary = "The task execution role is missing, does not exist, or does not trust ecs-tasks.amazonaws.com",
   needs = { "ecs.task_definitions" }, -- iam.roles proves trust and existence when present
+  uses = { "ecs.services", "ecs.tasks", "iam.roles" },
 
   run = function(ev)
     -- Failure messages, to cite and to scope to task definitions in use.

@@ -95,6 +95,7 @@ return {
   severity = "critical",
   summary  = "The task's image repository or tag does not exist in the registry (ECR DescribeImages confirms)",
   needs    = { "ecs.tasks" },
+  uses     = { "ecr.images" },
 
   run = function(ev)
     -- First pass: the tasks whose pull failed with "not found", and per image

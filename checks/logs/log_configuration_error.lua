@@ -44,6 +44,7 @@ return {
   severity = "critical",
   summary = "The container's log configuration fails (missing log group, no permission, bad options)",
   needs = { "ecs.tasks" },
+  uses = { "ecs.services", "ecs.task_definitions", "logs", "iam.roles" },
 
   run = function(ev)
     local msgs = {}

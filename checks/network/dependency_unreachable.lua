@@ -398,6 +398,29 @@ local function remediation(ev, hop, why, ctx)
   return r
 end
 
+-- The network source whose absence left the path unknown: netpath names it
+-- "(ec2.route_tables)"; else the failed ec2.* sources; else a guess from the text.
+local NET_SOURCES = { "ec2.subnets", "ec2.route_tables", "ec2.gateways", "ec2.vpc_endpoints",
+  "ec2.security_groups", "ec2.network_acls" }
+local function lacking(ev, why)
+  why = why or ""
+  local named = why:match("%((ec2%.[%w_]+)%)")
+  local text = "the network path could not be verified: " .. why:gsub("^[%w_]+: ", "")
+  if named then edoc.incomplete(named, text); return end
+  local any = false
+  for _, s in ipairs(NET_SOURCES) do
+    local st = ev.sources and ev.sources[s] and ev.sources[s].status
+    if st == "denied" or st == "error" or (st == "skipped" and ev.sources[s].reason == "deadline") then
+      edoc.incomplete(s, text); any = true
+    end
+  end
+  if any then return end
+  local w = why:lower()
+  edoc.incomplete((w:find("route", 1, true) and "ec2.route_tables") or (w:find("gateway", 1, true) and "ec2.gateways")
+    or (w:find("security group", 1, true) and "ec2.security_groups") or (w:find("endpoint", 1, true) and "ec2.vpc_endpoints")
+    or "ec2.subnets", text)
+end
+
 local TITLES = {
   network_no_route = "no network route to",
   security_group_egress_blocked = "security groups block HTTPS to",
@@ -409,10 +432,12 @@ return {
   category = "network_no_route",
   severity = "critical",
   summary = "Tasks cannot reach ECR, S3, Secrets Manager, SSM or CloudWatch Logs: names the failing network hop",
-  -- Only the symptom source: the ec2.* sources refine the root cause, and when they
-  -- are missing the finding says what could not be verified (a healthy service
-  -- must not turn inconclusive because its network was not collected).
+  -- Only the symptom source is a static need: the ec2.* sources explain a
+  -- connection failure, so their loss matters only when there is one to explain
+  -- (then the run reports it with edoc.incomplete and the finding says what
+  -- could not be verified); a healthy service stays healthy without them.
   needs = { "ecs.tasks" },
+  uses = { "ecs.services", "ecs.task_definitions", "ec2.subnets", "ec2.route_tables", "ec2.gateways", "ec2.vpc_endpoints", "ec2.security_groups", "ec2.network_acls" },
 
   run = function(ev)
     local cache, cited = {}, {}
@@ -492,6 +517,7 @@ return {
               remediation = remediation(ev, hop, why, { vpc = vpc, subnet = subnet, subnets = subnets, sgs = sgs, svc = svc, td = td }),
             }
           elseif verdict == "unknown" then
+            lacking(ev, why)
             edoc.finding {
               category = "network_no_route",
               severity = "high",

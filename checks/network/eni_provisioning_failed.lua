@@ -38,6 +38,7 @@ return {
   severity = "high",
   summary = "The task's network interface (ENI) could not be provisioned or attached",
   needs = { "ecs.tasks" },
+  uses = { "ecs.services" },
 
   run = function(ev)
     local msgs = {}

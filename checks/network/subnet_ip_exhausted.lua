@@ -57,6 +57,7 @@ return {
   severity = "critical",
   summary = "The service's subnets have no free IP addresses for new task ENIs",
   needs = { "ecs.services" }, -- ec2.subnets confirms; the message alone also reports
+  uses = { "ecs.tasks", "ec2.subnets" },
 
   run = function(ev)
     local subnets = ev.network and ev.network.subnets

@@ -41,6 +41,7 @@ return {
   severity = "high",
   summary = "AWS had no capacity for the task in the service's Availability Zones",
   needs = { "ecs.services" },
+  uses = { "ecs.tasks", "ec2.subnets" },
 
   run = function(ev)
     for si, svc in ipairs(list(ev.services)) do

@@ -74,6 +74,7 @@ return {
   summary = "No container instance satisfies the placement constraints",
   -- Container instances matter only for EC2-backed services: not a static need.
   needs = { "ecs.services" },
+  uses = { "ecs.task_definitions", "ecs.capacity" },
 
   run = function(ev)
     local instances = ev.capacity and ev.capacity.container_instances

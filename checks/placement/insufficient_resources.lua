@@ -95,6 +95,7 @@ return {
   severity = "high",
   summary = "No container instance has enough CPU, memory or ENIs for the task",
   needs = { "ecs.services" },
+  uses = { "ecs.task_definitions", "ecs.capacity", "ecs.cluster" },
 
   run = function(ev)
     for si, svc in ipairs(list(ev.services)) do

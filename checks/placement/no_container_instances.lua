@@ -54,6 +54,7 @@ return {
   summary = "The service needs EC2 container instances and the cluster has none ACTIVE",
   -- Container instances matter only for EC2-backed services: not a static need.
   needs = { "ecs.services" },
+  uses = { "ecs.capacity", "ecs.cluster" },
 
   run = function(ev)
     local cap = ev.capacity

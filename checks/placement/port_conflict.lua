@@ -54,6 +54,7 @@ return {
   severity = "high",
   summary = "Tasks cannot be placed: the fixed host port is already in use on every candidate instance",
   needs = { "ecs.services" },
+  uses = { "ecs.task_definitions", "ecs.capacity" },
 
   run = function(ev)
     for si, svc in ipairs(list(ev.services)) do

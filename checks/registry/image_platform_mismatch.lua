@@ -37,6 +37,7 @@ return {
   severity = "critical",
   summary = "The image's CPU architecture / OS does not match the task's platform (exec format error)",
   needs = { "ecs.tasks" },
+  uses = { "ecs.services", "ecs.task_definitions", "logs" },
 
   run = function(ev)
     local msgs = {}

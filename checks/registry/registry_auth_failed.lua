@@ -89,6 +89,7 @@ return {
   severity = "critical",
   summary = "The registry refused the image pull or registry authentication (permissions or credentials)",
   needs = { "ecs.tasks" }, -- iam.roles confirms the denial; without it the finding says so
+  uses = { "ecs.services", "ecs.task_definitions", "iam.roles", "ecr.images" },
 
   run = function(ev)
     for _, m in ipairs(messages(ev)) do
@@ -178,6 +179,12 @@ return {
                 docs = DOC_REPO }
             end
           else
+            local iam = ev.sources and ev.sources["iam.roles"]
+            if role and iam and (iam.status == "denied" or iam.status == "error"
+                or (iam.status == "skipped" and iam.reason == "deadline")) then
+              edoc.incomplete("iam.roles", "could not tell whether the execution role " .. role
+                .. " or a resource policy refused the pull: iam.roles is missing")
+            end
             expl = "The registry refused the pull (authentication or authorization). "
               .. (role and ("The execution role " .. role .. " could not be fully evaluated: " .. table.concat(notes, "; ") .. ".")
                 or "The task definition has no execution role, so the pull had no credentials.")

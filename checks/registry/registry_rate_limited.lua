@@ -37,6 +37,7 @@ return {
   severity = "high",
   summary = "The image registry (usually Docker Hub) rate-limited the image pulls",
   needs = { "ecs.tasks" },
+  uses = { "ecs.services", "ecs.task_definitions" },
 
   run = function(ev)
     local msgs = {}

@@ -51,6 +51,7 @@ return {
   severity = "critical",
   summary = "A secret or SSM parameter the task definition references does not exist",
   needs = { "ecs.tasks" },
+  uses = { "ecs.services", "ecs.task_definitions", "secrets" },
 
   run = function(ev)
     for _, m in ipairs(messages(ev)) do

@@ -75,6 +75,7 @@ return {
   severity = "critical",
   summary = "The execution role is not allowed to read (or decrypt) a secret the task injects",
   needs = { "ecs.tasks" }, -- iam.roles confirms the denial; without it the finding says so
+  uses = { "ecs.services", "ecs.task_definitions", "iam.roles", "secrets", "ec2.vpc_endpoints" },
 
   run = function(ev)
     for _, m in ipairs(messages(ev)) do
@@ -156,6 +157,12 @@ return {
               (kms and "the KMS key policy of the secret's key does not let the role decrypt (kms:Decrypt)" or
                 "the secret's resource policy, a permissions boundary or an SCP"))
         else
+          local iam = ev.sources and ev.sources["iam.roles"]
+          if role and iam and (iam.status == "denied" or iam.status == "error"
+              or (iam.status == "skipped" and iam.reason == "deadline")) then
+            edoc.incomplete("iam.roles", "could not tell which policy refuses " .. role
+              .. " its secrets: iam.roles is missing")
+          end
           expl = "The task could not read its secrets (AccessDenied). " .. (role and ("The policies of " .. role .. " could not be fully evaluated: "
             .. table.concat(notes, "; ") .. ".") or "The task definition has no execution role to read them with.")
         end

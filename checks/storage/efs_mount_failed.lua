@@ -38,6 +38,7 @@ return {
   severity = "critical",
   summary = "The task's EFS volume could not be mounted (NFS port, mount target, DNS or access policy)",
   needs = { "ecs.tasks" },
+  uses = { "ecs.services", "ecs.task_definitions", "ec2.subnets" },
 
   run = function(ev)
     for ti, t in ipairs(ev.tasks or {}) do

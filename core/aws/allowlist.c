@@ -7,6 +7,7 @@
 
 static const struct allowlist_entry entries[] = {
     {"ecs", "DescribeClusters", 1},
+    {"ecs", "ListClusters", 1}, /* "did you mean" for a cluster that does not exist */
     {"ecs", "ListServices", 1},
     {"ecs", "DescribeServices", 1},
     {"ecs", "ListTasks", 1},

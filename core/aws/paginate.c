@@ -10,6 +10,7 @@
 static const struct paginate_spec specs[] = {
     {"ecs", "ListTasks", "nextToken", "nextToken", NULL, R1("taskArns"), "maxResults", 100},
     {"ecs", "ListServices", "nextToken", "nextToken", NULL, R1("serviceArns"), "maxResults", 100},
+    {"ecs", "ListClusters", "nextToken", "nextToken", NULL, R1("clusterArns"), "maxResults", 100},
     {"ecs", "ListContainerInstances", "nextToken", "nextToken", NULL,
      R1("containerInstanceArns"), "maxResults", 100},
     {"ecs", "ListTaskDefinitions", "nextToken", "nextToken", NULL, R1("taskDefinitionArns"),

@@ -33,6 +33,7 @@ void check_free(struct check *c)
     free(c->id); free(c->category); free(c->severity); free(c->summary);
     free(c->source); free(c->path);
     cJSON_Delete(c->needs);
+    cJSON_Delete(c->uses);
     luacheck_free(c->lua);
     free(c);
 }
@@ -46,18 +47,51 @@ static const char *const known_sources[] = {
     "ec2.network_acls", "logs", "ecr.images", "secrets", "scaling", "cloudtrail", "metrics",
 };
 
+int engine_source_known(const char *name)
+{
+    size_t i;
+    for (i = 0; name && i < sizeof known_sources / sizeof known_sources[0]; i++)
+        if (!strcmp(name, known_sources[i]))
+            return 1;
+    return 0;
+}
+
 static const char *unknown_need(const struct check *c)
 {
     const cJSON *it;
-    size_t i;
-    cJSON_ArrayForEach(it, c->needs) {
-        for (i = 0; i < sizeof known_sources / sizeof known_sources[0]; i++)
-            if (!strcmp(it->valuestring, known_sources[i]))
-                break;
-        if (i == sizeof known_sources / sizeof known_sources[0])
+    cJSON_ArrayForEach(it, c->needs)
+        if (!engine_source_known(it->valuestring))
             return it->valuestring;
-    }
+    cJSON_ArrayForEach(it, c->uses)
+        if (!engine_source_known(it->valuestring))
+            return it->valuestring;
     return NULL;
+}
+
+static int in_list(const cJSON *arr, const char *s)
+{
+    const cJSON *it;
+    cJSON_ArrayForEach(it, arr)
+        if (cJSON_IsString(it) && !strcmp(it->valuestring, s))
+            return 1;
+    return 0;
+}
+
+int engine_report_incomplete(struct edoc_ctx *ctx, const char *source, const char *why)
+{
+    if (!engine_source_known(source))
+        return -1;
+    if (!ctx->gaps)
+        ctx->gaps = cJSON_CreateArray();
+    if (!ctx->gaps || in_list(ctx->gaps, source))
+        return 0;
+    /* A check may lack several sources at once; one line per run is kept. */
+    if (cJSON_GetArraySize(ctx->gaps) >= 32)
+        return 0;
+    cJSON_AddItemToArray(ctx->gaps, cJSON_CreateString(source));
+    if (!ctx->why[0])
+        snprintf(ctx->why, sizeof ctx->why, "%s", why && *why ? why : source);
+    return 0;
 }
 
 int engine_add_check(struct engine *eng, struct check *c)
@@ -372,21 +406,29 @@ enum err_code engine_select(struct engine *eng, const char *const *only, size_t 
 
 /* ---- running ----------------------------------------------------------- */
 
-/* A needed source is missing when it is absent, denied, failed, or skipped
- * because the deadline expired; "skipped: nothing to look at" is complete. */
+/* A needed source is missing when the collector tried and failed: denied,
+ * error, partial (some of its calls failed: ListTasks answered but
+ * DescribeTasks was denied, so the part the check would decide on is
+ * unseen), or skipped because the deadline expired. A source absent from
+ * `sources` was never collected (an offline fixture, a bundle from an older
+ * collector): that is not a gap, and "skipped: nothing to look at" is
+ * complete. `uses` sources never make a check incomplete by themselves. */
+static int source_failed(const cJSON *evidence, const char *name)
+{
+    const cJSON *s = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(evidence, "sources"),
+                                                      name);
+    const char *st = jsonx_str(s, "status", "");
+    return !strcmp(st, "denied") || !strcmp(st, "error") || !strcmp(st, "partial") ||
+           (!strcmp(st, "skipped") && !strcmp(jsonx_str(s, "reason", ""), "deadline"));
+}
+
 static cJSON *missing_sources(const struct check *c, const cJSON *evidence)
 {
-    const cJSON *sources = cJSON_GetObjectItemCaseSensitive(evidence, "sources"), *it;
+    const cJSON *it;
     cJSON *missing = cJSON_CreateArray();
-    cJSON_ArrayForEach(it, c->needs) {
-        const cJSON *s = cJSON_GetObjectItemCaseSensitive(sources, it->valuestring);
-        const char *st = jsonx_str(s, "status", "");
-        const char *reason = jsonx_str(s, "reason", "");
-        if (!strcmp(st, "ok") || !strcmp(st, "partial") ||
-            (!strcmp(st, "skipped") && strcmp(reason, "deadline") != 0))
-            continue;
-        cJSON_AddItemToArray(missing, cJSON_CreateString(it->valuestring));
-    }
+    cJSON_ArrayForEach(it, c->needs)
+        if (source_failed(evidence, it->valuestring))
+            cJSON_AddItemToArray(missing, cJSON_CreateString(it->valuestring));
     return missing;
 }
 
@@ -459,11 +501,30 @@ static cJSON *run_one(struct engine *eng, struct check *c, const cJSON *evidence
         merge_tail(&ctx);
     }
     finding_list_cleanup(&ctx.scratch);
+    {
+        const cJSON *g;
+        cJSON_ArrayForEach(g, ctx.gaps)
+            if (!in_list(missing, g->valuestring))
+                cJSON_AddItemToArray(missing, cJSON_CreateString(g->valuestring));
+        cJSON_Delete(ctx.gaps);
+        if (!ctx.message[0] && ctx.why[0])
+            snprintf(ctx.message, sizeof ctx.message, "%s", ctx.why);
+        /* Static gaps say which evidence too: "missing evidence: ecs.tasks (partial)". */
+        if (!ctx.message[0] && cJSON_GetArraySize(missing) > 0) {
+            const cJSON *m0 = cJSON_GetArrayItem(missing, 0);
+            snprintf(ctx.message, sizeof ctx.message, "missing evidence: %s (%s)%s", m0->valuestring,
+                     jsonx_str(cJSON_GetObjectItemCaseSensitive(
+                                   cJSON_GetObjectItemCaseSensitive(evidence, "sources"), m0->valuestring),
+                               "status", "?"),
+                     cJSON_GetArraySize(missing) > 1 ? " and more" : "");
+        }
+    }
     status = ctx.failed ? "error" : cJSON_GetArraySize(missing) > 0 ? "incomplete" : "ok";
     if (ctx.failed)
         fprintf(eng->diag, "ecs-doctor: check %s failed: %s\n", c->id, ctx.message);
     cJSON_AddStringToObject(res, "id", c->id);
     cJSON_AddStringToObject(res, "source", c->source);
+    cJSON_AddStringToObject(res, "category", c->category);
     cJSON_AddStringToObject(res, "status", status);
     if (ctx.message[0])
         cJSON_AddStringToObject(res, "message", ctx.message);
@@ -471,6 +532,7 @@ static cJSON *run_one(struct engine *eng, struct check *c, const cJSON *evidence
         cJSON_AddNullToObject(res, "message");
     cJSON_AddItemToObject(res, "missing", missing);
     cJSON_AddItemToObject(res, "needs", cJSON_Duplicate(c->needs, 1));
+    cJSON_AddItemToObject(res, "uses", c->uses ? cJSON_Duplicate(c->uses, 1) : cJSON_CreateArray());
     cJSON_AddNumberToObject(res, "findings", (double)(out->n - start));
     clock_gettime(CLOCK_MONOTONIC, &t1);
     /* CPU-heavy checks show up here (and in --debug). */
@@ -495,10 +557,12 @@ cJSON *engine_analyze(struct engine *eng, const cJSON *evidence, const struct an
             cJSON *r = cJSON_CreateObject();
             cJSON_AddStringToObject(r, "id", c->id);
             cJSON_AddStringToObject(r, "source", c->source);
+            cJSON_AddStringToObject(r, "category", c->category);
             cJSON_AddStringToObject(r, "status", "skipped");
             cJSON_AddStringToObject(r, "message", "not selected (--only/--skip)");
             cJSON_AddItemToObject(r, "missing", cJSON_CreateArray());
             cJSON_AddItemToObject(r, "needs", cJSON_Duplicate(c->needs, 1));
+            cJSON_AddItemToObject(r, "uses", c->uses ? cJSON_Duplicate(c->uses, 1) : cJSON_CreateArray());
             cJSON_AddItemToArray(checks, r);
             continue;
         }

@@ -26,7 +26,9 @@ struct check {
     char *id, *category, *severity, *summary;
     char *source;   /* "lua:checks/image/image_not_found.lua" or "plugin:plugins/x.so" */
     char *path;     /* the file on disk */
-    cJSON *needs;   /* [string] evidence sources */
+    cJSON *needs;   /* [string] sources it cannot decide without (missing -> incomplete) */
+    cJSON *uses;    /* [string] sources it reads when present, to explain what it
+                     * sees; missing ones matter only through edoc.incomplete() */
     enum check_lang lang;
     edoc_check c;   /* C checks: the descriptor entry, zero-extended */
     struct luacheck *lua;
@@ -45,6 +47,8 @@ struct edoc_ctx {
     int debug;
     FILE *diag;
     struct finding_list scratch; /* findings past the cap (freed after the run) */
+    cJSON *gaps;            /* sources the check reported lacking (edoc.incomplete) */
+    char why[512];          /* the first such report's reason */
 };
 
 struct engine_opts {
@@ -98,5 +102,14 @@ cJSON *engine_analyze(struct engine *eng, const cJSON *evidence, const struct an
  * with a message; returns 0 when added. */
 int engine_add_check(struct engine *eng, struct check *c);
 void check_free(struct check *c);
+
+/* Whether name is an evidence source of docs/evidence.md. */
+int engine_source_known(const char *name);
+
+/* A check reports that it saw something to decide but lacked `source`
+ * (edoc.incomplete / host->incomplete): the run ends `incomplete` with the
+ * source in `missing` and `why` as its message. Returns -1 for an unknown
+ * source name, 0 otherwise. Repeats are recorded once. */
+int engine_report_incomplete(struct edoc_ctx *ctx, const char *source, const char *why);
 
 #endif

@@ -910,6 +910,17 @@ static int l_source_ok(lua_State *L)
     return 1;
 }
 
+/* edoc.incomplete(source, why): the check saw something to decide but the
+ * evidence to decide it was missing; the engine marks the run incomplete. */
+static int l_incomplete(lua_State *L)
+{
+    struct edoc_ctx *ctx = run_ctx(L);
+    const char *source = luaL_checkstring(L, 1), *why = luaL_optstring(L, 2, NULL);
+    if (engine_report_incomplete(ctx, source, why) != 0)
+        return luaL_error(L, "edoc.incomplete: unknown evidence source '%s' (see docs/evidence.md)", source);
+    return 0;
+}
+
 static int l_log(lua_State *L)
 {
     struct luacheck *lc = LC(L);
@@ -1354,7 +1365,8 @@ static int sandbox(lua_State *L)
         {"match_any", l_match_any}, {"task_id", l_basename}, {"basename", l_basename},
         {"iam_eval", l_iam_eval}, {"net_reach", l_net_reach}, {"source_ok", l_source_ok},
         {"region", l_region}, {"cluster", l_cluster}, {"shellquote", l_shellquote},
-        {"log", l_log}, {"ipairs", l_ipairs}, {"pairs", l_pairs}, {NULL, NULL},
+        {"log", l_log}, {"ipairs", l_ipairs}, {"pairs", l_pairs}, {"incomplete", l_incomplete},
+        {NULL, NULL},
     };
     static const char *const removed[] = {"dofile", "loadfile", "require", "module"};
     const luaL_Reg *lib;
@@ -1452,10 +1464,25 @@ static int valid_id(const char *id)
     return 1;
 }
 
+/* `needs` / `uses`: lists of evidence source names (at most 64). */
+static void read_sources(lua_State *L, int t, const char *field, cJSON *into)
+{
+    lua_Integer i, n;
+    lua_pushstring(L, field);
+    if (lua_rawget(L, t) == LUA_TTABLE) {
+        n = (lua_Integer)lua_rawlen(L, -1);
+        for (i = 1; i <= n && i <= 64; i++) {
+            if (lua_rawgeti(L, -1, i) == LUA_TSTRING)
+                cJSON_AddItemToArray(into, cJSON_CreateString(lua_tostring(L, -1)));
+            lua_pop(L, 1);
+        }
+    }
+    lua_pop(L, 1);
+}
+
 static enum err_code read_table(struct check *c, lua_State *L, int t, const char *display,
                                 struct err *e)
 {
-    lua_Integer i, n;
     c->id = field_dup(L, t, "id");
     c->category = field_dup(L, t, "category");
     c->severity = field_dup(L, t, "severity");
@@ -1475,16 +1502,10 @@ static enum err_code read_table(struct check *c, lua_State *L, int t, const char
     if (lua_rawget(L, t) != LUA_TFUNCTION)
         return err_set(e, ERR_LUA, "%s: check '%s' has no run function", display, c->id);
     lua_pop(L, 1);
-    lua_pushliteral(L, "needs");
-    if (lua_rawget(L, t) == LUA_TTABLE) {
-        n = (lua_Integer)lua_rawlen(L, -1);
-        for (i = 1; i <= n && i <= 64; i++) {
-            if (lua_rawgeti(L, -1, i) == LUA_TSTRING)
-                cJSON_AddItemToArray(c->needs, cJSON_CreateString(lua_tostring(L, -1)));
-            lua_pop(L, 1);
-        }
-    }
-    lua_pop(L, 1);
+    read_sources(L, t, "needs", c->needs);
+    if ((c->uses = cJSON_CreateArray()) == NULL)
+        return err_set(e, ERR_NOMEM, "%s: out of memory", display);
+    read_sources(L, t, "uses", c->uses);
     return ERR_OK;
 }
 

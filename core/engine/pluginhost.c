@@ -95,27 +95,11 @@ static void refuse(struct engine *eng, const char *display, const char *msg)
 
 static char *dup_or_empty(const char *s) { return str_dup(s ? s : ""); }
 
-static struct check *check_from(const edoc_check *ec, const char *source, const char *path)
+/* "ecs.tasks, ec2.route_tables" -> ["ecs.tasks", "ec2.route_tables"] */
+static void split_sources(const char *list, cJSON *into)
 {
-    struct check *c = calloc(1, sizeof *c);
     const char *p, *q;
-    if (!c)
-        return NULL;
-    c->lang = CHECK_C;
-    c->c = *ec;
-    c->id = dup_or_empty(ec->id);
-    c->category = dup_or_empty(ec->category);
-    c->severity = dup_or_empty(ec->severity);
-    c->summary = dup_or_empty(ec->summary);
-    c->source = str_dup(source);
-    c->path = str_dup(path);
-    c->needs = cJSON_CreateArray();
-    if (!c->id || !c->category || !c->severity || !c->summary || !c->source || !c->path || !c->needs) {
-        check_free(c);
-        return NULL;
-    }
-    /* "ecs.tasks, ec2.route_tables" -> ["ecs.tasks", "ec2.route_tables"] */
-    for (p = ec->needs; p && *p; p = *q ? q + 1 : q) {
+    for (p = list; p && *p; p = *q ? q + 1 : q) {
         char name[128];
         size_t n;
         while (*p == ' ' || *p == ',')
@@ -129,9 +113,32 @@ static struct check *check_from(const edoc_check *ec, const char *source, const 
         if (n && n < sizeof name) {
             memcpy(name, p, n);
             name[n] = '\0';
-            cJSON_AddItemToArray(c->needs, cJSON_CreateString(name));
+            cJSON_AddItemToArray(into, cJSON_CreateString(name));
         }
     }
+}
+
+static struct check *check_from(const edoc_check *ec, const char *source, const char *path)
+{
+    struct check *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->lang = CHECK_C;
+    c->c = *ec;
+    c->id = dup_or_empty(ec->id);
+    c->category = dup_or_empty(ec->category);
+    c->severity = dup_or_empty(ec->severity);
+    c->summary = dup_or_empty(ec->summary);
+    c->source = str_dup(source);
+    c->path = str_dup(path);
+    c->needs = cJSON_CreateArray();
+    c->uses = cJSON_CreateArray();
+    if (!c->id || !c->category || !c->severity || !c->summary || !c->source || !c->path || !c->needs ||
+        !c->uses) {
+        check_free(c);
+        return NULL;
+    }
+    split_sources(ec->needs, c->needs);
     return c;
 }
 
@@ -464,11 +471,18 @@ static void h_log(edoc_ctx *ctx, const char *message)
         fprintf(ctx->diag, "debug: %s: %s\n", ctx->check->id, message);
 }
 
+static int h_incomplete(edoc_ctx *ctx, const char *source, const char *why)
+{
+    if (!ctx || !source)
+        return -1;
+    return engine_report_incomplete(ctx, source, why);
+}
+
 static const edoc_host host = {
     EDOC_ABI_VERSION, (uint32_t)sizeof(edoc_host),
     h_root, h_ptr, h_get, h_at, h_len, h_type, h_key, h_str, h_num, h_truthy,
     h_finding, h_set, h_evidence, h_resource, h_count, h_when, h_remediation, h_explains,
-    h_iam_eval, h_net_reach, h_log,
+    h_iam_eval, h_net_reach, h_log, h_incomplete,
 };
 
 const edoc_host *pluginhost_table(void) { return &host; }

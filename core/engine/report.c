@@ -30,6 +30,10 @@ static const char *worst_verdict(const struct finding_list *ranked, const cJSON 
         return "degraded";
     cJSON_ArrayForEach(c, checks) {
         const char *st = jsonx_str(c, "status", "");
+        /* Best-practice checks only recommend: what they could not see never
+         * hides a failure (same rule as verdict.c). */
+        if (!strcmp(jsonx_str(c, "category", ""), "best_practice"))
+            continue;
         if (!strcmp(st, "incomplete") ||
             (!strcmp(st, "error") && cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(c, "missing")) > 0))
             return "inconclusive";
@@ -95,13 +99,21 @@ static cJSON *summary_of(const cJSON *evidence, const char *verdict, const struc
     return cJSON_CreateString(buf);
 }
 
-static int needs_source(const cJSON *check, const char *source)
+static int listed(const cJSON *check, const char *field, const char *source)
 {
     const cJSON *it;
-    cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(check, "needs"))
+    cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(check, field))
         if (cJSON_IsString(it) && !strcmp(it->valuestring, source))
             return 1;
     return 0;
+}
+
+/* A gap affects the checks that need or use the source, and those that said
+ * they lacked it (edoc.incomplete). */
+static int needs_source(const cJSON *check, const char *source)
+{
+    return listed(check, "needs", source) || listed(check, "uses", source) ||
+           listed(check, "missing", source);
 }
 
 static cJSON *gaps_of(const cJSON *evidence, const cJSON *checks)

@@ -53,6 +53,9 @@ static int any_undecided(const cJSON *report)
     cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(report, "checks")) {
         const char *st = jsonx_str(c, "status", "");
         const cJSON *missing = cJSON_GetObjectItemCaseSensitive(c, "missing");
+        /* Recommendation-only checks never make the verdict inconclusive. */
+        if (!strcmp(jsonx_str(c, "category", ""), "best_practice"))
+            continue;
         if (!strcmp(st, "incomplete"))
             return 1;
         if (!strcmp(st, "error") && cJSON_IsArray(missing) && cJSON_GetArraySize(missing) > 0)

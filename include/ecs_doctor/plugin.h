@@ -131,6 +131,14 @@ typedef struct edoc_host {
 
     /* Diagnostic message for --debug / verbose runs. */
     void (*log)(edoc_ctx *ctx, const char *message);
+
+    /* ---- Added after 0.1.0 (test EDOC_HOST_HAS(host, incomplete)).
+     * The check saw something it had to decide (a failure to explain) but the
+     * evidence source it needed is missing (denied, failed, or not in the
+     * bundle; the check decides): the run is reported `incomplete`, with `source` in its
+     * `missing` list and `why` as its message, and the verdict cannot be
+     * `healthy`. Returns 0, or -1 for an unknown source name. */
+    int (*incomplete)(edoc_ctx *ctx, const char *source, const char *why);
 } edoc_host;
 
 #define EDOC_HOST_HAS(host, member) \
@@ -144,8 +152,13 @@ typedef struct edoc_check {
     const char *category; /* main category it reports */
     const char *severity; /* default severity */
     const char *summary;  /* one line for `ecs-doctor checks list` */
-    /* Comma-separated evidence sources the check needs ("ecs.tasks,ec2.route_tables");
-     * when one is missing the host marks the check's result incomplete. */
+    /* Comma-separated evidence sources the check cannot decide without
+     * ("ecs.tasks,ecs.services"); when one was denied, failed, partial or cut
+     * by the deadline the host marks the check's result incomplete. A source absent from the evidence (never
+     * collected) is not missing. Sources read only to explain what the check
+     * sees do not belong here: when one is missing and it mattered, call
+     * host->incomplete(). (No member is appended here: positional
+     * initializers would then warn under -Wextra in every existing plugin.) */
     const char *needs;
     int (*run)(const edoc_host *host, edoc_ctx *ctx);
 } edoc_check;

@@ -347,8 +347,17 @@ static int numeric(const edoc_host *h, const edoc_node *n)
     return *s && strspn(s, "0123456789") == strlen(s);
 }
 
+/* Without the task definition a sidecar's exit is taken for an essential
+ * one: say which evidence would have told them apart. */
+static void lacking_td(const edoc_host *h, edoc_ctx *ctx, const edoc_node *td, int tds_failed)
+{
+    if (!td && tds_failed && EDOC_HOST_HAS(h, incomplete))
+        h->incomplete(ctx, "ecs.task_definitions",
+                      "could not tell essential containers from sidecars: ecs.task_definitions is missing");
+}
+
 static void run_task(const edoc_host *h, edoc_ctx *ctx, size_t ti, const edoc_node *task, const edoc_node *td,
-                     const char *stopped)
+                     const char *stopped, int tds_failed)
 {
     const edoc_node *containers = h->get(task, "containers");
     size_t ci, nc = h->len(containers);
@@ -363,6 +372,7 @@ static void run_task(const edoc_host *h, edoc_ctx *ctx, size_t ti, const edoc_no
         if (!numeric(h, ec)) {
             /* No exit code: only a process runc could not exec is ours. */
             if (!start_failure_seen && (start_failed_exec(reason) || (!reason && start_failed_exec(stopped)))) {
+                lacking_td(h, ctx, td, tds_failed);
                 report(h, ctx, NOTFOUND, ti, ci, task, td, 0, 0);
                 start_failure_seen = 1;
             }
@@ -371,6 +381,7 @@ static void run_task(const edoc_host *h, edoc_ctx *ctx, size_t ti, const edoc_no
         code = (long)h->num(ec, 0);
         if (code == 0 || code == 143)
             continue;
+        lacking_td(h, ctx, td, tds_failed);
         report(h, ctx, classify(code, reason, stopped), ti, ci, task, td, code, 1);
     }
 }
@@ -380,13 +391,18 @@ static int run(const edoc_host *h, edoc_ctx *ctx)
     const edoc_node *tasks = h->ptr(ctx, "/tasks");
     const edoc_node *tds = h->ptr(ctx, "/task_definitions");
     size_t ti, nt = h->len(tasks);
+    const char *tds_status = h->str(h->ptr(ctx, "/sources/ecs.task_definitions/status"));
+    const char *tds_reason = h->str(h->ptr(ctx, "/sources/ecs.task_definitions/reason"));
+    int tds_failed = tds_status && (!strcmp(tds_status, "denied") || !strcmp(tds_status, "error") ||
+                                    (!strcmp(tds_status, "skipped") && tds_reason &&
+                                     !strcmp(tds_reason, "deadline")));
     for (ti = 0; ti < nt; ti++) {
         const edoc_node *task = h->at(tasks, ti);
         const char *stopped = h->str(h->get(task, "stoppedReason"));
         const char *ls = h->str(h->get(task, "lastStatus"));
         if (!ls || strcmp(ls, "STOPPED") != 0 || stopped_on_purpose(h, task, stopped))
             continue;
-        run_task(h, ctx, ti, task, h->get(tds, h->str(h->get(task, "taskDefinitionArn"))), stopped);
+        run_task(h, ctx, ti, task, h->get(tds, h->str(h->get(task, "taskDefinitionArn"))), stopped, tds_failed);
     }
     return 0;
 }
@@ -395,7 +411,9 @@ static const edoc_check checks[] = {
     {"container.exit", "container_crash", "high",
      "Essential containers that exited or could not start: OOM kills (container_oom), missing "
      "commands (container_command_not_found), crashes (container_crash)",
-     "ecs.tasks,ecs.task_definitions", run},
+     /* Task definitions only tell sidecars apart: run() reports their loss
+      * through host->incomplete when it mattered. */
+     "ecs.tasks", run},
 };
 
 EDOC_PLUGIN_DEFINE("container_exit", "1.0.0", checks);

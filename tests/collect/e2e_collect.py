@@ -252,6 +252,9 @@ def test_errors():
               f"not found: one line with a near match ({r.stderr.strip()})")
         r = run(fake, "service", "web-service", "--cluster", "nope")
         check(r.returncode == 2 and "cluster 'nope' not found" in r.stderr, f"missing cluster: exit 2 ({r.stderr.strip()})")
+        r = run(fake, "service", "web-service", "--cluster", "prd")
+        check(r.returncode == 2 and "did you mean: prod" in r.stderr and r.stderr.count("\n") == 1,
+              f"missing cluster: one line with a near match ({r.stderr.strip()})")
         r = run(fake, "task", "0123456789abcdef", "--cluster", "prod")
         check(r.returncode == 2 and "task '0123456789abcdef' not found" in r.stderr, f"missing task: exit 2")
         r = run(fake, "service", "web-service", "--cluster", "prod", env={"AWS_SECRET_ACCESS_KEY": "wrong"})

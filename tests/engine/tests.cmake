@@ -31,5 +31,28 @@ add_test(NAME engine_check_container_exit
   COMMAND $<TARGET_FILE:ecs-doctor> checks test ${PROJECT_SOURCE_DIR}/plugins/container_exit)
 set_tests_properties(engine_check_image_not_found engine_check_container_exit PROPERTIES TIMEOUT 60)
 
+# Every check against every fixture of the catalog at once: a check that errors
+# on another area's fixture, or an expectation another check's finding breaks
+# (ranking, linking, verdict), only shows up when they all run together.
+add_test(NAME engine_checks_whole_catalog
+  COMMAND $<TARGET_FILE:ecs-doctor> checks test ${PROJECT_SOURCE_DIR}/checks)
+set_tests_properties(engine_checks_whole_catalog PROPERTIES TIMEOUT 180)
+
+# Evidence gaps: needs semantics, edoc.incomplete / host->incomplete, verdict.
+add_library(edoc_testplugin_gaps MODULE engine/gaps/plugin/gaps.c)
+target_include_directories(edoc_testplugin_gaps PRIVATE ${PROJECT_SOURCE_DIR}/include)
+set_target_properties(edoc_testplugin_gaps PROPERTIES PREFIX "" OUTPUT_NAME gaps
+  LIBRARY_OUTPUT_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/engine/gaps_plugins)
+edoc_unit_test(test_gaps engine/test_gaps.c)
+target_compile_definitions(test_gaps PRIVATE
+  TEST_GAPS_LUA_DIR="${CMAKE_CURRENT_SOURCE_DIR}/engine/gaps/lua"
+  TEST_GAPS_PLUGIN_DIR="${CMAKE_CURRENT_BINARY_DIR}/engine/gaps_plugins")
+add_dependencies(test_gaps edoc_testplugin_gaps)
+
+# "Inconclusive is a verdict" against the fake AWS with actions denied.
+add_test(NAME engine_e2e_gaps
+  COMMAND ${EDOC_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/engine/e2e_gaps.py $<TARGET_FILE:ecs-doctor> ${PROJECT_SOURCE_DIR})
+set_tests_properties(engine_e2e_gaps PROPERTIES TIMEOUT 180 SKIP_RETURN_CODE 77)
+
 # luapattern: differential test against Lua's own string library, and the step budget.
 edoc_unit_test(test_luapattern engine/test_luapattern.c)
