@@ -366,6 +366,38 @@ static void small_budget(void)
     lua_close(L);
 }
 
+/* Check-like calls (ARNs, log lines): our matcher must stay close to Lua's.
+ * The bound is loose because a sanitizer build instruments only our side. */
+static double workload(lua_State *L)
+{
+    static const char code[] =
+        "local s = 'arn:aws:ecs:us-east-1:123456789012:task/prod/0123456789abcdef0123456789abcdef'\n"
+        "local log = 'CannotPullContainerError: pull image manifest has been retried 5 time(s)'\n"
+        "local t0, n = os.clock(), 0\n"
+        "for i = 1, 20000 do\n"
+        "  local r, a = s:match('^arn:aws:ecs:([%w-]+):(%d+):task/')\n"
+        "  if s:find('task/', 1, true) then n = n + 1 end\n"
+        "  local x = log:gsub('%s+', ' ')\n"
+        "  for w in s:gmatch('[^/]+') do n = n + 1 end\n"
+        "  if log:find('CannotPull%a+Error') then n = n + 1 end\n"
+        "  if log:lower():find('no space left', 1, true) then n = n + 1 end\n"
+        "  local k = log:match('retried (%d+) time')\n"
+        "end\n"
+        "return os.clock() - t0\n";
+    double r;
+    CHECK(luaL_dostring(L, code) == LUA_OK);
+    r = lua_tonumber(L, -1);
+    lua_settop(L, 0);
+    return r;
+}
+
+static void speed(lua_State *ref, lua_State *mine)
+{
+    double a = workload(ref), b = workload(mine);
+    printf("# workload: lua %.3f s, luapattern %.3f s (x%.2f)\n", a, b, a > 0 ? b / a : 0);
+    CHECK(b < a * 6 + 0.05);
+}
+
 int main(void)
 {
     lua_State *ref = new_state(0, 0), *mine = new_state(1, LUAPATTERN_STEP_BUDGET);
@@ -375,6 +407,7 @@ int main(void)
     CHECK(differed == 0);
     budget_cases(mine);
     small_budget();
+    speed(ref, mine);
     lua_close(ref);
     lua_close(mine);
     return test_done();

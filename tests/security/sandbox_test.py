@@ -3,7 +3,7 @@
 one way out (io, os, package/require, binary chunks, string.dump, debug,
 metatables of the evidence and of strings, coroutines, memory and table bombs,
 deep recursion, endless loops inside pcall/xpcall and their handlers, in
-__close handlers and in callbacks called from C, __gc finalizers, hostile error objects, huge error messages, a non-table check,
+__close handlers and in callbacks called from C, catastrophic pattern backtracking, __gc finalizers, hostile error objects, huge error messages, a non-table check,
 hostile edoc.finding fields, state kept across runs). They run together with
 the default checks and one well-behaved check (zz_normal) over a fixture:
 each must be contained with a one-line message, and the process, the default
