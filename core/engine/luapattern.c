@@ -13,6 +13,7 @@
 #include <ctype.h>
 #include <lauxlib.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #define MAX_CAPTURES 32 /* LUA_MAXCAPTURES */
@@ -28,15 +29,45 @@ struct pm {
     const char *p_end; /* pattern end */
     int ncap;          /* captures opened so far */
     int depth;         /* recursion levels left */
-    long steps;        /* budget left */
+    long steps;        /* budget left for this call */
+    struct meter *meter;
     struct {
         const char *at;
         ptrdiff_t len; /* or CAP_OPEN / CAP_POS */
     } cap[MAX_CAPTURES];
 };
 
+/* The state's account, shared by every call: what is left of the state's
+ * budget, and whether a call already ran out. Once one did, every later call
+ * fails at once: otherwise a loop of pcall(string.find, ...) would spend a
+ * whole call budget per few VM instructions, far between the hook's checks. It
+ * lives in a userdata kept only in the registry, out of the checks' reach. */
+struct meter {
+    long long left;
+    int tripped;
+};
+
+static const char meter_key = 'm';
+
+/* Raises msg after giving back the unspent steps of this call. */
+static void fail(struct pm *m, const char *msg)
+{
+    if (m->steps > 0)
+        m->meter->left += m->steps;
+    m->steps = 0;
+    luaL_error(m->L, "%s", msg);
+}
+
+static void fail_index(struct pm *m, int i)
+{
+    char msg[64];
+    snprintf(msg, sizeof msg, "invalid capture index %%%d", i);
+    fail(m, msg);
+}
+
 static void out_of_steps(struct pm *m)
 {
+    m->meter->tripped = 1;
     luaL_error(m->L, "%s", LUAPATTERN_BUDGET_MSG);
 }
 
@@ -46,14 +77,33 @@ static void out_of_steps(struct pm *m)
             out_of_steps(m);                                                                       \
     } while (0)
 
-static void pm_init(struct pm *m, lua_State *L, const char *s, size_t ls, const char *p, size_t lp,
-                    long budget)
+/* Starts a call: reserves its budget from the state's account. */
+static void pm_init(struct pm *m, lua_State *L, const char *s, size_t ls, const char *p, size_t lp)
 {
+    long budget = (long)lua_tointeger(L, lua_upvalueindex(1));
     m->L = L;
     m->s0 = s;
     m->s_end = s + ls;
     m->p_end = p + lp;
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &meter_key);
+    m->meter = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    if (!m->meter)
+        luaL_error(L, "luapattern: not installed in this state");
+    if (m->meter->tripped || m->meter->left <= 0)
+        out_of_steps(m);
+    if (budget > m->meter->left)
+        budget = (long)m->meter->left;
+    m->meter->left -= budget;
     m->steps = budget;
+}
+
+/* Ends a call normally: the unspent steps go back to the account. */
+static void pm_done(struct pm *m)
+{
+    if (m->steps > 0)
+        m->meter->left += m->steps;
+    m->steps = 0;
 }
 
 /* Each attempt at a new start position begins with no captures. */
@@ -71,7 +121,7 @@ static const char *item_end(struct pm *m, const char *p)
     char c = *p++;
     if (c == '%') {
         if (p >= m->p_end)
-            luaL_error(m->L, "malformed pattern (ends with '%%')");
+            fail(m, "malformed pattern (ends with '%')");
         return p + 1;
     }
     if (c != '[')
@@ -81,7 +131,7 @@ static const char *item_end(struct pm *m, const char *p)
     /* The first character of a set is never its closing ']' ("[]]"). */
     do {
         if (p >= m->p_end)
-            luaL_error(m->L, "malformed pattern (missing ']')");
+            fail(m, "malformed pattern (missing ']')");
         c = *p++;
         if (c == '%' && p < m->p_end)
             p++; /* "%]" does not close */
@@ -195,7 +245,7 @@ static const char *open_capture(struct pm *m, const char *s, const char *p, ptrd
 {
     const char *r;
     if (m->ncap >= MAX_CAPTURES)
-        luaL_error(m->L, "too many captures");
+        fail(m, "too many captures");
     m->cap[m->ncap].at = s;
     m->cap[m->ncap].len = what;
     m->ncap++;
@@ -212,7 +262,7 @@ static const char *close_capture(struct pm *m, const char *s, const char *p)
     for (i = m->ncap - 1; i >= 0 && m->cap[i].len != CAP_OPEN; i--)
         ;
     if (i < 0)
-        luaL_error(m->L, "invalid pattern capture");
+        fail(m, "invalid pattern capture");
     m->cap[i].len = s - m->cap[i].at;
     r = do_match(m, s, p);
     if (!r)
@@ -225,7 +275,7 @@ static const char *balance(struct pm *m, const char *s, const char *p)
 {
     int open, close, level = 1;
     if (p >= m->p_end - 1)
-        luaL_error(m->L, "malformed pattern (missing arguments to '%%b')");
+        fail(m, "malformed pattern (missing arguments to '%b')");
     if (s >= m->s_end || *s != *p)
         return NULL;
     open = (unsigned char)p[0];
@@ -248,7 +298,7 @@ static int capture_index(struct pm *m, int d)
 {
     int i = d - '1';
     if (i < 0 || i >= m->ncap || m->cap[i].len == CAP_OPEN)
-        luaL_error(m->L, "invalid capture index %%%d", i + 1);
+        fail_index(m, i + 1);
     return i;
 }
 
@@ -269,7 +319,7 @@ static const char *frontier(struct pm *m, const char *s, const char *p)
     const char *ep;
     int prev, cur;
     if (*p != '[')
-        luaL_error(m->L, "missing '[' after '%%f' in pattern");
+        fail(m, "missing '[' after '%f' in pattern");
     ep = item_end(m, p);
     prev = s == m->s0 ? 0 : (unsigned char)s[-1];
     cur = s < m->s_end ? (unsigned char)*s : 0;
@@ -284,7 +334,7 @@ static const char *do_match(struct pm *m, const char *s, const char *p)
 {
     const char *r = NULL, *ep;
     if (m->depth-- == 0)
-        luaL_error(m->L, "pattern too complex");
+        fail(m, "pattern too complex");
     while (s) {
         STEP(m);
         if (p >= m->p_end) {
@@ -368,12 +418,12 @@ static void push_capture(struct pm *m, int i, const char *s, const char *e)
 {
     if (i >= m->ncap) {
         if (i != 0)
-            luaL_error(m->L, "invalid capture index %%%d", i + 1);
+            fail_index(m, i + 1);
         lua_pushlstring(m->L, s, (size_t)(e - s));
         return;
     }
     if (m->cap[i].len == CAP_OPEN)
-        luaL_error(m->L, "unfinished capture");
+        fail(m, "unfinished capture");
     if (m->cap[i].len == CAP_POS)
         lua_pushinteger(m->L, (m->cap[i].at - m->s0) + 1);
     else
@@ -391,11 +441,6 @@ static int push_captures(struct pm *m, const char *s, const char *e)
 }
 
 /* ---- the library functions ------------------------------------------------- */
-
-static long budget_of(lua_State *L)
-{
-    return (long)lua_tointeger(L, lua_upvalueindex(1));
-}
 
 /* Lua 5.4's rule for init: negative counts from the end, 0 and too-negative
  * mean 1. Returns a 1-based position (may exceed len + 1). */
@@ -466,13 +511,14 @@ static int find_or_match(lua_State *L, int find)
         p++;
         lp--;
     }
-    pm_init(&m, L, s, ls, p, lp, budget_of(L));
+    pm_init(&m, L, s, ls, p, lp);
     at = s + init;
     do {
         const char *e;
         pm_reset(&m);
         e = do_match(&m, at, p);
         if (e) {
+            pm_done(&m);
             if (!find)
                 return push_captures(&m, at, e);
             lua_pushinteger(L, (lua_Integer)(at - s) + 1);
@@ -481,6 +527,7 @@ static int find_or_match(lua_State *L, int find)
         }
         STEP(&m);
     } while (at++ < m.s_end && !anchored);
+    pm_done(&m);
     lua_pushnil(L);
     return 1;
 }
@@ -500,7 +547,7 @@ static int gmatch_step(lua_State *L)
     lua_Integer last = lua_tointeger(L, lua_upvalueindex(5));
     struct pm m;
     const char *at;
-    pm_init(&m, L, s, ls, p, lp, budget_of(L));
+    pm_init(&m, L, s, ls, p, lp);
     for (at = s + pos; at <= m.s_end; at++) {
         const char *e;
         pm_reset(&m);
@@ -509,10 +556,12 @@ static int gmatch_step(lua_State *L)
             lua_pushinteger(L, (lua_Integer)(e - s));
             lua_copy(L, -1, lua_upvalueindex(4));
             lua_replace(L, lua_upvalueindex(5));
+            pm_done(&m);
             return push_captures(&m, at, e);
         }
         STEP(&m);
     }
+    pm_done(&m);
     lua_pushinteger(L, (lua_Integer)ls + 1);
     lua_replace(L, lua_upvalueindex(4)); /* exhausted: stay exhausted */
     return 0;
@@ -561,7 +610,7 @@ static void add_template(struct pm *m, luaL_Buffer *b, const char *s, const char
                 luaL_addvalue(b);
             }
         } else {
-            luaL_error(m->L, "invalid use of '%c' in replacement string", '%');
+            fail(m, "invalid use of '%' in replacement string");
         }
         r++;
     }
@@ -590,7 +639,7 @@ static void add_replacement(struct pm *m, luaL_Buffer *b, const char *s, const c
         return;
     }
     if (!lua_isstring(L, -1))
-        luaL_error(L, "invalid replacement value (a %s)", luaL_typename(L, -1));
+        fail(m, lua_pushfstring(L, "invalid replacement value (a %s)", luaL_typename(L, -1)));
     luaL_addvalue(b);
 }
 
@@ -613,7 +662,7 @@ static int l_gsub(lua_State *L)
         p++;
         lp--;
     }
-    pm_init(&m, L, s, ls, p, lp, budget_of(L));
+    pm_init(&m, L, s, ls, p, lp);
     while (n < max) {
         const char *e;
         STEP(&m);
@@ -631,21 +680,32 @@ static int l_gsub(lua_State *L)
         if (anchored)
             break;
     }
+    pm_done(&m);
     luaL_addlstring(&b, at, (size_t)(m.s_end - at));
     luaL_pushresult(&b);
     lua_pushinteger(L, n);
     return 2;
 }
 
-void luapattern_install_budget(lua_State *L, int string_table_index, long budget)
+void luapattern_install_budget(lua_State *L, int string_table_index, long per_call, long long per_state)
 {
     static const luaL_Reg fns[] = {
         {"find", l_find}, {"match", l_match}, {"gmatch", l_gmatch}, {"gsub", l_gsub}, {NULL, NULL},
     };
     const luaL_Reg *f;
     int t = lua_absindex(L, string_table_index);
+    struct meter *meter;
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &meter_key) == LUA_TNIL) {
+        meter = lua_newuserdatauv(L, sizeof *meter, 0);
+        lua_rawsetp(L, LUA_REGISTRYINDEX, &meter_key);
+    } else {
+        meter = lua_touserdata(L, -1);
+    }
+    lua_pop(L, 1);
+    meter->left = per_state;
+    meter->tripped = 0;
     for (f = fns; f->name; f++) {
-        lua_pushinteger(L, (lua_Integer)budget);
+        lua_pushinteger(L, (lua_Integer)per_call);
         lua_pushcclosure(L, f->func, 1);
         lua_setfield(L, t, f->name);
     }
@@ -653,5 +713,5 @@ void luapattern_install_budget(lua_State *L, int string_table_index, long budget
 
 void luapattern_install(lua_State *L, int string_table_index)
 {
-    luapattern_install_budget(L, string_table_index, LUAPATTERN_STEP_BUDGET);
+    luapattern_install_budget(L, string_table_index, LUAPATTERN_STEP_BUDGET, LUAPATTERN_STATE_BUDGET);
 }

@@ -154,13 +154,13 @@ static const char *const harness[] = {
     NULL,
 };
 
-static lua_State *new_state(int mine, long budget)
+static lua_State *new_state(int mine, long budget, long long total)
 {
     lua_State *L = luaL_newstate();
     luaL_openlibs(L);
     if (mine) {
         lua_getglobal(L, "string");
-        luapattern_install_budget(L, -1, budget);
+        luapattern_install_budget(L, -1, budget, total);
         lua_pop(L, 1);
     }
     luaL_Buffer b;
@@ -321,8 +321,9 @@ static int ends_with(const char *s, const char *tail)
 }
 
 /* The hang: every form of it must stop with the budget error, fast. */
-static void budget_cases(lua_State *mine)
+static void budget_cases(void)
 {
+    lua_State *mine;
     static const char *const hang[] = {
         "return pcall(string.find, ('a'):rep(5000), '.-.-.-.-.-.-b')",
         "return pcall(function() return ('a'):rep(5000):find('.-.-.-.-.-.-b') end)",
@@ -334,7 +335,9 @@ static void budget_cases(lua_State *mine)
     };
     size_t i;
     for (i = 0; i < sizeof hang / sizeof hang[0]; i++) {
-        double t0 = now(), took;
+        double t0, took;
+        mine = new_state(1, LUAPATTERN_STEP_BUDGET, LUAPATTERN_STATE_BUDGET);
+        t0 = now();
         CHECK(luaL_dostring(mine, hang[i]) == LUA_OK);
         took = now() - t0;
         CHECK(lua_toboolean(mine, -2) == 0);
@@ -342,27 +345,52 @@ static void budget_cases(lua_State *mine)
         CHECK(took < 5.0);
         printf("# budget case %zu stopped in %.3f s\n", i, took);
         lua_settop(mine, 0);
+        /* Tripped: a retry fails at once instead of spending another budget. */
+        t0 = now();
+        CHECK(luaL_dostring(mine, "for i = 1, 1000 do pcall(string.find, ('a'):rep(5000), "
+                                  "'.-.-.-.-.-.-b') end return pcall(string.find, 'abc', '.c')") == LUA_OK);
+        CHECK(!lua_toboolean(mine, -2));
+        CHECK(ends_with(lua_tostring(mine, -1), LUAPATTERN_BUDGET_MSG));
+        CHECK(now() - t0 < 1.0);
+        if (i + 1 < sizeof hang / sizeof hang[0])
+            lua_close(mine);
     }
     /* The methods are the installed functions, not Lua's. */
     CHECK(luaL_dostring(mine, "return ('x').find == string.find and ('x').gsub == string.gsub") ==
           LUA_OK);
     CHECK(lua_toboolean(mine, -1));
-    lua_settop(mine, 0);
+    lua_close(mine);
 }
 
 /* A small budget stops even an ordinary long scan; a big one lets it finish. */
 static void small_budget(void)
 {
-    lua_State *L = new_state(1, 1000);
+    lua_State *L = new_state(1, 1000, LUAPATTERN_STATE_BUDGET);
     CHECK(luaL_dostring(L, "return pcall(string.gsub, ('ab'):rep(10000), 'b', 'c')") == LUA_OK);
     CHECK(!lua_toboolean(L, -2));
     CHECK_STR(lua_tostring(L, -1), LUAPATTERN_BUDGET_MSG);
     CHECK(luaL_dostring(L, "return pcall(string.find, 'xyz', 'z')") == LUA_OK);
     CHECK(lua_toboolean(L, -2));
     lua_close(L);
-    L = new_state(1, LUAPATTERN_STEP_BUDGET);
+    L = new_state(1, LUAPATTERN_STEP_BUDGET, LUAPATTERN_STATE_BUDGET);
     CHECK(luaL_dostring(L, "return select(2, string.gsub(('ab'):rep(100000), 'b', 'c'))") == LUA_OK);
     CHECK(lua_tointeger(L, -1) == 100000);
+    lua_close(L);
+}
+
+/* The state's account: unspent steps come back (also after a pattern error),
+ * and calls that each stay under the per-call budget still end together. */
+static void state_budget(void)
+{
+    lua_State *L = new_state(1, 1000, 200000);
+    CHECK(luaL_dostring(L, "local n = 0 for i = 1, 5000 do if string.find('abc', 'b') then n = n + 1 end "
+                           "if not pcall(string.find, 'a', 'a[') then n = n + 1 end end return n") == LUA_OK);
+    CHECK(lua_tointeger(L, -1) == 10000);
+    CHECK(luaL_dostring(L, "local n = 0 while true do local ok, e = pcall(string.find, ('a'):rep(50), '.b') "
+                           "if not ok then return n, e end n = n + 1 end") == LUA_OK);
+    printf("# state budget: %lld calls of ~200 steps before it ended\n", (long long)lua_tointeger(L, -2));
+    CHECK(lua_tointeger(L, -2) > 300 && lua_tointeger(L, -2) < 3000);
+    CHECK(ends_with(lua_tostring(L, -1), LUAPATTERN_BUDGET_MSG));
     lua_close(L);
 }
 
@@ -400,14 +428,16 @@ static void speed(lua_State *ref, lua_State *mine)
 
 int main(void)
 {
-    lua_State *ref = new_state(0, 0), *mine = new_state(1, LUAPATTERN_STEP_BUDGET);
+    lua_State *ref = new_state(0, 0, 0);
+    lua_State *mine = new_state(1, LUAPATTERN_STEP_BUDGET, LUAPATTERN_STATE_BUDGET);
     table_cases(ref, mine);
     random_cases(ref, mine, 20000);
     printf("# %d comparisons, %d differences\n", compared, differed);
     CHECK(differed == 0);
-    budget_cases(mine);
-    small_budget();
     speed(ref, mine);
+    budget_cases();
+    small_budget();
+    state_budget();
     lua_close(ref);
     lua_close(mine);
     return test_done();
