@@ -392,7 +392,7 @@ static struct pnode *check_pnode(lua_State *L, int idx)
 }
 
 /* Metamethods: Lua calls them only with a proxy as the first operand (their
- * metatable is locked and no other full userdata exists in the sandbox), so
+ * metatable is locked and no other full userdata is reachable from the sandbox), so
  * the metatable test of check_pnode() is skipped on this hot path; the run
  * generation is still checked. */
 static struct pnode *self_pnode(lua_State *L)

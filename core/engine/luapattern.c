@@ -30,6 +30,7 @@ struct pm {
     int ncap;          /* captures opened so far */
     int depth;         /* recursion levels left */
     long steps;        /* budget left for this call */
+    long booked;       /* value of steps when last booked on the meter */
     struct meter *meter;
     struct {
         const char *at;
@@ -49,12 +50,18 @@ struct meter {
 
 static const char meter_key = 'm';
 
-/* Raises msg after giving back the unspent steps of this call. */
+/* Books the steps spent since the last booking on the state's account. Done
+ * before anything that may raise or run Lua code (callbacks may nest calls). */
+static void book(struct pm *m)
+{
+    m->meter->left -= m->booked - m->steps;
+    m->booked = m->steps;
+}
+
+/* Raises msg after booking the steps spent. */
 static void fail(struct pm *m, const char *msg)
 {
-    if (m->steps > 0)
-        m->meter->left += m->steps;
-    m->steps = 0;
+    book(m);
     luaL_error(m->L, "%s", msg);
 }
 
@@ -67,6 +74,8 @@ static void fail_index(struct pm *m, int i)
 
 static void out_of_steps(struct pm *m)
 {
+    m->steps = 0;
+    book(m);
     m->meter->tripped = 1;
     luaL_error(m->L, "%s", LUAPATTERN_BUDGET_MSG);
 }
@@ -77,7 +86,7 @@ static void out_of_steps(struct pm *m)
             out_of_steps(m);                                                                       \
     } while (0)
 
-/* Starts a call: reserves its budget from the state's account. */
+/* Starts a call: its budget is the per-call one, or what the state has left. */
 static void pm_init(struct pm *m, lua_State *L, const char *s, size_t ls, const char *p, size_t lp)
 {
     long budget = (long)lua_tointeger(L, lua_upvalueindex(1));
@@ -94,16 +103,13 @@ static void pm_init(struct pm *m, lua_State *L, const char *s, size_t ls, const 
         out_of_steps(m);
     if (budget > m->meter->left)
         budget = (long)m->meter->left;
-    m->meter->left -= budget;
-    m->steps = budget;
+    m->steps = m->booked = budget;
 }
 
-/* Ends a call normally: the unspent steps go back to the account. */
+/* Ends a call normally. */
 static void pm_done(struct pm *m)
 {
-    if (m->steps > 0)
-        m->meter->left += m->steps;
-    m->steps = 0;
+    book(m);
 }
 
 /* Each attempt at a new start position begins with no captures. */
@@ -621,6 +627,7 @@ static void add_template(struct pm *m, luaL_Buffer *b, const char *s, const char
 static void add_replacement(struct pm *m, luaL_Buffer *b, const char *s, const char *e, int kind)
 {
     lua_State *L = m->L;
+    book(m); /* the callback or __index may raise, or call us again */
     if (kind == LUA_TFUNCTION) {
         int n;
         lua_pushvalue(L, 3);
