@@ -12,6 +12,7 @@
 
 #include "analysis/iam_eval.h"
 #include "analysis/netpath.h"
+#include "engine/luapattern.h"
 #include "util/buf.h"
 #include "util/jsonx.h"
 #include "util/strutil.h"
@@ -391,7 +392,7 @@ static struct pnode *check_pnode(lua_State *L, int idx)
 }
 
 /* Metamethods: Lua calls them only with a proxy as the first operand (their
- * metatable is locked and no other full userdata exists in the sandbox), so
+ * metatable is locked and no other full userdata is reachable from the sandbox), so
  * the metatable test of check_pnode() is skipped on this hot path; the run
  * generation is still checked. */
 static struct pnode *self_pnode(lua_State *L)
@@ -1403,10 +1404,13 @@ static int sandbox(lua_State *L)
     lua_setfield(L, -2, "date");
     lua_setglobal(L, "os");
     lua_pop(L, 1);
-    /* string.dump would hand out binary chunks. */
+    /* string.dump would hand out binary chunks. Lua's pattern matcher
+     * backtracks in C where the hook never fires: use the step-budgeted one
+     * (also for methods: the strings' __index is this table). */
     lua_getglobal(L, "string");
     lua_pushnil(L);
     lua_setfield(L, -2, "dump");
+    luapattern_install(L, -1);
     lua_pop(L, 1);
     /* Lock the string metatable: getmetatable("") no longer hands it out. */
     lua_pushliteral(L, "");

@@ -3,6 +3,7 @@ list(APPEND EDOC_CORE_SOURCES
   engine/finding.c
   engine/pluginhost.c
   engine/luacheck.c
+  engine/luapattern.c
   engine/engine.c
   engine/rank.c
   engine/corroborate.c

@@ -53,3 +53,6 @@ add_dependencies(test_gaps edoc_testplugin_gaps)
 add_test(NAME engine_e2e_gaps
   COMMAND ${EDOC_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/engine/e2e_gaps.py $<TARGET_FILE:ecs-doctor> ${PROJECT_SOURCE_DIR})
 set_tests_properties(engine_e2e_gaps PROPERTIES TIMEOUT 180 SKIP_RETURN_CODE 77)
+
+# luapattern: differential test against Lua's own string library, and the step budget.
+edoc_unit_test(test_luapattern engine/test_luapattern.c)

@@ -3,7 +3,7 @@
 one way out (io, os, package/require, binary chunks, string.dump, debug,
 metatables of the evidence and of strings, coroutines, memory and table bombs,
 deep recursion, endless loops inside pcall/xpcall and their handlers, in
-__close handlers and in callbacks called from C, __gc finalizers, hostile error objects, huge error messages, a non-table check,
+__close handlers and in callbacks called from C, catastrophic pattern backtracking, __gc finalizers, hostile error objects, huge error messages, a non-table check,
 hostile edoc.finding fields, state kept across runs). They run together with
 the default checks and one well-behaved check (zz_normal) over a fixture:
 each must be contained with a one-line message, and the process, the default
@@ -36,6 +36,7 @@ EXPECT = {
     "sec.pcall_loop": "instruction budget exceeded", "sec.errobj_tostring": "instruction budget exceeded",
     "sec.errobj_tostring_err": "error object", "sec.close_loop": "instruction budget exceeded",
     "sec.callback_loop": "instruction budget exceeded", "sec.long_error": "AAAA", "sec.gc_loop": "__gc",
+    "sec.pattern_hang": "pattern matching exceeded its step budget",
 }
 # Contained without an error: the check runs and its strange return values are ignored.
 QUIET = ["sec.run_returns"]
