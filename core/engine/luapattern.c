@@ -7,7 +7,8 @@
  * nesting depth gives "pattern too complex". What it adds: every iteration of
  * the match loop and every backtrack spends one step of a per-call budget;
  * when the budget is gone the call raises LUAPATTERN_BUDGET_MSG, which the
- * sandbox reports like any other error of the check. */
+ * sandbox reports like any other error of the check. The steps are also
+ * booked on a per-state account (struct meter below). */
 #include "engine/luapattern.h"
 
 #include <ctype.h>
@@ -39,8 +40,8 @@ struct pm {
 };
 
 /* The state's account, shared by every call: what is left of the state's
- * budget, and whether a call already ran out. Once one did, every later call
- * fails at once: otherwise a loop of pcall(string.find, ...) would spend a
+ * budget, and whether a call already ran out. Once one did, every later
+ * pattern call fails at once (plain finds stay linear and are not counted): otherwise a loop of pcall(string.find, ...) would spend a
  * whole call budget per few VM instructions, far between the hook's checks. It
  * lives in a userdata kept only in the registry, out of the checks' reach. */
 struct meter {
@@ -99,6 +100,7 @@ static void pm_init(struct pm *m, lua_State *L, const char *s, size_t ls, const 
     lua_pop(L, 1);
     if (!m->meter)
         luaL_error(L, "luapattern: not installed in this state");
+    m->steps = m->booked = 0;
     if (m->meter->tripped || m->meter->left <= 0)
         out_of_steps(m);
     if (budget > m->meter->left)
