@@ -5,14 +5,9 @@
 --   * "has started N tasks" events where N exceeds the current desired count.
 -- Fires when the largest count is at least twice the smallest and at least 2 tasks apart.
 
-local function rflag()
-  local r = edoc.region()
-  return r and (" --region " .. r) or ""
-end
+local rflag = edoc.region_flag
 
-local function cluster_of(svc)
-  return (svc.clusterArn and edoc.basename(svc.clusterArn)) or edoc.cluster() or "default"
-end
+local cluster_of = edoc.cluster_of
 
 -- desiredCount from a CloudTrail event in any of the shapes a collector may keep.
 local function trail_desired(c)

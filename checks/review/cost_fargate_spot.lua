@@ -5,10 +5,7 @@
 
 local MIN_TASKS = 3
 
-local function rflag()
-  local r = edoc.region()
-  return r and (" --region " .. r) or ""
-end
+local rflag = edoc.region_flag
 
 -- Counts may arrive as strings or be missing in hand-edited or partial
 -- bundles: read them as whole numbers, never compare a string.
@@ -17,9 +14,7 @@ local function count(v)
   return n and math.floor(n) or nil
 end
 
-local function cluster_of(svc)
-  return (svc.clusterArn and edoc.basename(svc.clusterArn)) or edoc.cluster() or "default"
-end
+local cluster_of = edoc.cluster_of
 
 return {
   id       = "cost.fargate_spot",

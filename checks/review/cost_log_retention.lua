@@ -2,26 +2,7 @@
 -- so storage cost only grows. Only groups the bundle describes are judged: a group missing from
 -- `logs.groups` is unknown, not "never expires".
 
-local function scope(ev)
-  local out, seen = {}, {}
-  for _, svc in ipairs(ev.services or {}) do
-    local arn = svc.taskDefinition
-    if arn and ev.task_definitions and ev.task_definitions[arn] then
-      out[#out + 1] = { arn = arn, td = ev.task_definitions[arn], svc = svc }
-      seen[arn] = true
-    end
-  end
-  if #out == 0 then
-    for _, task in ipairs(ev.tasks or {}) do
-      local arn = task.taskDefinitionArn
-      if arn and not seen[arn] and ev.task_definitions and ev.task_definitions[arn] then
-        seen[arn] = true
-        out[#out + 1] = { arn = arn, td = ev.task_definitions[arn] }
-      end
-    end
-  end
-  return out
-end
+local scope = edoc.td_scope
 
 return {
   id       = "cost.log_retention",

@@ -1,14 +1,9 @@
 -- reliability.circuit_breaker: rolling-update services without the deployment circuit breaker,
 -- or with it but without rollback. Without it a broken deployment retries failing tasks for hours.
 
-local function rflag()
-  local r = edoc.region()
-  return r and (" --region " .. r) or ""
-end
+local rflag = edoc.region_flag
 
-local function cluster_of(svc)
-  return (svc.clusterArn and edoc.basename(svc.clusterArn)) or edoc.cluster() or "default"
-end
+local cluster_of = edoc.cluster_of
 
 return {
   id       = "reliability.circuit_breaker",

@@ -3,10 +3,7 @@
 -- (maximum rounds *down*), so the deployment never progresses. Also flags a 0 % minimum on a
 -- load-balanced service (every deployment may stop all tasks at once).
 
-local function rflag()
-  local r = edoc.region()
-  return r and (" --region " .. r) or ""
-end
+local rflag = edoc.region_flag
 
 -- Counts and percentages may arrive as strings or be missing in hand-edited
 -- or partial bundles: read them as whole numbers, never compare a string.
@@ -15,9 +12,7 @@ local function count(v)
   return n and math.floor(n) or nil
 end
 
-local function cluster_of(svc)
-  return (svc.clusterArn and edoc.basename(svc.clusterArn)) or edoc.cluster() or "default"
-end
+local cluster_of = edoc.cluster_of
 
 return {
   id       = "reliability.deployment_percentages",

@@ -2,14 +2,9 @@
 -- tasks start slowly. Evidence of a slow start: a container healthCheck.startPeriod of 30 s or
 -- more (the team says so itself), or service events where tasks failed ELB health checks.
 
-local function rflag()
-  local r = edoc.region()
-  return r and (" --region " .. r) or ""
-end
+local rflag = edoc.region_flag
 
-local function cluster_of(svc)
-  return (svc.clusterArn and edoc.basename(svc.clusterArn)) or edoc.cluster() or "default"
-end
+local cluster_of = edoc.cluster_of
 
 return {
   id       = "reliability.grace_period",

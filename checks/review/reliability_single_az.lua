@@ -1,14 +1,9 @@
 -- reliability.single_az: every subnet a service can place tasks in (or, without awsvpc, every
 -- running task) sits in one Availability Zone, so a zone outage takes the whole service down.
 
-local function rflag()
-  local r = edoc.region()
-  return r and (" --region " .. r) or ""
-end
+local rflag = edoc.region_flag
 
-local function cluster_of(svc)
-  return (svc.clusterArn and edoc.basename(svc.clusterArn)) or edoc.cluster() or "default"
-end
+local cluster_of = edoc.cluster_of
 
 -- The route table that governs a subnet: its explicit association, else the VPC's main table.
 local function route_table_of(net, subnet_id, vpc)

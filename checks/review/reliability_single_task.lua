@@ -1,14 +1,9 @@
 -- reliability.single_task: a load-balanced service runs one task. Every deployment, task
 -- replacement, host or zone failure is then an outage for the service's clients.
 
-local function rflag()
-  local r = edoc.region()
-  return r and (" --region " .. r) or ""
-end
+local rflag = edoc.region_flag
 
-local function cluster_of(svc)
-  return (svc.clusterArn and edoc.basename(svc.clusterArn)) or edoc.cluster() or "default"
-end
+local cluster_of = edoc.cluster_of
 
 return {
   id       = "reliability.single_task",

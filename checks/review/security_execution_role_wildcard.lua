@@ -31,10 +31,7 @@ local function wildcards(doc)
   return found
 end
 
-local function rflag()
-  local r = edoc.region()
-  return r and (" --region " .. r) or ""
-end
+local rflag = edoc.region_flag
 
 return {
   id       = "security.execution_role_wildcard",

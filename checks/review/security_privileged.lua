@@ -1,34 +1,10 @@
 -- security.privileged: containers run with `privileged: true` (root on the container instance).
 
-local function rflag()
-  local r = edoc.region()
-  return r and (" --region " .. r) or ""
-end
+local rflag = edoc.region_flag
 
-local function cluster_of(svc)
-  return (svc.clusterArn and edoc.basename(svc.clusterArn)) or edoc.cluster() or "default"
-end
+local cluster_of = edoc.cluster_of
 
-local function scope(ev)
-  local out, seen = {}, {}
-  for _, svc in ipairs(ev.services or {}) do
-    local arn = svc.taskDefinition
-    if arn and ev.task_definitions and ev.task_definitions[arn] then
-      out[#out + 1] = { arn = arn, td = ev.task_definitions[arn], svc = svc }
-      seen[arn] = true
-    end
-  end
-  if #out == 0 then
-    for _, task in ipairs(ev.tasks or {}) do
-      local arn = task.taskDefinitionArn
-      if arn and not seen[arn] and ev.task_definitions and ev.task_definitions[arn] then
-        seen[arn] = true
-        out[#out + 1] = { arn = arn, td = ev.task_definitions[arn] }
-      end
-    end
-  end
-  return out
-end
+local scope = edoc.td_scope
 
 return {
   id       = "security.privileged",

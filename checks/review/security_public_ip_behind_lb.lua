@@ -2,14 +2,9 @@
 -- subnets. The load balancer is the front door; a public IP on each task opens a second one that
 -- only the security group guards. Private subnets (with NAT or VPC endpoints) keep tasks unreachable.
 
-local function rflag()
-  local r = edoc.region()
-  return r and (" --region " .. r) or ""
-end
+local rflag = edoc.region_flag
 
-local function cluster_of(svc)
-  return (svc.clusterArn and edoc.basename(svc.clusterArn)) or edoc.cluster() or "default"
-end
+local cluster_of = edoc.cluster_of
 
 -- The route table that governs a subnet: its explicit association, else the VPC's main table.
 local function route_table_of(net, subnet_id)

@@ -21,14 +21,9 @@ local function secret_like(name)
   return nil
 end
 
-local function rflag()
-  local r = edoc.region()
-  return r and (" --region " .. r) or ""
-end
+local rflag = edoc.region_flag
 
-local function cluster_of(svc)
-  return (svc.clusterArn and edoc.basename(svc.clusterArn)) or edoc.cluster() or "default"
-end
+local cluster_of = edoc.cluster_of
 
 -- The task definitions in scope: each service's current one, or the target tasks' ones.
 local function scope(ev)

@@ -1353,6 +1353,39 @@ static int safe_xpcall(lua_State *L)
     return 2;
 }
 
+/* Helpers every check may share, written in Lua and run in each sandbox once
+ * `edoc` exists: the sandbox has no require, so without them each check
+ * carried its own copy (the review rules did). Text chunk, same budget. */
+static const char prelude[] =
+    "local edoc = edoc\n"
+    "function edoc.region_flag()\n"
+    "  local r = edoc.region()\n"
+    "  return r and (' --region ' .. r) or ''\n"
+    "end\n"
+    "function edoc.cluster_of(svc)\n"
+    "  return (svc.clusterArn and edoc.basename(svc.clusterArn)) or edoc.cluster() or 'default'\n"
+    "end\n"
+    "function edoc.td_scope(ev)\n"
+    "  local out, seen = {}, {}\n"
+    "  for _, svc in ipairs(ev.services or {}) do\n"
+    "    local arn = svc.taskDefinition\n"
+    "    if arn and ev.task_definitions and ev.task_definitions[arn] then\n"
+    "      out[#out + 1] = { arn = arn, td = ev.task_definitions[arn], svc = svc }\n"
+    "      seen[arn] = true\n"
+    "    end\n"
+    "  end\n"
+    "  if #out == 0 then\n"
+    "    for _, task in ipairs(ev.tasks or {}) do\n"
+    "      local arn = task.taskDefinitionArn\n"
+    "      if arn and not seen[arn] and ev.task_definitions and ev.task_definitions[arn] then\n"
+    "        seen[arn] = true\n"
+    "        out[#out + 1] = { arn = arn, td = ev.task_definitions[arn] }\n"
+    "      end\n"
+    "    end\n"
+    "  end\n"
+    "  return out\n"
+    "end\n";
+
 static int sandbox(lua_State *L)
 {
     static const luaL_Reg libs[] = {
@@ -1423,6 +1456,9 @@ static int sandbox(lua_State *L)
     lua_setfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
     luaL_newlib(L, edoc);
     lua_setglobal(L, "edoc");
+    if (luaL_loadbufferx(L, prelude, sizeof prelude - 1, "=edoc-prelude", "t") != LUA_OK)
+        return lua_error(L);
+    lua_call(L, 0, 0);
     proxy_metatable(L);
     new_run_tables(L);
     return 0;
