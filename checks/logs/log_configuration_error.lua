@@ -32,6 +32,12 @@ local function any_of(s, list)
   return false
 end
 
+-- A logging failure, not a network one (net.dependency_unreachable's).
+local function relevant(text)
+  local n = N(text)
+  return any_of(n, PATTERNS) and not any_of(n, NETWORK)
+end
+
 local function with_region(s)
   local r = edoc.region()
   if r then s = s .. " --region " .. r end
@@ -48,7 +54,8 @@ return {
 
   run = function(ev)
     local msgs = {}
-    for ti, t in ipairs(ev.tasks or {}) do
+    -- Only tasks with a logging failure among their texts (indexed by the host).
+    for ti, t in edoc.tasks_matching(relevant) do
       msgs[#msgs + 1] = { text = t.stoppedReason, ptr = edoc.ptr("tasks", ti - 1, "stoppedReason"), task = t, when = t.stoppedAt }
       for ci, c in ipairs(t.containers or {}) do
         -- The same text on the task and its container is one failure: cite the container.
@@ -67,7 +74,7 @@ return {
     end
     for _, m in ipairs(msgs) do
       local n = N(m.text)
-      if m.text and any_of(n, PATTERNS) and not any_of(n, NETWORK) then
+      if m.text and relevant(m.text) then
         local tdarn = (m.task and m.task.taskDefinitionArn) or (m.service and m.service.taskDefinition)
         local td = tdarn and ev.task_definitions and ev.task_definitions[tdarn]
         local lc, ci, cname

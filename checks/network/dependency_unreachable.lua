@@ -69,9 +69,12 @@ end
 
 -- Every failure text: stopped reasons, container reasons and the service
 -- events since the last steady state (events are newest first).
+local relevant -- below: whether a normalised text is a failure this check explains
+
 local function messages(ev)
   local out = {}
-  for ti, t in ipairs(ev.tasks or {}) do
+  -- Only the tasks with a relevant text (the host indexes the texts once).
+  for ti, t in edoc.tasks_matching(function(text) return relevant(N(text)) end) do
     if t.stoppedReason then
       out[#out + 1] = { text = t.stoppedReason, ptr = edoc.ptr("tasks", ti - 1, "stoppedReason"), task = t, when = t.stoppedAt }
     end
@@ -135,6 +138,10 @@ end
 -- usual cause (it must allow the layer bucket); the path decides.
 local function s3_forbidden(m)
   return s3_layer(m) and (m:find("403 forbidden", 1, true) or m:find("accessdenied", 1, true)) ~= nil
+end
+
+function relevant(m)
+  return (any_of(m, CONN) and not any_of(m, ANSWERED)) or s3_forbidden(m)
 end
 
 -- Which dependency failed, and which endpoints lead to it (tried in order).
@@ -444,7 +451,7 @@ return {
     for _, msg in ipairs(messages(ev)) do
       local m = N(msg.text)
       local forbidden = s3_forbidden(m)
-      if (any_of(m, CONN) and not any_of(m, ANSWERED)) or forbidden then
+      if relevant(m) then
         local svc = msg.service or service_of(ev, msg.task)
         local cfg = awsvpc(svc)
         local td = taskdef(ev, (msg.task and msg.task.taskDefinitionArn) or (svc and svc.taskDefinition))

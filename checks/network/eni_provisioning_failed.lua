@@ -42,7 +42,8 @@ return {
 
   run = function(ev)
     local msgs = {}
-    for ti, t in ipairs(ev.tasks or {}) do
+    -- Only tasks stopped with an ENI failure (indexed by the host).
+    for ti, t in edoc.tasks_matching(PATTERNS, "stopped") do
       msgs[#msgs + 1] = { text = t.stoppedReason, ptr = edoc.ptr("tasks", ti - 1, "stoppedReason"), when = t.stoppedAt, task = t }
     end
     for si, s in ipairs(ev.services or {}) do
@@ -51,14 +52,17 @@ return {
         msgs[#msgs + 1] = { text = e.message, ptr = edoc.ptr("services", si - 1, "events", ei - 1, "message"), when = e.createdAt, service = s }
       end
     end
-    local ec2 = false
-    for _, t in ipairs(ev.tasks or {}) do if t.launchType == "EC2" then ec2 = true end end
+    local ec2 -- whether any task runs on EC2, looked up on the first failure
     for _, m in ipairs(msgs) do
       if m.text and any_of(m.text, PATTERNS) then
         local n = N(m.text)
         local ratelimit = n:find("rate limit", 1, true) ~= nil
         local eni_slots = n:find("resource:eni", 1, true) ~= nil
         local rem = {}
+        if ec2 == nil then
+          ec2 = false
+          for _, t in ipairs(ev.tasks or {}) do if t.launchType == "EC2" then ec2 = true break end end
+        end
         if eni_slots or ec2 then
           rem[#rem + 1] = { description = "Container instances are out of ENI slots: turn on awsvpc ENI trunking (new instances get more task ENIs)",
             command = with_region("aws ecs put-account-setting-default --name awsvpcTrunking --value enabled"), docs = DOC_TRUNK }

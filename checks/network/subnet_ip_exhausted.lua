@@ -43,7 +43,8 @@ local function messages_for(ev, si, svc)
     if N(e.message):find("has reached a steady state", 1, true) then break end
     out[#out + 1] = { text = e.message, ptr = edoc.ptr("services", si - 1, "events", ei - 1, "message"), when = e.createdAt }
   end
-  for ti, t in ipairs(ev.tasks or {}) do
+  -- Only the stopped reasons that can be a hit (indexed by the host).
+  for ti, t in edoc.tasks_matching(PATTERNS, "stopped") do
     if t.group == "service:" .. (svc.serviceName or "") or #(ev.services or {}) == 1 then
       out[#out + 1] = { text = t.stoppedReason, ptr = edoc.ptr("tasks", ti - 1, "stoppedReason"), when = t.stoppedAt }
     end

@@ -41,7 +41,8 @@ return {
 
   run = function(ev)
     local msgs = {}
-    for ti, t in ipairs(ev.tasks or {}) do
+    -- Only tasks with a platform-mismatch text (indexed by the host).
+    for ti, t in edoc.tasks_matching(PATTERNS) do
       msgs[#msgs + 1] = { text = t.stoppedReason, ptr = edoc.ptr("tasks", ti - 1, "stoppedReason"), task = t, when = t.stoppedAt }
       for ci, c in ipairs(t.containers or {}) do
         -- The same text on the task and its container is one failure: cite the container.

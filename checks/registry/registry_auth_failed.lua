@@ -42,9 +42,18 @@ local function with_region(s)
   return s
 end
 
+-- A refused pull: not throttling, not the network, and not a 403 from ECR's
+-- S3 layer bucket (that is the S3 endpoint policy: net.dependency_unreachable).
+local function relevant(text)
+  local n = N(text)
+  return any_of(n, PULL) and any_of(n, DENIED) and not n:find("toomanyrequests", 1, true)
+    and not n:find("i/o timeout", 1, true) and not n:find("starport-layer-bucket", 1, true)
+end
+
 local function messages(ev)
   local out = {}
-  for ti, t in ipairs(ev.tasks or {}) do
+  -- Only tasks with a refused pull among their texts (indexed by the host).
+  for ti, t in edoc.tasks_matching(relevant) do
     out[#out + 1] = { text = t.stoppedReason, ptr = edoc.ptr("tasks", ti - 1, "stoppedReason"), task = t, when = t.stoppedAt }
     for ci, c in ipairs(t.containers or {}) do
       -- The same text on the task and its container is one failure: cite the container.
@@ -95,10 +104,7 @@ return {
     for _, m in ipairs(messages(ev)) do
       local n = N(m.text)
       local asm = n:find("registry auth from asm", 1, true) ~= nil
-      if m.text and any_of(n, PULL) and any_of(n, DENIED)
-          and not n:find("toomanyrequests", 1, true) and not n:find("i/o timeout", 1, true)
-          -- A 403 from ECR's S3 layer bucket is the S3 endpoint policy (net.dependency_unreachable).
-          and not n:find("starport-layer-bucket", 1, true) then
+      if m.text and relevant(m.text) then
         local td, tdarn = taskdef_for(ev, m)
         local img, acct, region, repo = ecr_image(m, td)
         local info = img and ev.images and ev.images[img]

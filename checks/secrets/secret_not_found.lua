@@ -31,9 +31,18 @@ local function with_region(s)
   return s
 end
 
+-- A secret or parameter that does not exist (not a missing log group).
+local function relevant(text)
+  local n = N(text)
+  local sm = n:find("resourcenotfoundexception", 1, true) and (n:find("secrets manager", 1, true) or n:find("from asm", 1, true))
+  local ssm = n:find("invalid ssm parameters", 1, true) or n:find("parameternotfound", 1, true)
+  return (sm or ssm) and not n:find("log group", 1, true)
+end
+
 local function messages(ev)
   local out = {}
-  for ti, t in ipairs(ev.tasks or {}) do
+  -- Only tasks with a missing secret among their texts (indexed by the host).
+  for ti, t in edoc.tasks_matching(relevant) do
     out[#out + 1] = { text = t.stoppedReason, ptr = edoc.ptr("tasks", ti - 1, "stoppedReason"), task = t, when = t.stoppedAt }
   end
   for si, s in ipairs(ev.services or {}) do

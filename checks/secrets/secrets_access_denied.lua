@@ -41,9 +41,18 @@ local function with_region(s)
   return s
 end
 
+-- A secret fetch refused by a policy (not the registry credentials: those
+-- are registry.auth_failed's).
+local function relevant(text)
+  local n = N(text)
+  return not n:find("registry auth from asm", 1, true) and not n:find("ecr registry auth", 1, true)
+    and any_of(n, SOURCE) and any_of(n, DENIED)
+end
+
 local function messages(ev)
   local out = {}
-  for ti, t in ipairs(ev.tasks or {}) do
+  -- Only tasks with a refused secret fetch among their texts (indexed by the host).
+  for ti, t in edoc.tasks_matching(relevant) do
     out[#out + 1] = { text = t.stoppedReason, ptr = edoc.ptr("tasks", ti - 1, "stoppedReason"), task = t, when = t.stoppedAt }
   end
   for si, s in ipairs(ev.services or {}) do
@@ -80,8 +89,7 @@ return {
   run = function(ev)
     for _, m in ipairs(messages(ev)) do
       local n = N(m.text)
-      if m.text and not n:find("registry auth from asm", 1, true) and not n:find("ecr registry auth", 1, true)
-          and any_of(n, SOURCE) and any_of(n, DENIED) then
+      if m.text and relevant(m.text) then
         local tdarn = (m.task and m.task.taskDefinitionArn) or (m.service and m.service.taskDefinition)
         local td = tdarn and ev.task_definitions and ev.task_definitions[tdarn]
         local role = m.text:match("assumed%-role/([%w+=,%.@_%-]+)/") or (td and td.executionRoleArn and edoc.basename(td.executionRoleArn))

@@ -41,7 +41,8 @@ return {
   uses = { "ecs.services", "ecs.task_definitions", "ec2.subnets" },
 
   run = function(ev)
-    for ti, t in ipairs(ev.tasks or {}) do
+    -- Only tasks with an EFS failure text (indexed by the host).
+    for ti, t in edoc.tasks_matching(PATTERNS) do
       -- The EFS error is the task's stopped reason (Fargate) or a container's reason (EC2).
       local text, ptr = t.stoppedReason, edoc.ptr("tasks", ti - 1, "stoppedReason")
       if not any_of(text, PATTERNS) then

@@ -19,6 +19,7 @@
 #include "build_config.h"
 #include "engine/luacheck.h"
 #include "engine/nodeidx.h"
+#include "engine/textidx.h"
 #include "engine/pluginhost.h"
 #include "engine/rank.h"
 #include "engine/report.h"
@@ -551,6 +552,7 @@ cJSON *engine_analyze(struct engine *eng, const cJSON *evidence, const struct an
     size_t i;
     /* Positions remembered in a previous document may dangle now. */
     nodeidx_reset();
+    textidx_reset();
     for (i = 0; i < eng->n_checks; i++) {
         struct check *c = eng->checks[i];
         if (!c->selected) {
@@ -589,5 +591,6 @@ cJSON *engine_analyze(struct engine *eng, const cJSON *evidence, const struct an
     finding_list_cleanup(&raw);
     finding_list_cleanup(&ranked);
     nodeidx_reset();
+    textidx_reset();
     return report;
 }

@@ -13,6 +13,7 @@
 #include "analysis/iam_eval.h"
 #include "analysis/netpath.h"
 #include "engine/luapattern.h"
+#include "engine/textidx.h"
 #include "util/buf.h"
 #include "util/jsonx.h"
 #include "util/strutil.h"
@@ -529,41 +530,7 @@ static struct edoc_ctx *run_ctx(lua_State *L)
  * than the input, so it is written in place into a buffer of that size. */
 static size_t norm_into(char *out, const char *s, size_t n)
 {
-    size_t i, k = 0;
-    int space = 1; /* drops leading whitespace */
-    for (i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80) {
-            unsigned char d = (unsigned char)s[i + 2];
-            if (d == 0x98 || d == 0x99 || d == 0x9C || d == 0x9D) {
-                out[k++] = (d == 0x98 || d == 0x99) ? '\'' : '"';
-                space = 0;
-                i += 2;
-                continue;
-            }
-            if (d == 0xA6) {
-                memcpy(out + k, "...", 3);
-                k += 3;
-                space = 0;
-                i += 2;
-                continue;
-            }
-        } else if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0) {
-            c = ' ';
-            i++;
-        }
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f') {
-            if (!space)
-                out[k++] = ' ';
-            space = 1;
-            continue;
-        }
-        out[k++] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
-        space = 0;
-    }
-    if (k && out[k - 1] == ' ')
-        k--;
-    return k;
+    return textidx_norm(out, s, n);
 }
 
 /* The normalisation cache. Every check normalises the same stop reasons
@@ -1054,6 +1021,116 @@ static int l_pairs(lua_State *L)
     return 3;
 }
 
+/* ---- edoc.tasks_matching ------------------------------------------------ */
+
+/* The tasks a query matched, walked by a stateful iterator. Stamped with
+ * the run generation: the task nodes belong to this run's evidence. */
+struct tmatch {
+    unsigned gen;
+    size_t n, pos;
+    uint32_t idx[];
+};
+
+static int tasks_matching_step(lua_State *L)
+{
+    struct tmatch *tm = lua_touserdata(L, lua_upvalueindex(1));
+    const struct textidx *ix;
+    uint32_t i;
+    if (tm->gen != LC(L)->gen)
+        return luaL_error(L, "edoc.tasks_matching: iterator from a previous run used");
+    if (tm->pos >= tm->n)
+        return 0;
+    if (!(ix = textidx_get(run_ctx(L)->evidence)))
+        return luaL_error(L, "not enough memory");
+    i = tm->idx[tm->pos++];
+    lua_pushinteger(L, (lua_Integer)i + 1);
+    push_json(L, ix->task[i]);
+    return 2;
+}
+
+/* Which distinct texts a pattern list (edoc.match_any's rules) matches. */
+static void hit_patterns(lua_State *L, const struct textidx *ix, int pats, unsigned char *text_hit)
+{
+    lua_Integer k, np = lua_type(L, pats) == LUA_TSTRING ? 1 : luaL_len(L, pats);
+    size_t t;
+    for (k = 1; k <= np; k++) {
+        struct normbuf nb;
+        const char *p;
+        if (lua_type(L, pats) == LUA_TSTRING)
+            lua_pushvalue(L, pats);
+        else
+            lua_geti(L, pats, k);
+        if (lua_type(L, -1) != LUA_TSTRING)
+            luaL_error(L, "edoc.tasks_matching: pattern %d is a %s (strings only)", (int)k, luaL_typename(L, -1));
+        /* The pattern sits on the Lua stack: norm_c's heap buffer is freed
+         * below before anything here can raise an error. */
+        if (!(p = norm_c(L, -1, &nb, 0)))
+            luaL_error(L, "not enough memory");
+        for (t = 0; t < ix->n_texts; t++)
+            if (!text_hit[t] && strstr(ix->text[t].norm, p))
+                text_hit[t] = 1;
+        normbuf_free(&nb);
+        lua_pop(L, 1);
+    }
+}
+
+/* Which distinct texts a predicate function accepts: one call per text. */
+static void hit_function(lua_State *L, const struct textidx *ix, int fn, unsigned char *text_hit)
+{
+    size_t t;
+    for (t = 0; t < ix->n_texts; t++) {
+        lua_pushvalue(L, fn);
+        push_text(L, ix->text[t].raw);
+        lua_call(L, 1, 1);
+        text_hit[t] = (unsigned char)lua_toboolean(L, -1);
+        lua_pop(L, 1);
+    }
+}
+
+/* edoc.tasks_matching(what [, scope]): iterates (index, task) over the
+ * evidence's tasks, in order, whose texts in scope ("any": the stopped
+ * reason or a container's reason; "stopped"; "container") match `what`: a
+ * pattern or list of patterns as in edoc.match_any, or a function called
+ * once per distinct text. The texts are indexed once per analysis
+ * (textidx), so a check pays for the tasks that match, not for all. */
+static int l_tasks_matching(lua_State *L)
+{
+    static const char *const scopes[] = {"any", "stopped", "container", NULL};
+    struct edoc_ctx *ctx = run_ctx(L);
+    const struct textidx *ix;
+    unsigned char *text_hit, *hit;
+    struct tmatch *tm;
+    size_t i, n;
+    int scope = luaL_checkoption(L, 2, "any", scopes);
+    int kind = lua_type(L, 1);
+    if (kind != LUA_TSTRING && kind != LUA_TTABLE && kind != LUA_TFUNCTION)
+        return luaL_error(L, "edoc.tasks_matching: expected a pattern, a list of patterns or a function, got %s",
+                          luaL_typename(L, 1));
+    if (!(ix = textidx_get(ctx->evidence)))
+        return luaL_error(L, "not enough memory");
+    /* Scratch as userdata: a raising pattern or predicate leaks nothing. */
+    text_hit = lua_newuserdatauv(L, ix->n_texts + ix->n_tasks + 1, 0);
+    memset(text_hit, 0, ix->n_texts + ix->n_tasks + 1);
+    hit = text_hit + ix->n_texts;
+    if (kind == LUA_TFUNCTION)
+        hit_function(L, ix, 1, text_hit);
+    else
+        hit_patterns(L, ix, 1, text_hit);
+    /* A predicate may have run a nested query: take the index again. */
+    if (!(ix = textidx_get(ctx->evidence)))
+        return luaL_error(L, "not enough memory");
+    n = textidx_tasks(ix, text_hit, (enum textidx_scope)scope, hit);
+    tm = lua_newuserdatauv(L, sizeof *tm + n * sizeof tm->idx[0], 0);
+    tm->gen = LC(L)->gen;
+    tm->n = n;
+    tm->pos = 0;
+    for (i = 0, n = 0; i < ix->n_tasks; i++)
+        if (hit[i])
+            tm->idx[n++] = (uint32_t)i;
+    lua_pushcclosure(L, tasks_matching_step, 1);
+    return 1;
+}
+
 /* ---- edoc.finding ------------------------------------------------------- */
 
 /* A string field of a table. Only real strings: the value stays anchored in
@@ -1399,6 +1476,7 @@ static int sandbox(lua_State *L)
         {"iam_eval", l_iam_eval}, {"net_reach", l_net_reach}, {"source_ok", l_source_ok},
         {"region", l_region}, {"cluster", l_cluster}, {"shellquote", l_shellquote},
         {"log", l_log}, {"ipairs", l_ipairs}, {"pairs", l_pairs}, {"incomplete", l_incomplete},
+        {"tasks_matching", l_tasks_matching},
         {NULL, NULL},
     };
     static const char *const removed[] = {"dofile", "loadfile", "require", "module"};

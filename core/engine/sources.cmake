@@ -10,4 +10,5 @@ list(APPEND EDOC_CORE_SOURCES
   engine/report.c
   engine/evidence.c
   engine/checktest.c
-  engine/nodeidx.c)
+  engine/nodeidx.c
+  engine/textidx.c)

@@ -1,0 +1,70 @@
+/* textidx — the failure texts of an evidence document's tasks, indexed once
+ * per analysis so that checks do not each walk every task.
+ *
+ * Every failure check used to loop over all of `tasks`, read each stopped
+ * reason and container reason through the Lua proxies and test it against
+ * its patterns: 50 checks x N tasks of interpreted work, for texts that are
+ * nearly all the same few dozen messages. The index lists each task's texts
+ * as ids of distinct texts (with their edoc.norm form), so a question such as
+ * "which tasks mention 'cannotpullcontainererror'" costs one test per
+ * distinct text plus a scan of an integer array; the check's own loop body
+ * then runs only for the tasks that can match.
+ *
+ * Ownership: the index borrows the evidence's cJSON nodes and strings (it
+ * copies only the normalised texts). textidx_reset() frees it and must be
+ * called whenever an evidence tree is freed (engine_analyze does, as for
+ * nodeidx). Single-threaded, like the engine. */
+#ifndef EDOC_TEXTIDX_H
+#define EDOC_TEXTIDX_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define TEXTIDX_NONE UINT32_MAX
+
+/* Which texts of a task a query looks at. */
+enum textidx_scope {
+    TEXTIDX_ANY,       /* stoppedReason or any container's reason */
+    TEXTIDX_STOPPED,   /* stoppedReason only */
+    TEXTIDX_CONTAINER, /* containers' reasons only */
+};
+
+struct textidx_text {
+    const char *raw;  /* borrowed from the evidence */
+    size_t len;
+    char *norm;       /* edoc.norm(raw), owned */
+    size_t nlen;
+};
+
+struct textidx {
+    const cJSON *root;       /* the evidence this index describes */
+    size_t n_tasks;
+    const cJSON **task;      /* n_tasks task nodes (borrowed) */
+    /* Task i's texts are ids[off[i] .. off[i + 1]): first its stoppedReason
+     * (TEXTIDX_NONE when it has none), then one per container with a
+     * reason. */
+    uint32_t *off, *ids;
+    size_t n_texts;
+    struct textidx_text *text;
+};
+
+/* The index of the evidence root's `tasks`, built on first use and kept
+ * until textidx_reset() or a call with another root. NULL when out of memory;
+ * an evidence without tasks gives an empty index. */
+const struct textidx *textidx_get(const cJSON *root);
+
+/* Marks in hit[0 .. n_tasks) (1 = matches) the tasks for which text_hit
+ * (one flag per distinct text, n_texts of them) holds for a text in scope.
+ * Returns how many tasks matched. */
+size_t textidx_tasks(const struct textidx *ix, const unsigned char *text_hit, enum textidx_scope scope,
+                     unsigned char *hit);
+
+void textidx_reset(void);
+
+/* edoc.norm: lower-case ASCII, fold typographic quotes and the ellipsis,
+ * collapse whitespace (including NBSP), trim. Writes at most n bytes (the
+ * result is never longer than the input) and returns the length; no NUL. */
+size_t textidx_norm(char *out, const char *s, size_t n);
+
+#endif
