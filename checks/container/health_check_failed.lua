@@ -62,7 +62,7 @@ return {
       local group = "service:" .. (svc.serviceName or "")
       local count, first, latest, ids, tdarn = 0, nil, nil, {}, nil
       local unhealthy_container
-      for ti, t in ipairs(list(ev.tasks)) do
+      for ti, t in edoc.tasks_matching("failed container health checks", "stoppedReason") do
         if t.group == group and edoc.norm(t.stoppedReason):find("failed container health checks", 1, true) then
           count = count + 1
           first = first or ti

@@ -56,7 +56,7 @@ return {
           end
         end
       end
-      for ti, t in ipairs(list(ev.tasks)) do
+      for ti, t in edoc.tasks_matching(TASK_PATTERNS, "stoppedReason") do
         -- Image pulls (registry catalog) and ENI provisioning (network catalog)
         -- have their own, more specific checks for throttling.
         local rs = edoc.norm(str(t.stoppedReason))

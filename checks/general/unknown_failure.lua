@@ -73,7 +73,9 @@ return {
       short["service:" .. (str(svc.serviceName) or "")] = (num(svc.runningCount) or 0) < (num(svc.desiredCount) or 0)
     end
     local cl = edoc.shellquote(edoc.cluster() or "default")
-    for ti, t in ipairs(list(ev.tasks)) do
+    -- Only tasks whose stopped reason no check knows: one test per distinct
+    -- reason (the host indexes them), not one per task.
+    for ti, t in edoc.tasks_matching(function(r) return r ~= "" and not known(r) end, "stoppedReason") do
       local reason = str(t.stoppedReason)
       if t.lastStatus == "STOPPED" and reason and reason ~= "" and not FREE_TEXT[t.stopCode or ""] and not known(reason) then
         -- A container reason may carry the real error behind a generic task reason.

@@ -39,7 +39,8 @@ return {
   run = function(ev)
     local by_host = {}
     local order = {}
-    for ti, t in ipairs(list(ev.tasks)) do
+    -- Only tasks with a disk-full text (indexed by the host).
+    for ti, t in edoc.tasks_matching(PATTERNS) do
       local where, ptr = nil, nil
       if edoc.match_any(t.stoppedReason, PATTERNS) then
         ptr = edoc.ptr("tasks", ti - 1, "stoppedReason")

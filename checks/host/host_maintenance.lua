@@ -29,7 +29,9 @@ return {
     for si, svc in ipairs(list(ev.services)) do
       local group = "service:" .. (svc.serviceName or "")
       local fg, ec2, first, latest, hosts = 0, 0, nil, nil, {}
-      for ti, t in ipairs(list(ev.tasks)) do
+      -- Only tasks whose stopped reason can say so (indexed by the host).
+      for ti, t in edoc.tasks_matching({ "performing maintenance on the underlying infrastructure", "host ec2" },
+          "stoppedReason") do
         if t.group == group then
           local r = edoc.norm(t.stoppedReason)
           local is_fg = r:find("performing maintenance on the underlying infrastructure", 1, true)

@@ -32,7 +32,9 @@ return {
     for si, svc in ipairs(list(ev.services)) do
       local group = "service:" .. (svc.serviceName or "")
       local n, first, latest, ids = 0, nil, nil, {}
-      for ti, t in ipairs(list(ev.tasks)) do
+      -- A superset of spot_task's tasks, from the host's index.
+      for ti, t in edoc.tasks_matching({ "spotinterruption", "your spot task was interrupted" },
+          { "stopCode", "stoppedReason" }) do
         if t.group == group and spot_task(t) then
           n = n + 1
           first = first or ti

@@ -97,7 +97,7 @@ return {
   run = function(ev)
     -- Failure messages, to cite and to scope to task definitions in use.
     local assume = {}
-    for ti, t in ipairs(ev.tasks or {}) do
+    for ti, t in edoc.tasks_matching("unable to assume the role", "stoppedReason") do
       if any_of(t.stoppedReason, { "unable to assume the role" }) then
         assume[#assume + 1] = { ptr = edoc.ptr("tasks", ti - 1, "stoppedReason"), text = t.stoppedReason, when = t.stoppedAt }
       end

@@ -101,7 +101,8 @@ return {
     -- First pass: the tasks whose pull failed with "not found", and per image
     -- the latest failure (a push after it means the image arrived late).
     local failed, last_fail = {}, {}
-    for i, task in edoc.ipairs(ev.tasks) do
+    -- Only tasks with a failed pull among their texts (indexed by the host).
+    for i, task in edoc.tasks_matching("cannotpullcontainererror") do
       if type(task) ~= "table" then goto next_task end
       local reason = edoc.norm(task.stoppedReason)
       local cidx, creason

@@ -43,7 +43,7 @@ return {
   run = function(ev)
     local msgs = {}
     -- Only tasks stopped with an ENI failure (indexed by the host).
-    for ti, t in edoc.tasks_matching(PATTERNS, "stopped") do
+    for ti, t in edoc.tasks_matching(PATTERNS, "stoppedReason") do
       msgs[#msgs + 1] = { text = t.stoppedReason, ptr = edoc.ptr("tasks", ti - 1, "stoppedReason"), when = t.stoppedAt, task = t }
     end
     for si, s in ipairs(ev.services or {}) do

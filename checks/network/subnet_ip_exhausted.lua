@@ -44,7 +44,7 @@ local function messages_for(ev, si, svc)
     out[#out + 1] = { text = e.message, ptr = edoc.ptr("services", si - 1, "events", ei - 1, "message"), when = e.createdAt }
   end
   -- Only the stopped reasons that can be a hit (indexed by the host).
-  for ti, t in edoc.tasks_matching(PATTERNS, "stopped") do
+  for ti, t in edoc.tasks_matching(PATTERNS, "stoppedReason") do
     if t.group == "service:" .. (svc.serviceName or "") or #(ev.services or {}) == 1 then
       out[#out + 1] = { text = t.stoppedReason, ptr = edoc.ptr("tasks", ti - 1, "stoppedReason"), when = t.stoppedAt }
     end

@@ -55,7 +55,7 @@ return {
           end
         end
       end
-      for ti, t in ipairs(list(ev.tasks)) do
+      for ti, t in edoc.tasks_matching(PAT, "stoppedReason") do
         if t.group == "service:" .. (svc.serviceName or "") and edoc.norm(t.stoppedReason):find(PAT, 1, true) then
           hits = hits + 1
           if #evidence < 4 then

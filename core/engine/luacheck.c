@@ -42,7 +42,7 @@ struct luacheck {
 };
 
 /* Registry keys (their addresses). */
-static char cache_key, mt_key, keys_key, strs_key;
+static char cache_key, pin_key, mt_key, keys_key, strs_key;
 
 static struct luacheck *LC(lua_State *L) { return *(struct luacheck **)lua_getextraspace(L); }
 
@@ -255,6 +255,10 @@ struct pnode {
 
 static void push_json(lua_State *L, const cJSON *v);
 
+/* Arrays of at least PIN_MIN items stay cached for the whole run (see
+ * new_run_tables). */
+#define PIN_MIN 64
+
 static void push_proxy(lua_State *L, const cJSON *node)
 {
     struct pnode *pn;
@@ -285,6 +289,12 @@ static void push_proxy(lua_State *L, const cJSON *node)
     lua_pushvalue(L, -1);
     lua_rawsetp(L, -3, node);
     lua_remove(L, -2);
+    if (n != SIZE_MAX && n >= PIN_MIN) {
+        lua_rawgetp(L, LUA_REGISTRYINDEX, &pin_key);
+        lua_pushvalue(L, -2);
+        lua_rawsetp(L, -2, node);
+        lua_pop(L, 1);
+    }
 }
 
 /* Long evidence strings, shared within a run. Lua interns strings up to 40
@@ -482,11 +492,20 @@ static int p_tostring(lua_State *L)
 static void new_run_tables(lua_State *L)
 {
     LC(L)->gen++;
-    /* cache: node -> proxy, for the whole run. Not weak: a proxy collected
-     * and re-created in a loop (ev.tasks[i] for i = 1, #ev.tasks) would copy
-     * the array's item vector each time. Bounded by the evidence's size. */
+    /* cache: node -> proxy, weak-valued: a proxy lives as long as the check
+     * holds it (identity, table keys), so a check that walks 100,000 tasks
+     * does not keep a million proxies it has dropped (memory cap, collector
+     * work). Large arrays are pinned for the run: one collected and
+     * re-created in a loop (ev.tasks[i] for i = 1, #ev.tasks) would copy its
+     * item vector each time. */
     lua_newtable(L);
+    lua_createtable(L, 0, 1);
+    lua_pushliteral(L, "v");
+    lua_setfield(L, -2, "__mode");
+    lua_setmetatable(L, -2);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &cache_key);
+    lua_newtable(L);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &pin_key);
     lua_newtable(L); /* finding key -> index in ctx->out */
     lua_rawsetp(L, LUA_REGISTRYINDEX, &keys_key);
     lua_newtable(L); /* strs: slot + 1 -> long string (push_text) */
@@ -1048,9 +1067,11 @@ static int tasks_matching_step(lua_State *L)
     return 2;
 }
 
-/* Which distinct texts a pattern list (edoc.match_any's rules) matches. */
+/* Which distinct texts a pattern list (edoc.match_any's rules) matches.
+ * text_hit comes in with 1 for the texts in scope, the others 0. */
 static void hit_patterns(lua_State *L, const struct textidx *ix, int pats, unsigned char *text_hit)
 {
+    unsigned char *in_scope = text_hit + ix->n_texts + ix->n_tasks + 1; /* see l_tasks_matching */
     lua_Integer k, np = lua_type(L, pats) == LUA_TSTRING ? 1 : luaL_len(L, pats);
     size_t t;
     for (k = 1; k <= np; k++) {
@@ -1067,18 +1088,24 @@ static void hit_patterns(lua_State *L, const struct textidx *ix, int pats, unsig
         if (!(p = norm_c(L, -1, &nb, 0)))
             luaL_error(L, "not enough memory");
         for (t = 0; t < ix->n_texts; t++)
-            if (!text_hit[t] && strstr(ix->text[t].norm, p))
-                text_hit[t] = 1;
+            if (in_scope[t] == 1 && strstr(ix->text[t].norm, p))
+                in_scope[t] = 2;
         normbuf_free(&nb);
         lua_pop(L, 1);
     }
+    for (t = 0; t < ix->n_texts; t++)
+        text_hit[t] = in_scope[t] == 2;
 }
 
-/* Which distinct texts a predicate function accepts: one call per text. */
+/* Which distinct texts a predicate function accepts: one call per text in
+ * scope. */
 static void hit_function(lua_State *L, const struct textidx *ix, int fn, unsigned char *text_hit)
 {
+    const unsigned char *in_scope = text_hit + ix->n_texts + ix->n_tasks + 1;
     size_t t;
     for (t = 0; t < ix->n_texts; t++) {
+        if (!in_scope[t])
+            continue;
         lua_pushvalue(L, fn);
         push_text(L, ix->text[t].raw);
         lua_call(L, 1, 1);
@@ -1087,31 +1114,65 @@ static void hit_function(lua_State *L, const struct textidx *ix, int fn, unsigne
     }
 }
 
+/* The scope argument: a field name or a list of them; by default the
+ * stopped reason and the containers' reasons. */
+static unsigned scope_name(lua_State *L, int idx)
+{
+    static const char *const names[] = {"stoppedReason", "stopCode", "containers"};
+    static const unsigned bits[] = {TEXTIDX_REASON, TEXTIDX_STOPCODE, TEXTIDX_CONTAINERS};
+    const char *s = lua_type(L, idx) == LUA_TSTRING ? lua_tostring(L, idx) : NULL;
+    size_t i;
+    for (i = 0; s && i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(s, names[i]))
+            return bits[i];
+    return (unsigned)luaL_error(L, "edoc.tasks_matching: unknown scope %s%s%s (stoppedReason, stopCode or containers)",
+                                s ? "'" : "", s ? s : luaL_typename(L, idx), s ? "'" : "");
+}
+
+static unsigned scope_arg(lua_State *L, int idx)
+{
+    unsigned scope = 0;
+    lua_Integer k, n;
+    if (lua_isnoneornil(L, idx))
+        return TEXTIDX_REASON | TEXTIDX_CONTAINERS;
+    if (lua_type(L, idx) != LUA_TTABLE)
+        return scope_name(L, idx);
+    n = luaL_len(L, idx);
+    for (k = 1; k <= n; k++) {
+        lua_geti(L, idx, k);
+        scope |= scope_name(L, -1);
+        lua_pop(L, 1);
+    }
+    return scope;
+}
+
 /* edoc.tasks_matching(what [, scope]): iterates (index, task) over the
- * evidence's tasks, in order, whose texts in scope ("any": the stopped
- * reason or a container's reason; "stopped"; "container") match `what`: a
- * pattern or list of patterns as in edoc.match_any, or a function called
- * once per distinct text. The texts are indexed once per analysis
- * (textidx), so a check pays for the tasks that match, not for all. */
+ * evidence's tasks, in order, whose texts in scope ("stoppedReason",
+ * "stopCode", "containers" (their reasons), or a list of these; default
+ * {"stoppedReason", "containers"}) match `what`: a pattern or list of
+ * patterns as in edoc.match_any, or a function called once per distinct
+ * text. The texts are indexed once per analysis (textidx), so a check pays
+ * for the tasks that match, not for all. */
 static int l_tasks_matching(lua_State *L)
 {
-    static const char *const scopes[] = {"any", "stopped", "container", NULL};
     struct edoc_ctx *ctx = run_ctx(L);
     const struct textidx *ix;
     unsigned char *text_hit, *hit;
     struct tmatch *tm;
     size_t i, n;
-    int scope = luaL_checkoption(L, 2, "any", scopes);
+    unsigned scope = scope_arg(L, 2);
     int kind = lua_type(L, 1);
     if (kind != LUA_TSTRING && kind != LUA_TTABLE && kind != LUA_TFUNCTION)
         return luaL_error(L, "edoc.tasks_matching: expected a pattern, a list of patterns or a function, got %s",
                           luaL_typename(L, 1));
     if (!(ix = textidx_get(ctx->evidence)))
         return luaL_error(L, "not enough memory");
-    /* Scratch as userdata: a raising pattern or predicate leaks nothing. */
-    text_hit = lua_newuserdatauv(L, ix->n_texts + ix->n_tasks + 1, 0);
-    memset(text_hit, 0, ix->n_texts + ix->n_tasks + 1);
+    /* Scratch as userdata (a raising pattern or predicate leaks nothing):
+     * text_hit[n_texts], hit[n_tasks + 1], in_scope[n_texts]. */
+    text_hit = lua_newuserdatauv(L, 2 * ix->n_texts + ix->n_tasks + 1, 0);
+    memset(text_hit, 0, 2 * ix->n_texts + ix->n_tasks + 1);
     hit = text_hit + ix->n_texts;
+    textidx_in_scope(ix, scope, hit + ix->n_tasks + 1);
     if (kind == LUA_TFUNCTION)
         hit_function(L, ix, 1, text_hit);
     else
@@ -1119,7 +1180,7 @@ static int l_tasks_matching(lua_State *L)
     /* A predicate may have run a nested query: take the index again. */
     if (!(ix = textidx_get(ctx->evidence)))
         return luaL_error(L, "not enough memory");
-    n = textidx_tasks(ix, text_hit, (enum textidx_scope)scope, hit);
+    n = textidx_tasks(ix, text_hit, scope, hit);
     tm = lua_newuserdatauv(L, sizeof *tm + n * sizeof tm->idx[0], 0);
     tm->gen = LC(L)->gen;
     tm->n = n;

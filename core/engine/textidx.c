@@ -178,11 +178,15 @@ static int build(const cJSON *root)
         goto out;
     for (t = tasks->child; t; t = t->next, i++) {
         const char *r = cJSON_IsObject(t) ? str_member(t, "stoppedReason") : NULL;
+        const char *code = cJSON_IsObject(t) ? str_member(t, "stopCode") : NULL;
         const cJSON *cs = cJSON_IsObject(t) ? cJSON_GetObjectItemCaseSensitive(t, "containers") : NULL;
         uint32_t id = r ? intern(&d, &cur, r) : TEXTIDX_NONE;
         cur.task[i] = t;
         cur.off[i] = (uint32_t)nid;
         if ((r && id == TEXTIDX_NONE) || push_id(&cur, &nid, &cap, id) < 0)
+            goto out;
+        id = code ? intern(&d, &cur, code) : TEXTIDX_NONE;
+        if ((code && id == TEXTIDX_NONE) || push_id(&cur, &nid, &cap, id) < 0)
             goto out;
         for (c = cJSON_IsArray(cs) ? cs->child : NULL; c; c = c->next) {
             const char *cr = cJSON_IsObject(c) ? str_member(c, "reason") : NULL;
@@ -214,21 +218,35 @@ const struct textidx *textidx_get(const cJSON *root)
     return &cur;
 }
 
-size_t textidx_tasks(const struct textidx *ix, const unsigned char *text_hit, enum textidx_scope scope,
-                     unsigned char *hit)
+static int flagged(const struct textidx *ix, const unsigned char *text_hit, size_t k)
+{
+    return ix->ids[k] != TEXTIDX_NONE && text_hit[ix->ids[k]];
+}
+
+size_t textidx_tasks(const struct textidx *ix, const unsigned char *text_hit, unsigned scope, unsigned char *hit)
 {
     size_t i, k, found = 0;
     for (i = 0; i < ix->n_tasks; i++) {
-        size_t from = ix->off[i], to = ix->off[i + 1];
-        int h = 0;
-        if (scope == TEXTIDX_STOPPED)
-            to = from + 1;
-        else if (scope == TEXTIDX_CONTAINER)
-            from++;
-        for (k = from; k < to && !h; k++)
-            h = ix->ids[k] != TEXTIDX_NONE && text_hit[ix->ids[k]];
+        size_t at = ix->off[i];
+        int h = ((scope & TEXTIDX_REASON) && flagged(ix, text_hit, at))
+             || ((scope & TEXTIDX_STOPCODE) && flagged(ix, text_hit, at + 1));
+        for (k = at + 2; !h && (scope & TEXTIDX_CONTAINERS) && k < ix->off[i + 1]; k++)
+            h = flagged(ix, text_hit, k);
         hit[i] = (unsigned char)h;
         found += (size_t)h;
     }
     return found;
+}
+
+void textidx_in_scope(const struct textidx *ix, unsigned scope, unsigned char *in_scope)
+{
+    size_t i, k;
+    for (i = 0; i < ix->n_tasks; i++) {
+        size_t at = ix->off[i];
+        for (k = at; k < ix->off[i + 1]; k++) {
+            unsigned part = k == at ? TEXTIDX_REASON : k == at + 1 ? TEXTIDX_STOPCODE : TEXTIDX_CONTAINERS;
+            if ((scope & part) && ix->ids[k] != TEXTIDX_NONE)
+                in_scope[ix->ids[k]] = 1;
+        }
+    }
 }

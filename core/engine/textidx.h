@@ -23,11 +23,11 @@
 
 #define TEXTIDX_NONE UINT32_MAX
 
-/* Which texts of a task a query looks at. */
+/* Which texts of a task a query looks at (a mask). */
 enum textidx_scope {
-    TEXTIDX_ANY,       /* stoppedReason or any container's reason */
-    TEXTIDX_STOPPED,   /* stoppedReason only */
-    TEXTIDX_CONTAINER, /* containers' reasons only */
+    TEXTIDX_REASON = 1,     /* stoppedReason */
+    TEXTIDX_STOPCODE = 2,   /* stopCode */
+    TEXTIDX_CONTAINERS = 4, /* each container's reason */
 };
 
 struct textidx_text {
@@ -41,9 +41,9 @@ struct textidx {
     const cJSON *root;       /* the evidence this index describes */
     size_t n_tasks;
     const cJSON **task;      /* n_tasks task nodes (borrowed) */
-    /* Task i's texts are ids[off[i] .. off[i + 1]): first its stoppedReason
-     * (TEXTIDX_NONE when it has none), then one per container with a
-     * reason. */
+    /* Task i's texts are ids[off[i] .. off[i + 1]): its stoppedReason and
+     * its stopCode (TEXTIDX_NONE when absent), then one per container with
+     * a reason. */
     uint32_t *off, *ids;
     size_t n_texts;
     struct textidx_text *text;
@@ -55,10 +55,13 @@ struct textidx {
 const struct textidx *textidx_get(const cJSON *root);
 
 /* Marks in hit[0 .. n_tasks) (1 = matches) the tasks for which text_hit
- * (one flag per distinct text, n_texts of them) holds for a text in scope.
- * Returns how many tasks matched. */
-size_t textidx_tasks(const struct textidx *ix, const unsigned char *text_hit, enum textidx_scope scope,
-                     unsigned char *hit);
+ * (one flag per distinct text, n_texts of them) holds for a text in scope
+ * (a mask of enum textidx_scope). Returns how many tasks matched. */
+size_t textidx_tasks(const struct textidx *ix, const unsigned char *text_hit, unsigned scope, unsigned char *hit);
+
+/* Sets in_scope[id] = 1 for each distinct text that some task carries in
+ * scope (others are left as they are). */
+void textidx_in_scope(const struct textidx *ix, unsigned scope, unsigned char *in_scope);
 
 void textidx_reset(void);
 

@@ -427,6 +427,59 @@ static void test_lua(void)
     cJSON_Delete(ev);
 }
 
+/* The title of test.tasks_matching's finding that starts with prefix. */
+static const char *title_of(const cJSON *report, const char *prefix)
+{
+    const cJSON *f;
+    cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(report, "findings"))
+        if (!strcmp(jsonx_str(f, "check", ""), "test.tasks_matching") &&
+            !strncmp(jsonx_str(f, "title", ""), prefix, strlen(prefix)))
+            return jsonx_str(f, "title", "");
+    return "(none)";
+}
+
+/* edoc.tasks_matching from a check: the tasks it yields equal a plain loop
+ * over ev.tasks (the check compares them and says so in its titles). */
+static void test_tasks_matching(void)
+{
+    const char *dirs[1] = {TEST_LUA_TASKS_DIR};
+    struct engine_opts o = {0};
+    struct engine *eng;
+    FILE *diag = tmpfile();
+    cJSON *ev = load_fixture("task_texts.json"), *report;
+    int run;
+    o.check_dirs = dirs;
+    o.n_check_dirs = 1;
+    o.no_default_dirs = 1;
+    o.diag = diag;
+    eng = engine_new(&o);
+    CHECK(eng && eng->n_checks == 1);
+    for (run = 0; run < 2; run++) { /* the second run rebuilds nothing stale */
+        report = engine_analyze(eng, ev, NULL);
+        CHECK_STR(jsonx_str(find_check(report, "test.tasks_matching"), "status", ""), "ok");
+        CHECK_STR(title_of(report, "pull:"), "pull: 1,6");
+        CHECK_STR(title_of(report, "timeout-reason:"), "timeout-reason: 1,6");
+        CHECK_STR(title_of(report, "timeout-containers:"), "timeout-containers: 1");
+        CHECK_STR(title_of(report, "oom:"), "oom: 2");
+        CHECK_STR(title_of(report, "spot-code:"), "spot-code: 3");
+        CHECK_STR(title_of(report, "spot-both:"), "spot-both: 3");
+        CHECK_STR(title_of(report, "none:"), "none: ");
+        CHECK_STR(title_of(report, "function:"), "function: 2,7 once=true calls=4");
+        CHECK_STR(title_of(report, "error: false edoc.tasks_matching: expected"),
+                  "error: false edoc.tasks_matching: expected a pattern, a list of patterns or a function, got number");
+        CHECK(strstr(title_of(report, "error: false edoc.tasks_matching: unknown scope '"),
+                     "unknown scope 'nosuchfield' (stoppedReason, stopCode or containers)") != NULL);
+        CHECK(strstr(title_of(report, "error: false edoc.tasks_matching: unknown scope number"), "number") != NULL);
+        CHECK_STR(title_of(report, "error: false edoc.tasks_matching: pattern"),
+                  "error: false edoc.tasks_matching: pattern 1 is a number (strings only)");
+        CHECK_STR(title_of(report, "raise:"), "raise: false boom");
+        cJSON_Delete(report);
+    }
+    engine_free(eng);
+    fclose(diag);
+    cJSON_Delete(ev);
+}
+
 static void test_lua_load_errors(void)
 {
     char tmpl[] = "/tmp/edoc-lua-XXXXXX", p[300];
@@ -560,6 +613,7 @@ int main(void)
     test_plugins();
     test_plugin_permissions();
     test_lua();
+    test_tasks_matching();
     test_lua_load_errors();
     test_select();
     test_evidence();
