@@ -8,12 +8,7 @@ local HORIZON_H = 2      -- warn when the trend reaches 100 % within this many h
 local MIN_POINTS = 5     -- fewer points make no trend
 
 local function oom_stops(ev)
-  for _, t in edoc.ipairs(ev.tasks) do
-    if edoc.match_any(t.stoppedReason, { "outofmemory" }) then return true end
-    for _, c in edoc.ipairs(t.containers) do
-      if edoc.match_any(c.reason, { "outofmemory" }) then return true end
-    end
-  end
+  for _ in edoc.tasks_matching("outofmemory") do return true end
   return false
 end
 

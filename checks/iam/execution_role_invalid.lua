@@ -112,7 +112,7 @@ return {
     end
     local used = {}
     for _, s in ipairs(ev.services or {}) do if s.taskDefinition then used[s.taskDefinition] = s end end
-    for _, t in ipairs(ev.tasks or {}) do if t.taskDefinitionArn then used[t.taskDefinitionArn] = used[t.taskDefinitionArn] or true end end
+    for _, arn in ipairs(edoc.task_values("taskDefinitionArn")) do used[arn] = used[arn] or true end
     for arn, who in pairs(used) do
       local td = ev.task_definitions and ev.task_definitions[arn]
       if td then

@@ -67,14 +67,15 @@ local function with_region(s)
   return s
 end
 
--- Every failure text: stopped reasons, container reasons and the service
--- events since the last steady state (events are newest first).
 local relevant -- below: whether a normalised text is a failure this check explains
 
-local function messages(ev)
-  local out = {}
+-- Calls fn(m) for each failure text, in order: each matching task's (its stopped
+-- reason, its containers' reasons), then the service events since the last
+-- steady state. Streamed a task at a time: no list of every message is held.
+local function each_message(ev, fn)
   -- Only the tasks with a relevant text (the host indexes the texts once).
   for ti, t in edoc.tasks_matching(function(text) return relevant(N(text)) end) do
+    local out = {}
     if t.stoppedReason then
       out[#out + 1] = { text = t.stoppedReason, ptr = edoc.ptr("tasks", ti - 1, "stoppedReason"), task = t, when = t.stoppedAt }
     end
@@ -87,15 +88,15 @@ local function messages(ev)
           task = t, container = c, when = t.stoppedAt }
       end
     end
+    for _, m in ipairs(out) do fn(m) end
   end
   for si, s in ipairs(ev.services or {}) do
     for ei, e in ipairs(s.events or {}) do
       if N(e.message):find("has reached a steady state", 1, true) then break end
-      out[#out + 1] = { text = e.message, ptr = edoc.ptr("services", si - 1, "events", ei - 1, "message"),
-        service = s, when = e.createdAt }
+      fn({ text = e.message, ptr = edoc.ptr("services", si - 1, "events", ei - 1, "message"),
+        service = s, when = e.createdAt })
     end
   end
-  return out
 end
 
 local function service_of(ev, task)
@@ -448,7 +449,7 @@ return {
 
   run = function(ev)
     local cache, cited = {}, {}
-    for _, msg in ipairs(messages(ev)) do
+    each_message(ev, function(msg)
       local m = N(msg.text)
       local forbidden = s3_forbidden(m)
       if relevant(m) then
@@ -548,6 +549,6 @@ return {
           end
         end
       end
-    end
+    end)
   end,
 }

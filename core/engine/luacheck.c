@@ -2,6 +2,7 @@
 #include "engine/luacheck.h"
 
 #include <lauxlib.h>
+#include <limits.h>
 #include <lua.h>
 #include <lualib.h>
 #include <math.h>
@@ -1116,17 +1117,16 @@ static void hit_function(lua_State *L, const struct textidx *ix, int fn, unsigne
 
 /* The scope argument: a field name or a list of them; by default the
  * stopped reason and the containers' reasons. */
-static unsigned scope_name(lua_State *L, int idx)
+#define SCOPE_NAMES "stoppedReason, stopCode, group, taskDefinitionArn, lastStatus or containers"
+
+static unsigned scope_name(lua_State *L, int idx, const char *fn)
 {
-    static const char *const names[] = {"stoppedReason", "stopCode", "containers"};
-    static const unsigned bits[] = {TEXTIDX_REASON, TEXTIDX_STOPCODE, TEXTIDX_CONTAINERS};
     const char *s = lua_type(L, idx) == LUA_TSTRING ? lua_tostring(L, idx) : NULL;
-    size_t i;
-    for (i = 0; s && i < sizeof names / sizeof names[0]; i++)
-        if (!strcmp(s, names[i]))
-            return bits[i];
-    return (unsigned)luaL_error(L, "edoc.tasks_matching: unknown scope %s%s%s (stoppedReason, stopCode or containers)",
-                                s ? "'" : "", s ? s : luaL_typename(L, idx), s ? "'" : "");
+    unsigned bit = textidx_scope_bit(s);
+    if (!bit)
+        luaL_error(L, "edoc.%s: unknown scope %s%s%s (" SCOPE_NAMES ")", fn, s ? "'" : "",
+                   s ? s : luaL_typename(L, idx), s ? "'" : "");
+    return bit;
 }
 
 static unsigned scope_arg(lua_State *L, int idx)
@@ -1136,11 +1136,11 @@ static unsigned scope_arg(lua_State *L, int idx)
     if (lua_isnoneornil(L, idx))
         return TEXTIDX_REASON | TEXTIDX_CONTAINERS;
     if (lua_type(L, idx) != LUA_TTABLE)
-        return scope_name(L, idx);
+        return scope_name(L, idx, "tasks_matching");
     n = luaL_len(L, idx);
     for (k = 1; k <= n; k++) {
         lua_geti(L, idx, k);
-        scope |= scope_name(L, -1);
+        scope |= scope_name(L, -1, "tasks_matching");
         lua_pop(L, 1);
     }
     return scope;
@@ -1189,6 +1189,31 @@ static int l_tasks_matching(lua_State *L)
         if (hit[i])
             tm->idx[n++] = (uint32_t)i;
     lua_pushcclosure(L, tasks_matching_step, 1);
+    return 1;
+}
+
+/* edoc.task_values(field): the distinct string values of one task field
+ * (a scope name other than "containers"), in the order the tasks first show
+ * them: which task definitions, services, stop codes the tasks have, without
+ * walking every task. */
+static int l_task_values(lua_State *L)
+{
+    struct edoc_ctx *ctx = run_ctx(L);
+    const struct textidx *ix;
+    unsigned field = scope_name(L, 1, "task_values");
+    uint32_t *ids;
+    size_t i, n;
+    if (field == TEXTIDX_CONTAINERS)
+        return luaL_error(L, "edoc.task_values: 'containers' is not a task field (use edoc.tasks_matching)");
+    if (!(ix = textidx_get(ctx->evidence)))
+        return luaL_error(L, "not enough memory");
+    ids = lua_newuserdatauv(L, (ix->n_texts + 1) * sizeof *ids, 0);
+    n = textidx_values(ix, field, ids);
+    lua_createtable(L, (int)(n < INT_MAX ? n : 0), 0);
+    for (i = 0; i < n; i++) {
+        push_text(L, ix->text[ids[i]].raw);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
     return 1;
 }
 
@@ -1537,7 +1562,7 @@ static int sandbox(lua_State *L)
         {"iam_eval", l_iam_eval}, {"net_reach", l_net_reach}, {"source_ok", l_source_ok},
         {"region", l_region}, {"cluster", l_cluster}, {"shellquote", l_shellquote},
         {"log", l_log}, {"ipairs", l_ipairs}, {"pairs", l_pairs}, {"incomplete", l_incomplete},
-        {"tasks_matching", l_tasks_matching},
+        {"tasks_matching", l_tasks_matching}, {"task_values", l_task_values},
         {NULL, NULL},
     };
     static const char *const removed[] = {"dofile", "loadfile", "require", "module"};

@@ -7,6 +7,19 @@
 static struct textidx cur;
 static int built;
 
+static const char *const field_names[TEXTIDX_FIELDS] = {
+    "stoppedReason", "stopCode", "group", "taskDefinitionArn", "lastStatus",
+};
+
+unsigned textidx_scope_bit(const char *name)
+{
+    unsigned f;
+    for (f = 0; name && f < TEXTIDX_FIELDS; f++)
+        if (!strcmp(name, field_names[f]))
+            return 1u << f;
+    return name && !strcmp(name, "containers") ? TEXTIDX_CONTAINERS : 0;
+}
+
 size_t textidx_norm(char *out, const char *s, size_t n)
 {
     size_t i, k = 0;
@@ -177,17 +190,17 @@ static int build(const cJSON *root)
     if (!cur.task || !cur.off)
         goto out;
     for (t = tasks->child; t; t = t->next, i++) {
-        const char *r = cJSON_IsObject(t) ? str_member(t, "stoppedReason") : NULL;
-        const char *code = cJSON_IsObject(t) ? str_member(t, "stopCode") : NULL;
         const cJSON *cs = cJSON_IsObject(t) ? cJSON_GetObjectItemCaseSensitive(t, "containers") : NULL;
-        uint32_t id = r ? intern(&d, &cur, r) : TEXTIDX_NONE;
+        uint32_t id;
+        size_t f;
         cur.task[i] = t;
         cur.off[i] = (uint32_t)nid;
-        if ((r && id == TEXTIDX_NONE) || push_id(&cur, &nid, &cap, id) < 0)
-            goto out;
-        id = code ? intern(&d, &cur, code) : TEXTIDX_NONE;
-        if ((code && id == TEXTIDX_NONE) || push_id(&cur, &nid, &cap, id) < 0)
-            goto out;
+        for (f = 0; f < TEXTIDX_FIELDS; f++) {
+            const char *v = cJSON_IsObject(t) ? str_member(t, field_names[f]) : NULL;
+            id = v ? intern(&d, &cur, v) : TEXTIDX_NONE;
+            if ((v && id == TEXTIDX_NONE) || push_id(&cur, &nid, &cap, id) < 0)
+                goto out;
+        }
         for (c = cJSON_IsArray(cs) ? cs->child : NULL; c; c = c->next) {
             const char *cr = cJSON_IsObject(c) ? str_member(c, "reason") : NULL;
             if (!cr)
@@ -227,10 +240,11 @@ size_t textidx_tasks(const struct textidx *ix, const unsigned char *text_hit, un
 {
     size_t i, k, found = 0;
     for (i = 0; i < ix->n_tasks; i++) {
-        size_t at = ix->off[i];
-        int h = ((scope & TEXTIDX_REASON) && flagged(ix, text_hit, at))
-             || ((scope & TEXTIDX_STOPCODE) && flagged(ix, text_hit, at + 1));
-        for (k = at + 2; !h && (scope & TEXTIDX_CONTAINERS) && k < ix->off[i + 1]; k++)
+        size_t at = ix->off[i], f;
+        int h = 0;
+        for (f = 0; f < TEXTIDX_FIELDS && !h; f++)
+            h = (scope & (1u << f)) && flagged(ix, text_hit, at + f);
+        for (k = at + TEXTIDX_FIELDS; !h && (scope & TEXTIDX_CONTAINERS) && k < ix->off[i + 1]; k++)
             h = flagged(ix, text_hit, k);
         hit[i] = (unsigned char)h;
         found += (size_t)h;
@@ -244,9 +258,28 @@ void textidx_in_scope(const struct textidx *ix, unsigned scope, unsigned char *i
     for (i = 0; i < ix->n_tasks; i++) {
         size_t at = ix->off[i];
         for (k = at; k < ix->off[i + 1]; k++) {
-            unsigned part = k == at ? TEXTIDX_REASON : k == at + 1 ? TEXTIDX_STOPCODE : TEXTIDX_CONTAINERS;
+            unsigned part = k < at + TEXTIDX_FIELDS ? 1u << (k - at) : TEXTIDX_CONTAINERS;
             if ((scope & part) && ix->ids[k] != TEXTIDX_NONE)
                 in_scope[ix->ids[k]] = 1;
         }
     }
+}
+
+size_t textidx_values(const struct textidx *ix, unsigned field, uint32_t *out)
+{
+    size_t i, n = 0, f = 0;
+    unsigned char *seen;
+    while (f < TEXTIDX_FIELDS && field != 1u << f)
+        f++;
+    if (f == TEXTIDX_FIELDS || !(seen = calloc(ix->n_texts + 1, 1)))
+        return 0;
+    for (i = 0; i < ix->n_tasks; i++) {
+        uint32_t id = ix->ids[ix->off[i] + f];
+        if (id != TEXTIDX_NONE && !seen[id]) {
+            seen[id] = 1;
+            out[n++] = id;
+        }
+    }
+    free(seen);
+    return n;
 }

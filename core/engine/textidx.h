@@ -23,12 +23,21 @@
 
 #define TEXTIDX_NONE UINT32_MAX
 
-/* Which texts of a task a query looks at (a mask). */
+/* Which texts of a task a query looks at (a mask): the task fields
+ * indexed (TEXTIDX_FIELDS of them, in this order), and the containers'
+ * reasons. */
 enum textidx_scope {
-    TEXTIDX_REASON = 1,     /* stoppedReason */
-    TEXTIDX_STOPCODE = 2,   /* stopCode */
-    TEXTIDX_CONTAINERS = 4, /* each container's reason */
+    TEXTIDX_REASON = 1,      /* stoppedReason */
+    TEXTIDX_STOPCODE = 2,    /* stopCode */
+    TEXTIDX_GROUP = 4,       /* group ("service:NAME") */
+    TEXTIDX_TASKDEF = 8,     /* taskDefinitionArn */
+    TEXTIDX_LASTSTATUS = 16, /* lastStatus */
+    TEXTIDX_CONTAINERS = 32, /* each container's reason */
 };
+#define TEXTIDX_FIELDS 5
+
+/* The scope bit of a field name ("stoppedReason", ..., "containers"), or 0. */
+unsigned textidx_scope_bit(const char *name);
 
 struct textidx_text {
     const char *raw;  /* borrowed from the evidence */
@@ -41,9 +50,9 @@ struct textidx {
     const cJSON *root;       /* the evidence this index describes */
     size_t n_tasks;
     const cJSON **task;      /* n_tasks task nodes (borrowed) */
-    /* Task i's texts are ids[off[i] .. off[i + 1]): its stoppedReason and
-     * its stopCode (TEXTIDX_NONE when absent), then one per container with
-     * a reason. */
+    /* Task i's texts are ids[off[i] .. off[i + 1]): its TEXTIDX_FIELDS
+     * fields (TEXTIDX_NONE when absent or not a string), then one per
+     * container with a reason. */
     uint32_t *off, *ids;
     size_t n_texts;
     struct textidx_text *text;
@@ -62,6 +71,11 @@ size_t textidx_tasks(const struct textidx *ix, const unsigned char *text_hit, un
 /* Sets in_scope[id] = 1 for each distinct text that some task carries in
  * scope (others are left as they are). */
 void textidx_in_scope(const struct textidx *ix, unsigned scope, unsigned char *in_scope);
+
+/* The distinct values of one field (a single scope bit other than
+ * TEXTIDX_CONTAINERS), in the order the tasks first show them: their text
+ * ids into out (room for n_texts). Returns how many. */
+size_t textidx_values(const struct textidx *ix, unsigned field, uint32_t *out);
 
 void textidx_reset(void);
 

@@ -446,8 +446,12 @@ static void test_tasks_matching(void)
     struct engine_opts o = {0};
     struct engine *eng;
     FILE *diag = tmpfile();
-    cJSON *ev = load_fixture("task_texts.json"), *report;
+    struct err e = {0};
+    /* Off-schema on purpose (odd task shapes), so evidence_load would refuse
+     * nothing here but the e2e schema test would: kept in tests/engine/odd. */
+    cJSON *ev = jsonx_load_file(TEST_ODD_DIR "/task_texts.json", 1 << 20, &e), *report;
     int run;
+    CHECK(ev != NULL);
     o.check_dirs = dirs;
     o.n_check_dirs = 1;
     o.no_default_dirs = 1;
@@ -468,7 +472,10 @@ static void test_tasks_matching(void)
         CHECK_STR(title_of(report, "error: false edoc.tasks_matching: expected"),
                   "error: false edoc.tasks_matching: expected a pattern, a list of patterns or a function, got number");
         CHECK(strstr(title_of(report, "error: false edoc.tasks_matching: unknown scope '"),
-                     "unknown scope 'nosuchfield' (stoppedReason, stopCode or containers)") != NULL);
+                     "unknown scope 'nosuchfield' (stoppedReason, stopCode, group, taskDefinitionArn, lastStatus or containers)") != NULL);
+        CHECK_STR(title_of(report, "values:"), "values: service:web,service:api | td:1,td:2");
+        CHECK_STR(title_of(report, "running:"), "running: 5");
+        CHECK(strstr(title_of(report, "values-error:"), "'containers' is not a task field") != NULL);
         CHECK(strstr(title_of(report, "error: false edoc.tasks_matching: unknown scope number"), "number") != NULL);
         CHECK_STR(title_of(report, "error: false edoc.tasks_matching: pattern"),
                   "error: false edoc.tasks_matching: pattern 1 is a number (strings only)");

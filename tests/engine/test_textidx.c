@@ -11,7 +11,9 @@
 static cJSON *load(void)
 {
     struct err e = {0};
-    cJSON *ev = jsonx_load_file(TEST_FIXTURE_DIR "/task_texts.json", 1 << 20, &e);
+    /* Off-schema on purpose (a task that is a number, containers that are
+     * not an array): tests/engine/odd/ is not held to the evidence schema. */
+    cJSON *ev = jsonx_load_file(TEST_ODD_DIR "/task_texts.json", 1 << 20, &e);
     if (!ev)
         printf("# %s\n", e.msg);
     return ev;
@@ -87,6 +89,28 @@ static void test_index(void)
     CHECK_STR(tasks_of(ix, "spotinterruption", all), "");
     CHECK_STR(tasks_of(ix, "your spot task", all | TEXTIDX_STOPCODE), "2");
     CHECK_STR(tasks_of(ix, "no such text", all | TEXTIDX_STOPCODE), "");
+    /* The other task fields. */
+    CHECK_STR(tasks_of(ix, "service:api", TEXTIDX_GROUP), "5");
+    CHECK_STR(tasks_of(ix, "service:", TEXTIDX_GROUP), "0,1,5");
+    CHECK_STR(tasks_of(ix, "td:1", TEXTIDX_TASKDEF), "0,5");
+    CHECK_STR(tasks_of(ix, "running", TEXTIDX_LASTSTATUS), "4");
+    CHECK_STR(tasks_of(ix, "td:1", all), "");
+    {
+        uint32_t ids[64];
+        size_t n = textidx_values(ix, TEXTIDX_GROUP, ids);
+        CHECK(n == 2);
+        CHECK_STR(ix->text[ids[0]].raw, "service:web");
+        CHECK_STR(ix->text[ids[1]].raw, "service:api");
+        n = textidx_values(ix, TEXTIDX_LASTSTATUS, ids);
+        CHECK(n == 2);
+        CHECK_STR(ix->text[ids[0]].raw, "STOPPED");
+        CHECK_STR(ix->text[ids[1]].raw, "RUNNING");
+        CHECK(textidx_values(ix, TEXTIDX_CONTAINERS, ids) == 0);
+        CHECK(textidx_values(ix, TEXTIDX_REASON | TEXTIDX_GROUP, ids) == 0);
+    }
+    CHECK(textidx_scope_bit("group") == TEXTIDX_GROUP);
+    CHECK(textidx_scope_bit("containers") == TEXTIDX_CONTAINERS);
+    CHECK(textidx_scope_bit("nope") == 0 && textidx_scope_bit(NULL) == 0);
     cJSON_Delete(ev);
     textidx_reset();
 }

@@ -15,13 +15,14 @@ target_compile_definitions(test_engine PRIVATE
   TEST_PLUGIN_DIR="${EDOC_TEST_PLUGIN_DIR}"
   TEST_LUA_DIR="${CMAKE_CURRENT_SOURCE_DIR}/engine/lua"
   TEST_LUA_TASKS_DIR="${CMAKE_CURRENT_SOURCE_DIR}/engine/lua_tasks"
+  TEST_ODD_DIR="${CMAKE_CURRENT_SOURCE_DIR}/engine/odd"
   TEST_FIXTURE_DIR="${CMAKE_CURRENT_SOURCE_DIR}/engine/fixtures"
   TEST_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
   TEST_BUILD_DIR="${PROJECT_BINARY_DIR}")
 add_dependencies(test_engine ${EDOC_TEST_PLUGINS} container_exit)
 
 edoc_unit_test(test_textidx engine/test_textidx.c)
-target_compile_definitions(test_textidx PRIVATE TEST_FIXTURE_DIR="${CMAKE_CURRENT_SOURCE_DIR}/engine/fixtures")
+target_compile_definitions(test_textidx PRIVATE TEST_ODD_DIR="${CMAKE_CURRENT_SOURCE_DIR}/engine/odd")
 
 add_test(NAME engine_e2e
   COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/engine/e2e.sh $<TARGET_FILE:ecs-doctor>

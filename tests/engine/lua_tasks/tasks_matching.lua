@@ -57,6 +57,12 @@ return { id = "test.tasks_matching", category = "unknown_failure", severity = "l
       local ok, err = pcall(edoc.tasks_matching, bad[1], bad[2])
       edoc.finding { title = "error: " .. tostring(ok) .. " " .. tostring(err), key = "error" .. _ }
     end
+    -- Distinct values of a task field, in first-seen order.
+    edoc.finding { title = "values: " .. table.concat(edoc.task_values("group"), ",") .. " | "
+      .. table.concat(edoc.task_values("taskDefinitionArn"), ","), key = "values" }
+    edoc.finding { title = "running: " .. got(ev, "running", "lastStatus"), key = "running" }
+    local vok, verr = pcall(edoc.task_values, "containers")
+    edoc.finding { title = "values-error: " .. tostring(vok) .. " " .. tostring(verr), key = "values-error" }
     -- A predicate's error reaches the check.
     local ok, err = pcall(got, ev, function() error("boom", 0) end)
     edoc.finding { title = "raise: " .. tostring(ok) .. " " .. tostring(err), key = "raise" }
