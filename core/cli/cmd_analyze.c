@@ -84,6 +84,6 @@ int cmd_analyze(struct cli_opts *o)
         return EXIT_USAGE;
     }
     rc = cli_analyze_evidence(ev, o);
-    cJSON_Delete(ev);
+    evidence_free(ev);
     return rc;
 }

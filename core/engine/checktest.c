@@ -176,7 +176,7 @@ out:
         res->passed++;
         fprintf(out, "ok   %s\n", display);
     }
-    cJSON_Delete(ev);
+    evidence_free(ev);
     cJSON_Delete(expect);
     cJSON_Delete(report);
 }

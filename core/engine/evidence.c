@@ -1,10 +1,11 @@
 /* evidence — see evidence.h. */
 #include "engine/evidence.h"
 
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/buf.h"
+#include "util/jarena.h"
 #include "util/jsonx.h"
 
 /* Sections with a fixed JSON type; absent is fine (unknown), another type is
@@ -52,66 +53,25 @@ enum err_code evidence_validate(const cJSON *doc, const char *what, struct err *
     return ERR_OK;
 }
 
-/* Key interning. A bundle repeats the same few hundred member names
- * ("taskArn", "containers", "stoppedReason"...) hundreds of thousands of
- * times, and cJSON gives each its own malloc'ed copy: 400,000 of them, about
- * 13 MB, in a 10,000-task bundle. Loading points every short key at one
- * shared copy instead (cJSON_StringIsConst tells cJSON_Delete not to free
- * it). The pool lives for the process and is bounded: keys are at most
- * INTERN_KEY_MAX bytes, INTERN_SLOTS of them; others keep their own copy. */
-#define INTERN_SLOTS 4096 /* power of two */
-#define INTERN_KEY_MAX 64
-
-static char *intern_pool[INTERN_SLOTS];
-
-static const char *intern(const char *k)
-{
-    size_t n = strlen(k), i;
-    uint32_t h = 2166136261u;
-    if (n > INTERN_KEY_MAX)
-        return NULL;
-    for (i = 0; i < n; i++)
-        h = (h ^ (unsigned char)k[i]) * 16777619u;
-    for (i = 0; i < 16; i++) {
-        char **slot = &intern_pool[(h + i) & (INTERN_SLOTS - 1)];
-        if (!*slot) {
-            *slot = malloc(n + 1);
-            if (*slot)
-                memcpy(*slot, k, n + 1);
-            return *slot;
-        }
-        if (!strcmp(*slot, k))
-            return *slot;
-    }
-    return NULL; /* a crowded neighbourhood: keep the key's own copy */
-}
-
-static void intern_keys(cJSON *node)
-{
-    cJSON *it;
-    for (it = node ? node->child : NULL; it; it = it->next) {
-        if (it->string && !(it->type & cJSON_StringIsConst)) {
-            const char *k = intern(it->string);
-            if (k) {
-                cJSON_free(it->string);
-                it->string = (char *)k;
-                it->type |= cJSON_StringIsConst;
-            }
-        }
-        if (it->child)
-            intern_keys(it);
-    }
-}
-
 cJSON *evidence_load(const char *path, struct err *e)
 {
-    cJSON *doc = jsonx_load_file(path, EVIDENCE_MAX_BYTES, e);
-    if (!doc)
-        return NULL;
-    if (evidence_validate(doc, path, e) != ERR_OK) {
-        cJSON_Delete(doc);
+    struct buf b;
+    cJSON *doc = NULL;
+    buf_init(&b, EVIDENCE_MAX_BYTES);
+    /* The tree lives in an arena (util/jarena.h): a bundle of 100,000 tasks
+     * is tens of millions of nodes, and one malloc each cost a fifth of the
+     * memory and most of the parse. */
+    if (buf_read_file(&b, path, e) == ERR_OK)
+        doc = jarena_parse(b.data, b.len, path, e);
+    buf_cleanup(&b);
+    if (doc && evidence_validate(doc, path, e) != ERR_OK) {
+        evidence_free(doc);
         return NULL;
     }
-    intern_keys(doc);
     return doc;
+}
+
+void evidence_free(cJSON *doc)
+{
+    jarena_delete(doc);
 }
