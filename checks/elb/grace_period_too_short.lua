@@ -102,7 +102,7 @@ return {
         local allowed = math.max(grace, interval * unhealthy) + 2 * interval + 60
         local early, slowest, ready_ptr, first_ti = 0, nil, nil, nil
         local evidence = {}
-        for ti, t in ipairs(list(ev.tasks)) do
+        for ti, t in edoc.tasks_with("group", "service:" .. (svc.serviceName or "")) do
           if t.group == "service:" .. (svc.serviceName or "") and t.startedAt
             and edoc.norm(t.stoppedReason):find("task failed elb health checks", 1, true) then
             local decided = t.stoppingAt or t.stoppedAt

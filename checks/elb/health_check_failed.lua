@@ -149,7 +149,7 @@ return {
             end
           end
           local stopped, first_stop, latest = 0, nil, nil
-          for ti, t in ipairs(list(ev.tasks)) do
+          for ti, t in edoc.tasks_with("group", "service:" .. (svc.serviceName or "")) do
             if t.group == "service:" .. (svc.serviceName or "") and edoc.norm(t.stoppedReason):find("task failed elb health checks", 1, true) then
               stopped = stopped + 1
               first_stop = first_stop or ti

@@ -44,7 +44,7 @@ local function symptoms(ev, svc, tg)
     local st = thd.TargetHealth and thd.TargetHealth.State
     if st == "unhealthy" or st == "unused" then return true end
   end
-  for _, t in ipairs(list(ev.tasks)) do
+  for _, t in edoc.tasks_with("group", "service:" .. (svc.serviceName or "")) do
     if t.group == "service:" .. (svc.serviceName or "") and edoc.norm(t.stoppedReason):find("failed elb health checks", 1, true) then
       return true
     end

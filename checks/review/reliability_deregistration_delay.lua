@@ -21,7 +21,7 @@ return {
     for _, svc in ipairs(ev.services or {}) do
       -- Start-up time of this service's tasks: createdAt -> startedAt (RUNNING ones with both).
       local slowest, n, tptr = 0, 0, nil
-      for ti, t in ipairs(ev.tasks or {}) do
+      for ti, t in edoc.tasks_with("group", "service:" .. tostring(svc.serviceName)) do
         if t.group == "service:" .. tostring(svc.serviceName) and t.createdAt and t.startedAt then
           n = n + 1
           local d = t.startedAt - t.createdAt

@@ -48,13 +48,15 @@ return {
     if not (ev.iam and ev.iam.roles and ev.task_definitions) then return end
     local roles_seen = {}
     local subject = ev.target and ev.target.service
+    -- The task definitions in use: the services' and the tasks' (one lookup each below).
+    local used = {}
+    for _, svc in ipairs(ev.services or {}) do if svc.taskDefinition then used[svc.taskDefinition] = true end end
+    for _, arn in ipairs(edoc.task_values("taskDefinitionArn")) do used[arn] = true end
     for td_arn, td in pairs(ev.task_definitions) do
       local role_name = td.executionRoleArn and edoc.basename(td.executionRoleArn)
       local role = role_name and ev.iam.roles[role_name]
       -- Only the task definitions in use (the service's or the tasks'): history entries are skipped.
-      local in_use = false
-      for _, svc in ipairs(ev.services or {}) do if svc.taskDefinition == td_arn then in_use = true end end
-      for _, t in ipairs(ev.tasks or {}) do if t.taskDefinitionArn == td_arn then in_use = true end end
+      local in_use = used[td_arn] == true
       if role and in_use and not roles_seen[role_name] then
         roles_seen[role_name] = true
         local ptrs, acts, rem, full = {}, {}, {}, false

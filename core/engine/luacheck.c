@@ -1068,6 +1068,23 @@ static int tasks_matching_step(lua_State *L)
     return 2;
 }
 
+/* Pushes the iterator over the tasks that text_hit selects in scope (hit:
+ * scratch for n_tasks flags). */
+static int push_matches(lua_State *L, const struct textidx *ix, const unsigned char *text_hit, unsigned scope,
+                        unsigned char *hit)
+{
+    size_t i, n = textidx_tasks(ix, text_hit, scope, hit);
+    struct tmatch *tm = lua_newuserdatauv(L, sizeof *tm + n * sizeof tm->idx[0], 0);
+    tm->gen = LC(L)->gen;
+    tm->n = n;
+    tm->pos = 0;
+    for (i = 0, n = 0; i < ix->n_tasks; i++)
+        if (hit[i])
+            tm->idx[n++] = (uint32_t)i;
+    lua_pushcclosure(L, tasks_matching_step, 1);
+    return 1;
+}
+
 /* Which distinct texts a pattern list (edoc.match_any's rules) matches.
  * text_hit comes in with 1 for the texts in scope, the others 0. */
 static void hit_patterns(lua_State *L, const struct textidx *ix, int pats, unsigned char *text_hit)
@@ -1158,8 +1175,6 @@ static int l_tasks_matching(lua_State *L)
     struct edoc_ctx *ctx = run_ctx(L);
     const struct textidx *ix;
     unsigned char *text_hit, *hit;
-    struct tmatch *tm;
-    size_t i, n;
     unsigned scope = scope_arg(L, 2);
     int kind = lua_type(L, 1);
     if (kind != LUA_TSTRING && kind != LUA_TTABLE && kind != LUA_TFUNCTION)
@@ -1180,16 +1195,29 @@ static int l_tasks_matching(lua_State *L)
     /* A predicate may have run a nested query: take the index again. */
     if (!(ix = textidx_get(ctx->evidence)))
         return luaL_error(L, "not enough memory");
-    n = textidx_tasks(ix, text_hit, scope, hit);
-    tm = lua_newuserdatauv(L, sizeof *tm + n * sizeof tm->idx[0], 0);
-    tm->gen = LC(L)->gen;
-    tm->n = n;
-    tm->pos = 0;
-    for (i = 0, n = 0; i < ix->n_tasks; i++)
-        if (hit[i])
-            tm->idx[n++] = (uint32_t)i;
-    lua_pushcclosure(L, tasks_matching_step, 1);
-    return 1;
+    return push_matches(L, ix, text_hit, scope, hit);
+}
+
+/* edoc.tasks_with(field, value): iterates (index, task) over the tasks whose
+ * field (a task field of tasks_matching's scopes) is exactly value — the
+ * tasks of one service (`"group", "service:web"`), of one task definition. */
+static int l_tasks_with(lua_State *L)
+{
+    struct edoc_ctx *ctx = run_ctx(L);
+    const struct textidx *ix;
+    unsigned field = scope_name(L, 1, "tasks_with");
+    unsigned char *text_hit, *hit;
+    size_t t, len;
+    const char *want = luaL_checklstring(L, 2, &len);
+    if (field == TEXTIDX_CONTAINERS)
+        return luaL_error(L, "edoc.tasks_with: 'containers' is not a task field (use edoc.tasks_matching)");
+    if (!(ix = textidx_get(ctx->evidence)))
+        return luaL_error(L, "not enough memory");
+    text_hit = lua_newuserdatauv(L, ix->n_texts + ix->n_tasks + 1, 0);
+    hit = text_hit + ix->n_texts;
+    for (t = 0; t < ix->n_texts; t++)
+        text_hit[t] = ix->text[t].len == len && memcmp(ix->text[t].raw, want, len) == 0;
+    return push_matches(L, ix, text_hit, field, hit);
 }
 
 /* edoc.task_values(field): the distinct string values of one task field
@@ -1562,7 +1590,7 @@ static int sandbox(lua_State *L)
         {"iam_eval", l_iam_eval}, {"net_reach", l_net_reach}, {"source_ok", l_source_ok},
         {"region", l_region}, {"cluster", l_cluster}, {"shellquote", l_shellquote},
         {"log", l_log}, {"ipairs", l_ipairs}, {"pairs", l_pairs}, {"incomplete", l_incomplete},
-        {"tasks_matching", l_tasks_matching}, {"task_values", l_task_values},
+        {"tasks_matching", l_tasks_matching}, {"tasks_with", l_tasks_with}, {"task_values", l_task_values},
         {NULL, NULL},
     };
     static const char *const removed[] = {"dofile", "loadfile", "require", "module"};

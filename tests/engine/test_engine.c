@@ -475,6 +475,8 @@ static void test_tasks_matching(void)
                      "unknown scope 'nosuchfield' (stoppedReason, stopCode, group, taskDefinitionArn, lastStatus or containers)") != NULL);
         CHECK_STR(title_of(report, "values:"), "values: service:web,service:api | td:1,td:2");
         CHECK_STR(title_of(report, "running:"), "running: 5");
+        CHECK_STR(title_of(report, "with:"), "with: 1,2 none=0 td=1,6");
+        CHECK(strstr(title_of(report, "with-error:"), "edoc.tasks_with: 'containers' is not a task field") != NULL);
         CHECK(strstr(title_of(report, "values-error:"), "'containers' is not a task field") != NULL);
         CHECK(strstr(title_of(report, "error: false edoc.tasks_matching: unknown scope number"), "number") != NULL);
         CHECK_STR(title_of(report, "error: false edoc.tasks_matching: pattern"),

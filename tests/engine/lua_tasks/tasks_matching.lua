@@ -61,6 +61,19 @@ return { id = "test.tasks_matching", category = "unknown_failure", severity = "l
     edoc.finding { title = "values: " .. table.concat(edoc.task_values("group"), ",") .. " | "
       .. table.concat(edoc.task_values("taskDefinitionArn"), ","), key = "values" }
     edoc.finding { title = "running: " .. got(ev, "running", "lastStatus"), key = "running" }
+    -- Exact values: "service:web" is not "service:web-2" nor "SERVICE:WEB".
+    local exact = {}
+    for ti, t in edoc.tasks_with("group", "service:web") do
+      assert(rawequal(t, ev.tasks[ti]))
+      exact[#exact + 1] = ti
+    end
+    local none = 0
+    for _ in edoc.tasks_with("group", "service:we") do none = none + 1 end
+    for _ in edoc.tasks_with("group", "SERVICE:WEB") do none = none + 1 end
+    edoc.finding { title = "with: " .. table.concat(exact, ",") .. " none=" .. none
+      .. " td=" .. got(ev, function(v) return v == "td:1" end, "taskDefinitionArn"), key = "with" }
+    local wok, werr = pcall(edoc.tasks_with, "containers", "x")
+    edoc.finding { title = "with-error: " .. tostring(wok) .. " " .. tostring(werr), key = "with-error" }
     local vok, verr = pcall(edoc.task_values, "containers")
     edoc.finding { title = "values-error: " .. tostring(vok) .. " " .. tostring(verr), key = "values-error" }
     -- A predicate's error reaches the check.
