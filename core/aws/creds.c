@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -416,7 +417,8 @@ static struct http_xfer *imds_get(const char *base, const char *path, const char
         *rc = ERR_NOMEM;
         return NULL;
     }
-    http_xfer_header(x, "X-aws-ec2-metadata-token", token);
+    if (token) /* NULL: IMDSv1 */
+        http_xfer_header(x, "X-aws-ec2-metadata-token", token);
     *rc = http_perform(x, NULL);
     if (*rc == ERR_OK && x->status != 200)
         *rc = ERR_CREDENTIALS;
@@ -447,6 +449,18 @@ static enum err_code imds(struct creds *out, struct tried *t, struct err *e)
         return err_set(e, ERR_NOMEM, "imds: out of memory");
     http_xfer_header(x, "X-aws-ec2-metadata-token-ttl-seconds", "21600");
     rc = http_perform(x, NULL);
+    /* IMDSv1 fallback, as the SDKs do, when the service answered that it
+     * has no token API (403/404/405: IMDSv1-only endpoints, some proxies) —
+     * not when nothing answered: off EC2 that would wait a second time.
+     * AWS_EC2_METADATA_V1_DISABLED=true refuses it. */
+    if (rc == ERR_OK && (x->status == 403 || x->status == 404 || x->status == 405)) {
+        const char *v1off = getenv("AWS_EC2_METADATA_V1_DISABLED");
+        if (!(v1off && strcasecmp(v1off, "true") == 0)) {
+            http_xfer_free(x);
+            x = NULL;
+            goto roles;
+        }
+    }
     if (rc != ERR_OK || x->status != 200 || !x->body.len) {
         char what[1024];
         if (rc != ERR_OK)
@@ -461,6 +475,7 @@ static enum err_code imds(struct creds *out, struct tried *t, struct err *e)
     }
     token = str_dup(x->body.data);
     http_xfer_free(x);
+roles:
     x = imds_get(base, "/latest/meta-data/iam/security-credentials/", token, &rc);
     if (rc != ERR_OK || !x->body.len) {
         char what[600];
@@ -517,6 +532,178 @@ static int profile_exists(const struct creds_env *env, const char *profile)
 static enum err_code from_profile(const struct creds_env *env, const char *profile, int depth,
                                   const char **visited, struct creds *out, struct tried *t,
                                   struct err *e);
+
+/* ---- IAM Identity Center (SSO) ---- */
+
+/* The portal is a REST-JSON service, signed by nothing but the bearer token;
+ * endpoint_resolve() still gives it the usual overrides
+ * (AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL, a [services] section). */
+static const struct aws_service sso_portal = {
+    "sso", "portal.sso", "awsssoportal", "sso", AWS_PROTO_JSON, NULL, NULL, "SSO", "sso", 0,
+};
+
+/* ~/.aws/sso/cache/<sha1(key) in hex>.json, where `aws sso login` keeps the
+ * access token: the key is the sso-session name, or the start URL for a
+ * legacy profile (botocore's and the CLI v2's rule). */
+static int sso_cache_path(const char *key, char *out, size_t len)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0, i;
+    const char *home = getenv("HOME");
+    char hex[2 * EVP_MAX_MD_SIZE + 1];
+    if (!home || !*home || !EVP_Digest(key, strlen(key), md, &n, EVP_sha1(), NULL))
+        return -1;
+    for (i = 0; i < n; i++)
+        snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    return snprintf(out, len, "%s/.aws/sso/cache/%s.json", home, hex) < (int)len ? 0 : -1;
+}
+
+/* The cached access token for key, or NULL with e saying what to do. */
+static char *sso_token(const char *profile, const char *key, struct err *e)
+{
+    char path[1024];
+    struct buf b;
+    cJSON *j = NULL;
+    char *tok = NULL;
+    const char *at, *exp;
+    double t;
+    struct err le;
+    if (sso_cache_path(key, path, sizeof path) < 0) {
+        err_set(e, ERR_CREDENTIALS, "profile %s: cannot locate the SSO token cache (HOME unset)", profile);
+        return NULL;
+    }
+    buf_init(&b, TOKEN_FILE_MAX);
+    if (buf_read_file(&b, path, &le) != ERR_OK) {
+        err_set(e, ERR_CREDENTIALS, "profile %s: no SSO login found (%s): run 'aws sso login --profile %s'",
+                profile, path, profile);
+        goto out;
+    }
+    j = cJSON_ParseWithLength(b.data ? b.data : "", b.len);
+    at = jsonx_str(j, "accessToken", NULL);
+    exp = jsonx_str(j, "expiresAt", NULL);
+    if (!at || !*at || !exp) {
+        err_set(e, ERR_CREDENTIALS, "profile %s: %s is not an SSO token cache (accessToken/expiresAt missing)",
+                profile, path);
+        goto out;
+    }
+    /* The CLI v1 wrote "...UTC" where v2 writes "Z". */
+    {
+        char iso[64];
+        size_t l;
+        snprintf(iso, sizeof iso, "%s", exp);
+        l = strlen(iso);
+        if (l > 3 && strcmp(iso + l - 3, "UTC") == 0)
+            snprintf(iso + l - 3, sizeof iso - (l - 3), "Z");
+        t = creds_parse_time(iso);
+    }
+    if (t < 0) {
+        err_set(e, ERR_CREDENTIALS, "profile %s: %s: bad expiresAt '%s'", profile, path, exp);
+        goto out;
+    }
+    if (t <= now_epoch() + 60) {
+        err_set(e, ERR_CREDENTIALS, "profile %s: the SSO session expired at %s: run 'aws sso login --profile %s'",
+                profile, exp, profile);
+        goto out;
+    }
+    tok = str_dup(at);
+out:
+    if (j) {
+        cJSON *s = cJSON_GetObjectItemCaseSensitive(j, "accessToken");
+        if (cJSON_IsString(s))
+            OPENSSL_cleanse(s->valuestring, strlen(s->valuestring));
+        s = cJSON_GetObjectItemCaseSensitive(j, "refreshToken");
+        if (cJSON_IsString(s))
+            OPENSSL_cleanse(s->valuestring, strlen(s->valuestring));
+    }
+    cJSON_Delete(j);
+    buf_wipe(&b);
+    return tok;
+}
+
+/* GetRoleCredentials for the profile's account and role with the cached
+ * token. A refused or expired token says how to log in again. */
+static enum err_code sso_credentials(const struct creds_env *env, const char *profile, struct creds *out,
+                                     struct err *e)
+{
+    const char *sess = pget(env, profile, "sso_session");
+    const char *account = pget(env, profile, "sso_account_id"), *role = pget(env, profile, "sso_role_name");
+    const char *start_url, *region;
+    char sect[200], psect[160], source[96];
+    struct endpoint ep;
+    struct buf url;
+    struct http_xfer *x = NULL;
+    cJSON *j = NULL, *rc_obj;
+    char *tok = NULL;
+    enum err_code rc;
+    if (sess) {
+        snprintf(sect, sizeof sect, "sso-session %s", sess);
+        start_url = config_get(env->config, sect, "sso_start_url");
+        region = config_get(env->config, sect, "sso_region");
+        if (!config_has_section(env->config, sect))
+            return err_set(e, ERR_CONFIG, "profile %s: sso_session '%s' has no [sso-session %s] section in %s",
+                           profile, sess, sess, env->config_path ? env->config_path : "the config file");
+    } else {
+        start_url = pget(env, profile, "sso_start_url");
+        region = pget(env, profile, "sso_region");
+    }
+    if (!start_url || !region || !account || !role)
+        return err_set(e, ERR_CONFIG, "profile %s: SSO needs sso_start_url, sso_region (here or in its "
+                       "sso-session), sso_account_id and sso_role_name; missing %s", profile,
+                       !start_url ? "sso_start_url" : !region ? "sso_region" : !account ? "sso_account_id"
+                                                                                   : "sso_role_name");
+    snprintf(source, sizeof source, "sso %s/%s (profile %s)", account, role, profile);
+    if (!(tok = sso_token(profile, sess ? sess : start_url, e)))
+        return ERR_CREDENTIALS;
+    buf_init(&url, 0);
+    creds_profile_section(profile, psect, sizeof psect);
+    if ((rc = endpoint_resolve(&sso_portal, region, NULL, env->config, psect, &ep, e)) != ERR_OK)
+        goto out;
+    if (buf_printf(&url, "%s%s/federation/credentials?role_name=", ep.url,
+                   strcmp(ep.path, "/") == 0 ? "" : ep.path) != ERR_OK ||
+        sigv4_uri_encode(&url, role, strlen(role), 0) != ERR_OK || buf_append(&url, "&account_id=", 12) != ERR_OK ||
+        sigv4_uri_encode(&url, account, strlen(account), 0) != ERR_OK ||
+        !(x = http_xfer_new("GET", url.data, NULL, 0, env->timeout_ms))) {
+        rc = err_set(e, ERR_NOMEM, "%s: out of memory", source);
+        goto out;
+    }
+    http_xfer_header(x, "x-amz-sso_bearer_token", tok);
+    if ((rc = http_perform(x, env->ca_bundle)) != ERR_OK) {
+        rc = err_set(e, ERR_CREDENTIALS, "%s: no answer from %s: %s", source, ep.host, x->errmsg);
+        goto out;
+    }
+    j = cJSON_ParseWithLength(x->body.data ? x->body.data : "", x->body.len);
+    if (x->status == 401 || x->status == 403) {
+        rc = err_set(e, ERR_CREDENTIALS, "%s: the SSO portal refused the cached token (HTTP %ld%s%s): run "
+                     "'aws sso login --profile %s'", source, x->status, jsonx_str(j, "message", NULL) ? ": " : "",
+                     jsonx_str(j, "message", ""), profile);
+        goto out;
+    }
+    rc_obj = cJSON_GetObjectItemCaseSensitive(j, "roleCredentials");
+    if (x->status != 200 || !cJSON_IsObject(rc_obj)) {
+        rc = err_set(e, ERR_CREDENTIALS, "%s: GetRoleCredentials: HTTP %ld%s%s", source, x->status,
+                     jsonx_str(j, "message", NULL) ? ": " : "", jsonx_str(j, "message", ""));
+        goto out;
+    }
+    rc = set_creds(out, jsonx_str(rc_obj, "accessKeyId", NULL), jsonx_str(rc_obj, "secretAccessKey", NULL),
+                   jsonx_str(rc_obj, "sessionToken", NULL), jsonx_num(rc_obj, "expiration", 0) / 1000.0, source, e);
+out:
+    if (j) {
+        cJSON *s = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "roleCredentials"),
+                                                    "secretAccessKey");
+        if (cJSON_IsString(s))
+            OPENSSL_cleanse(s->valuestring, strlen(s->valuestring));
+    }
+    cJSON_Delete(j);
+    if (x)
+        buf_wipe(&x->body);
+    http_xfer_free(x);
+    buf_cleanup(&url);
+    if (tok) {
+        OPENSSL_cleanse(tok, strlen(tok));
+        free(tok);
+    }
+    return rc;
+}
 
 static enum err_code from_source(const struct creds_env *env, const char *profile,
                                  const char *credential_source, struct creds *out, struct err *e)
@@ -632,6 +819,10 @@ static enum err_code from_profile(const struct creds_env *env, const char *profi
         return ERR_NOT_FOUND;
     if (pget(env, profile, "role_arn"))
         return assume_role(env, profile, depth, visited, out, t, e);
+    /* botocore's order: SSO before the credentials file. */
+    if (pget(env, profile, "sso_session") || pget(env, profile, "sso_start_url") ||
+        pget(env, profile, "sso_account_id") || pget(env, profile, "sso_role_name"))
+        return sso_credentials(env, profile, out, e);
     snprintf(source, sizeof source, "profile %s", profile);
     if ((ak = config_get(env->credentials, profile, "aws_access_key_id")))
         return set_creds(out, ak, config_get(env->credentials, profile, "aws_secret_access_key"),

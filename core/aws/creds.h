@@ -1,6 +1,8 @@
 /* creds — the AWS credential chain, in the AWS CLI's (botocore's) order:
  * environment, profile role_arn (STS AssumeRole, chained through
- * source_profile / credential_source), web identity (env or profile),
+ * source_profile / credential_source), web identity (env or profile), IAM
+ * Identity Center (sso_session / sso_start_url: the token `aws sso login`
+ * cached, exchanged by GetRoleCredentials; never refreshed or written here),
  * credentials-file keys, credential_process, config-file keys, ECS container
  * endpoint, EC2 IMDSv2. An explicit --profile skips the environment.
  *

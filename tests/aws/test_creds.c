@@ -37,7 +37,8 @@ static void clean_env(void)
                           "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
                           "AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
                           "AWS_EC2_METADATA_SERVICE_ENDPOINT", "AWS_REGION", "AWS_DEFAULT_REGION",
-                          "AWS_ENDPOINT_URL", "EDOC_AWS_CONTAINER_HOST", NULL};
+                          "AWS_ENDPOINT_URL", "EDOC_AWS_CONTAINER_HOST", "AWS_ENDPOINT_URL_SSO",
+                          "AWS_EC2_METADATA_V1_DISABLED", NULL};
     for (int i = 0; vars[i]; i++)
         unsetenv(vars[i]);
     setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
@@ -282,6 +283,112 @@ static void test_container_and_imds(void)
         CHECK_STR(cJSON_GetObjectItem(cJSON_GetArrayItem(log, 0), "method")->valuestring, "PUT");
         cJSON_Delete(log);
     }
+    /* An IMDSv1-only service (token API answers 403): the SDKs' fallback,
+     * unless AWS_EC2_METADATA_V1_DISABLED. */
+    {
+        char v1[300];
+        snprintf(v1, sizeof v1, "%s/v1only", srv.url);
+        setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", v1, 1);
+        testsrv_reset(&srv);
+        CHECK(resolve("default", 0, &c, &e) == ERR_OK);
+        CHECK_STR(c.access_key_id, "ASIAIMDS");
+        creds_cleanup(&c);
+        {
+            cJSON *log = testsrv_get(&srv, "/__log");
+            CHECK(cJSON_GetArraySize(log) == 3);
+            CHECK_STR(cJSON_GetObjectItem(cJSON_GetArrayItem(log, 2), "path")->valuestring,
+                      "/v1only/latest/meta-data/iam/security-credentials/v1-role");
+            cJSON_Delete(log);
+        }
+        setenv("AWS_EC2_METADATA_V1_DISABLED", "true", 1);
+        CHECK(resolve("default", 0, &c, &e) == ERR_CREDENTIALS);
+        CHECK(strstr(e.msg, "token request HTTP 403") != NULL);
+        unsetenv("AWS_EC2_METADATA_V1_DISABLED");
+    }
+}
+
+/* IAM Identity Center: an sso-session profile and a legacy one, the token
+ * from ~/.aws/sso/cache/<sha1>.json (names computed independently, by
+ * Python's hashlib), and every way it can be wrong. */
+static void test_sso(void)
+{
+    struct creds c;
+    struct err e;
+    char dir[512], newc[600], oldc[600];
+    const char *cfg =
+        "[profile ssonew]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = ReadOnly\n"
+        "[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n"
+        "sso_registration_scopes = sso:account:access\n"
+        "[profile ssold]\nsso_start_url = https://old.awsapps.com/start\nsso_region = us-east-1\n"
+        "sso_account_id = 111122223333\nsso_role_name = Admin\n"
+        "[profile norole]\nsso_session = corp\nsso_account_id = 123456789012\n"
+        "[profile nosession]\nsso_session = gone\nsso_account_id = 1\nsso_role_name = R\n"
+        "[profile denied]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = NoSuchRole\n"
+        "[profile chained]\nrole_arn = arn:aws:iam::123456789012:role/deploy\nsource_profile = ssonew\n";
+    clean_env();
+    setenv("AWS_ENDPOINT_URL_SSO", srv.url, 1);
+    write_file(cfg_path, cfg, 0600);
+    snprintf(dir, sizeof dir, "%s/.aws/sso/cache", home);
+    {
+        char cmd[600];
+        snprintf(cmd, sizeof cmd, "mkdir -p '%s'", dir);
+        CHECK(system(cmd) == 0);
+    }
+    snprintf(newc, sizeof newc, "%s/ee0bfd2552fbd840c02cc48b6e823320543c450f.json", dir);
+    snprintf(oldc, sizeof oldc, "%s/33d5ca4bf3b1a62edb96b47f7c203034a43ac435.json", dir);
+    /* No login yet. */
+    CHECK(resolve("ssonew", 1, &c, &e) == ERR_CREDENTIALS);
+    CHECK(strstr(e.msg, "no SSO login found") && strstr(e.msg, "aws sso login --profile ssonew"));
+    write_file(newc, "{\"startUrl\": \"https://corp.awsapps.com/start\", \"region\": \"eu-west-1\", "
+                     "\"accessToken\": \"sso-access-token-doNotLeak\", \"expiresAt\": \"2099-01-01T00:00:00Z\", "
+                     "\"refreshToken\": \"refresh-doNotLeak\"}", 0600);
+    testsrv_reset(&srv);
+    CHECK(resolve("ssonew", 1, &c, &e) == ERR_OK);
+    CHECK_STR(c.access_key_id, "ASIASSO");
+    CHECK_STR(c.session_token, "TOKEN-ASIASSO-doNotLeak");
+    CHECK(c.expiration > 4e9);
+    CHECK_STR(c.source, "sso 123456789012/ReadOnly (profile ssonew)");
+    creds_cleanup(&c);
+    {
+        cJSON *log = testsrv_get(&srv, "/__log"), *r = cJSON_GetArrayItem(log, 0), *h;
+        CHECK(cJSON_GetArraySize(log) == 1);
+        CHECK_STR(cJSON_GetObjectItem(r, "method")->valuestring, "GET");
+        CHECK_STR(cJSON_GetObjectItem(r, "path")->valuestring,
+                  "/federation/credentials?role_name=ReadOnly&account_id=123456789012");
+        h = cJSON_GetObjectItem(r, "headers");
+        CHECK(cJSON_GetObjectItem(h, "Authorization") == NULL); /* a bearer token, not SigV4 */
+        cJSON_Delete(log);
+    }
+    /* Legacy profile; the CLI v1 wrote "UTC" for "Z". */
+    write_file(oldc, "{\"startUrl\": \"https://old.awsapps.com/start\", \"region\": \"us-east-1\", "
+                     "\"accessToken\": \"sso-access-token-doNotLeak\", \"expiresAt\": \"2099-01-01T00:00:00UTC\"}",
+               0600);
+    CHECK(resolve("ssold", 1, &c, &e) == ERR_OK);
+    CHECK_STR(c.source, "sso 111122223333/Admin (profile ssold)");
+    creds_cleanup(&c);
+    /* An SSO profile as the source of an assume-role chain. */
+    CHECK(resolve("chained", 1, &c, &e) == ERR_OK);
+    CHECK_STR(c.access_key_id, "ASIATEMPROLE");
+    creds_cleanup(&c);
+    /* Refused and expired tokens, a role the user lacks, broken profiles. */
+    write_file(oldc, "{\"accessToken\": \"stale-doNotLeak\", \"expiresAt\": \"2099-01-01T00:00:00Z\"}", 0600);
+    CHECK(resolve("ssold", 1, &c, &e) == ERR_CREDENTIALS);
+    CHECK(strstr(e.msg, "refused the cached token (HTTP 401: Session token not found or invalid)") != NULL);
+    CHECK(strstr(e.msg, "aws sso login --profile ssold") != NULL);
+    CHECK(strstr(e.msg, "doNotLeak") == NULL);
+    write_file(oldc, "{\"accessToken\": \"x\", \"expiresAt\": \"2020-01-01T00:00:00Z\"}", 0600);
+    CHECK(resolve("ssold", 1, &c, &e) == ERR_CREDENTIALS);
+    CHECK(strstr(e.msg, "the SSO session expired at 2020-01-01T00:00:00Z") != NULL);
+    write_file(oldc, "not json", 0600);
+    CHECK(resolve("ssold", 1, &c, &e) == ERR_CREDENTIALS);
+    CHECK(strstr(e.msg, "is not an SSO token cache") != NULL);
+    CHECK(resolve("denied", 1, &c, &e) == ERR_CREDENTIALS);
+    CHECK(strstr(e.msg, "HTTP 403") != NULL);
+    CHECK(resolve("norole", 1, &c, &e) == ERR_CONFIG);
+    CHECK(strstr(e.msg, "profile norole: SSO needs") && strstr(e.msg, "missing sso_role_name"));
+    CHECK(resolve("nosession", 1, &c, &e) == ERR_CONFIG);
+    CHECK(strstr(e.msg, "sso_session 'gone' has no [sso-session gone] section") != NULL);
+    unsetenv("AWS_ENDPOINT_URL_SSO");
 }
 
 static void test_nothing_found(void)
@@ -413,6 +520,7 @@ int main(void)
     test_assume_role();
     test_web_identity();
     test_container_and_imds();
+    test_sso();
     test_nothing_found();
     test_client_level();
     test_expiring();

@@ -32,6 +32,7 @@ SECRETS = {
     "ASIAIMDS": "IMDSSECRETdoNotLeak/0123456789abcdefXYZ",
     "AKIDPROFILE": "PROFILESECRETdoNotLeak/0123456789abcdef",
     "AKIDPROCESS": "PROCESSSECRETdoNotLeak/0123456789abcdef",
+    "ASIASSO": "SSOSECRETdoNotLeak/0123456789abcdefXYZa",
 }
 EXPIRY = "2099-01-01T00:00:00Z"
 
@@ -301,6 +302,17 @@ class Handler(BaseHTTPRequestHandler):
 
     def dispatch(self, method, path, body):
         h = self.headers
+        # An IMDSv1-only metadata service: no token API (403), keys without a token.
+        if path.startswith("/v1only/latest/"):
+            if path == "/v1only/latest/api/token":
+                return 403, "text/plain", "Forbidden"
+            if h.get("X-aws-ec2-metadata-token") is not None:
+                return 400, "text/plain", "unexpected token"
+            role = path.rsplit("/", 1)[1]
+            if path.startswith("/v1only/latest/meta-data/iam/security-credentials/"):
+                return (200, "text/plain", "v1-role") if not role else \
+                    (200, "application/json", endpoint_creds("ASIAIMDS"))
+            return 404, "text/plain", "not found"
         # EC2 instance metadata (IMDSv2).
         if path == "/latest/api/token":
             if method != "PUT" or not h.get("X-aws-ec2-metadata-token-ttl-seconds"):
@@ -313,6 +325,19 @@ class Handler(BaseHTTPRequestHandler):
             if not role:
                 return 200, "text/plain", "test-role"
             return 200, "application/json", endpoint_creds("ASIAIMDS")
+        # IAM Identity Center portal: GetRoleCredentials (rest-json, bearer
+        # token, no SigV4), as botocore's sso model describes it.
+        if path.startswith("/federation/credentials"):
+            q = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(path).query))
+            if method != "GET" or "role_name" not in q or "account_id" not in q:
+                return 400, "application/json", json.dumps({"message": "missing role_name or account_id"})
+            if h.get("x-amz-sso_bearer_token") != "sso-access-token-doNotLeak":
+                return 401, "application/json", json.dumps({"message": "Session token not found or invalid"})
+            if q["role_name"] == "NoSuchRole":
+                return 403, "application/json", json.dumps({"message": "No access"})
+            return 200, "application/json", json.dumps({"roleCredentials": {
+                "accessKeyId": "ASIASSO", "secretAccessKey": SECRETS["ASIASSO"],
+                "sessionToken": "TOKEN-ASIASSO-doNotLeak", "expiration": 4070908800000}})
         # ECS container credentials.
         if path.startswith("/creds/"):
             if path == "/creds/auth" and h.get("Authorization") != "container-auth-doNotLeak":
