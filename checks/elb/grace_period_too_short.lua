@@ -6,17 +6,11 @@
 -- grace period, or a container health check whose startPeriod exceeds it.
 -- Evidence may be partial or odd-typed (a buggy collector, a hand-edited
 -- bundle): read it through these so a bad field is "unknown", not an error.
-local function list(v) return type(v) == "table" and v or {} end
-local function str(v) return type(v) == "string" and v or nil end
-local function num(v) return tonumber(type(v) == "table" and nil or v) end
+local list, str, num = edoc.list, edoc.str, edoc.num
 local DOCS_GRACE = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service_definition_parameters.html"
 local DOCS_LB = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/troubleshoot-service-load-balancers.html"
 
-local function with_region(s)
-  local r = edoc.region()
-  if r then s = s .. " --region " .. r end
-  return s
-end
+local with_region = edoc.with_region
 
 -- Log lines that mean "the server is up" in common stacks (Spring Boot, Node,
 -- uvicorn/gunicorn, ASP.NET, Go net/http wrappers, nginx).

@@ -8,18 +8,12 @@
 -- failures and of the deployment symptoms they cause.
 -- Evidence may be partial or odd-typed (a buggy collector, a hand-edited
 -- bundle): read it through these so a bad field is "unknown", not an error.
-local function list(v) return type(v) == "table" and v or {} end
-local function str(v) return type(v) == "string" and v or nil end
-local function num(v) return tonumber(type(v) == "table" and nil or v) end
+local list, str, num = edoc.list, edoc.str, edoc.num
 local DOCS_LB = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/troubleshoot-service-load-balancers.html"
 local DOCS_HC = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html"
 local DOCS_TT = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html"
 
-local function with_region(s)
-  local r = edoc.region()
-  if r then s = s .. " --region " .. r end
-  return s
-end
+local with_region = edoc.with_region
 
 local function find_container(td, name)
   for k, cd in ipairs(list(td and td.containerDefinitions)) do

@@ -5,27 +5,13 @@
 -- waiting for Amazon ECS Agent to start" events.
 -- Evidence may be partial or odd-typed (a buggy collector, a hand-edited
 -- bundle): read it through these so a bad field is "unknown", not an error.
-local function list(v) return type(v) == "table" and v or {} end
-local function str(v) return type(v) == "string" and v or nil end
-local function num(v) return tonumber(type(v) == "table" and nil or v) end
+local list, str, num = edoc.list, edoc.str, edoc.num
 local DOCS = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-event-messages.html"
 local DOCS_AGENT = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-agent-update.html"
 
-local function with_region(s)
-  local r = edoc.region()
-  if r then s = s .. " --region " .. r end
-  return s
-end
+local with_region = edoc.with_region
 
-local function recent_events(svc)
-  local out = {}
-  for i, e in ipairs(list(svc.events)) do
-    local m = edoc.norm(str(e.message))
-    if m:find("has reached a steady state", 1, true) then break end
-    out[#out + 1] = { i = i, e = e, m = m }
-  end
-  return out
-end
+local recent_events = edoc.recent_events
 
 return {
   id = "host.agent_disconnected",

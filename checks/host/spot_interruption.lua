@@ -3,16 +3,10 @@
 -- matters when the service runs only on Spot and sits below its desired count.
 -- Evidence may be partial or odd-typed (a buggy collector, a hand-edited
 -- bundle): read it through these so a bad field is "unknown", not an error.
-local function list(v) return type(v) == "table" and v or {} end
-local function str(v) return type(v) == "string" and v or nil end
-local function num(v) return tonumber(type(v) == "table" and nil or v) end
+local list, str, num = edoc.list, edoc.str, edoc.num
 local DOCS = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-capacity-providers.html"
 
-local function with_region(s)
-  local r = edoc.region()
-  if r then s = s .. " --region " .. r end
-  return s
-end
+local with_region = edoc.with_region
 
 local function spot_task(t)
   if t.stopCode == "SpotInterruption" then return true end

@@ -11,19 +11,7 @@
 local DOC = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html"
 local TRUST = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
 
--- Many tasks share one message: normalise each distinct text once.
-local norm_cache = {}
-local function N(s)
-  if type(s) ~= "string" then return "" end
-  local v = norm_cache[s]
-  if not v then v = edoc.norm(s); norm_cache[s] = v end
-  return v
-end
-local function any_of(s, list)
-  local n = N(s)
-  for _, p in ipairs(list) do if n:find(p, 1, true) then return true end end
-  return false
-end
+local N, any_of = edoc.norm_str, edoc.has_any -- cached normalisation (checks/API.md)
 
 local function glob(p, s)
   local pat = "^" .. p:gsub("[%^%$%(%)%%%.%[%]%+%-]", "%%%0"):gsub("%*", ".*"):gsub("%?", ".") .. "$"

@@ -18,19 +18,7 @@ local PATTERNS = { "failed to initialize logging driver", "failed to validate lo
 local NETWORK = { "there is a connection issue", "i/o timeout", "context deadline exceeded", "statuscode: 0",
   "request canceled", "send request failed" }
 
--- Many tasks share one message: normalise each distinct text once.
-local norm_cache = {}
-local function N(s)
-  if type(s) ~= "string" then return "" end
-  local v = norm_cache[s]
-  if not v then v = edoc.norm(s); norm_cache[s] = v end
-  return v
-end
-local function any_of(s, list)
-  local n = N(s)
-  for _, p in ipairs(list) do if n:find(p, 1, true) then return true end end
-  return false
-end
+local N, any_of = edoc.norm_str, edoc.has_any -- cached normalisation (checks/API.md)
 
 -- A logging failure, not a network one (net.dependency_unreachable's).
 local function relevant(text)
@@ -38,11 +26,7 @@ local function relevant(text)
   return any_of(n, PATTERNS) and not any_of(n, NETWORK)
 end
 
-local function with_region(s)
-  local r = edoc.region()
-  if r then s = s .. " --region " .. r end
-  return s
-end
+local with_region = edoc.with_region
 
 return {
   id = "logs.configuration_error",

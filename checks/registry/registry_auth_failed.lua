@@ -22,25 +22,9 @@ local DENIED = { "pull access denied", "no basic auth credentials", "unauthorize
 local PULL = { "cannotpullcontainererror", "ecr registry auth", "registry auth from amazon ecr", "registry auth from asm",
   "pull the image" }
 
--- Many tasks share one message: normalise each distinct text once.
-local norm_cache = {}
-local function N(s)
-  if type(s) ~= "string" then return "" end
-  local v = norm_cache[s]
-  if not v then v = edoc.norm(s); norm_cache[s] = v end
-  return v
-end
-local function any_of(s, list)
-  local n = N(s)
-  for _, p in ipairs(list) do if n:find(p, 1, true) then return true end end
-  return false
-end
+local N, any_of = edoc.norm_str, edoc.has_any -- cached normalisation (checks/API.md)
 
-local function with_region(s)
-  local r = edoc.region()
-  if r then s = s .. " --region " .. r end
-  return s
-end
+local with_region = edoc.with_region
 
 -- A refused pull: not throttling, not the network, and not a 403 from ECR's
 -- S3 layer bucket (that is the S3 endpoint policy: net.dependency_unreachable).

@@ -21,25 +21,9 @@ local SOURCE = { "from asm", "from ssm", "secrets manager", "systems manager", "
 local DENIED = { "accessdeniedexception", "is not authorized to perform", "access to kms is not allowed",
   "no vpc endpoint policy allows", "accessdenied" }
 
--- Many tasks share one message: normalise each distinct text once.
-local norm_cache = {}
-local function N(s)
-  if type(s) ~= "string" then return "" end
-  local v = norm_cache[s]
-  if not v then v = edoc.norm(s); norm_cache[s] = v end
-  return v
-end
-local function any_of(s, list)
-  local n = N(s)
-  for _, p in ipairs(list) do if n:find(p, 1, true) then return true end end
-  return false
-end
+local N, any_of = edoc.norm_str, edoc.has_any -- cached normalisation (checks/API.md)
 
-local function with_region(s)
-  local r = edoc.region()
-  if r then s = s .. " --region " .. r end
-  return s
-end
+local with_region = edoc.with_region
 
 -- A secret fetch refused by a policy (not the registry credentials: those
 -- are registry.auth_failed's).
