@@ -53,36 +53,6 @@ local with_region = edoc.with_region
 
 local relevant -- below: whether a normalised text is a failure this check explains
 
--- Calls fn(m) for each failure text, in order: each matching task's (its stopped
--- reason, its containers' reasons), then the service events since the last
--- steady state. Streamed a task at a time: no list of every message is held.
-local function each_message(ev, fn)
-  -- Only the tasks with a relevant text (the host indexes the texts once).
-  for ti, t in edoc.tasks_matching(function(text) return relevant(N(text)) end) do
-    local out = {}
-    if t.stoppedReason then
-      out[#out + 1] = { text = t.stoppedReason, ptr = edoc.ptr("tasks", ti - 1, "stoppedReason"), task = t, when = t.stoppedAt }
-    end
-    for ci, c in ipairs(t.containers or {}) do
-      -- The same text on the task and its container is one failure: cite the container.
-      if c.reason and c.reason == t.stoppedReason and out[#out] and out[#out].task == t and not out[#out].container then
-        out[#out].container, out[#out].ptr = c, edoc.ptr("tasks", ti - 1, "containers", ci - 1, "reason")
-      elseif c.reason then
-        out[#out + 1] = { text = c.reason, ptr = edoc.ptr("tasks", ti - 1, "containers", ci - 1, "reason"),
-          task = t, container = c, when = t.stoppedAt }
-      end
-    end
-    for _, m in ipairs(out) do fn(m) end
-  end
-  for si, s in ipairs(ev.services or {}) do
-    for ei, e in ipairs(s.events or {}) do
-      if N(e.message):find("has reached a steady state", 1, true) then break end
-      fn({ text = e.message, ptr = edoc.ptr("services", si - 1, "events", ei - 1, "message"),
-        service = s, when = e.createdAt })
-    end
-  end
-end
-
 local function service_of(ev, task)
   local name = task and task.group and task.group:match("^service:(.+)$")
   for _, s in ipairs(ev.services or {}) do
@@ -433,7 +403,7 @@ return {
 
   run = function(ev)
     local cache, cited = {}, {}
-    each_message(ev, function(msg)
+    edoc.each_message(ev, function(text) return relevant(N(text)) end, function(msg)
       local m = N(msg.text)
       local forbidden = s3_forbidden(m)
       if relevant(m) then

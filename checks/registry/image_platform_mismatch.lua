@@ -24,38 +24,7 @@ return {
   uses = { "ecs.services", "ecs.task_definitions", "logs" },
 
   run = function(ev)
-    local msgs = {}
-    -- Only tasks with a platform-mismatch text (indexed by the host).
-    for ti, t in edoc.tasks_matching(PATTERNS) do
-      msgs[#msgs + 1] = { text = t.stoppedReason, ptr = edoc.ptr("tasks", ti - 1, "stoppedReason"), task = t, when = t.stoppedAt }
-      for ci, c in ipairs(t.containers or {}) do
-        -- The same text on the task and its container is one failure: cite the container.
-        if c.reason and c.reason == t.stoppedReason and msgs[#msgs].task == t and not msgs[#msgs].container then
-          msgs[#msgs].container, msgs[#msgs].ptr = c, edoc.ptr("tasks", ti - 1, "containers", ci - 1, "reason")
-        else
-          msgs[#msgs + 1] = { text = c.reason, ptr = edoc.ptr("tasks", ti - 1, "containers", ci - 1, "reason"), task = t, container = c, when = t.stoppedAt }
-        end
-      end
-    end
-    for si, s in ipairs(ev.services or {}) do
-      for ei, e in ipairs(s.events or {}) do
-        if N(e.message):find("has reached a steady state", 1, true) then break end
-        msgs[#msgs + 1] = { text = e.message, ptr = edoc.ptr("services", si - 1, "events", ei - 1, "message"), service = s, when = e.createdAt }
-      end
-    end
-    -- Container logs: the exec format error is printed by the runtime into the container's stream.
-    for key, st in pairs((ev.logs and ev.logs.streams) or {}) do
-      for i, e in ipairs(st.events or {}) do
-        if e.message and N(e.message):find("exec format error", 1, true) then
-          local task
-          for _, t in ipairs(ev.tasks or {}) do if st.task and edoc.task_id(t.taskArn) == st.task then task = t end end
-          msgs[#msgs + 1] = { text = e.message, ptr = edoc.ptr("logs", "streams", key, "events", i - 1, "message"),
-            task = task, when = e.timestamp and e.timestamp / 1000, container_name = st.container }
-          break
-        end
-      end
-    end
-    for _, m in ipairs(msgs) do
+    local function handle(m)
       if m.text and any_of(m.text, PATTERNS) then
         local tdarn = (m.task and m.task.taskDefinitionArn) or (m.service and m.service.taskDefinition)
         local td = tdarn and ev.task_definitions and ev.task_definitions[tdarn]
@@ -102,6 +71,19 @@ return {
               command = "docker buildx imagetools inspect " .. (img or "IMAGE"), docs = DOC_ARM },
           },
         }
+      end
+    end
+    edoc.each_message(ev, PATTERNS, handle)
+    -- Container logs: the exec format error is printed by the runtime into the container's stream.
+    for key, st in pairs((ev.logs and ev.logs.streams) or {}) do
+      for i, e in ipairs(st.events or {}) do
+        if e.message and N(e.message):find("exec format error", 1, true) then
+          local task
+          for _, t in ipairs(ev.tasks or {}) do if st.task and edoc.task_id(t.taskArn) == st.task then task = t end end
+          handle({ text = e.message, ptr = edoc.ptr("logs", "streams", key, "events", i - 1, "message"),
+            task = task, when = e.timestamp and e.timestamp / 1000, container_name = st.container })
+          break
+        end
       end
     end
   end,

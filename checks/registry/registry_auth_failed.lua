@@ -34,32 +34,6 @@ local function relevant(text)
     and not n:find("i/o timeout", 1, true) and not n:find("starport-layer-bucket", 1, true)
 end
 
--- Calls fn(m) for each failure text, in order: each matching task's (its stopped
--- reason, its containers' reasons), then the service events since the last
--- steady state. Streamed a task at a time: no list of every message is held.
-local function each_message(ev, fn)
-  -- Only tasks with a refused pull among their texts (indexed by the host).
-  for ti, t in edoc.tasks_matching(relevant) do
-    local out = {}
-    out[#out + 1] = { text = t.stoppedReason, ptr = edoc.ptr("tasks", ti - 1, "stoppedReason"), task = t, when = t.stoppedAt }
-    for ci, c in ipairs(t.containers or {}) do
-      -- The same text on the task and its container is one failure: cite the container.
-      if c.reason and c.reason == t.stoppedReason and out[#out].task == t and not out[#out].container then
-        out[#out].container, out[#out].ptr = c, edoc.ptr("tasks", ti - 1, "containers", ci - 1, "reason")
-      else
-        out[#out + 1] = { text = c.reason, ptr = edoc.ptr("tasks", ti - 1, "containers", ci - 1, "reason"), task = t, container = c, when = t.stoppedAt }
-      end
-    end
-    for _, m in ipairs(out) do fn(m) end
-  end
-  for si, s in ipairs(ev.services or {}) do
-    for ei, e in ipairs(s.events or {}) do
-      if N(e.message):find("has reached a steady state", 1, true) then break end
-      fn({ text = e.message, ptr = edoc.ptr("services", si - 1, "events", ei - 1, "message"), service = s, when = e.createdAt })
-    end
-  end
-end
-
 local function taskdef_for(ev, m)
   local arn = m.task and m.task.taskDefinitionArn or (m.service and m.service.taskDefinition)
   return arn and ev.task_definitions and ev.task_definitions[arn], arn
@@ -88,7 +62,7 @@ return {
   uses = { "ecs.services", "ecs.task_definitions", "iam.roles", "ecr.images" },
 
   run = function(ev)
-    each_message(ev, function(m)
+    edoc.each_message(ev, relevant, function(m)
       local n = N(m.text)
       local asm = n:find("registry auth from asm", 1, true) ~= nil
       if m.text and relevant(m.text) then

@@ -24,26 +24,7 @@ return {
   uses = { "ecs.services", "ecs.task_definitions" },
 
   run = function(ev)
-    local msgs = {}
-    -- Only tasks with a rate-limit text (indexed by the host).
-    for ti, t in edoc.tasks_matching(PATTERNS) do
-      msgs[#msgs + 1] = { text = t.stoppedReason, ptr = edoc.ptr("tasks", ti - 1, "stoppedReason"), task = t, when = t.stoppedAt }
-      for ci, c in ipairs(t.containers or {}) do
-        -- The same text on the task and its container is one failure: cite the container.
-        if c.reason and c.reason == t.stoppedReason and msgs[#msgs].task == t and not msgs[#msgs].container then
-          msgs[#msgs].container, msgs[#msgs].ptr = c, edoc.ptr("tasks", ti - 1, "containers", ci - 1, "reason")
-        else
-          msgs[#msgs + 1] = { text = c.reason, ptr = edoc.ptr("tasks", ti - 1, "containers", ci - 1, "reason"), task = t, container = c, when = t.stoppedAt }
-        end
-      end
-    end
-    for si, s in ipairs(ev.services or {}) do
-      for ei, e in ipairs(s.events or {}) do
-        if N(e.message):find("has reached a steady state", 1, true) then break end
-        msgs[#msgs + 1] = { text = e.message, ptr = edoc.ptr("services", si - 1, "events", ei - 1, "message"), service = s, when = e.createdAt }
-      end
-    end
-    for _, m in ipairs(msgs) do
+    edoc.each_message(ev, PATTERNS, function(m)
       if m.text and any_of(m.text, PATTERNS) then
         local img = m.container and m.container.image
         if not img then
@@ -92,6 +73,6 @@ return {
           remediation = rem,
         }
       end
-    end
+    end)
   end,
 }

@@ -23,24 +23,6 @@ local function relevant(text)
   return (sm or ssm) and not n:find("log group", 1, true)
 end
 
--- Calls fn(m) for each failure text, in order: each matching task's (its stopped
--- reason, its containers' reasons), then the service events since the last
--- steady state. Streamed a task at a time: no list of every message is held.
-local function each_message(ev, fn)
-  -- Only tasks with a missing secret among their texts (indexed by the host).
-  for ti, t in edoc.tasks_matching(relevant) do
-    local out = {}
-    out[#out + 1] = { text = t.stoppedReason, ptr = edoc.ptr("tasks", ti - 1, "stoppedReason"), task = t, when = t.stoppedAt }
-    for _, m in ipairs(out) do fn(m) end
-  end
-  for si, s in ipairs(ev.services or {}) do
-    for ei, e in ipairs(s.events or {}) do
-      if N(e.message):find("has reached a steady state", 1, true) then break end
-      fn({ text = e.message, ptr = edoc.ptr("services", si - 1, "events", ei - 1, "message"), service = s, when = e.createdAt })
-    end
-  end
-end
-
 return {
   id = "secrets.not_found",
   category = "secret_not_found",
@@ -50,7 +32,7 @@ return {
   uses = { "ecs.services", "ecs.task_definitions", "secrets" },
 
   run = function(ev)
-    each_message(ev, function(m)
+    edoc.each_message(ev, relevant, function(m)
       local n = N(m.text)
       local sm = n:find("resourcenotfoundexception", 1, true) and (n:find("secrets manager", 1, true) or n:find("from asm", 1, true))
       local ssm = n:find("invalid ssm parameters", 1, true) or n:find("parameternotfound", 1, true)
@@ -118,6 +100,6 @@ return {
           remediation = rem,
         }
       end
-    end)
+    end, "stoppedReason")
   end,
 }

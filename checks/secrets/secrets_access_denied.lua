@@ -33,24 +33,6 @@ local function relevant(text)
     and any_of(n, SOURCE) and any_of(n, DENIED)
 end
 
--- Calls fn(m) for each failure text, in order: each matching task's (its stopped
--- reason, its containers' reasons), then the service events since the last
--- steady state. Streamed a task at a time: no list of every message is held.
-local function each_message(ev, fn)
-  -- Only tasks with a refused secret fetch among their texts (indexed by the host).
-  for ti, t in edoc.tasks_matching(relevant) do
-    local out = {}
-    out[#out + 1] = { text = t.stoppedReason, ptr = edoc.ptr("tasks", ti - 1, "stoppedReason"), task = t, when = t.stoppedAt }
-    for _, m in ipairs(out) do fn(m) end
-  end
-  for si, s in ipairs(ev.services or {}) do
-    for ei, e in ipairs(s.events or {}) do
-      if N(e.message):find("has reached a steady state", 1, true) then break end
-      fn({ text = e.message, ptr = edoc.ptr("services", si - 1, "events", ei - 1, "message"), service = s, when = e.createdAt })
-    end
-  end
-end
-
 -- valueFrom -> the ARN IAM sees. Secrets Manager: drop the ":json-key:stage:version" suffix;
 -- SSM: a bare name becomes arn:aws:ssm:<region>:<account>:parameter/<name>.
 local function secret_arn(ev, v)
@@ -74,7 +56,7 @@ return {
   uses = { "ecs.services", "ecs.task_definitions", "iam.roles", "secrets", "ec2.vpc_endpoints" },
 
   run = function(ev)
-    each_message(ev, function(m)
+    edoc.each_message(ev, relevant, function(m)
       local n = N(m.text)
       if m.text and relevant(m.text) then
         local tdarn = (m.task and m.task.taskDefinitionArn) or (m.service and m.service.taskDefinition)
@@ -217,6 +199,6 @@ return {
           remediation = rem,
         }
       end
-    end)
+    end, "stoppedReason")
   end,
 }
