@@ -476,6 +476,13 @@ static void test_tasks_matching(void)
         CHECK_STR(title_of(report, "values:"), "values: service:web,service:api | td:1,td:2");
         CHECK_STR(title_of(report, "running:"), "running: 5");
         CHECK_STR(title_of(report, "with:"), "with: 1,2 none=0 td=1,6");
+        CHECK_STR(title_of(report, "messages:"), "messages: /tasks/0/containers/0/reason+c,/tasks/5/stoppedReason,"
+                                                 "/services/0/events/0/message+s");
+        CHECK_STR(title_of(report, "messages-essential:"),
+                  "messages-essential: /tasks/1/stoppedReason,/tasks/1/containers/0/reason+c,/tasks/6/stoppedReason,"
+                  "/tasks/6/containers/0/reason+c,/services/0/events/0/message+s");
+        CHECK_STR(title_of(report, "messages-stopped:"),
+                  "messages-stopped: /tasks/1/stoppedReason,/tasks/6/stoppedReason,/services/0/events/0/message+s");
         CHECK(strstr(title_of(report, "with-error:"), "edoc.tasks_with: 'containers' is not a task field") != NULL);
         CHECK(strstr(title_of(report, "values-error:"), "'containers' is not a task field") != NULL);
         CHECK(strstr(title_of(report, "error: false edoc.tasks_matching: unknown scope number"), "number") != NULL);

@@ -76,6 +76,18 @@ return { id = "test.tasks_matching", category = "unknown_failure", severity = "l
     edoc.finding { title = "with-error: " .. tostring(wok) .. " " .. tostring(werr), key = "with-error" }
     local vok, verr = pcall(edoc.task_values, "containers")
     edoc.finding { title = "values-error: " .. tostring(vok) .. " " .. tostring(verr), key = "values-error" }
+    -- Messages: one per text, a container repeating its task's reason cited
+    -- once (as the container), then the events since the last steady state.
+    local function msgs(what, scope)
+      local out = {}
+      edoc.each_message(ev, what, function(m)
+        out[#out + 1] = m.ptr .. (m.container and "+c" or "") .. (m.service and "+s" or "")
+      end, scope)
+      return table.concat(out, ",")
+    end
+    edoc.finding { title = "messages: " .. msgs("i/o timeout"), key = "messages" }
+    edoc.finding { title = "messages-essential: " .. msgs("essential"), key = "messages-essential" }
+    edoc.finding { title = "messages-stopped: " .. msgs("essential", "stoppedReason"), key = "messages-stopped" }
     -- A predicate's error reaches the check.
     local ok, err = pcall(got, ev, function() error("boom", 0) end)
     edoc.finding { title = "raise: " .. tostring(ok) .. " " .. tostring(err), key = "raise" }
