@@ -28,6 +28,7 @@
 #include "util/strutil.h"
 
 #define MAX_SERVICES 16
+#define MAX_OTHER_EPS 16
 #define CREDS_REFRESH_MARGIN 300.0 /* refresh temporary credentials 5 min early */
 #define MAX_SEEN_TOKENS 4096
 
@@ -38,6 +39,7 @@ struct call {
     const struct aws_service *svc;
     const struct paginate_spec *pg;
     char op[64];
+    char region[32]; /* another region than the client's, or "" */
     cJSON *params;
     int flags, max_items;
     aws_done_fn cb;
@@ -75,6 +77,13 @@ struct aws_client {
     struct endpoint eps[MAX_SERVICES];
     int ep_state[MAX_SERVICES]; /* 0 unresolved, 1 ok, -1 failed */
     struct err ep_err[MAX_SERVICES];
+    /* Endpoints in other regions (an ECR image or a secret elsewhere), few. */
+    struct other_ep {
+        const struct aws_service *svc;
+        char region[32];
+        struct endpoint ep;
+    } other[MAX_OTHER_EPS];
+    int n_other;
     char account[32], arn[512];
     double skew; /* server clock minus ours, learnt from skew errors */
 };
@@ -327,11 +336,27 @@ void aws_client_set_rate_limit(struct aws_client *c, const char *service, const 
 }
 
 static const struct endpoint *service_endpoint(struct aws_client *c, const struct aws_service *svc,
-                                               struct err *e)
+                                               const char *region, struct err *e)
 {
     size_t n;
     const struct aws_service *all = endpoint_services(&n);
     size_t i = (size_t)(svc - all);
+    if (region && *region && strcmp(region, c->region) != 0) {
+        int k;
+        for (k = 0; k < c->n_other; k++)
+            if (c->other[k].svc == svc && !strcmp(c->other[k].region, region))
+                return &c->other[k].ep;
+        if (c->n_other == MAX_OTHER_EPS) {
+            err_set(e, ERR_LIMIT, "%s: too many regions in one run (at most %d)", svc->name, MAX_OTHER_EPS);
+            return NULL;
+        }
+        if (endpoint_resolve(svc, region, c->endpoint_url, c->config, c->profile_section, &c->other[k].ep, e) !=
+            ERR_OK)
+            return NULL;
+        c->other[k].svc = svc;
+        snprintf(c->other[k].region, sizeof c->other[k].region, "%s", region);
+        return &c->other[c->n_other++].ep;
+    }
     if (i >= MAX_SERVICES)
         return NULL;
     if (c->ep_state[i] == 0)
@@ -409,6 +434,25 @@ static void fail_call(struct aws_client *c, struct call *k, enum err_code kind, 
 enum err_code aws_call_async(struct aws_client *c, const char *service, const char *operation,
                              cJSON *params, int flags, int max_items, aws_done_fn cb, void *arg)
 {
+    return aws_call_async_in(c, NULL, service, operation, params, flags, max_items, cb, arg);
+}
+
+/* A region name as AWS spells them ("eu-west-1", "us-gov-west-1"). */
+static int region_name_ok(const char *r)
+{
+    size_t i, n = strlen(r);
+    if (n < 4 || n >= 32)
+        return 0;
+    for (i = 0; i < n; i++)
+        if (!((r[i] >= 'a' && r[i] <= 'z') || (r[i] >= '0' && r[i] <= '9') || r[i] == '-'))
+            return 0;
+    return 1;
+}
+
+enum err_code aws_call_async_in(struct aws_client *c, const char *region, const char *service,
+                                const char *operation, cJSON *params, int flags, int max_items, aws_done_fn cb,
+                                void *arg)
+{
     struct call *k = calloc(1, sizeof *k);
     if (!k) {
         cJSON_Delete(params);
@@ -433,6 +477,18 @@ enum err_code aws_call_async(struct aws_client *c, const char *service, const ch
     if (!k->params) {
         free(k);
         return ERR_NOMEM;
+    }
+    if (region && *region && strcmp(region, c->region) != 0) {
+        /* Credentials belong to one partition: no call crosses it. */
+        if (!region_name_ok(region) || strcmp(endpoint_partition(region), endpoint_partition(c->region)) != 0) {
+            char msg[160];
+            snprintf(msg, sizeof msg, "region '%.40s' is not usable from %s (partition %s)", region, c->region,
+                     endpoint_partition(c->region));
+            set_error(&k->res.error, ERR_USAGE, 0, "CrossPartition", msg);
+            push_done(c, k);
+            return ERR_OK;
+        }
+        snprintf(k->region, sizeof k->region, "%s", region);
     }
     /* Refusals complete through the callback, but never from inside this
      * call: they wait in the done queue for aws_run. */
@@ -479,7 +535,7 @@ static void amz_date_now(const struct aws_client *c, char out[17])
 static enum err_code start_attempt(struct aws_client *c, struct call *k)
 {
     struct err e;
-    const struct endpoint *ep = service_endpoint(c, k->svc, &e);
+    const struct endpoint *ep = service_endpoint(c, k->svc, k->region, &e);
     struct buf body;
     char target[256], url[800], amz_date[17];
     const char *ctype;

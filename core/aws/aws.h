@@ -90,6 +90,14 @@ const char *aws_client_partition(const struct aws_client *c); /* "aws", "aws-cn"
 enum err_code aws_call_async(struct aws_client *c, const char *service, const char *operation,
                              cJSON *params, int flags, int max_items, aws_done_fn cb, void *arg);
 
+/* The same in another region of the client's partition (an ECR image or a
+ * secret that lives elsewhere); NULL or the client's region is the plain
+ * call. A malformed region or one of another partition completes with
+ * ERR_USAGE "CrossPartition" through cb. */
+enum err_code aws_call_async_in(struct aws_client *c, const char *region, const char *service,
+                                const char *operation, cJSON *params, int flags, int max_items, aws_done_fn cb,
+                                void *arg);
+
 /* Drives every pending call (and those callbacks start) to completion. */
 enum err_code aws_run(struct aws_client *c);
 

@@ -448,7 +448,16 @@ void collect_call(struct collect *c, int node, int src, const char *service, con
                   cJSON *params, int flags, int max_items, call_fn fn, const char *tag,
                   const char *tag2, long num)
 {
+    collect_call_in(c, NULL, node, src, service, operation, params, flags, max_items, fn, tag, tag2, num);
+}
+
+void collect_call_in(struct collect *c, const char *region, int node, int src, const char *service,
+                     const char *operation, cJSON *params, int flags, int max_items, call_fn fn, const char *tag,
+                     const char *tag2, long num)
+{
     struct call *k = calloc(1, sizeof *k);
+    int other = region && *region && (!c->io->region || strcmp(region, c->io->region) != 0);
+    enum err_code qrc;
     if (!k || (tag && !(k->tag = str_dup(tag))) || (tag2 && !(k->tag2 = str_dup(tag2)))) {
         if (k) {
             free(k->tag);
@@ -474,7 +483,22 @@ void collect_call(struct collect *c, int node, int src, const char *service, con
     }
     c->calls++;
     c->nodes[node].pending++;
-    if (c->io->call(c->io->ctx, service, operation, params, flags, max_items, call_done, k) != ERR_OK) {
+    if (other && !c->io->call_in) {
+        struct aws_result res;
+        memset(&res, 0, sizeof res);
+        cJSON_Delete(params);
+        res.error.kind = ERR_USAGE;
+        snprintf(res.error.code, sizeof res.error.code, "CrossRegion");
+        snprintf(res.error.message, sizeof res.error.message, "%s:%s: this transport cannot call region %s",
+                 service, operation, region);
+        res.service = service;
+        res.operation = operation;
+        call_done(k, &res);
+        return;
+    }
+    qrc = other ? c->io->call_in(c->io->ctx, region, service, operation, params, flags, max_items, call_done, k)
+                : c->io->call(c->io->ctx, service, operation, params, flags, max_items, call_done, k);
+    if (qrc != ERR_OK) {
         /* The transport could not even queue it: complete it as an error now,
          * outside the caller's loop invariants (the node is held open). */
         struct aws_result res;

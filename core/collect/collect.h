@@ -20,6 +20,10 @@ struct collect_io {
     enum err_code (*call)(void *ctx, const char *service, const char *operation, cJSON *params,
                           int flags, int max_items, aws_done_fn cb, void *arg);
     enum err_code (*run)(void *ctx);
+    /* The same call in another region (NULL: the transport has one region,
+     * and such calls complete as a CrossRegion error). */
+    enum err_code (*call_in)(void *ctx, const char *region, const char *service, const char *operation,
+                             cJSON *params, int flags, int max_items, aws_done_fn cb, void *arg);
     /* ("elbv2","DescribeTargetHealth") -> "elasticloadbalancing:DescribeTargetHealth" */
     const char *(*iam_action)(const char *service, const char *operation, char *buf, size_t len);
     const char *region;    /* the client's region (borrowed) */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aws/endpoint.h"
 #include "collect/refs.h"
 #include "util/jsonx.h"
 
@@ -29,6 +30,22 @@ static void add_error(cJSON *entry, const struct aws_result *res)
 static int region_ok(struct collect *c, const char *region)
 {
     return !region || !*region || !c->io->region || !strcmp(region, c->io->region);
+}
+
+/* Another region is fine (asked there); another partition is not: the
+ * client's credentials do not exist there. Records why on entry. */
+static int partition_ok(struct collect *c, const char *region, cJSON *entry, const char *what)
+{
+    char msg[200];
+    cJSON *e;
+    if (region_ok(c, region) || !c->io->partition || !strcmp(endpoint_partition(region), c->io->partition))
+        return 1;
+    e = cJSON_AddObjectToObject(entry, "error");
+    snprintf(msg, sizeof msg, "the %s is in %s, another AWS partition than the client's (%s)", what, region,
+             c->io->partition);
+    cJSON_AddStringToObject(e, "code", "CrossPartition");
+    cJSON_AddStringToObject(e, "message", msg);
+    return 0;
 }
 
 /* ---- images ---- */
@@ -81,14 +98,8 @@ static void image_entry(struct collect *c, const char *ref)
     if (r.region[0])
         cJSON_AddStringToObject(img, "region", r.region);
     cJSON_AddNullToObject(img, "exists");
-    if (strcmp(r.registry, "ecr"))
+    if (strcmp(r.registry, "ecr") || !partition_ok(c, r.region, img, "registry"))
         return;
-    if (!region_ok(c, r.region)) {
-        cJSON *e = cJSON_AddObjectToObject(img, "error");
-        cJSON_AddStringToObject(e, "code", "CrossRegion");
-        cJSON_AddStringToObject(e, "message", "the registry is in another region than the client");
-        return;
-    }
     p = cJSON_CreateObject();
     cJSON_AddStringToObject(p, "registryId", r.registry_id);
     cJSON_AddStringToObject(p, "repositoryName", r.repository);
@@ -99,7 +110,8 @@ static void image_entry(struct collect *c, const char *ref)
     else
         cJSON_AddStringToObject(id, "imageTag", r.tag);
     cJSON_AddItemToArray(ids, id);
-    collect_call(c, N_IMAGES, S_IMAGES, "ecr", "DescribeImages", p, 0, 0, on_images, ref, NULL, 0);
+    /* A registry in another region is asked there (same credentials). */
+    collect_call_in(c, r.region, N_IMAGES, S_IMAGES, "ecr", "DescribeImages", p, 0, 0, on_images, ref, NULL, 0);
 }
 
 void art_images_start(struct collect *c)
@@ -208,20 +220,21 @@ static void secret_entry(struct collect *c, const char *value_from, struct strse
     cJSON_AddStringToObject(s, "name", r.name);
     if (r.kind == SECRET_SM)
         cJSON_AddStringToObject(s, "arn", r.id);
-    if (!region_ok(c, r.region)) {
+    /* SSM parameters are fetched in batches of the client's region. */
+    if (r.kind != SECRET_SM && !region_ok(c, r.region)) {
         cJSON *e = cJSON_AddObjectToObject(s, "error");
         cJSON_AddStringToObject(e, "code", "CrossRegion");
-        cJSON_AddStringToObject(e, "message", "the secret is in another region than the client");
+        cJSON_AddStringToObject(e, "message", "the parameter is in another region than the client");
         return;
     }
     if (r.kind == SECRET_SM) {
         cJSON *p;
-        if (!collect_once(c, "secret", r.id))
+        if (!partition_ok(c, r.region, s, "secret") || !collect_once(c, "secret", r.id))
             return;
         p = cJSON_CreateObject();
         cJSON_AddStringToObject(p, "SecretId", r.id);
-        collect_call(c, N_SECRETS, S_SECRETS, "secretsmanager", "DescribeSecret", p, 0, 0, on_describe_secret,
-                     r.id, NULL, 0);
+        collect_call_in(c, r.region, N_SECRETS, S_SECRETS, "secretsmanager", "DescribeSecret", p, 0, 0,
+                        on_describe_secret, r.id, NULL, 0);
     } else if (collect_once(c, "param", r.id) && strset_add(ssm, r.id) < 0) {
         c->oom = 1;
     }

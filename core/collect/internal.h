@@ -87,6 +87,12 @@ struct call {
 void collect_call(struct collect *c, int node, int src, const char *service, const char *operation,
                   cJSON *params, int flags, int max_items, call_fn fn, const char *tag,
                   const char *tag2, long num);
+/* collect_call in another region (an image or secret that lives elsewhere);
+ * NULL or the client's region is collect_call. Without a transport that can
+ * (io->call_in), the call completes as a CrossRegion error. */
+void collect_call_in(struct collect *c, const char *region, int node, int src, const char *service,
+                     const char *operation, cJSON *params, int flags, int max_items, call_fn fn, const char *tag,
+                     const char *tag2, long num);
 /* Marks a source as having nothing to do (first reason wins). */
 void collect_skip(struct collect *c, int src, const char *fmt, ...)
 #if defined(__GNUC__)

@@ -122,6 +122,58 @@ static void test_json_and_xml(void)
     aws_client_free(c);
 }
 
+static void keep_result(void *arg, struct aws_result *res)
+{
+    struct aws_result *out = arg;
+    *out = *res;
+    res->body = NULL; /* taken */
+}
+
+/* A call in another region of the partition is signed and sent for that
+ * region; another partition or a malformed name is refused without a call. */
+static void test_other_region(void)
+{
+    struct aws_client *c = client(NULL);
+    struct aws_result r;
+    cJSON *log, *last;
+    int before;
+    testsrv_reset(&srv);
+    memset(&r, 0, sizeof r);
+    CHECK(aws_call_async_in(c, "us-west-2", "ecs", "DescribeClusters", clusters("ok"), 0, 0, keep_result, &r) ==
+          ERR_OK);
+    CHECK(aws_run(c) == ERR_OK);
+    CHECK(r.error.kind == ERR_OK);
+    aws_result_cleanup(&r);
+    log = testsrv_get(&srv, "/__log");
+    last = cJSON_GetArrayItem(log, cJSON_GetArraySize(log) - 1);
+    CHECK(strstr(cJSON_GetObjectItem(cJSON_GetObjectItem(last, "headers"), "Authorization")->valuestring,
+                 "/us-west-2/ecs/aws4_request") != NULL);
+    cJSON_Delete(log);
+    before = testsrv_count(&srv);
+    memset(&r, 0, sizeof r);
+    CHECK(aws_call_async_in(c, "cn-north-1", "ecs", "DescribeClusters", clusters("ok"), 0, 0, keep_result, &r) ==
+          ERR_OK);
+    CHECK(aws_run(c) == ERR_OK);
+    CHECK_STR(r.error.code, "CrossPartition");
+    CHECK(strstr(r.error.message, "region 'cn-north-1' is not usable from eu-west-1 (partition aws)") != NULL);
+    aws_result_cleanup(&r);
+    memset(&r, 0, sizeof r);
+    CHECK(aws_call_async_in(c, "EU WEST/1", "ecs", "DescribeClusters", clusters("ok"), 0, 0, keep_result, &r) ==
+          ERR_OK);
+    CHECK(aws_run(c) == ERR_OK);
+    CHECK_STR(r.error.code, "CrossPartition");
+    aws_result_cleanup(&r);
+    CHECK(testsrv_count(&srv) == before);
+    /* The client's own region is the plain call. */
+    memset(&r, 0, sizeof r);
+    CHECK(aws_call_async_in(c, "eu-west-1", "ecs", "DescribeClusters", clusters("ok"), 0, 0, keep_result, &r) ==
+          ERR_OK);
+    CHECK(aws_run(c) == ERR_OK);
+    CHECK(r.error.kind == ERR_OK);
+    aws_result_cleanup(&r);
+    aws_client_free(c);
+}
+
 static void test_retries(void)
 {
     struct aws_client *c = client(NULL);
@@ -480,6 +532,7 @@ int main(void)
     setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
     setenv("EDOC_AWS_RETRY_BASE_MS", "20", 1);
     test_json_and_xml();
+    test_other_region();
     test_retries();
     test_pagination_and_refusal();
     test_max_items_body();

@@ -277,6 +277,52 @@ def test_primary_denied():
               f"target unreadable: exit 3, one line ({r.stderr.strip()})")
 
 
+def collect_variant(label, scn):
+    """Collects web-service from a scenario built in the test; (evidence,
+    calls), or (None, calls) with the failure reported."""
+    path = os.path.join(TMP, f"{label}.json")
+    with open(path, "w") as f:
+        json.dump(scn, f)
+    with Fake(path) as fake:
+        r, ev = collect(fake, "service", "web-service", "--cluster", "prod")
+        check(r.returncode == 0 and ev, f"{label}: collect exits 0 ({r.returncode}: {r.stderr.strip()})")
+        return (ev if r.returncode == 0 else None), fake.calls()
+
+
+def test_cross_region():
+    """An image and a secret in another region of the partition are looked up
+    there, signed for that region; one in another partition is not asked."""
+    with open(os.path.join(SCEN, "demo.json")) as f:
+        text = f.read()
+    scn = json.loads(text.replace(".dkr.ecr.us-east-1.", ".dkr.ecr.eu-west-1.")
+                     .replace("arn:aws:secretsmanager:us-east-1:", "arn:aws:secretsmanager:eu-west-1:"))
+    scn["otherRegions"] = ["eu-west-1"]
+    ev, calls = collect_variant("cross-region", scn)
+    if ev:
+        imgs = {k: v for k, v in ev.get("images", {}).items() if ".dkr.ecr.eu-west-1." in k}
+        check(imgs and all(v.get("region") == "eu-west-1" and v.get("exists") is not None and not v.get("error")
+                           for v in imgs.values()), f"cross-region: images looked up in eu-west-1: {imgs}")
+        secs = {k: v for k, v in ev.get("secrets", {}).items() if ":eu-west-1:" in k}
+        check(secs and all(v.get("exists") is True for v in secs.values()),
+              f"cross-region: secret looked up in eu-west-1: {secs}")
+        check(ev["sources"]["ecr.images"]["status"] == "ok", "cross-region: ecr.images ok")
+        where = {(c.get("operation"), c.get("region")) for c in calls
+                 if c.get("operation") in ("DescribeImages", "DescribeSecret")}
+        check(where == {("DescribeImages", "eu-west-1"), ("DescribeSecret", "eu-west-1")},
+              f"cross-region: signed for eu-west-1: {where}")
+        check(all(c.get("region") == "us-east-1" for c in calls if c.get("service") == "ecs"),
+              "cross-region: the rest stays in the client's region")
+    # Another partition: recorded, never asked.
+    ev, calls = collect_variant("cross-partition", json.loads(text.replace(
+        "123456789012.dkr.ecr.us-east-1.amazonaws.com/", "123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/")))
+    if ev:
+        imgs = {k: v for k, v in ev.get("images", {}).items() if "cn-north-1" in k}
+        check(imgs and all((v.get("error") or {}).get("code") == "CrossPartition" for v in imgs.values()),
+              f"cross-partition: recorded as CrossPartition: {imgs}")
+        check(not [c for c in calls if c.get("operation") == "DescribeImages"],
+              "cross-partition: no DescribeImages call")
+
+
 def test_kinds():
     with Fake(os.path.join(SCEN, "demo.json")) as fake:
         r, ev = collect(fake, "task", "c0ffee00c0ffee00c0ffee00c0ffee02", "--cluster", "prod")
@@ -348,6 +394,7 @@ def main():
     test_errors()
     test_primary_denied()
     test_kinds()
+    test_cross_region()
     test_deadline()
     test_redaction()
     print(f"{len(FAILED)} failed")

@@ -176,10 +176,14 @@ class Scenario:
         self.description = data.get("description", "")
         self.account = str(data.get("account", DEFAULT_ACCOUNT))
         self.region = data.get("region", DEFAULT_REGION)
+        # Regions whose ECR / Secrets Manager / SSM / Logs requests are answered
+        # too, from the same data: images or secrets that live elsewhere.
+        self.other_regions = list(data.get("otherRegions", []))
         self.caller_arn = data.get("callerArn", f"arn:aws:iam::{self.account}:user/fakeaws")
         self.credentials = self._load_credentials(data.get("credentials"))
         known_sections = {s for s, _ in KINDS} | {s for s, _ in FREEFORM} | {
-            "description", "account", "region", "callerArn", "credentials", "now", "$schema", "comment"}
+            "description", "account", "region", "otherRegions", "callerArn", "credentials", "now", "$schema",
+            "comment"}
         for k in data:
             if k not in known_sections:
                 raise ScenarioError(f"unknown top-level key {k!r}")

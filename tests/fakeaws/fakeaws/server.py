@@ -20,6 +20,7 @@ only; the connection thread survives.
 import http.server
 import importlib
 import json
+import re
 import socket
 import sys
 import threading
@@ -259,6 +260,10 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
         allowed_regions = {app.sc.region}
         if scope in ("iam", "sts"):
             allowed_regions.add("us-east-1")
+        if scope in ("ecr", "secretsmanager", "ssm", "logs"):
+            allowed_regions.update(app.sc.other_regions)
+        m = re.search(r"Credential=[^/,]+/[0-9]{8}/([^/]+)/", self.headers.get("Authorization") or "")
+        rec["region"] = m.group(1) if m else None
         cred = sigv4.verify(app.store, protocol, self.command, self.path, self.headers, body, allowed_regions,
                             operation_key=key)
         rec["access_key"] = cred.access_key if cred else None

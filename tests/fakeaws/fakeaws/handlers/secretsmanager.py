@@ -12,6 +12,12 @@ def _secret(ctx, ref):
         for cand in idx.values():
             if cand["ARN"].startswith(ref + "-") and len(cand["ARN"]) == len(ref) + 7:
                 s = cand
+    if s is None and ref.startswith("arn:"):
+        # A secret of one of the scenario's otherRegions: the same data.
+        parts = ref.split(":")
+        if len(parts) > 3 and parts[3] in ctx.sc.other_regions:
+            parts[3] = ctx.sc.region
+            return _secret(ctx, ":".join(parts))
     if s is None:
         raise AwsError("ResourceNotFoundException", "Secrets Manager can't find the specified secret.")
     return s
