@@ -203,6 +203,22 @@ static int on_get_parameters(struct collect *c, struct call *k, struct aws_resul
     return 0;
 }
 
+/* GetParameters for n names (at most MAX_GET_PARAMETERS) in region (NULL:
+ * the client's). Existence only: see on_get_parameters. */
+static void get_parameters(struct collect *c, const char *region, const char *const *names, size_t n)
+{
+    cJSON *p = cJSON_CreateObject(), *a = cJSON_AddArrayToObject(p, "Names");
+    char *tag;
+    size_t i;
+    for (i = 0; i < n; i++)
+        cJSON_AddItemToArray(a, cJSON_CreateString(names[i]));
+    tag = cJSON_PrintUnformatted(a);
+    cJSON_AddFalseToObject(p, "WithDecryption");
+    collect_call_in(c, region, N_SECRETS, S_SECRETS, "ssm", "GetParameters", p, 0, 0, on_get_parameters, tag,
+                    NULL, 0);
+    free(tag);
+}
+
 static void secret_entry(struct collect *c, const char *value_from, struct strset *ssm)
 {
     struct secret_ref r;
@@ -220,22 +236,20 @@ static void secret_entry(struct collect *c, const char *value_from, struct strse
     cJSON_AddStringToObject(s, "name", r.name);
     if (r.kind == SECRET_SM)
         cJSON_AddStringToObject(s, "arn", r.id);
-    /* SSM parameters are fetched in batches of the client's region. */
-    if (r.kind != SECRET_SM && !region_ok(c, r.region)) {
-        cJSON *e = cJSON_AddObjectToObject(s, "error");
-        cJSON_AddStringToObject(e, "code", "CrossRegion");
-        cJSON_AddStringToObject(e, "message", "the parameter is in another region than the client");
+    if (!partition_ok(c, r.region, s, r.kind == SECRET_SM ? "secret" : "parameter") ||
+        !collect_once(c, r.kind == SECRET_SM ? "secret" : "param", r.id))
         return;
-    }
     if (r.kind == SECRET_SM) {
-        cJSON *p;
-        if (!partition_ok(c, r.region, s, "secret") || !collect_once(c, "secret", r.id))
-            return;
-        p = cJSON_CreateObject();
+        cJSON *p = cJSON_CreateObject();
         cJSON_AddStringToObject(p, "SecretId", r.id);
         collect_call_in(c, r.region, N_SECRETS, S_SECRETS, "secretsmanager", "DescribeSecret", p, 0, 0,
                         on_describe_secret, r.id, NULL, 0);
-    } else if (collect_once(c, "param", r.id) && strset_add(ssm, r.id) < 0) {
+    } else if (!region_ok(c, r.region)) {
+        /* The client's region batches its parameters (get_parameters);
+         * one in another region (an ARN) is asked there on its own. */
+        const char *one = r.id;
+        get_parameters(c, r.region, &one, 1);
+    } else if (strset_add(ssm, r.id) < 0) {
         c->oom = 1;
     }
 }
@@ -263,14 +277,9 @@ void art_secrets_start(struct collect *c)
             }
         }
     }
-    for (i = 0; i < ssm.n; i += MAX_GET_PARAMETERS) {
-        cJSON *p = cJSON_CreateObject(), *names = str_array(&ssm, i, MAX_GET_PARAMETERS);
-        char *tag = cJSON_PrintUnformatted(names);
-        cJSON_AddItemToObject(p, "Names", names);
-        cJSON_AddFalseToObject(p, "WithDecryption");
-        collect_call(c, N_SECRETS, S_SECRETS, "ssm", "GetParameters", p, 0, 0, on_get_parameters, tag, NULL, 0);
-        free(tag);
-    }
+    for (i = 0; i < ssm.n; i += MAX_GET_PARAMETERS)
+        get_parameters(c, NULL, (const char *const *)ssm.v + i,
+                       ssm.n - i < MAX_GET_PARAMETERS ? ssm.n - i : MAX_GET_PARAMETERS);
     if (!c->src[S_SECRETS].calls)
         collect_skip(c, S_SECRETS, tds.n ? "no secrets referenced" : "no task definition available");
     strset_cleanup(&tds);
@@ -348,13 +357,18 @@ static void log_stream(struct collect *c, const cJSON *task, const cJSON *cd, st
     cJSON *opt = cJSON_GetObjectItemCaseSensitive(lc, "options"), *st, *p;
     const char *drv = xstr(lc, "logDriver"), *group = xstr(opt, "awslogs-group");
     const char *prefix = xstr(opt, "awslogs-stream-prefix"), *name = xstr(cd, "name");
-    const char *task_arn = xstr(task, "taskArn");
+    const char *task_arn = xstr(task, "taskArn"), *region = xstr(opt, "awslogs-region");
     char stream[1024], key[2048];
     if (!drv || strcmp(drv, "awslogs") || !group || !name || !task_arn)
         return;
-    if (!region_ok(c, xstr(opt, "awslogs-region")))
+    if (region_ok(c, region))
+        region = NULL;
+    /* Logs in another partition cannot be read with these credentials. */
+    else if (c->io->partition && strcmp(endpoint_partition(region), c->io->partition))
         return;
-    if (strset_add(groups, group) < 0)
+    /* "region|group" for a group elsewhere ('|' is not allowed in names). */
+    snprintf(key, sizeof key, "%s%s%s", region ? region : "", region ? "|" : "", group);
+    if (strset_add(groups, key) < 0)
         c->oom = 1;
     /* Without a prefix the stream is named after the Docker container id. */
     if (!prefix || !refs_stream_name(prefix, name, task_arn, stream, sizeof stream))
@@ -367,12 +381,14 @@ static void log_stream(struct collect *c, const cJSON *task, const cJSON *cd, st
     cJSON_AddStringToObject(st, "stream", stream);
     cJSON_AddStringToObject(st, "task", strrchr(task_arn, '/') ? strrchr(task_arn, '/') + 1 : task_arn);
     cJSON_AddStringToObject(st, "container", name);
+    if (region)
+        cJSON_AddStringToObject(st, "region", region);
     p = cJSON_CreateObject();
     cJSON_AddStringToObject(p, "logGroupName", group);
     cJSON_AddStringToObject(p, "logStreamName", stream);
     cJSON_AddNumberToObject(p, "limit", MAX_LOG_LINES);
     cJSON_AddFalseToObject(p, "startFromHead");
-    collect_call(c, N_LOGS, S_LOGS, "logs", "GetLogEvents", p, 0, 0, on_log_events, NULL, key, 0);
+    collect_call_in(c, region, N_LOGS, S_LOGS, "logs", "GetLogEvents", p, 0, 0, on_log_events, NULL, key, 0);
 }
 
 void art_logs_start(struct collect *c)
@@ -399,12 +415,17 @@ void art_logs_start(struct collect *c)
         }
     }
     for (i = 0; i < groups.n; i++) {
+        const char *bar = strchr(groups.v[i], '|'), *group = bar ? bar + 1 : groups.v[i];
+        char region[32] = "";
         cJSON *p;
         if (!collect_once(c, "loggroup", groups.v[i]))
             continue;
+        if (bar)
+            snprintf(region, sizeof region, "%.*s", (int)(bar - groups.v[i]), groups.v[i]);
         p = cJSON_CreateObject();
-        cJSON_AddStringToObject(p, "logGroupNamePrefix", groups.v[i]);
-        collect_call(c, N_LOGS, S_LOGS, "logs", "DescribeLogGroups", p, 0, 0, on_log_groups, groups.v[i], NULL, 0);
+        cJSON_AddStringToObject(p, "logGroupNamePrefix", group);
+        collect_call_in(c, region, N_LOGS, S_LOGS, "logs", "DescribeLogGroups", p, 0, 0, on_log_groups, group, NULL,
+                        0);
     }
     if (!c->src[S_LOGS].calls)
         collect_skip(c, S_LOGS, stopped_n + running_n ? "no essential container logs with awslogs"

@@ -290,26 +290,36 @@ def collect_variant(label, scn):
 
 
 def test_cross_region():
-    """An image and a secret in another region of the partition are looked up
-    there, signed for that region; one in another partition is not asked."""
+    """An image, a secret, a parameter and the logs in another region of the
+    partition are looked up there, signed for that region; an image in
+    another partition is not asked."""
     with open(os.path.join(SCEN, "demo.json")) as f:
         text = f.read()
     scn = json.loads(text.replace(".dkr.ecr.us-east-1.", ".dkr.ecr.eu-west-1.")
-                     .replace("arn:aws:secretsmanager:us-east-1:", "arn:aws:secretsmanager:eu-west-1:"))
+                     .replace("arn:aws:secretsmanager:us-east-1:", "arn:aws:secretsmanager:eu-west-1:")
+                     .replace('"awslogs-region": "us-east-1"', '"awslogs-region": "eu-west-1"'))
     scn["otherRegions"] = ["eu-west-1"]
+    param = "arn:aws:ssm:eu-west-1:123456789012:parameter/prod/web-service/feature-flags"
+    for td in scn["ecs"]["taskDefinitions"]:
+        td["containerDefinitions"][0].setdefault("secrets", []).append({"name": "FLAGS", "valueFrom": param})
     ev, calls = collect_variant("cross-region", scn)
     if ev:
         imgs = {k: v for k, v in ev.get("images", {}).items() if ".dkr.ecr.eu-west-1." in k}
         check(imgs and all(v.get("region") == "eu-west-1" and v.get("exists") is not None and not v.get("error")
                            for v in imgs.values()), f"cross-region: images looked up in eu-west-1: {imgs}")
         secs = {k: v for k, v in ev.get("secrets", {}).items() if ":eu-west-1:" in k}
-        check(secs and all(v.get("exists") is True for v in secs.values()),
-              f"cross-region: secret looked up in eu-west-1: {secs}")
-        check(ev["sources"]["ecr.images"]["status"] == "ok", "cross-region: ecr.images ok")
+        check(len(secs) == 2 and all(v.get("exists") is True for v in secs.values()),
+              f"cross-region: secret and parameter looked up in eu-west-1: {secs}")
+        streams = ev.get("logs", {}).get("streams", {})
+        check(streams and all(v.get("region") == "eu-west-1" and "events" in v for v in streams.values()),
+              f"cross-region: log streams read in eu-west-1: {list(streams)}")
+        check(all(ev["sources"][s]["status"] == "ok" for s in ("ecr.images", "secrets", "logs")),
+              "cross-region: images, secrets and logs ok")
         where = {(c.get("operation"), c.get("region")) for c in calls
-                 if c.get("operation") in ("DescribeImages", "DescribeSecret")}
-        check(where == {("DescribeImages", "eu-west-1"), ("DescribeSecret", "eu-west-1")},
-              f"cross-region: signed for eu-west-1: {where}")
+                 if c.get("service") in ("ecr", "secretsmanager", "ssm", "logs")}
+        check(where == {("DescribeImages", "eu-west-1"), ("DescribeSecret", "eu-west-1"),
+                        ("GetParameters", "eu-west-1"), ("DescribeLogGroups", "eu-west-1"),
+                        ("GetLogEvents", "eu-west-1")}, f"cross-region: signed for eu-west-1: {where}")
         check(all(c.get("region") == "us-east-1" for c in calls if c.get("service") == "ecs"),
               "cross-region: the rest stays in the client's region")
     # Another partition: recorded, never asked.
