@@ -296,7 +296,10 @@ return {
               key = arn,
               when = latest or (unhealthy_ev and unhealthy_ev.e.createdAt),
               subject = svc.serviceName,
-              explains = { "deployment_circuit_breaker", "deployment_stuck" },
+              -- A failed or stuck deployment is this finding's doing only when ECS
+              -- stopped tasks for the health checks; unhealthy targets alone do
+              -- not say why new tasks "failed to start".
+              explains = stopped > 0 and { "deployment_circuit_breaker", "deployment_stuck" } or nil,
               remediation = rem,
             }
           end

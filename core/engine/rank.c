@@ -105,12 +105,27 @@ static void merge(struct finding_list *in)
     in->n = k;
 }
 
+/* A root's weight for the order of roots; ties keep the score order. */
+struct weighted {
+    double w;
+    size_t i; /* index into the score order */
+};
+
+static int cmp_weight(const void *pa, const void *pb)
+{
+    const struct weighted *a = pa, *b = pb;
+    if (a->w != b->w)
+        return a->w > b->w ? -1 : 1;
+    return a->i < b->i ? -1 : a->i > b->i;
+}
+
 enum err_code rank_findings(struct finding_list *in, const cJSON *evidence, struct finding_list *out)
 {
     struct item *items = NULL, *order = NULL;
+    struct weighted *byw = NULL;
     long *root = NULL, *newpos = NULL;
     size_t *nsym = NULL;
-    size_t i, j, n, k = 0;
+    size_t i, j, p, n, k = 0;
     double ref = jsonx_num(cJSON_GetObjectItemCaseSensitive(evidence, "window"), "until", 0);
     enum err_code rc = ERR_NOMEM;
 
@@ -131,7 +146,8 @@ enum err_code rank_findings(struct finding_list *in, const cJSON *evidence, stru
     root = calloc(n, sizeof *root);
     newpos = calloc(n, sizeof *newpos);
     nsym = calloc(n, sizeof *nsym);
-    if (!items || !order || !root || !newpos || !nsym)
+    byw = calloc(n, sizeof *byw);
+    if (!items || !order || !root || !newpos || !nsym || !byw)
         goto out;
     for (i = 0; i < n; i++) {
         in->v[i]->score = rank_score(in->v[i], ref);
@@ -155,8 +171,24 @@ enum err_code rank_findings(struct finding_list *in, const cJSON *evidence, stru
             nsym[i]++;
         }
     }
-    /* Diagnoses' roots, each followed by its symptoms; then recommendations. */
+    /* Roots in order of their own score plus half their strongest symptom's:
+     * the cause of a failed deployment goes before a lesser problem that
+     * scores higher on its own, because what it explains is part of its
+     * weight. One symptom, not their sum: a pile of symptoms must not carry
+     * a doubtful root past a certain one (their counts are in their scores). */
     for (i = 0; i < n; i++) {
+        byw[i].w = 0;
+        byw[i].i = i;
+    }
+    for (i = 0; i < n; i++)
+        if (root[i] >= 0 && 0.5 * items[i].f->score > byw[root[i]].w)
+            byw[root[i]].w = 0.5 * items[i].f->score;
+    for (i = 0; i < n; i++)
+        byw[i].w += items[i].f->score;
+    qsort(byw, n, sizeof *byw, cmp_weight);
+    /* Diagnoses' roots, each followed by its symptoms; then recommendations. */
+    for (p = 0; p < n; p++) {
+        i = byw[p].i;
         if (!is_diag(items[i].f) || root[i] >= 0)
             continue;
         order[k++] = items[i];
@@ -204,5 +236,6 @@ out:
     free(root);
     free(newpos);
     free(nsym);
+    free(byw);
     return rc;
 }

@@ -183,6 +183,38 @@ static void test_rank(void)
     finding_list_cleanup(&out2);
 }
 
+/* A doubtful root that explains a strong symptom goes before a stronger
+ * finding that explains nothing; a pile of weak symptoms does not. */
+static void test_rank_weight(void)
+{
+    struct finding_list in = {0}, out = {0};
+    finding_list_push(&in, mk("elb.health", "elb_health_check_failed", "high", 0.75, "ELB", NULL, NULL, 1));
+    finding_list_push(&in, mk("net.x", "network_no_route", "high", 0.45, "Net", NULL, "deployment_circuit_breaker", 1));
+    finding_list_push(&in, mk("deploy.cb", "deployment_circuit_breaker", "medium", 0.9, "CB", NULL, NULL, 8));
+    CHECK(rank_findings(&in, NULL, &out) == ERR_OK);
+    CHECK(out.n == 3);
+    CHECK_STR(out.v[0]->check, "net.x");
+    CHECK_STR(out.v[1]->check, "deploy.cb");
+    CHECK(out.v[1]->caused_by == 0);
+    CHECK_STR(out.v[2]->check, "elb.health");
+    CHECK(out.v[0]->score < out.v[2]->score); /* scores are the findings' own */
+    finding_list_cleanup(&in);
+    finding_list_cleanup(&out);
+    /* Weak symptoms, however many, do not lift a weak root past a strong one. */
+    finding_list_push(&in, mk("elb.health", "elb_health_check_failed", "critical", 0.9, "ELB", NULL, NULL, 1));
+    finding_list_push(&in, mk("net.x", "network_no_route", "high", 0.45, "Net", NULL, "unknown_failure", 1));
+    for (int k = 0; k < 6; k++) {
+        char key[8];
+        snprintf(key, sizeof key, "k%d", k);
+        finding_list_push(&in, mk("u.x", "unknown_failure", "low", 0.3, "U", key, NULL, 1));
+    }
+    CHECK(rank_findings(&in, NULL, &out) == ERR_OK);
+    CHECK_STR(out.v[0]->check, "elb.health");
+    CHECK_STR(out.v[1]->check, "net.x");
+    finding_list_cleanup(&in);
+    finding_list_cleanup(&out);
+}
+
 static void test_rank_cycles(void)
 {
     struct finding_list in = {0}, out = {0};
@@ -625,6 +657,7 @@ int main(void)
 {
     test_finding();
     test_rank();
+    test_rank_weight();
     test_rank_cycles();
     test_plugins();
     test_plugin_permissions();
