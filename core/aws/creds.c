@@ -3,14 +3,18 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <poll.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "aws/endpoint.h"
 #include "aws/http.h"
@@ -23,6 +27,7 @@
 #define MAX_CHAIN 8                /* source_profile hops */
 #define IMDS_TIMEOUT_MS 800        /* sub-second: off EC2 nothing answers */
 #define PROCESS_MAX_OUTPUT 65536
+#define PROCESS_TIMEOUT_S 120          /* credential_process: room for an MFA prompt */
 #define TOKEN_FILE_MAX 65536
 
 /* What each provider found, for the "nothing found" message. */
@@ -246,29 +251,102 @@ static enum err_code web_identity(const struct creds_env *env, const char *token
 
 /* ---- credential_process ---- */
 
-static enum err_code run_process(const char *cmd, const char *profile, struct creds *out,
-                                 struct err *e)
+/* How long a credential_process may take: helpers may prompt for an MFA
+ * code (stdin and stderr stay the terminal's), but a hung one must not hang
+ * a post-deploy job forever. EDOC_CREDENTIAL_PROCESS_TIMEOUT (seconds)
+ * overrides. */
+static long process_timeout_ms(void)
 {
-    FILE *f;
-    struct buf b;
-    char chunk[4096], source[96];
-    size_t n;
-    int status;
-    cJSON *j = NULL;
+    const char *v = getenv("EDOC_CREDENTIAL_PROCESS_TIMEOUT");
+    long s = v && *v ? strtol(v, NULL, 10) : 0;
+    return (s > 0 && s < 86400 ? s : PROCESS_TIMEOUT_S) * 1000L;
+}
+
+/* Runs cmd with /bin/sh -c, its stdout into b (up to b's limit: ERR_LIMIT),
+ * and waits for it. ERR_TIMEOUT when it outlives timeout_ms: it is killed —
+ * with everything it started when it has a process group of its own, which
+ * it gets unless stdin is a terminal (a helper asking for an MFA code must
+ * stay in the terminal's foreground group to read it). */
+static enum err_code run_capture(const char *cmd, long timeout_ms, struct buf *b, int *status)
+{
+    char chunk[4096];
+    int fd[2], own_group = !isatty(STDIN_FILENO);
+    pid_t pid;
+    struct timespec t0, t;
     enum err_code rc = ERR_OK;
-    snprintf(source, sizeof source, "credential_process (profile %s)", profile);
-    buf_init(&b, PROCESS_MAX_OUTPUT);
+    if (pipe(fd) < 0)
+        return ERR_IO;
     fflush(NULL);
-    f = popen(cmd, "r");
-    if (!f)
-        return err_set(e, ERR_CREDENTIALS, "%s: cannot run: %s", source, strerror(errno));
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        if (buf_append(&b, chunk, n) != ERR_OK) {
+    if ((pid = fork()) < 0) {
+        close(fd[0]);
+        close(fd[1]);
+        return ERR_IO;
+    }
+    if (pid == 0) {
+        if (own_group)
+            setpgid(0, 0);
+        dup2(fd[1], STDOUT_FILENO);
+        close(fd[0]);
+        close(fd[1]);
+        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        _exit(127);
+    }
+    if (own_group)
+        setpgid(pid, pid); /* also here: whichever runs first */
+    close(fd[1]);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (;;) {
+        struct pollfd p = {fd[0], POLLIN, 0};
+        long left;
+        ssize_t n;
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        left = timeout_ms - ((t.tv_sec - t0.tv_sec) * 1000L + (t.tv_nsec - t0.tv_nsec) / 1000000L);
+        if (left <= 0) {
+            rc = ERR_TIMEOUT;
+            break;
+        }
+        if (poll(&p, 1, left > INT_MAX ? INT_MAX : (int)left) <= 0)
+            continue; /* timeout or EINTR: the deadline decides */
+        n = read(fd[0], chunk, sizeof chunk);
+        if (n < 0 && (errno == EINTR || errno == EAGAIN))
+            continue;
+        if (n <= 0)
+            break; /* EOF (or an error: what was read is judged) */
+        if (buf_append(b, chunk, (size_t)n) != ERR_OK) {
             rc = ERR_LIMIT;
             break;
         }
+    }
     OPENSSL_cleanse(chunk, sizeof chunk);
-    status = pclose(f);
+    close(fd[0]);
+    if (rc != ERR_OK)
+        kill(own_group ? -pid : pid, SIGKILL);
+    while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+        ;
+    return rc;
+}
+
+static enum err_code run_process(const char *cmd, const char *profile, struct creds *out,
+                                 struct err *e)
+{
+    struct buf b;
+    char source[96];
+    int status = -1;
+    cJSON *j = NULL;
+    enum err_code rc;
+    long limit = process_timeout_ms();
+    snprintf(source, sizeof source, "credential_process (profile %s)", profile);
+    buf_init(&b, PROCESS_MAX_OUTPUT);
+    rc = run_capture(cmd, limit, &b, &status);
+    if (rc == ERR_IO) {
+        rc = err_set(e, ERR_CREDENTIALS, "%s: cannot run: %s", source, strerror(errno));
+        goto out;
+    }
+    if (rc == ERR_TIMEOUT) {
+        rc = err_set(e, ERR_CREDENTIALS, "%s: no answer within %ld s: stopped (EDOC_CREDENTIAL_PROCESS_TIMEOUT "
+                     "sets the limit)", source, limit / 1000);
+        goto out;
+    }
     if (rc != ERR_OK) {
         rc = err_set(e, ERR_CREDENTIALS, "%s: output larger than %d bytes", source,
                      PROCESS_MAX_OUTPUT);

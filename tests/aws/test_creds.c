@@ -128,6 +128,8 @@ static void test_process(void)
                        "\"Expiration\": \"2099-01-01T00:00:00Z\"}'\n", 0700);
     snprintf(cfg, sizeof cfg, "[profile proc]\ncredential_process = %s arg1\n"
                               "[profile badproc]\ncredential_process = /bin/false\n"
+                              "[profile slowproc]\ncredential_process = exec sleep 30\n"
+                              "[profile bigproc]\ncredential_process = head -c 100000 /dev/zero\n"
                               "[profile badver]\ncredential_process = /bin/echo '{\"Version\": 2}'\n", script);
     write_file(cfg_path, cfg, 0600);
     CHECK(resolve("proc", 1, &c, &e) == ERR_OK);
@@ -139,6 +141,14 @@ static void test_process(void)
     CHECK(strstr(e.msg, "command failed") != NULL);
     CHECK(resolve("badver", 1, &c, &e) == ERR_CREDENTIALS);
     CHECK(strstr(e.msg, "Version") != NULL);
+    /* A helper that never answers is stopped at the limit, not waited for. */
+    setenv("EDOC_CREDENTIAL_PROCESS_TIMEOUT", "1", 1);
+    CHECK(resolve("slowproc", 1, &c, &e) == ERR_CREDENTIALS);
+    CHECK_STR(e.msg, "credential_process (profile slowproc): no answer within 1 s: stopped "
+                     "(EDOC_CREDENTIAL_PROCESS_TIMEOUT sets the limit)");
+    unsetenv("EDOC_CREDENTIAL_PROCESS_TIMEOUT");
+    CHECK(resolve("bigproc", 1, &c, &e) == ERR_CREDENTIALS);
+    CHECK(strstr(e.msg, "output larger than 65536 bytes") != NULL);
 }
 
 static void test_assume_role(void)
