@@ -197,6 +197,40 @@ static int creds_cheap(const struct aws_client *c)
            (!profile_value(c, "credential_process") && profile_value(c, "aws_access_key_id"));
 }
 
+/* The SDKs' retry settings: AWS_MAX_ATTEMPTS / max_attempts (1 to 20) and
+ * AWS_RETRY_MODE / retry_mode ("standard" and "adaptive": 3 attempts by
+ * default, the client's rate limits being adaptive's part; "legacy": 5).
+ * An explicit aws_options.max_attempts wins. */
+static enum err_code retry_settings(struct aws_client *c, const struct aws_options *opt, struct err *e)
+{
+    const char *mode = envv("AWS_RETRY_MODE"), *mode_src = "AWS_RETRY_MODE";
+    const char *n = envv("AWS_MAX_ATTEMPTS"), *n_src = "AWS_MAX_ATTEMPTS";
+    char *end;
+    long v;
+    if (!mode) {
+        mode = profile_value(c, "retry_mode");
+        mode_src = "retry_mode";
+    }
+    if (!n) {
+        n = profile_value(c, "max_attempts");
+        n_src = "max_attempts";
+    }
+    if (mode && strcmp(mode, "standard") && strcmp(mode, "adaptive") && strcmp(mode, "legacy"))
+        return err_set(e, ERR_CONFIG, "aws: %s '%s'%s%s is not standard, adaptive or legacy", mode_src, mode,
+                       mode_src[0] == 'r' ? " in profile " : "", mode_src[0] == 'r' ? c->profile : "");
+    if (opt && opt->max_attempts > 0)
+        return ERR_OK;
+    c->opt.max_attempts = mode && !strcmp(mode, "legacy") ? 5 : 3;
+    if (!n)
+        return ERR_OK;
+    v = strtol(n, &end, 10);
+    if (*end || v < 1 || v > 20)
+        return err_set(e, ERR_CONFIG, "aws: %s '%s'%s%s is not a number of attempts from 1 to 20", n_src, n,
+                       n_src[0] == 'm' ? " in profile " : "", n_src[0] == 'm' ? c->profile : "");
+    c->opt.max_attempts = (int)v;
+    return ERR_OK;
+}
+
 enum err_code aws_client_new(const struct aws_options *opt, struct aws_client **out, struct err *e)
 {
     struct aws_client *c = calloc(1, sizeof *c);
@@ -251,6 +285,8 @@ enum err_code aws_client_new(const struct aws_options *opt, struct aws_client **
         goto out;
     }
     c->region = str_dup(v);
+    if ((rc = retry_settings(c, opt, e)) != ERR_OK)
+        goto out;
     v = envv("AWS_CA_BUNDLE");
     if (!v)
         v = profile_value(c, "ca_bundle");

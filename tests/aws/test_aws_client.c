@@ -174,6 +174,48 @@ static void test_other_region(void)
     aws_client_free(c);
 }
 
+/* AWS_MAX_ATTEMPTS and AWS_RETRY_MODE, as the SDKs read them. */
+static void test_retry_settings(void)
+{
+    struct aws_client *c;
+    struct aws_result r;
+    struct aws_options o;
+    struct err e;
+    setenv("AWS_MAX_ATTEMPTS", "5", 1);
+    testsrv_reset(&srv);
+    c = client(NULL);
+    CHECK(aws_call(c, "ecs", "DescribeClusters", clusters("throttle-4"), 0, &r) == ERR_OK);
+    CHECK(r.attempts == 5);
+    aws_result_cleanup(&r);
+    aws_client_free(c);
+    unsetenv("AWS_MAX_ATTEMPTS");
+    setenv("AWS_RETRY_MODE", "legacy", 1); /* legacy: 5 attempts by default */
+    testsrv_reset(&srv);
+    c = client(NULL);
+    CHECK(aws_call(c, "ecs", "DescribeClusters", clusters("throttle-4"), 0, &r) == ERR_OK);
+    CHECK(r.attempts == 5);
+    aws_result_cleanup(&r);
+    aws_client_free(c);
+    /* An explicit option wins over the environment. */
+    memset(&o, 0, sizeof o);
+    o.max_attempts = 2;
+    testsrv_reset(&srv);
+    c = client(&o);
+    CHECK(aws_call(c, "ecs", "DescribeClusters", clusters("throttle-4"), 0, &r) == ERR_THROTTLED);
+    CHECK(r.attempts == 2);
+    aws_result_cleanup(&r);
+    aws_client_free(c);
+    setenv("AWS_RETRY_MODE", "aggressive", 1);
+    c = NULL;
+    CHECK(aws_client_new(NULL, &c, &e) == ERR_CONFIG && c == NULL);
+    CHECK_STR(e.msg, "aws: AWS_RETRY_MODE 'aggressive' is not standard, adaptive or legacy");
+    unsetenv("AWS_RETRY_MODE");
+    setenv("AWS_MAX_ATTEMPTS", "0", 1);
+    CHECK(aws_client_new(NULL, &c, &e) == ERR_CONFIG && c == NULL);
+    CHECK_STR(e.msg, "aws: AWS_MAX_ATTEMPTS '0' is not a number of attempts from 1 to 20");
+    unsetenv("AWS_MAX_ATTEMPTS");
+}
+
 static void test_retries(void)
 {
     struct aws_client *c = client(NULL);
@@ -534,6 +576,7 @@ int main(void)
     test_json_and_xml();
     test_other_region();
     test_retries();
+    test_retry_settings();
     test_pagination_and_refusal();
     test_max_items_body();
     test_timeouts();
