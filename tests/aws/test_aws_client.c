@@ -174,37 +174,37 @@ static void test_other_region(void)
     aws_client_free(c);
 }
 
+/* Attempts a fresh client makes for a call throttled 4 times, and its answer. */
+static int attempts_throttle4(const struct aws_options *o, enum err_code *rc)
+{
+    struct aws_client *c;
+    struct aws_result r;
+    int n;
+    testsrv_reset(&srv);
+    c = client((struct aws_options *)o);
+    *rc = aws_call(c, "ecs", "DescribeClusters", clusters("throttle-4"), 0, &r);
+    n = r.attempts;
+    aws_result_cleanup(&r);
+    aws_client_free(c);
+    return n;
+}
+
 /* AWS_MAX_ATTEMPTS and AWS_RETRY_MODE, as the SDKs read them. */
 static void test_retry_settings(void)
 {
     struct aws_client *c;
-    struct aws_result r;
     struct aws_options o;
     struct err e;
+    enum err_code rc;
     setenv("AWS_MAX_ATTEMPTS", "5", 1);
-    testsrv_reset(&srv);
-    c = client(NULL);
-    CHECK(aws_call(c, "ecs", "DescribeClusters", clusters("throttle-4"), 0, &r) == ERR_OK);
-    CHECK(r.attempts == 5);
-    aws_result_cleanup(&r);
-    aws_client_free(c);
+    CHECK(attempts_throttle4(NULL, &rc) == 5 && rc == ERR_OK);
     unsetenv("AWS_MAX_ATTEMPTS");
     setenv("AWS_RETRY_MODE", "legacy", 1); /* legacy: 5 attempts by default */
-    testsrv_reset(&srv);
-    c = client(NULL);
-    CHECK(aws_call(c, "ecs", "DescribeClusters", clusters("throttle-4"), 0, &r) == ERR_OK);
-    CHECK(r.attempts == 5);
-    aws_result_cleanup(&r);
-    aws_client_free(c);
+    CHECK(attempts_throttle4(NULL, &rc) == 5 && rc == ERR_OK);
     /* An explicit option wins over the environment. */
     memset(&o, 0, sizeof o);
     o.max_attempts = 2;
-    testsrv_reset(&srv);
-    c = client(&o);
-    CHECK(aws_call(c, "ecs", "DescribeClusters", clusters("throttle-4"), 0, &r) == ERR_THROTTLED);
-    CHECK(r.attempts == 2);
-    aws_result_cleanup(&r);
-    aws_client_free(c);
+    CHECK(attempts_throttle4(&o, &rc) == 2 && rc == ERR_THROTTLED);
     setenv("AWS_RETRY_MODE", "aggressive", 1);
     c = NULL;
     CHECK(aws_client_new(NULL, &c, &e) == ERR_CONFIG && c == NULL);
