@@ -50,7 +50,7 @@ return {
         local group = opts["awslogs-group"]
         local region = opts["awslogs-region"] or edoc.region() or "us-east-1"
         local create = opts["awslogs-create-group"] == "true"
-        local info = group and ev.logs and ev.logs.groups and ev.logs.groups[group]
+        local info = edoc.log_group(ev, group, opts["awslogs-region"])
         local denied = n:find("accessdenied", 1, true) or n:find("not authorized to perform", 1, true)
         local missing = n:find("log group does not exist", 1, true) or (info and info.exists == false)
         local role = m.text:match("assumed%-role/([%w+=,%.@_%-]+)/") or (td and td.executionRoleArn and edoc.basename(td.executionRoleArn))

@@ -23,7 +23,7 @@ return {
       for ci, c in ipairs(s.td.containerDefinitions or {}) do
         local lc = c.logConfiguration
         local name = lc and lc.logDriver == "awslogs" and lc.options and lc.options["awslogs-group"]
-        local g = name and groups[name]
+        local g = edoc.log_group(ev, name, lc and lc.options and lc.options["awslogs-region"])
         if g and g.exists ~= false and g.retentionInDays == nil and not done[name] then
           done[name] = true
           local region = lc.options["awslogs-region"] or edoc.region()

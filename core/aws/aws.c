@@ -514,18 +514,6 @@ enum err_code aws_call_async_in(struct aws_client *c, const char *region, const 
         free(k);
         return ERR_NOMEM;
     }
-    if (region && *region && strcmp(region, c->region) != 0) {
-        /* Credentials belong to one partition: no call crosses it. */
-        if (!region_name_ok(region) || strcmp(endpoint_partition(region), endpoint_partition(c->region)) != 0) {
-            char msg[160];
-            snprintf(msg, sizeof msg, "region '%.40s' is not usable from %s (partition %s)", region, c->region,
-                     endpoint_partition(c->region));
-            set_error(&k->res.error, ERR_USAGE, 0, "CrossPartition", msg);
-            push_done(c, k);
-            return ERR_OK;
-        }
-        snprintf(k->region, sizeof k->region, "%s", region);
-    }
     /* Refusals complete through the callback, but never from inside this
      * call: they wait in the done queue for aws_run. */
     if (!k->svc) {
@@ -543,6 +531,24 @@ enum err_code aws_call_async_in(struct aws_client *c, const char *region, const 
                     operation ? operation : "(null)");
         push_done(c, k);
         return ERR_OK;
+    }
+    if (region && *region && strcmp(region, c->region) != 0) {
+        /* Credentials belong to one partition: no call crosses it. */
+        char msg[160];
+        if (!region_name_ok(region)) {
+            snprintf(msg, sizeof msg, "'%.40s' is not a region name", region);
+            set_error(&k->res.error, ERR_USAGE, 0, "InvalidRegion", msg);
+            push_done(c, k);
+            return ERR_OK;
+        }
+        if (strcmp(endpoint_partition(region), endpoint_partition(c->region)) != 0) {
+            snprintf(msg, sizeof msg, "region %s is not usable from %s (partition %s)", region, c->region,
+                     endpoint_partition(c->region));
+            set_error(&k->res.error, ERR_USAGE, 0, "CrossPartition", msg);
+            push_done(c, k);
+            return ERR_OK;
+        }
+        snprintf(k->region, sizeof k->region, "%s", region);
     }
     k->pg = flags & AWS_CALL_PAGINATE ? paginate_find(service, operation) : NULL;
     if (k->pg && k->max_items > 0 && k->pg->limit_key &&
@@ -654,8 +660,9 @@ static void debug_log(struct aws_client *c, struct call *k, const struct http_xf
     if (!c->opt.debug)
         return;
     /* Never the signature, token or keys: only what identifies the call. */
-    fprintf(stderr, "aws: %s %s status=%ld latency=%.1fms attempt=%d/%d request-id=%s%s%s%s\n",
-            k->svc->name, k->op, x->status, x->elapsed_ms, k->attempt, c->opt.max_attempts,
+    fprintf(stderr, "aws: %s %s%s%s status=%ld latency=%.1fms attempt=%d/%d request-id=%s%s%s%s\n",
+            k->svc->name, k->op, k->region[0] ? " region=" : "", k->region, x->status, x->elapsed_ms, k->attempt,
+            c->opt.max_attempts,
             err->request_id[0] ? err->request_id : "-", err->code[0] ? " error=" : "",
             err->code, what);
 }

@@ -10,8 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -249,6 +251,19 @@ static enum err_code web_identity(const struct creds_env *env, const char *token
     return rc;
 }
 
+/* Cleanses up to three string members of a parsed answer before it is
+ * freed (secrets, tokens); NULLs are skipped. */
+static void wipe_members(cJSON *j, const char *a, const char *b, const char *c)
+{
+    const char *names[3] = {a, b, c};
+    size_t i;
+    for (i = 0; j && i < 3; i++) {
+        cJSON *s = names[i] ? cJSON_GetObjectItemCaseSensitive(j, names[i]) : NULL;
+        if (cJSON_IsString(s) && s->valuestring)
+            OPENSSL_cleanse(s->valuestring, strlen(s->valuestring));
+    }
+}
+
 /* ---- credential_process ---- */
 
 /* How long a credential_process may take: helpers may prompt for an MFA
@@ -262,18 +277,45 @@ static long process_timeout_ms(void)
     return (s > 0 && s < 86400 ? s : PROCESS_TIMEOUT_S) * 1000L;
 }
 
+static long elapsed_ms(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long)(t.tv_sec - t0->tv_sec) * 1000L + (t.tv_nsec - t0->tv_nsec) / 1000000L;
+}
+
+/* Waits for pid until timeout_ms from t0 have passed; ERR_TIMEOUT then. */
+static enum err_code reap(pid_t pid, const struct timespec *t0, long timeout_ms, int *status)
+{
+    for (;;) {
+        pid_t r = waitpid(pid, status, WNOHANG);
+        if (r == pid || (r < 0 && errno != EINTR))
+            return ERR_OK;
+        if (elapsed_ms(t0) >= timeout_ms)
+            return ERR_TIMEOUT;
+        if (r == 0) {
+            struct timespec nap = {0, 20 * 1000000L};
+            nanosleep(&nap, NULL);
+        }
+    }
+}
+
 /* Runs cmd with /bin/sh -c, its stdout into b (up to b's limit: ERR_LIMIT),
- * and waits for it. ERR_TIMEOUT when it outlives timeout_ms: it is killed —
- * with everything it started when it has a process group of its own, which
- * it gets unless stdin is a terminal (a helper asking for an MFA code must
- * stay in the terminal's foreground group to read it). */
+ * and waits for it, output and exit alike, at most timeout_ms: past that
+ * (ERR_TIMEOUT) it is killed. When there is no terminal to prompt on (CI) it
+ * gets a process group of its own, so everything it started goes with it;
+ * with one, it stays in ecs-doctor's (a helper asking for an MFA code must be
+ * in the terminal's foreground group to read it). Either way it gets SIGTERM
+ * if ecs-doctor dies first. */
 static enum err_code run_capture(const char *cmd, long timeout_ms, struct buf *b, int *status)
 {
     char chunk[4096];
-    int fd[2], own_group = !isatty(STDIN_FILENO);
-    pid_t pid;
-    struct timespec t0, t;
+    int fd[2], tty = open("/dev/tty", O_RDONLY | O_CLOEXEC), own_group = tty < 0;
+    pid_t pid, parent = getpid();
+    struct timespec t0;
     enum err_code rc = ERR_OK;
+    if (tty >= 0)
+        close(tty);
     if (pipe(fd) < 0)
         return ERR_IO;
     fflush(NULL);
@@ -285,9 +327,15 @@ static enum err_code run_capture(const char *cmd, long timeout_ms, struct buf *b
     if (pid == 0) {
         if (own_group)
             setpgid(0, 0);
-        dup2(fd[1], STDOUT_FILENO);
-        close(fd[0]);
-        close(fd[1]);
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (getppid() != parent) /* it died before prctl */
+            _exit(127);
+        if (fd[1] != STDOUT_FILENO) {
+            dup2(fd[1], STDOUT_FILENO);
+            close(fd[1]);
+        }
+        if (fd[0] != STDOUT_FILENO)
+            close(fd[0]);
         execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
         _exit(127);
     }
@@ -297,16 +345,18 @@ static enum err_code run_capture(const char *cmd, long timeout_ms, struct buf *b
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (;;) {
         struct pollfd p = {fd[0], POLLIN, 0};
-        long left;
+        long left = timeout_ms - elapsed_ms(&t0);
         ssize_t n;
-        clock_gettime(CLOCK_MONOTONIC, &t);
-        left = timeout_ms - ((t.tv_sec - t0.tv_sec) * 1000L + (t.tv_nsec - t0.tv_nsec) / 1000000L);
+        int pr;
         if (left <= 0) {
             rc = ERR_TIMEOUT;
             break;
         }
-        if (poll(&p, 1, left > INT_MAX ? INT_MAX : (int)left) <= 0)
-            continue; /* timeout or EINTR: the deadline decides */
+        pr = poll(&p, 1, left > INT_MAX ? INT_MAX : (int)left);
+        if (pr < 0 && errno != EINTR)
+            break; /* what was read is judged */
+        if (pr <= 0)
+            continue; /* the deadline decides */
         n = read(fd[0], chunk, sizeof chunk);
         if (n < 0 && (errno == EINTR || errno == EAGAIN))
             continue;
@@ -319,8 +369,13 @@ static enum err_code run_capture(const char *cmd, long timeout_ms, struct buf *b
     }
     OPENSSL_cleanse(chunk, sizeof chunk);
     close(fd[0]);
-    if (rc != ERR_OK)
-        kill(own_group ? -pid : pid, SIGKILL);
+    /* Its output is in; its exit is waited for within the same limit. */
+    if (rc == ERR_OK && reap(pid, &t0, timeout_ms, status) == ERR_OK)
+        return ERR_OK;
+    if (rc == ERR_OK)
+        rc = ERR_TIMEOUT;
+    if (!own_group || kill(-pid, SIGKILL) < 0)
+        kill(pid, SIGKILL);
     while (waitpid(pid, status, 0) < 0 && errno == EINTR)
         ;
     return rc;
@@ -377,11 +432,7 @@ static enum err_code run_process(const char *cmd, const char *profile, struct cr
                        jsonx_str(j, "SessionToken", NULL), t, source, e);
     }
 out:
-    if (j) {
-        cJSON *s = cJSON_GetObjectItemCaseSensitive(j, "SecretAccessKey");
-        if (cJSON_IsString(s))
-            OPENSSL_cleanse(s->valuestring, strlen(s->valuestring));
-    }
+    wipe_members(j, "SecretAccessKey", "SessionToken", NULL);
     cJSON_Delete(j);
     buf_wipe(&b);
     return rc;
@@ -552,7 +603,10 @@ static enum err_code imds(struct creds *out, struct tried *t, struct err *e)
         return ERR_NOT_FOUND;
     }
     token = str_dup(x->body.data);
+    buf_wipe(&x->body);
     http_xfer_free(x);
+    if (!token)
+        return err_set(e, ERR_NOMEM, "imds: out of memory");
 roles:
     x = imds_get(base, "/latest/meta-data/iam/security-credentials/", token, &rc);
     if (rc != ERR_OK || !x->body.len) {
@@ -685,14 +739,7 @@ static char *sso_token(const char *profile, const char *key, struct err *e)
     }
     tok = str_dup(at);
 out:
-    if (j) {
-        cJSON *s = cJSON_GetObjectItemCaseSensitive(j, "accessToken");
-        if (cJSON_IsString(s))
-            OPENSSL_cleanse(s->valuestring, strlen(s->valuestring));
-        s = cJSON_GetObjectItemCaseSensitive(j, "refreshToken");
-        if (cJSON_IsString(s))
-            OPENSSL_cleanse(s->valuestring, strlen(s->valuestring));
-    }
+    wipe_members(j, "accessToken", "refreshToken", "clientSecret");
     cJSON_Delete(j);
     buf_wipe(&b);
     return tok;
@@ -765,12 +812,7 @@ static enum err_code sso_credentials(const struct creds_env *env, const char *pr
     rc = set_creds(out, jsonx_str(rc_obj, "accessKeyId", NULL), jsonx_str(rc_obj, "secretAccessKey", NULL),
                    jsonx_str(rc_obj, "sessionToken", NULL), jsonx_num(rc_obj, "expiration", 0) / 1000.0, source, e);
 out:
-    if (j) {
-        cJSON *s = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "roleCredentials"),
-                                                    "secretAccessKey");
-        if (cJSON_IsString(s))
-            OPENSSL_cleanse(s->valuestring, strlen(s->valuestring));
-    }
+    wipe_members(cJSON_GetObjectItemCaseSensitive(j, "roleCredentials"), "secretAccessKey", "sessionToken", NULL);
     cJSON_Delete(j);
     if (x)
         buf_wipe(&x->body);
@@ -897,9 +939,10 @@ static enum err_code from_profile(const struct creds_env *env, const char *profi
         return ERR_NOT_FOUND;
     if (pget(env, profile, "role_arn"))
         return assume_role(env, profile, depth, visited, out, t, e);
-    /* botocore's order: SSO before the credentials file. */
-    if (pget(env, profile, "sso_session") || pget(env, profile, "sso_start_url") ||
-        pget(env, profile, "sso_account_id") || pget(env, profile, "sso_role_name"))
+    /* botocore's order: SSO before the credentials file; and its trigger: an
+     * account or role (a profile with only sso_session is for `aws sso
+     * login`, and may have keys or a credential_process). */
+    if (pget(env, profile, "sso_account_id") || pget(env, profile, "sso_role_name"))
         return sso_credentials(env, profile, out, e);
     snprintf(source, sizeof source, "profile %s", profile);
     if ((ak = config_get(env->credentials, profile, "aws_access_key_id")))

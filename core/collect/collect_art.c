@@ -288,6 +288,8 @@ void art_secrets_start(struct collect *c)
 
 /* ---- logs ---- */
 
+/* k->tag: the evidence key (the group's name, or "region|name" for a group
+ * in another region); k->tag2: the name. */
 static int on_log_groups(struct collect *c, struct call *k, struct aws_result *res)
 {
     cJSON *g = jsonx_obj(ev_section(c, "logs", "groups"), k->tag), *it;
@@ -298,7 +300,7 @@ static int on_log_groups(struct collect *c, struct call *k, struct aws_result *r
     cJSON_ArrayForEach(it, xlist(res->body, "logGroups")) {
         const char *n = xstr(it, "logGroupName");
         cJSON *f;
-        if (!n || strcmp(n, k->tag))
+        if (!n || strcmp(n, k->tag2))
             continue;
         found = 1;
         cJSON_ArrayForEach(f, it) {
@@ -306,6 +308,7 @@ static int on_log_groups(struct collect *c, struct call *k, struct aws_result *r
                 xput(g, f->string, f);
         }
     }
+    cJSON_DeleteItemFromObjectCaseSensitive(g, "exists");
     cJSON_AddBoolToObject(g, "exists", found);
     return 0;
 }
@@ -363,8 +366,9 @@ static void log_stream(struct collect *c, const cJSON *task, const cJSON *cd, st
         return;
     if (region_ok(c, region))
         region = NULL;
-    /* Logs in another partition cannot be read with these credentials. */
-    else if (c->io->partition && strcmp(endpoint_partition(region), c->io->partition))
+    /* Logs in another partition cannot be read with these credentials; a
+     * value that cannot be a region name is not followed either. */
+    else if (strlen(region) >= 32 || (c->io->partition && strcmp(endpoint_partition(region), c->io->partition)))
         return;
     /* "region|group" for a group elsewhere ('|' is not allowed in names). */
     snprintf(key, sizeof key, "%s%s%s", region ? region : "", region ? "|" : "", group);
@@ -424,8 +428,8 @@ void art_logs_start(struct collect *c)
             snprintf(region, sizeof region, "%.*s", (int)(bar - groups.v[i]), groups.v[i]);
         p = cJSON_CreateObject();
         cJSON_AddStringToObject(p, "logGroupNamePrefix", group);
-        collect_call_in(c, region, N_LOGS, S_LOGS, "logs", "DescribeLogGroups", p, 0, 0, on_log_groups, group, NULL,
-                        0);
+        collect_call_in(c, region, N_LOGS, S_LOGS, "logs", "DescribeLogGroups", p, 0, 0, on_log_groups, groups.v[i],
+                        group, 0);
     }
     if (!c->src[S_LOGS].calls)
         collect_skip(c, S_LOGS, stopped_n + running_n ? "no essential container logs with awslogs"

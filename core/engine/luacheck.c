@@ -1236,7 +1236,8 @@ static int l_task_values(lua_State *L)
     if (!(ix = textidx_get(ctx->evidence)))
         return luaL_error(L, "not enough memory");
     ids = lua_newuserdatauv(L, (ix->n_texts + 1) * sizeof *ids, 0);
-    n = textidx_values(ix, field, ids);
+    if ((n = textidx_values(ix, field, ids)) == (size_t)-1)
+        return luaL_error(L, "not enough memory");
     lua_createtable(L, (int)(n < INT_MAX ? n : 0), 0);
     for (i = 0; i < n; i++) {
         push_text(L, ix->text[ids[i]].raw);
@@ -1557,13 +1558,25 @@ static const char prelude[] =
     "  return cmd .. edoc.region_flag()\n"
     "end\n"
     "do\n"
-    "  local cache = {} -- many tasks share one message: each distinct text once\n"
+    "  -- Many tasks share one message: each distinct text once. Bounded (a\n"
+    "  -- bundle of distinct texts must not fill the check's memory): started\n"
+    "  -- over past 4096 entries.\n"
+    "  local cache, n = {}, 0\n"
     "  function edoc.norm_str(s)\n"
     "    if type(s) ~= 'string' then return '' end\n"
     "    local v = cache[s]\n"
-    "    if not v then v = edoc.norm(s); cache[s] = v end\n"
+    "    if not v then\n"
+    "      if n >= 4096 then cache, n = {}, 0 end\n"
+    "      v = edoc.norm(s); cache[s] = v; n = n + 1\n"
+    "    end\n"
     "    return v\n"
     "  end\n"
+    "end\n"
+    "function edoc.log_group(ev, name, region)\n"
+    "  local groups = ev.logs and ev.logs.groups\n"
+    "  if not groups or type(name) ~= 'string' then return nil end\n"
+    "  if type(region) == 'string' and region ~= edoc.region() then return groups[region .. '|' .. name] end\n"
+    "  return groups[name]\n"
     "end\n"
     "function edoc.list(v) return type(v) == 'table' and v or {} end\n"
     "function edoc.str(v) return type(v) == 'string' and v or nil end\n"
@@ -1578,12 +1591,22 @@ static const char prelude[] =
     "  return out\n"
     "end\n"
     "function edoc.each_message(ev, what, fn, scope)\n"
+    "  -- Which texts become messages: those of the scope (the stopped reason\n"
+    "  -- when the scope names neither it nor the containers).\n"
+    "  local want_reason, want_containers = true, true\n"
+    "  if scope ~= nil then\n"
+    "    want_reason, want_containers = false, false\n"
+    "    for _, f in ipairs(type(scope) == 'table' and scope or { scope }) do\n"
+    "      if f == 'stoppedReason' then want_reason = true elseif f == 'containers' then want_containers = true end\n"
+    "    end\n"
+    "    if not want_containers then want_reason = true end\n"
+    "  end\n"
     "  for ti, t in edoc.tasks_matching(what, scope) do\n"
     "    local out = {}\n"
-    "    if t.stoppedReason then\n"
+    "    if want_reason and t.stoppedReason then\n"
     "      out[1] = { text = t.stoppedReason, ptr = edoc.ptr('tasks', ti - 1, 'stoppedReason'), task = t, when = t.stoppedAt }\n"
     "    end\n"
-    "    if scope ~= 'stoppedReason' then\n"
+    "    if want_containers then\n"
     "      for ci, c in ipairs(t.containers or {}) do\n"
     "        if c.reason and c.reason == t.stoppedReason and #out == 1 and not out[1].container then\n"
     "          out[1].container, out[1].ptr = c, edoc.ptr('tasks', ti - 1, 'containers', ci - 1, 'reason')\n"

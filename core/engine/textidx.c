@@ -271,8 +271,10 @@ size_t textidx_values(const struct textidx *ix, unsigned field, uint32_t *out)
     unsigned char *seen;
     while (f < TEXTIDX_FIELDS && field != 1u << f)
         f++;
-    if (f == TEXTIDX_FIELDS || !(seen = calloc(ix->n_texts + 1, 1)))
+    if (f == TEXTIDX_FIELDS)
         return 0;
+    if (!(seen = calloc(ix->n_texts + 1, 1)))
+        return (size_t)-1;
     for (i = 0; i < ix->n_tasks; i++) {
         uint32_t id = ix->ids[ix->off[i] + f];
         if (id != TEXTIDX_NONE && !seen[id]) {

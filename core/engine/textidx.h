@@ -74,7 +74,8 @@ void textidx_in_scope(const struct textidx *ix, unsigned scope, unsigned char *i
 
 /* The distinct values of one field (a single scope bit other than
  * TEXTIDX_CONTAINERS), in the order the tasks first show them: their text
- * ids into out (room for n_texts). Returns how many. */
+ * ids into out (room for n_texts). Returns how many, or (size_t)-1 when out
+ * of memory. */
 size_t textidx_values(const struct textidx *ix, unsigned field, uint32_t *out);
 
 void textidx_reset(void);

@@ -114,6 +114,11 @@ cJSON *jarena_parse(const char *text, size_t len, const char *what, struct err *
     open_arena = NULL;
     if (!root) {
         release(n_live - 1);
+        if (!n_live) {
+            free(live);
+            live = NULL;
+            cap_live = 0;
+        }
         return NULL;
     }
     live[n_live - 1].root = root;

@@ -16,7 +16,9 @@
  * Ownership: jarena_parse() returns a tree owned by its arena; free it with
  * jarena_delete() (plain cJSON_Delete() would leave the blocks behind). Such
  * a tree is for reading: nodes must not be added to it (they would not be
- * freed); detaching or deleting its nodes is harmless. */
+ * freed); deleting its nodes is harmless, but a node detached from it must
+ * not outlive the tree (freeing it after jarena_delete() is an invalid
+ * free). */
 #ifndef EDOC_JARENA_H
 #define EDOC_JARENA_H
 

@@ -334,7 +334,8 @@ static void test_sso(void)
         "[profile norole]\nsso_session = corp\nsso_account_id = 123456789012\n"
         "[profile nosession]\nsso_session = gone\nsso_account_id = 1\nsso_role_name = R\n"
         "[profile denied]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = NoSuchRole\n"
-        "[profile chained]\nrole_arn = arn:aws:iam::123456789012:role/deploy\nsource_profile = ssonew\n";
+        "[profile chained]\nrole_arn = arn:aws:iam::123456789012:role/deploy\nsource_profile = ssonew\n"
+        "[profile loginonly]\nsso_session = corp\n";
     clean_env();
     setenv("AWS_ENDPOINT_URL_SSO", srv.url, 1);
     write_file(cfg_path, cfg, 0600);
@@ -396,6 +397,13 @@ static void test_sso(void)
     CHECK(strstr(e.msg, "HTTP 403") != NULL);
     CHECK(resolve("norole", 1, &c, &e) == ERR_CONFIG);
     CHECK(strstr(e.msg, "profile norole: SSO needs") && strstr(e.msg, "missing sso_role_name"));
+    /* A profile with only sso_session is for `aws sso login`: its keys are used (botocore's trigger). */
+    write_file(cred_path, "[loginonly]\naws_access_key_id = AKIDPROFILE\n"
+                          "aws_secret_access_key = PROFILESECRETdoNotLeak/0123456789abcdef\n", 0600);
+    CHECK(resolve("loginonly", 1, &c, &e) == ERR_OK);
+    CHECK_STR(c.access_key_id, "AKIDPROFILE");
+    creds_cleanup(&c);
+    write_file(cred_path, "", 0600);
     CHECK(resolve("nosession", 1, &c, &e) == ERR_CONFIG);
     CHECK(strstr(e.msg, "sso_session 'gone' has no [sso-session gone] section") != NULL);
     unsetenv("AWS_ENDPOINT_URL_SSO");

@@ -515,6 +515,8 @@ static void test_tasks_matching(void)
                   "/tasks/6/containers/0/reason+c,/services/0/events/0/message+s");
         CHECK_STR(title_of(report, "messages-stopped:"),
                   "messages-stopped: /tasks/1/stoppedReason,/tasks/6/stoppedReason,/services/0/events/0/message+s");
+        CHECK_STR(title_of(report, "messages-containers:"),
+                  "messages-containers: /tasks/6/containers/0/reason+c,/services/0/events/0/message+s");
         CHECK(strstr(title_of(report, "with-error:"), "edoc.tasks_with: 'containers' is not a task field") != NULL);
         CHECK(strstr(title_of(report, "values-error:"), "'containers' is not a task field") != NULL);
         CHECK(strstr(title_of(report, "error: false edoc.tasks_matching: unknown scope number"), "number") != NULL);

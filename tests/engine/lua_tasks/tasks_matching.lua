@@ -88,6 +88,7 @@ return { id = "test.tasks_matching", category = "unknown_failure", severity = "l
     edoc.finding { title = "messages: " .. msgs("i/o timeout"), key = "messages" }
     edoc.finding { title = "messages-essential: " .. msgs("essential"), key = "messages-essential" }
     edoc.finding { title = "messages-stopped: " .. msgs("essential", "stoppedReason"), key = "messages-stopped" }
+    edoc.finding { title = "messages-containers: " .. msgs("logging driver", "containers"), key = "messages-containers" }
     -- A predicate's error reaches the check.
     local ok, err = pcall(got, ev, function() error("boom", 0) end)
     edoc.finding { title = "raise: " .. tostring(ok) .. " " .. tostring(err), key = "raise" }
