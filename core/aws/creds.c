@@ -554,7 +554,19 @@ static struct http_xfer *imds_get(const char *base, const char *path, const char
     return x;
 }
 
-static enum err_code imds(struct creds *out, struct tried *t, struct err *e)
+static const char *pget(const struct creds_env *env, const char *profile, const char *key);
+
+/* IMDSv1 refused: AWS_EC2_METADATA_V1_DISABLED, else the profile's
+ * ec2_metadata_v1_disabled (botocore's order). */
+static int imds_v1_disabled(const struct creds_env *env)
+{
+    const char *v = getenv("AWS_EC2_METADATA_V1_DISABLED");
+    if (!(v && *v) && env && env->profile)
+        v = pget(env, env->profile, "ec2_metadata_v1_disabled");
+    return v && strcasecmp(v, "true") == 0;
+}
+
+static enum err_code imds(const struct creds_env *env, struct creds *out, struct tried *t, struct err *e)
 {
     const char *dis = getenv("AWS_EC2_METADATA_DISABLED");
     const char *ep = getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
@@ -581,10 +593,10 @@ static enum err_code imds(struct creds *out, struct tried *t, struct err *e)
     /* IMDSv1 fallback, as the SDKs do, when the service answered that it
      * has no token API (403/404/405: IMDSv1-only endpoints, some proxies) —
      * not when nothing answered: off EC2 that would wait a second time.
-     * AWS_EC2_METADATA_V1_DISABLED=true refuses it. */
+     * AWS_EC2_METADATA_V1_DISABLED=true (or ec2_metadata_v1_disabled in the
+     * profile) refuses it. */
     if (rc == ERR_OK && (x->status == 403 || x->status == 404 || x->status == 405)) {
-        const char *v1off = getenv("AWS_EC2_METADATA_V1_DISABLED");
-        if (!(v1off && strcasecmp(v1off, "true") == 0)) {
+        if (!imds_v1_disabled(env)) {
             http_xfer_free(x);
             x = NULL;
             goto roles;
@@ -837,7 +849,7 @@ static enum err_code from_source(const struct creds_env *env, const char *profil
     else if (strcmp(credential_source, "EcsContainer") == 0)
         rc = container(env, out, &dummy, e);
     else if (strcmp(credential_source, "Ec2InstanceMetadata") == 0)
-        rc = imds(out, &dummy, e);
+        rc = imds(env, out, &dummy, e);
     else
         rc = err_set(e, ERR_CONFIG, "profile %s: unknown credential_source '%s'", profile,
                      credential_source);
@@ -1016,7 +1028,7 @@ enum err_code creds_resolve(const struct creds_env *env, struct creds *out, stru
     rc = container(env, out, &t, e);
     if (rc != ERR_NOT_FOUND)
         goto out;
-    rc = imds(out, &t, e);
+    rc = imds(env, out, &t, e);
     if (rc != ERR_NOT_FOUND)
         goto out;
     rc = err_set(e, ERR_CREDENTIALS, "no AWS credentials found; tried: %s", t.b.data);

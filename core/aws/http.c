@@ -72,7 +72,11 @@ void http_xfer_free(struct http_xfer *x)
     if (p) {
         if (p->easy)
             curl_easy_cleanup(p->easy);
-        curl_slist_free_all(p->headers); /* may hold the Authorization/token */
+        /* They may hold the Authorization, a session or bearer token. */
+        for (struct curl_slist *h = p->headers; h; h = h->next)
+            if (h->data)
+                OPENSSL_cleanse(h->data, strlen(h->data));
+        curl_slist_free_all(p->headers);
         free(p->url);
         free(p->method);
         if (p->req_body)

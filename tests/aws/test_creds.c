@@ -314,6 +314,10 @@ static void test_container_and_imds(void)
         CHECK(resolve("default", 0, &c, &e) == ERR_CREDENTIALS);
         CHECK(strstr(e.msg, "token request HTTP 403") != NULL);
         unsetenv("AWS_EC2_METADATA_V1_DISABLED");
+        write_file(cfg_path, "[default]\nec2_metadata_v1_disabled = true\n", 0600);
+        CHECK(resolve("default", 0, &c, &e) == ERR_CREDENTIALS);
+        CHECK(strstr(e.msg, "token request HTTP 403") != NULL);
+        write_file(cfg_path, "", 0600);
     }
 }
 
