@@ -24,24 +24,16 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 
 BIN, SRC = sys.argv[1], sys.argv[2]
 FAKE = os.path.join(SRC, "tests", "fakeaws", "fakeaws-server")
+sys.path.insert(0, os.path.join(SRC, "tests", "fakeaws"))
+import harness  # noqa: E402
 SCEN = os.path.join(SRC, "tests", "fakeaws", "scenarios")
 TMP = tempfile.mkdtemp(prefix="edoc-gaps-e2e-")
 FAILED = []
 
-ENV = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-ENV.update({
-    "AWS_ACCESS_KEY_ID": "AKIDEXAMPLEFAKE00001",
-    "AWS_SECRET_ACCESS_KEY": "fake/secret/KEY/EXAMPLE+0000000000000",
-    "AWS_REGION": "us-east-1",
-    "AWS_CONFIG_FILE": "/dev/null",
-    "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
-    "AWS_EC2_METADATA_DISABLED": "true",
-    "HOME": TMP,
-})
+ENV = harness.env(TMP)
 
 
 def check(cond, what):
@@ -51,34 +43,8 @@ def check(cond, what):
     return cond
 
 
-class Fake:
-    n = 0
-
-    def __init__(self, scenario, *flags):
-        Fake.n += 1
-        port_file = os.path.join(TMP, f"port{Fake.n}")
-        self.proc = subprocess.Popen(
-            ["/usr/bin/python3", FAKE, "--scenario", os.path.join(SCEN, scenario + ".json"), "--port", "0",
-             "--port-file", port_file, *flags], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        deadline = time.time() + 15
-        while not os.path.exists(port_file) or not open(port_file).read().strip():
-            if self.proc.poll() is not None or time.time() > deadline:
-                raise RuntimeError(f"fake AWS did not start: {self.proc.stderr.read() if self.proc.stderr else ''}")
-            time.sleep(0.05)
-        with open(port_file) as f:
-            self.url = f"http://127.0.0.1:{f.read().strip()}"
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-
+def Fake(scenario, *flags):
+    return harness.Fake(os.path.join(SCEN, scenario + ".json"), TMP, *flags)
 
 def diagnose(scenario, deny, output="json"):
     with Fake(scenario, "--deny", deny) as fake:

@@ -36,20 +36,13 @@ import time
 
 MODE, BIN, SRC = sys.argv[1], sys.argv[2], sys.argv[3]
 FAKE = os.path.join(SRC, "tests", "fakeaws", "fakeaws-server")
+sys.path.insert(0, os.path.join(SRC, "tests", "fakeaws"))
+import harness  # noqa: E402
 SCEN = os.path.join(SRC, "tests", "fakeaws", "scenarios")
 TMP = tempfile.mkdtemp(prefix=f"edoc-security-{MODE}-")
 FAILED = []
 
-ENV = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-ENV.update({
-    "AWS_ACCESS_KEY_ID": "AKIDEXAMPLEFAKE00001",
-    "AWS_SECRET_ACCESS_KEY": "fake/secret/KEY/EXAMPLE+0000000000000",
-    "AWS_REGION": "us-east-1",
-    "AWS_CONFIG_FILE": "/dev/null",
-    "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
-    "AWS_EC2_METADATA_DISABLED": "true",
-    "HOME": TMP,
-})
+ENV = harness.env(TMP)
 
 
 def check(cond, what):
@@ -63,38 +56,9 @@ def skip(what, why):
     print(f"skip - {what}: {why}", flush=True)
 
 
-class Fake:
-    n = 0
-
-    def __init__(self, scenario, *flags):
-        Fake.n += 1
-        self.log = os.path.join(TMP, f"calls{Fake.n}.jsonl")
-        port_file = os.path.join(TMP, f"port{Fake.n}")
-        self.proc = subprocess.Popen(
-            ["/usr/bin/python3", FAKE, "--scenario", os.path.join(SCEN, scenario), "--port", "0",
-             "--port-file", port_file, "--call-log", self.log, *flags],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.time() + 20
-        while not os.path.exists(port_file):
-            if self.proc.poll() is not None or time.time() > deadline:
-                raise RuntimeError("fake AWS did not start")
-            time.sleep(0.05)
-        with open(port_file) as f:
-            self.url = f"http://127.0.0.1:{f.read().strip()}"
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.proc.kill()  # stalled handler threads would delay a SIGTERM
-        self.proc.wait()
-
-    def calls(self):
-        if not os.path.exists(self.log):
-            return []
-        with open(self.log) as f:
-            return [json.loads(line) for line in f if line.strip()]
-
+def Fake(scenario, *flags):
+    # Killed, not terminated: stalled handler threads would delay a SIGTERM.
+    return harness.Fake(os.path.join(SCEN, scenario), TMP, *flags, kill=True)
 
 def closed_port():
     """A loopback port nobody listens on (bound, then closed)."""

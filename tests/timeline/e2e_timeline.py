@@ -25,20 +25,13 @@ import time
 
 BIN, SRC = sys.argv[1], sys.argv[2]
 FAKE = os.path.join(SRC, "tests", "fakeaws", "fakeaws-server")
+sys.path.insert(0, os.path.join(SRC, "tests", "fakeaws"))
+import harness  # noqa: E402
 SCEN = os.path.join(SRC, "tests", "fakeaws", "scenarios")
 TMP = tempfile.mkdtemp(prefix="edoc-timeline-e2e-")
 FAILED = []
 
-ENV = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-ENV.update({
-    "AWS_ACCESS_KEY_ID": "AKIDEXAMPLEFAKE00001",
-    "AWS_SECRET_ACCESS_KEY": "fake/secret/KEY/EXAMPLE+0000000000000",
-    "AWS_REGION": "us-east-1",
-    "AWS_CONFIG_FILE": "/dev/null",
-    "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
-    "AWS_EC2_METADATA_DISABLED": "true",
-    "HOME": TMP,
-})
+ENV = harness.env(TMP)
 
 # scenario -> (top category, event, actor, via, minutes before the first failure, changed resource)
 CHANGES = {
@@ -59,43 +52,8 @@ def check(cond, what):
     return cond
 
 
-class Fake:
-    n = 0
-
-    def __init__(self, scenario, *flags):
-        Fake.n += 1
-        self.log = os.path.join(TMP, f"calls{Fake.n}.jsonl")
-        port_file = os.path.join(TMP, f"port{Fake.n}")
-        self.proc = subprocess.Popen(
-            ["/usr/bin/python3", FAKE, "--scenario", os.path.join(SCEN, scenario + ".json"), "--port", "0",
-             "--port-file", port_file, "--call-log", self.log, *flags],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        deadline = time.time() + 15
-        while not os.path.exists(port_file):
-            if self.proc.poll() is not None or time.time() > deadline:
-                raise RuntimeError(f"fake AWS did not start: {self.proc.stderr.read() if self.proc.stderr else ''}")
-            time.sleep(0.05)
-        with open(port_file) as f:
-            self.url = f"http://127.0.0.1:{f.read().strip()}"
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-
-    def calls(self, op=None):
-        if not os.path.exists(self.log):
-            return []
-        with open(self.log) as f:
-            calls = [json.loads(line) for line in f if line.strip()]
-        return [c for c in calls if op is None or c["operation"] == op]
-
+def Fake(scenario, *flags):
+    return harness.Fake(os.path.join(SCEN, scenario + ".json"), TMP, *flags)
 
 def run(fake, *args):
     return subprocess.run([BIN, *args, "--endpoint-url", fake.url, "--no-color"], env=ENV, capture_output=True,
