@@ -22,7 +22,6 @@ import tempfile
 import time
 
 BIN, SRC = sys.argv[1], sys.argv[2]
-FAKE = os.path.join(SRC, "tests", "fakeaws", "fakeaws-server")
 sys.path.insert(0, os.path.join(SRC, "tests", "fakeaws"))
 import harness  # noqa: E402
 SCEN = os.path.join(SRC, "tests", "fakeaws", "scenarios")
@@ -351,7 +350,7 @@ def test_redaction():
 
 
 def main():
-    if not os.path.exists(FAKE):
+    if not os.path.exists(harness.FAKE):
         print("skip: tests/fakeaws not in the tree")
         return 77
     test_scenario("healthy")

@@ -26,7 +26,6 @@ import sys
 import tempfile
 
 BIN, SRC = sys.argv[1], sys.argv[2]
-FAKE = os.path.join(SRC, "tests", "fakeaws", "fakeaws-server")
 sys.path.insert(0, os.path.join(SRC, "tests", "fakeaws"))
 import harness  # noqa: E402
 SCEN = os.path.join(SRC, "tests", "fakeaws", "scenarios")
@@ -69,7 +68,7 @@ def check_of(report, cid):
 
 
 def main():
-    if not os.path.exists(FAKE):
+    if not os.path.exists(harness.FAKE):
         print("skip: no fake AWS server")
         return 77
 

@@ -35,7 +35,6 @@ import tempfile
 import time
 
 MODE, BIN, SRC = sys.argv[1], sys.argv[2], sys.argv[3]
-FAKE = os.path.join(SRC, "tests", "fakeaws", "fakeaws-server")
 sys.path.insert(0, os.path.join(SRC, "tests", "fakeaws"))
 import harness  # noqa: E402
 SCEN = os.path.join(SRC, "tests", "fakeaws", "scenarios")
@@ -479,7 +478,7 @@ def test_secrets():
 
 
 def main():
-    if not os.path.exists(FAKE):
+    if not os.path.exists(harness.FAKE):
         print("skip: tests/fakeaws not in the tree")
         return 77
     {"faults": test_faults, "permissions": test_permissions, "secrets": test_secrets}[MODE]()

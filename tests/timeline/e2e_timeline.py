@@ -24,7 +24,6 @@ import tempfile
 import time
 
 BIN, SRC = sys.argv[1], sys.argv[2]
-FAKE = os.path.join(SRC, "tests", "fakeaws", "fakeaws-server")
 sys.path.insert(0, os.path.join(SRC, "tests", "fakeaws"))
 import harness  # noqa: E402
 SCEN = os.path.join(SRC, "tests", "fakeaws", "scenarios")
@@ -165,7 +164,7 @@ def memory_scenario():
 
 
 def main():
-    if not os.path.exists(FAKE):
+    if not os.path.exists(harness.FAKE):
         print("# fake AWS server not in the tree: skipped")
         return 77
     try:
