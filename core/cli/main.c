@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "build_config.h"
+#include "edoc_revision.h"
 #include "cli/cli.h"
 
 static const char usage[] =
@@ -186,7 +187,12 @@ int main(int argc, char **argv)
         exit(EXIT_HEALTHY);
     }
     if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
-        printf("ecs-doctor %s\n", EDOC_VERSION);
+        /* The revision only when built from git (or given one): a tarball
+         * build prints the bare version rather than an empty "(git )". */
+        if (EDOC_REVISION[0])
+            printf("ecs-doctor %s (git %s)\n", EDOC_VERSION, EDOC_REVISION);
+        else
+            printf("ecs-doctor %s\n", EDOC_VERSION);
         exit(EXIT_HEALTHY);
     }
     for (i = 0; i < sizeof commands / sizeof commands[0]; i++) {
