@@ -629,7 +629,11 @@ static int on_list_cis(struct collect *c, struct call *k, struct aws_result *res
     (void)k;
     if (res->error.kind != ERR_OK)
         return 0;
-    jsonx_arr(ev_section(c, "capacity", NULL), "container_instances");
+    /* No instances at all is a fact ([]); with some listed, only what
+     * DescribeContainerInstances answers goes in: if it is refused the list
+     * stays absent (unknown), never an empty one that reads as "none". */
+    if (!n)
+        jsonx_arr(ev_section(c, "capacity", NULL), "container_instances");
     for (i = 0; i < n; i += MAX_CONTAINER_INSTANCES) {
         cJSON *p = cluster_param(c), *a = cJSON_AddArrayToObject(p, "containerInstances");
         int j;

@@ -557,6 +557,40 @@ static void test_capacity(void)
     done(&r);
 }
 
+/* Instances listed but not described (DescribeContainerInstances refused):
+ * the list is absent (unknown), not [] ("none", a false diagnosis); a
+ * cluster with no instances at all is []. */
+static void test_capacity_unknown(void)
+{
+    struct run r;
+    int pass;
+    for (pass = 0; pass < 2; pass++) {
+        cJSON *rl = rules(), *svc = cJSON_Duplicate(jsonx_pointer(scenario, "/rules/2/body"), 1);
+        char *txt;
+        cJSON_ReplaceItemInObject(cJSON_GetArrayItem(cJSON_GetObjectItem(svc, "services"), 0), "launchType",
+                                  cJSON_CreateString("EC2"));
+        txt = cJSON_PrintUnformatted(svc);
+        fakeio_body(rl, "ecs", "DescribeServices", NULL, txt);
+        free(txt);
+        cJSON_Delete(svc);
+        fakeio_body(rl, "ecs", "ListContainerInstances", NULL,
+                    pass ? "{\"containerInstanceArns\":[]}"
+                         : "{\"containerInstanceArns\":[\"arn:aws:ecs:us-east-1:123456789012:container-instance/prod/ci1\"]}");
+        fakeio_deny(rl, "ecs", "DescribeContainerInstances", NULL);
+        run(&r, rl, COLLECT_SERVICE, "web", "prod", 0, 0);
+        CHECK(r.rc == ERR_OK);
+        if (r.ev && !pass) {
+            CHECK_STR(status(r.ev, "ecs.capacity"), "partial");
+            CHECK(jsonx_pointer(r.ev, "/capacity/container_instances") == NULL);
+        } else if (r.ev) {
+            CHECK_STR(status(r.ev, "ecs.capacity"), "ok");
+            CHECK(psize(r.ev, "/capacity/container_instances") == 0);
+            CHECK(fakeio_count(&r.f, "ecs", "DescribeContainerInstances") == 0);
+        }
+        done(&r);
+    }
+}
+
 /* A cluster of 70 services, one task definition family each: the revision
  * history is listed for MAX_TD_HISTORY_FAMILIES (64) families, failing and
  * changing services' first, and the cut is in the source's status. */
@@ -668,6 +702,7 @@ int main(void)
     test_batching();
     test_kinds();
     test_capacity();
+    test_capacity_unknown();
     test_td_history_cut();
     test_deadline();
     cJSON_Delete(scenario);
