@@ -73,6 +73,14 @@ return {
         local generic = m:find("no container instance met all of its requirements", 1, true)
           and not m:find("insufficient", 1, true) and not m:find("already using a port", 1, true)
           and not m:find("encountered error", 1, true)
+        if (explicit or generic) and #cons > 0 and not instances then
+          -- A placement failure under constraints, and the instances they are
+          -- matched against could not be read: unknown, never healthy.
+          edoc.incomplete("ecs.capacity", string.format(
+            "%s could not place a task under placement constraints, and its container instances are missing",
+            svc.serviceName or "?"))
+          break
+        end
         if (explicit or generic) and #cons > 0 and instances and #instances > 0 then
           local evidence = { { pointer = edoc.ptr("services", si - 1, "events", r.i - 1, "message"), note = "service event" } }
           local failing, exprs = {}, {}

@@ -478,6 +478,45 @@ static int allowed_full_uri(const char *uri)
     return strcmp(uri, "http://localhost") == 0;
 }
 
+/* EDOC_AWS_CONTAINER_HOST is a test seam (tests/aws/test_creds.c serves the
+ * relative URI on a local port). It is honoured only for a loopback host so
+ * that it can never send the container-credential request — or the role's
+ * keys coming back — anywhere off the machine: "127.a.b.c", "localhost" or
+ * "[::1]", optionally ":port", and nothing else (no userinfo, path or
+ * other host a URL parser could read into it). */
+static int loopback_host(const char *h)
+{
+    const char *p = h;
+    if (str_starts(p, "localhost")) {
+        p += 9;
+    } else if (str_starts(p, "[::1]")) {
+        p += 5;
+    } else if (str_starts(p, "127.")) {
+        int octets = 0;
+        while (octets < 4) {
+            int n = 0, digits = 0;
+            while (isdigit((unsigned char)*p) && digits < 3) {
+                n = n * 10 + (*p++ - '0');
+                digits++;
+            }
+            if (!digits || n > 255)
+                return 0;
+            if (++octets < 4 && *p++ != '.')
+                return 0;
+        }
+    } else {
+        return 0;
+    }
+    if (*p == ':') {
+        int digits = 0;
+        for (p++; isdigit((unsigned char)*p) && digits < 5; p++)
+            digits++;
+        if (!digits)
+            return 0;
+    }
+    return *p == '\0';
+}
+
 static enum err_code container(const struct creds_env *env, struct creds *out, struct tried *t,
                                struct err *e)
 {
@@ -486,13 +525,25 @@ static enum err_code container(const struct creds_env *env, struct creds *out, s
     const char *tokfile = getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
     const char *tokenv = getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN");
     /* Internal, for tests: where the relative URI is served instead of the
-     * ECS agent's fixed 169.254.170.2. */
+     * ECS agent's fixed 169.254.170.2; loopback only (loopback_host). */
     const char *host = getenv("EDOC_AWS_CONTAINER_HOST");
     char url[1024];
     char *token = NULL;
     struct http_xfer *x;
     enum err_code rc;
     if (rel && *rel) {
+        if (host && *host && !loopback_host(host))
+            return err_set(e, ERR_CREDENTIALS,
+                           "container credentials: EDOC_AWS_CONTAINER_HOST %.100s is not a loopback "
+                           "host (a test setting; unset it)",
+                           host);
+        /* A path, as the ECS agent sets it: "@host/..." would move the
+         * request off 169.254.170.2 (URL userinfo). */
+        if (rel[0] != '/')
+            return err_set(e, ERR_CREDENTIALS,
+                           "container credentials: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI %.100s does not "
+                           "start with /",
+                           rel);
         snprintf(url, sizeof url, "http://%s%s", host && *host ? host : "169.254.170.2", rel);
     } else if (full && *full) {
         if (!allowed_full_uri(full))

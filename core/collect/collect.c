@@ -273,6 +273,16 @@ void collect_skip(struct collect *c, int src, const char *fmt, ...)
     va_end(ap);
 }
 
+void collect_note(struct collect *c, int src, const char *fmt, ...)
+{
+    va_list ap;
+    if (src < 0 || c->src[src].note[0])
+        return;
+    va_start(ap, fmt);
+    vsnprintf(c->src[src].note, sizeof c->src[src].note, fmt, ap);
+    va_end(ap);
+}
+
 void collect_fail(struct collect *c, enum err_code code, const char *fmt, ...)
 {
     va_list ap;
@@ -583,6 +593,8 @@ static cJSON *source_status(struct collect *c, struct source *s)
     }
     if (!s->calls || (deadline && s->failed))
         cJSON_AddStringToObject(o, "reason", deadline ? "deadline" : s->reason[0] ? s->reason : "not applicable");
+    if (s->note[0])
+        cJSON_AddStringToObject(o, "note", s->note);
     if (s->errors) {
         cJSON_AddItemToObject(o, "errors", s->errors);
         s->errors = NULL;

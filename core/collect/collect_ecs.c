@@ -498,34 +498,86 @@ static int on_list_taskdefs(struct collect *c, struct call *k, struct aws_result
     return 0;
 }
 
+/* 1 when the service is failing or changing (what "what changed" and the
+ * deployment checks compare): a deployment not COMPLETED or short of its
+ * desired count. */
+static int service_troubled(const cJSON *svc)
+{
+    cJSON *d;
+    cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(svc, "deployments")) {
+        const char *rs = xstr(d, "rolloutState");
+        if ((rs && strcmp(rs, "COMPLETED")) ||
+            jsonx_num(d, "runningCount", 0) < jsonx_num(d, "desiredCount", 0))
+            return 1;
+    }
+    return 0;
+}
+
+static void add_family(struct collect *c, struct strset *fams, const char *arn)
+{
+    char fam[256];
+    long rev;
+    if (arn && refs_taskdef_family(arn, fam, sizeof fam, &rev) == 0)
+        add_str(c, fams, fam);
+}
+
+/* The families to read the history of, the ones that need it first: those
+ * of failing or changing services and of tasks that failed, then the rest. */
+static void history_families(struct collect *c, struct strset *fams)
+{
+    cJSON *svc, *d, *t;
+    cJSON_ArrayForEach(svc, cJSON_GetObjectItemCaseSensitive(c->ev, "services")) {
+        if (!service_troubled(svc))
+            continue;
+        cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(svc, "deployments"))
+            add_family(c, fams, xstr(d, "taskDefinition"));
+        cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(svc, "taskSets"))
+            add_family(c, fams, xstr(d, "taskDefinition"));
+        add_family(c, fams, xstr(svc, "taskDefinition"));
+    }
+    cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(c->ev, "tasks")) {
+        const char *code = xstr(t, "stopCode");
+        if (code && (!strcmp(code, "TaskFailedToStart") || !strcmp(code, "EssentialContainerExited")))
+            add_family(c, fams, xstr(t, "taskDefinitionArn"));
+    }
+}
+
 void ecs_tdhist_start(struct collect *c)
 {
     struct strset all = {0}, fams = {0};
-    long newest[64];
     size_t i, f;
     service_taskdefs(c, &all);
     tasks_taskdefs(c, &all);
-    memset(newest, 0, sizeof newest);
+    history_families(c, &fams);
     for (i = 0; i < all.n; i++) {
-        char fam[256];
-        long rev;
         /* Stopped tasks may run revisions no deployment lists any more. */
         describe_taskdef(c, N_TDHIST, all.v[i]);
-        if (refs_taskdef_family(all.v[i], fam, sizeof fam, &rev) != 0)
-            continue;
-        if (strset_add(&fams, fam) < 0)
-            c->oom = 1;
-        for (f = 0; f < fams.n && f < 64; f++)
-            if (!strcmp(fams.v[f], fam) && rev > newest[f])
-                newest[f] = rev;
+        add_family(c, &fams, all.v[i]);
     }
-    for (f = 0; f < fams.n && f < 64; f++) {
+    /* One ListTaskDefinitions per family (and maybe one more
+     * DescribeTaskDefinition): bounded, and the cut said in the source's
+     * status, so a family without history is "not read", not "no history". */
+    if (fams.n > MAX_TD_HISTORY_FAMILIES)
+        collect_note(c, S_TASKDEFS,
+                     "revision history (ListTaskDefinitions) read for %d of %zu task definition families, "
+                     "failing and changing services' first; the other %zu have no earlier revision to "
+                     "compare with",
+                     MAX_TD_HISTORY_FAMILIES, fams.n, fams.n - MAX_TD_HISTORY_FAMILIES);
+    for (f = 0; f < fams.n && f < MAX_TD_HISTORY_FAMILIES; f++) {
         cJSON *p = cJSON_CreateObject();
+        long newest = 0;
+        for (i = 0; i < all.n; i++) {
+            char fam[256];
+            long rev;
+            if (refs_taskdef_family(all.v[i], fam, sizeof fam, &rev) == 0 && !strcmp(fam, fams.v[f]) &&
+                rev > newest)
+                newest = rev;
+        }
         cJSON_AddStringToObject(p, "familyPrefix", fams.v[f]);
         cJSON_AddStringToObject(p, "sort", "DESC");
         cJSON_AddNumberToObject(p, "maxResults", 10);
         collect_call(c, N_TDHIST, S_TASKDEFS, "ecs", "ListTaskDefinitions", p, 0, 0, on_list_taskdefs,
-                     fams.v[f], NULL, newest[f]);
+                     fams.v[f], NULL, newest);
     }
     strset_cleanup(&all);
     strset_cleanup(&fams);
@@ -577,7 +629,11 @@ static int on_list_cis(struct collect *c, struct call *k, struct aws_result *res
     (void)k;
     if (res->error.kind != ERR_OK)
         return 0;
-    jsonx_arr(ev_section(c, "capacity", NULL), "container_instances");
+    /* No instances at all is a fact ([]); with some listed, only what
+     * DescribeContainerInstances answers goes in: if it is refused the list
+     * stays absent (unknown), never an empty one that reads as "none". */
+    if (!n)
+        jsonx_arr(ev_section(c, "capacity", NULL), "container_instances");
     for (i = 0; i < n; i += MAX_CONTAINER_INSTANCES) {
         cJSON *p = cluster_param(c), *a = cJSON_AddArrayToObject(p, "containerInstances");
         int j;

@@ -36,6 +36,7 @@ struct source {
     double t0, t1;   /* monotonic ms of first start / last end */
     cJSON *errors;   /* array, NULL until the first error */
     char reason[160];
+    char note[256];  /* a bound that cut what the source read (collect_note) */
 };
 
 struct node {
@@ -95,6 +96,13 @@ void collect_call_in(struct collect *c, const char *region, int node, int src, c
                      const char *tag2, long num);
 /* Marks a source as having nothing to do (first reason wins). */
 void collect_skip(struct collect *c, int src, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+/* Records in the source's status ("note") a bound that cut what it read,
+ * although its calls succeeded (first note wins). */
+void collect_note(struct collect *c, int src, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))
 #endif
@@ -190,5 +198,8 @@ void metrics_summarise(const double *t, const double *v, size_t n, double thresh
 #define MAX_LOG_BYTES (16 * 1024)
 #define MAX_LOG_TASKS 5
 #define MAX_EVENTS 100
+/* Task definition families whose revision history is listed (one
+ * ListTaskDefinitions each); beyond it the source's status says so. */
+#define MAX_TD_HISTORY_FAMILIES 64
 
 #endif

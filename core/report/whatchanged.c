@@ -256,6 +256,27 @@ static const char *failing_tasks_td(const cJSON *ev, const cJSON *svc, int *n)
     return jsonx_str(newest, "taskDefinitionArn", NULL);
 }
 
+/* Why there is no baseline. When the family's history was never read —
+ * the collector's bound on families (its source status "note" says so) or
+ * a failed ListTaskDefinitions — the report says that rather than implying
+ * there is no earlier revision. */
+static void add_no_baseline_note(cJSON *o, const cJSON *ev, const char *failing_td)
+{
+    char note[512];
+    const cJSON *td = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(ev, "task_definitions"),
+                                                       failing_td);
+    const cJSON *hist = cJSON_GetObjectItemCaseSensitive(ev, "task_definition_history");
+    const cJSON *st = jsonx_pointer(ev, "/sources/ecs.task_definitions");
+    const char *fam = jsonx_str(td, "family", NULL), *cut = jsonx_str(st, "note", NULL);
+    if (!fam || !cJSON_IsObject(hist) || cJSON_GetObjectItemCaseSensitive(hist, fam)) {
+        cJSON_AddStringToObject(o, "note", "no earlier task definition in the evidence to compare with");
+        return;
+    }
+    snprintf(note, sizeof note, "no earlier task definition in the evidence to compare with: the revision "
+             "history of family %.100s was not read%s%.300s%s", fam, cut ? " (" : "", cut ? cut : "", cut ? ")" : "");
+    cJSON_AddStringToObject(o, "note", note);
+}
+
 static cJSON *service_entry(const cJSON *ev, const cJSON *svc)
 {
     const cJSON *dep = failing_deployment(svc), *tds = cJSON_GetObjectItemCaseSensitive(ev, "task_definitions");
@@ -283,7 +304,7 @@ static cJSON *service_entry(const cJSON *ev, const cJSON *svc)
         cJSON_AddNumberToObject(x, "failed_tasks", failed_tasks);
     base = baseline_arn(ev, svc, dep, failing_td, &source);
     if (!base) {
-        cJSON_AddStringToObject(o, "note", "no earlier task definition in the evidence to compare with");
+        add_no_baseline_note(o, ev, failing_td);
         return o;
     }
     x = cJSON_AddObjectToObject(o, "baseline");

@@ -255,6 +255,38 @@ static void test_container_and_imds(void)
     CHECK_STR(c.access_key_id, "ASIACONTAINER");
     CHECK_STR(c.source, "container");
     creds_cleanup(&c);
+    /* The test seam is honoured for loopback hosts only: anything else is
+     * refused before any request (the fake server logs none). */
+    {
+        static const char *const bad[] = {
+            "192.0.2.10", "192.0.2.10:80", "evil.example.com", "127.0.0.1.evil.example.com",
+            "127.0.0.1@192.0.2.10", "127.0.0.1:80@192.0.2.10", "127.0.0.1/x", "127.0.0.1:",
+            "127.0.0.256", "127.1", "localhost.evil.example.com", "[::1]x", "[::2]", "169.254.170.2",
+            NULL};
+        char ok[64];
+        cJSON *log;
+        for (size_t i = 0; bad[i]; i++) {
+            testsrv_reset(&srv);
+            setenv("EDOC_AWS_CONTAINER_HOST", bad[i], 1);
+            CHECK(resolve("default", 0, &c, &e) == ERR_CREDENTIALS);
+            CHECK(strstr(e.msg, "EDOC_AWS_CONTAINER_HOST") != NULL && strstr(e.msg, "not a loopback") != NULL);
+            log = testsrv_get(&srv, "/__log");
+            CHECK(cJSON_GetArraySize(log) == 0);
+            cJSON_Delete(log);
+        }
+        snprintf(ok, sizeof ok, "localhost:%d", srv.port);
+        setenv("EDOC_AWS_CONTAINER_HOST", ok, 1);
+        CHECK(resolve("default", 0, &c, &e) == ERR_OK);
+        CHECK_STR(c.access_key_id, "ASIACONTAINER");
+        creds_cleanup(&c);
+        /* A relative URI that is not a path would move the request
+         * off the host ("http://169.254.170.2@host/..."). */
+        setenv("EDOC_AWS_CONTAINER_HOST", host, 1);
+        setenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "@192.0.2.10/creds/rel", 1);
+        CHECK(resolve("default", 0, &c, &e) == ERR_CREDENTIALS);
+        CHECK(strstr(e.msg, "does not start with /") != NULL);
+        setenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/creds/rel", 1);
+    }
     unsetenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
     snprintf(full, sizeof full, "%s/creds/auth", srv.url);
     setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", full, 1);

@@ -183,6 +183,7 @@ static void test_service(void)
     CHECK(psize(ev, "/task_definitions") == 3);
     CHECK(psize(ev, "/task_definition_history/web") == 4);
     CHECK(fakeio_count(&r.f, "ecs", "DescribeTaskDefinition") == 3);
+    CHECK(jsonx_pointer(ev, "/sources/ecs.task_definitions/note") == NULL); /* under the bound: no cut */
     /* ELB */
     {
         cJSON *tg = cJSON_GetArrayItem(jsonx_pointer(ev, "/elb/target_groups"), 0);
@@ -556,6 +557,122 @@ static void test_capacity(void)
     done(&r);
 }
 
+/* Instances listed but not described (DescribeContainerInstances refused):
+ * the list is absent (unknown), not [] ("none", a false diagnosis); a
+ * cluster with no instances at all is []. */
+static void test_capacity_unknown(void)
+{
+    struct run r;
+    int pass;
+    for (pass = 0; pass < 2; pass++) {
+        cJSON *rl = rules(), *svc = cJSON_Duplicate(jsonx_pointer(scenario, "/rules/2/body"), 1);
+        char *txt;
+        cJSON_ReplaceItemInObject(cJSON_GetArrayItem(cJSON_GetObjectItem(svc, "services"), 0), "launchType",
+                                  cJSON_CreateString("EC2"));
+        txt = cJSON_PrintUnformatted(svc);
+        fakeio_body(rl, "ecs", "DescribeServices", NULL, txt);
+        free(txt);
+        cJSON_Delete(svc);
+        fakeio_body(rl, "ecs", "ListContainerInstances", NULL,
+                    pass ? "{\"containerInstanceArns\":[]}"
+                         : "{\"containerInstanceArns\":[\"arn:aws:ecs:us-east-1:123456789012:container-instance/prod/ci1\"]}");
+        fakeio_deny(rl, "ecs", "DescribeContainerInstances", NULL);
+        run(&r, rl, COLLECT_SERVICE, "web", "prod", 0, 0);
+        CHECK(r.rc == ERR_OK);
+        if (r.ev && !pass) {
+            CHECK_STR(status(r.ev, "ecs.capacity"), "partial");
+            CHECK(jsonx_pointer(r.ev, "/capacity/container_instances") == NULL);
+        } else if (r.ev) {
+            CHECK_STR(status(r.ev, "ecs.capacity"), "ok");
+            CHECK(psize(r.ev, "/capacity/container_instances") == 0);
+            CHECK(fakeio_count(&r.f, "ecs", "DescribeContainerInstances") == 0);
+        }
+        done(&r);
+    }
+}
+
+/* A cluster of 70 services, one task definition family each: the revision
+ * history is listed for MAX_TD_HISTORY_FAMILIES (64) families, failing and
+ * changing services' first, and the cut is in the source's status. */
+static void test_td_history_cut(void)
+{
+    enum { NSVC = 70 };
+    struct run r;
+    cJSON *rl = rules(), *list = cJSON_CreateObject(), *arns = cJSON_AddArrayToObject(list, "taskArns");
+    char buf[160], match[16], *txt;
+    int i, b, n = 0;
+    (void)arns;
+    txt = cJSON_PrintUnformatted(list);
+    fakeio_body(rl, "ecs", "ListTasks", NULL, txt); /* no tasks: families come from the services */
+    free(txt);
+    cJSON_Delete(list);
+    list = cJSON_CreateObject();
+    arns = cJSON_AddArrayToObject(list, "serviceArns");
+    for (i = 0; i < NSVC; i++) {
+        snprintf(buf, sizeof buf, "arn:aws:ecs:us-east-1:123456789012:service/prod/f%02d", i);
+        cJSON_AddItemToArray(arns, cJSON_CreateString(buf));
+    }
+    txt = cJSON_PrintUnformatted(list);
+    fakeio_body(rl, "ecs", "ListServices", NULL, txt);
+    free(txt);
+    cJSON_Delete(list);
+    /* DescribeServices in batches of 10: each answered by the rule matching
+     * its first name. f65, f67, f69 (past the bound) are mid-deployment. */
+    for (b = 0; b < NSVC / 10; b++) {
+        cJSON *body = cJSON_CreateObject(), *svcs = cJSON_AddArrayToObject(body, "services");
+        for (i = b * 10; i < b * 10 + 10; i++) {
+            int troubled = i == 65 || i == 67 || i == 69;
+            cJSON *svc = cJSON_CreateObject(), *d = cJSON_CreateObject();
+            snprintf(buf, sizeof buf, "arn:aws:ecs:us-east-1:123456789012:service/prod/f%02d", i);
+            cJSON_AddStringToObject(svc, "serviceArn", buf);
+            snprintf(buf, sizeof buf, "f%02d", i);
+            cJSON_AddStringToObject(svc, "serviceName", buf);
+            cJSON_AddStringToObject(svc, "clusterArn", "arn:aws:ecs:us-east-1:123456789012:cluster/prod");
+            cJSON_AddStringToObject(svc, "status", "ACTIVE");
+            cJSON_AddNumberToObject(svc, "desiredCount", 1);
+            cJSON_AddNumberToObject(svc, "runningCount", troubled ? 0 : 1);
+            cJSON_AddStringToObject(svc, "launchType", "FARGATE");
+            snprintf(buf, sizeof buf, "arn:aws:ecs:us-east-1:123456789012:task-definition/fam%02d:2", i);
+            cJSON_AddStringToObject(svc, "taskDefinition", buf);
+            cJSON_AddStringToObject(d, "id", "ecs-svc/1");
+            cJSON_AddStringToObject(d, "status", "PRIMARY");
+            cJSON_AddStringToObject(d, "taskDefinition", buf);
+            cJSON_AddStringToObject(d, "rolloutState", troubled ? "IN_PROGRESS" : "COMPLETED");
+            cJSON_AddNumberToObject(d, "desiredCount", 1);
+            cJSON_AddNumberToObject(d, "runningCount", troubled ? 0 : 1);
+            cJSON_AddItemToArray(cJSON_AddArrayToObject(svc, "deployments"), d);
+            cJSON_AddItemToArray(svcs, svc);
+        }
+        txt = cJSON_PrintUnformatted(body);
+        snprintf(match, sizeof match, "\"f%d0\"", b);
+        fakeio_body(rl, "ecs", "DescribeServices", match, txt);
+        free(txt);
+        cJSON_Delete(body);
+    }
+    run(&r, rl, COLLECT_CLUSTER, "prod", NULL, 0, 0);
+    CHECK(r.rc == ERR_OK);
+    if (r.ev) {
+        const char *note = pstr(r.ev, "/sources/ecs.task_definitions/note");
+        cJSON *h;
+        CHECK(psize(r.ev, "/target/services") == NSVC);
+        CHECK(fakeio_count(&r.f, "ecs", "ListTaskDefinitions") == 64);
+        CHECK(psize(r.ev, "/task_definition_history") == 64);
+        /* The services that need a baseline got theirs although they come last. */
+        CHECK(jsonx_pointer(r.ev, "/task_definition_history/fam65") != NULL);
+        CHECK(jsonx_pointer(r.ev, "/task_definition_history/fam67") != NULL);
+        CHECK(jsonx_pointer(r.ev, "/task_definition_history/fam69") != NULL);
+        cJSON_ArrayForEach(h, jsonx_pointer(r.ev, "/task_definition_history"))
+            n += !strcmp(h->string, "fam64") || !strcmp(h->string, "fam66") || !strcmp(h->string, "fam68");
+        CHECK(n == 0);
+        CHECK(note != NULL && strstr(note, "read for 64 of 70 task definition families") != NULL &&
+              strstr(note, "the other 6 ") != NULL);
+        /* Every in-use revision is still described, cut or not. */
+        CHECK(fakeio_count(&r.f, "ecs", "DescribeTaskDefinition") == NSVC);
+        check_calls(&r.f);
+    }
+    done(&r);
+}
+
 static void test_deadline(void)
 {
     struct run r;
@@ -585,6 +702,8 @@ int main(void)
     test_batching();
     test_kinds();
     test_capacity();
+    test_capacity_unknown();
+    test_td_history_cut();
     test_deadline();
     cJSON_Delete(scenario);
     return test_done();

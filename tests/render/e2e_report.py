@@ -30,6 +30,20 @@ def run(*args, cwd=None):
     return p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8")
 
 
+SEV_AT_LEAST = {"critical": {"critical"}, "high": {"critical", "high"},
+                "medium": {"critical", "high", "medium"}, "low": {"critical", "high", "medium", "low"},
+                "info": {"critical", "high", "medium", "low", "info"}, "none": set()}
+
+
+def expected_exit(doc, fail_on="high"):
+    """docs/report.md "Exit codes", from the report itself: 1 with an
+    unmuted diagnosis at or above --fail-on, else 4 when inconclusive, else 0."""
+    if any(f["kind"] == "diagnosis" and not f.get("muted") and f["severity"] in SEV_AT_LEAST[fail_on]
+           for f in doc["findings"]):
+        return 1
+    return 4 if doc["verdict"] == "inconclusive" else 0
+
+
 work = tempfile.mkdtemp()  # no .ecs-doctor-mutes.json here unless a test writes one
 TMPW = tempfile.mkdtemp()
 
@@ -45,7 +59,7 @@ check("Evidence I could not see" in out and "iam:GetRole" in out, "text: the den
 
 rc, out, _ = run("analyze", BUNDLE, "--output", "json", cwd=work)
 doc = json.loads(out)
-check(rc == 1 and doc["verdict"] == "unhealthy", "json: unhealthy, exit 1")
+check(rc == 1 and doc["verdict"] == "unhealthy" and expected_exit(doc) == 1, "json: unhealthy, exit 1")
 wc = doc.get("what_changed", {}).get("services", [])
 check(len(wc) == 1 and any(c["field"] == "image" for c in wc[0].get("changes", [])), "json: what_changed image")
 times = [t["time"] for t in doc.get("timeline", [])]
@@ -83,6 +97,7 @@ doc = json.loads(out)
 muted = [f for f in doc["findings"] if f.get("muted")]
 check(len(muted) >= 1 and all(f["check"] == "image.not_found" for f in muted), "mutes: default file applied")
 check([m["check"] for m in doc.get("expired_mutes", [])] == ["container.exit"], "mutes: expired one reported")
+check(rc == expected_exit(doc) == 1, f"mutes: the OOM is still unmuted and high: exit 1 ({rc})")
 check(doc["verdict"] == "unhealthy" and "root cause: Image not found" not in doc["summary"] and
       "root cause: Container app ran out of memory" in doc["summary"],
       f"mutes: the summary names the first unmuted root ({doc['summary']})")
@@ -96,8 +111,13 @@ with open(os.path.join(work, ".ecs-doctor-mutes.json"), "w") as f:
     ]}, f)
 rc, out, _ = run("analyze", BUNDLE, "--output", "json", cwd=work)
 doc = json.loads(out)
-check(rc in (0, 4) and doc["verdict"] in ("healthy", "inconclusive", "degraded"),
-      f"mutes: all high findings muted -> exit {rc}, verdict {doc['verdict']}")
+check(doc["verdict"] in ("healthy", "inconclusive", "degraded") and rc == expected_exit(doc) and rc in (0, 4),
+      f"mutes: all high findings muted -> exit {rc} matches verdict {doc['verdict']} "
+      f"(expected {expected_exit(doc)})")
+# The same with --fail-on medium: a medium diagnosis left unmuted now fails the run.
+rc_m, out_m, _ = run("analyze", BUNDLE, "--output", "json", "--fail-on", "medium", cwd=work)
+check(rc_m == expected_exit(json.loads(out_m), "medium"),
+      f"mutes, --fail-on medium: exit {rc_m} matches the report (expected {expected_exit(json.loads(out_m), 'medium')})")
 # Malformed, named with --mute-file: one line, exit 2, no report.
 bad = os.path.join(work, "bad.json")
 with open(bad, "w") as f:

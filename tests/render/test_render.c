@@ -98,7 +98,19 @@ static void test_text_unhealthy(void)
     CHECK(at(t, "> 4. LOW  Log group /ecs/web keeps logs forever") > at(t, "\nRecommendations\n"));
     /* Evidence quoted with its pointer; a long value truncated. */
     CHECK(at(t, "/tasks/3/stoppedReason = \"CannotPullContainerError: pull image manifest") > 0);
-    CHECK(at(t, "dial tcp 52.94.1.10:443: i/o timeout\"\n") < 0 || at(t, "/tasks/0/stoppedReason") > 0);
+    {
+        /* The long /tasks/3 value is cut before its tail ("... dial tcp
+         * 52.94.1.10:443: i/o timeout"), ending in an ellipsis, before the
+         * next evidence line; the short /tasks/0 quote, which ends the same
+         * way, must not count. */
+        long q = at(t, "/tasks/3/stoppedReason = "), next = at(t, "\n      /network/route_tables/rtb-0b2");
+        const char *ell = q >= 0 ? strstr(t + q, "...\n") : NULL, *tail = q >= 0 ? strstr(t + q, "i/o") : NULL;
+        CHECK(q > 0 && next > q);
+        CHECK(ell != NULL && ell - t < next);
+        CHECK(tail == NULL || tail - t > next);
+        CHECK(at(t, "/tasks/0/stoppedReason = \"CannotPullContainerError: ... dial tcp 52.94.1.10:443: i/o\n"
+                    "                timeout\"\n") > next);
+    }
     CHECK(at(t, "(only the local route)") > 0);
     CHECK(at(t, "confidence 95% | 12 occurrences | last seen 02:36:40 UTC") > 0);
     CHECK(at(t, "Affected (2): subnet-0a1, rtb-0b2") > 0);

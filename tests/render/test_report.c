@@ -312,7 +312,32 @@ static void test_whatchanged(void)
     wc = whatchanged_build(ev);
     worker = cJSON_GetArrayItem(cJSON_GetObjectItem(wc, "services"), 1);
     CHECK(jsonx_str(worker, "note", NULL) != NULL && cJSON_GetObjectItem(worker, "changes") == NULL);
+    CHECK(strstr(jsonx_str(worker, "note", ""), "was not read") == NULL);
     cJSON_Delete(wc);
+    /* The family's history was never read (the collector's bound on
+     * families, recorded in the source's note): the report says so instead
+     * of implying there is no earlier revision. */
+    {
+        cJSON *hist = cJSON_GetObjectItem(ev, "task_definition_history"), *srcs = cJSON_GetObjectItem(ev, "sources");
+        cJSON *saved = cJSON_DetachItemFromObject(hist, "worker"), *st;
+        CHECK(saved != NULL);
+        if (!srcs)
+            srcs = cJSON_AddObjectToObject(ev, "sources");
+        st = cJSON_GetObjectItem(srcs, "ecs.task_definitions");
+        if (!st) {
+            st = cJSON_AddObjectToObject(srcs, "ecs.task_definitions");
+            cJSON_AddStringToObject(st, "status", "ok");
+        }
+        cJSON_AddStringToObject(st, "note", "revision history (ListTaskDefinitions) read for 64 of 300 task "
+                                            "definition families");
+        wc = whatchanged_build(ev);
+        worker = cJSON_GetArrayItem(cJSON_GetObjectItem(wc, "services"), 1);
+        CHECK(strstr(jsonx_str(worker, "note", ""), "revision history of family worker was not read") != NULL);
+        CHECK(strstr(jsonx_str(worker, "note", ""), "read for 64 of 300") != NULL);
+        cJSON_Delete(wc);
+        cJSON_DeleteItemFromObject(st, "note");
+        cJSON_AddItemToObject(hist, "worker", saved);
+    }
     /* Nothing failing: NULL. */
     cJSON_DeleteItemFromArray(cJSON_GetObjectItem(ev, "services"), 2);
     cJSON_DeleteItemFromArray(cJSON_GetObjectItem(ev, "services"), 0);

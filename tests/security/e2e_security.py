@@ -9,7 +9,10 @@ usage: e2e_security.py MODE ECS_DOCTOR_BINARY SOURCE_DIR
                     service unreachable (closed port), the target's own
                     service unreachable
   MODE permissions  one run per action of docs/iam-policy.json, the caller
-                    lacking only that action (--deny)
+                    lacking only that action (--deny), on a scenario and
+                    target whose fault-free run calls it: `web-service`, each
+                    scenario's EC2-backed service (`worker`), the same on a
+                    capacity provider strategy, and `cluster prod`
   MODE secrets      scenario secrets_everywhere.json: no output format, saved
                     bundle or --debug/--verbose stream holds any planted secret
                     or the caller's secret key / session token
@@ -224,10 +227,21 @@ def test_faults():
               f"ec2 unreachable: evidence_gaps names ec2.subnets and why ({list(gaps)})")
         check(rep.get("verdict") in ("unhealthy", "inconclusive"), f"ec2 unreachable: verdict {rep.get('verdict')}")
         check(r.rc == (1 if rep.get("verdict") == "unhealthy" else 4), f"ec2 unreachable: exit matches verdict ({r.rc})")
+        # The claim, not only the title: no finding of the check quotes the
+        # network evidence it could not read or repeats the fault-free claim;
+        # it says the path could not be verified, or the check reports itself
+        # incomplete.
         bt = top(base)
         same_check = [f for f in rep.get("findings", []) if f["check"] == bt["check"]]
-        check(all("could not be verified" in f["title"] or f["title"] == bt["title"] for f in same_check),
-              f"ec2 unreachable: {bt['check']} no longer claims the route it could not see")
+        own = [c for c in rep.get("checks", []) if c.get("id") == bt["check"]]
+        netptr = [e["pointer"] for f in same_check for e in f.get("evidence", [])
+                  if (e.get("pointer") or "").startswith("/network/")]
+        check((same_check or (own and own[0].get("status") == "incomplete"))
+              and all(f["title"] != bt["title"] and "could not be verified" in f["title"] for f in same_check)
+              and not netptr,
+              f"ec2 unreachable: {bt['check']} no longer claims the route it could not see "
+              f"({[(f['severity'], f['title']) for f in same_check]}; network pointers {netptr}; "
+              f"check {own and own[0].get('status')})")
 
         # The target's own service unreachable: nothing to diagnose -> exit 3, one line.
         r = service_json(fake, env={"AWS_ENDPOINT_URL_ECS": f"http://127.0.0.1:{port}"}, via_env=True, bound=bound)
@@ -291,26 +305,28 @@ def rests_on(finding, sections):
     return any(s.split(".")[0] in tops for s in sections)
 
 
-# Actions a fault-free `service` run calls on no shipped scenario, and why.
+# Actions a fault-free run calls on no shipped scenario and target, and why.
 NEVER_CALLED = {
-    "ecs:ListServices": "only `cluster` targets list services; a service target names its service",
-    "ecs:ListContainerInstances": "EC2 launch type only; every shipped scenario runs on Fargate",
-    "ecs:DescribeContainerInstances": "EC2 launch type only; every shipped scenario runs on Fargate",
-    "ecs:DescribeCapacityProviders": "capacity providers other than FARGATE*; none in the shipped scenarios",
     "ec2:DescribeManagedPrefixLists": "only when a security-group rule references a prefix list; none does",
 }
 
+# The EC2-launch-type actions: no `web-service` (Fargate) run calls them, so
+# each is denied on every profile whose target needs it (the diagnoses lean
+# on container instances differently), and must be exercised at least once.
+EC2_CLUSTER_ACTIONS = ("ecs:ListContainerInstances", "ecs:DescribeContainerInstances",
+                       "ecs:DescribeCapacityProviders")
+
 
 def never_called_reason(action):
-    """Why no scenario makes `service` call this action: the table above, or
-    (found in the source) no collector names the operation at all."""
+    """Why no profile calls this action: the table above, or (found in the
+    source) no collector names the operation at all."""
     if action in NEVER_CALLED:
         return NEVER_CALLED[action]
     op = action.split(":", 1)[1]
     srcs = glob.glob(os.path.join(SRC, "core", "collect", "*.c"))
     if not any(f'"{op}"' in open(p, errors="replace").read() for p in srcs):
         return "no collector calls it (core/collect never names the operation); the policy grants it ahead of use"
-    return "no shipped scenario makes the live `service` command call it"
+    return "no profiled scenario and target makes ecs-doctor call it"
 
 
 # AWS never denies these; denying them in the fake tests nothing real.
@@ -320,78 +336,184 @@ UNDENIABLE = {
 }
 
 
+SEVERITY = ["critical", "high", "medium", "low", "info"]
+
+
 def same_top(a, b):
     return a is not None and b is not None and a["check"] == b["check"] and a["category"] == b["category"] \
         and a["severity"] == b["severity"]
 
 
-def scenario_profiles():
-    """Each shipped scenario's fault-free run: its report and the actions it calls."""
-    prof = {}
-    for name in sorted(os.listdir(SCEN)):
-        if not name.endswith(".json"):
-            continue
-        with Fake(name) as fake:
-            r = service_json(fake)
-            prof[name] = (r, called_actions(fake.calls()))
-    return prof
+def needs_instances(svc, cluster):
+    """The service runs on EC2 container instances: EC2/EXTERNAL launch type
+    or a capacity provider strategy naming a non-Fargate provider (the
+    cluster's default strategy when it has neither)."""
+    if svc.get("launchType") in ("EC2", "EXTERNAL"):
+        return True
+    strat = svc.get("capacityProviderStrategy")
+    if strat is None and not svc.get("launchType"):
+        strat = cluster.get("defaultCapacityProviderStrategy", [])
+    return any(s.get("capacityProvider") not in ("FARGATE", "FARGATE_SPOT") for s in strat or [])
+
+
+def ec2_services(scen):
+    """Names of the scenario's services on cluster prod that need container instances."""
+    clusters = {c.get("clusterName"): c for c in scen.get("ecs", {}).get("clusters", [])}
+    return [s["serviceName"] for s in scen.get("ecs", {}).get("services", [])
+            if s.get("cluster", "prod") == "prod" and needs_instances(s, clusters.get("prod", {}))]
+
+
+def strategy_variant(name, scen, service):
+    """The scenario with `service` placed by a capacity provider strategy (the
+    cluster's first EC2 provider the scenario describes) instead of launchType
+    EC2, written to TMP; None when there is no such provider. As AWS shows it:
+    the service and its deployments carry the strategy and no launch type, its
+    tasks launchType EC2 and the provider's name."""
+    described = {c["name"] for c in scen.get("ecs", {}).get("capacityProviders", [])}
+    clusters = [c for c in scen.get("ecs", {}).get("clusters", []) if c.get("clusterName") == "prod"]
+    cps = [cp for cp in (clusters[0].get("capacityProviders", []) if clusters else [])
+           if cp in described and cp not in ("FARGATE", "FARGATE_SPOT")]
+    if not cps:
+        return None
+    v = json.loads(json.dumps(scen))
+    strategy = [{"capacityProvider": cps[0], "weight": 1, "base": 0}]
+    for svc in v["ecs"]["services"]:
+        if svc["serviceName"] == service:
+            svc.pop("launchType", None)
+            svc["capacityProviderStrategy"] = strategy
+            for d in svc.get("deployments", []):
+                d.pop("launchType", None)
+                d["capacityProviderStrategy"] = strategy
+    for t in v["ecs"].get("tasks", []):
+        if t.get("service") == service:
+            t.setdefault("launchType", "EC2")
+            t.setdefault("capacityProviderName", cps[0])
+    path = os.path.join(TMP, name.replace(".json", f"+{service}-cp-strategy.json"))
+    with open(path, "w") as f:
+        json.dump(v, f)
+    return path
+
+
+class Profile:
+    """One scenario and target, run fault-free: its report and the actions it calls."""
+    def __init__(self, label, scenario, args):
+        self.label, self.scenario, self.args = label, scenario, args
+        self.shipped = label.split()[0]  # the shipped scenario it is (or derives from)
+        with harness.Fake(scenario, TMP, kill=True) as fake:
+            self.run = run(fake, self.args)
+            self.called = called_actions(fake.calls())
+
+
+def target_args(kind, name):
+    return [kind, name, "--cluster", "prod", "--output", "json"] if kind == "service" else \
+        ["cluster", name, "--output", "json"]
+
+
+def profiles():
+    """`service web-service` on every shipped scenario (the demo first: its
+    diagnosis has the richest evidence); then `service <svc>` for every
+    service that runs on container instances, as shipped and placed by a
+    capacity provider strategy; then `cluster prod` on the demo."""
+    names = ["demo.json"] + sorted(n for n in os.listdir(SCEN) if n.endswith(".json") and n != "demo.json")
+    out = [Profile(f"{n}", os.path.join(SCEN, n), target_args("service", "web-service")) for n in names]
+    for n in names:
+        with open(os.path.join(SCEN, n)) as f:
+            scen = json.load(f)
+        for svc in ec2_services(scen):
+            out.append(Profile(f"{n} service {svc}", os.path.join(SCEN, n), target_args("service", svc)))
+            variant = strategy_variant(n, scen, svc)
+            if variant:
+                out.append(Profile(f"{n} service {svc} on a capacity provider strategy", variant,
+                                   target_args("service", svc)))
+    out.append(Profile("demo.json cluster prod", os.path.join(SCEN, "demo.json"), target_args("cluster", "prod")))
+    for p in out[len(names):]:
+        print(f"# profile {p.label}: rc {p.run.rc}, top {(top(p.run.report) or {}).get('id')}, calls "
+              f"{sorted(a for a in p.called if a in EC2_CLUSTER_ACTIONS or a == 'ecs:ListServices')}")
+    return out
+
+
+def deny_case(prof, action, sections):
+    label = f"deny {action} ({prof.label})"
+    base = prof.run.report
+    bt = top(base)
+    with harness.Fake(prof.scenario, TMP, "--deny", action, kill=True) as fake:
+        r = run(fake, prof.args, bound=60)
+        denied = [c for c in fake.calls() if c.get("fault") == "deny"]
+    check(len(denied) > 0, f"{label}: the fake refused {len(denied)} call(s)")
+    sane_exit(label, r, 60)
+    if r.rc == 3:
+        # Only reading the target itself may stop the run: its services
+        # (DescribeServices, and ListServices for a cluster target).
+        target_calls = ("ecs:DescribeServices",) + (("ecs:ListServices",) if prof.args[0] == "cluster" else ())
+        check(action in target_calls and action in r.err and r.err.count("\n") == 1,
+              f"{label}: exit 3 only when the target is unreadable, naming the action ({r.err.strip()!r})")
+        return
+    rep = r.report
+    if not check(rep is not None, f"{label}: report produced"):
+        return
+    gaps = rep["evidence_gaps"]
+    if action in UNDENIABLE:
+        print(f"# {label}: no gap required: {UNDENIABLE[action]}")
+    else:
+        named = [g for g in gaps if g.get("action") == action]
+        check(len(named) == 1 and named[0]["status"] in ("denied", "partial"),
+              f"{label}: evidence_gaps names the action ({[(g['source'], g['action']) for g in gaps]})")
+    t = top(rep)
+    if bt is None:
+        check(rep["verdict"] in (base["verdict"], "inconclusive"),
+              f"{label}: verdict {rep['verdict']} (fault-free: {base['verdict']})")
+        return
+    if same_top(t, bt):
+        print(f"# {label}: diagnosis still produced ({t['id']})")
+        check(r.rc == prof.run.rc, f"{label}: same top finding, same exit ({r.rc})")
+        return
+    # The top finding changed: only acceptable when the denied source is
+    # evidence the fault-free top finding quotes, or the check that made it
+    # reports itself incomplete for lack of it, or the same check now makes a
+    # weaker claim (lower severity: "could not be verified").
+    gap_sources_ = {g["source"] for g in gaps}
+    lost = [g["source"] for g in gaps if rests_on(bt, sections.get(g["source"], [g["source"]]))]
+    own = [c["id"] for c in rep.get("checks", []) if c.get("id") == bt["check"]
+           and c.get("status") in ("incomplete", "error") and gap_sources_ & set(c.get("missing") or [])]
+    weaker = t is not None and t["check"] == bt["check"] and t["category"] == bt["category"] \
+        and SEVERITY.index(t["severity"]) > SEVERITY.index(bt["severity"])
+    print(f"# {label}: top finding {t and (t['id'], t['severity'])} instead of {(bt['id'], bt['severity'])}, "
+          f"verdict {rep['verdict']}")
+    check(lost or own or weaker,
+          f"{label}: top finding changed ({t and t['id']}) only because evidence it rests on is missing "
+          f"(quoted: {lost}; its check incomplete for it: {own}; same check, weaker claim: {weaker}; "
+          f"gaps {sorted(gap_sources_)})")
+    check(rep["verdict"] != "healthy", f"{label}: degraded diagnosis, verdict {rep['verdict']}")
+    check(r.rc == {"unhealthy": 1, "inconclusive": 4}.get(rep["verdict"], r.rc),
+          f"{label}: exit {r.rc} matches verdict {rep['verdict']}")
 
 
 def test_permissions():
-    prof = scenario_profiles()
+    profs = profiles()
     sections = source_sections()
     actions = policy_actions()
     check(len(actions) > 10, f"policy lists {len(actions)} actions")
-    tested = 0
+    tested, runs = set(), 0
     for action in actions:
-        label = f"deny {action}"
-        # The demo first: its diagnosis has the richest evidence.
-        scen = next((n for n in ["demo.json"] + sorted(prof) if action in prof[n][1] and prof[n][0].report), None)
-        if scen is None:
-            skip(label, never_called_reason(action))
+        calling = [p for p in profs if action in p.called and p.run.report]
+        if not calling:
+            skip(f"deny {action}", never_called_reason(action))
             continue
-        base = prof[scen][0].report
-        bt = top(base)
-        label += f" ({scen})"
-        tested += 1
-        with Fake(scen, "--deny", action) as fake:
-            r = service_json(fake, bound=60)
-            denied = [c for c in fake.calls() if c.get("fault") == "deny"]
-        check(len(denied) > 0, f"{label}: the fake refused {len(denied)} call(s)")
-        sane_exit(label, r, 60)
-        if r.rc == 3:
-            # Only reading the target itself may stop the run.
-            check(action in ("ecs:DescribeServices",) and action in r.err and r.err.count("\n") == 1,
-                  f"{label}: exit 3 only when the target is unreadable, naming the action ({r.err.strip()!r})")
-            continue
-        rep = r.report
-        if not check(rep is not None, f"{label}: report produced"):
-            continue
-        gaps = rep["evidence_gaps"]
-        if action in UNDENIABLE:
-            print(f"# {label}: no gap required: {UNDENIABLE[action]}")
+        # The first profile that calls it; the EC2-launch-type actions on
+        # every shipped scenario whose target needs them (the first of its
+        # profiles that calls the action).
+        if action in EC2_CLUSTER_ACTIONS:
+            calling = [p for i, p in enumerate(calling) if p.shipped not in {q.shipped for q in calling[:i]}]
         else:
-            named = [g for g in gaps if g.get("action") == action]
-            check(len(named) == 1 and named[0]["status"] in ("denied", "partial"),
-                  f"{label}: evidence_gaps names the action ({[(g['source'], g['action']) for g in gaps]})")
-        t = top(rep)
-        if bt is None:
-            check(rep["verdict"] in (base["verdict"], "inconclusive"),
-                  f"{label}: verdict {rep['verdict']} (fault-free: {base['verdict']})")
-            continue
-        if same_top(t, bt):
-            check(r.rc == prof[scen][0].rc, f"{label}: same top finding, same exit ({r.rc})")
-            continue
-        # The top finding changed: only acceptable when the denied source is
-        # evidence the fault-free top finding quotes.
-        lost = [g["source"] for g in gaps if rests_on(bt, sections.get(g["source"], [g["source"]]))]
-        check(lost, f"{label}: top finding changed ({t and t['id']}) only because evidence it quotes is missing "
-                    f"({[g['source'] for g in gaps]})")
-        check(rep["verdict"] != "healthy", f"{label}: degraded diagnosis, verdict {rep['verdict']}")
-        check(r.rc == {"unhealthy": 1, "inconclusive": 4}.get(rep["verdict"], r.rc),
-              f"{label}: exit {r.rc} matches verdict {rep['verdict']}")
-    print(f"# {tested} of {len(actions)} policy actions exercised")
-    check(tested >= 30, f"at least 30 actions exercised ({tested})")
+            calling = calling[:1]
+        for prof in calling:
+            deny_case(prof, action, sections)
+            runs += 1
+        tested.add(action)
+    for action in EC2_CLUSTER_ACTIONS:
+        check(action in tested, f"{action} exercised on a target that needs container instances")
+    print(f"# {len(tested)} of {len(actions)} policy actions exercised in {runs} runs")
+    check(len(tested) >= 40, f"at least 40 actions exercised ({len(tested)})")
 
 
 # ---------------------------------------------------------------------------------------------- secrets
