@@ -32,6 +32,13 @@ local function shape(s)
   return n:sub(1, 160)
 end
 
+-- The wordings network.dependency_unreachable names a dependency for (its
+-- dependency()): a connection failure without one of them is not its.
+local NET_DEPENDENCY = { "registry auth from asm", "registry auth from amazon ecr", "ecr registry auth", "api.ecr.",
+  "getauthorizationtoken", "from asm", "secrets manager", "from ssm", "systems manager", "logger args", "cloudwatch",
+  "log group", "logging driver", "cannotpullcontainererror", "pull the image", "pull image manifest",
+  "ref pull has been retried", "failed to resolve ref", "failed to copy", "from the amazon ecr repository" }
+
 local function has(n, l)
   for _, p in ipairs(l) do if n:find(p, 1, true) then return true end end
   return false
@@ -132,6 +139,28 @@ local function reach(ev, t, svc, fam, n, image, cache)
   return verdict, why, subnet, depname
 end
 
+-- elb.health_check_failed reads the load balancer's events only for a
+-- target group in the evidence: a Classic Load Balancer (no target group) or
+-- a target group that could not be read leaves them to this check.
+local function lb_events_read(ev, svc)
+  local tgs = type(ev.elb) == "table" and ev.elb.target_groups or nil
+  if type(tgs) ~= "table" then return false end
+  for _, b in ipairs(list(svc.loadBalancers)) do
+    if type(b) == "table" and str(b.targetGroupArn) and type(tgs[b.targetGroupArn]) == "table" then return true end
+  end
+  return false
+end
+
+-- The first resource id a why sentence names (the failing hop's).
+local function first_id(why)
+  local best, at
+  for _, p in ipairs({ "rtb", "nat", "igw", "vpce", "acl", "sg" }) do
+    local i, _, id = why:find("(" .. p .. "%-%w+)")
+    if i and (not at or i < at) then best, at = id, i end
+  end
+  return best
+end
+
 local function svc_short(svc)
   return type(svc) == "table" and (num(svc.runningCount) or 0) < (num(svc.desiredCount) or 0)
 end
@@ -152,7 +181,7 @@ return {
     -- One failure text of a task or an event: decided, or reported.
     local function report(text, ptr, ctx)
       local n = N(text)
-      local fam = edoc.family(text)
+      local fam = edoc.family(text) or (ctx.whole and edoc.family(ctx.whole))
       local svc, t = ctx.svc, ctx.task
       local svcname = svc and str(svc.serviceName) or (t and str(t.group) and t.group:match("^service:(.+)$")) or nil
       local id = t and edoc.task_id(t.taskArn) or nil
@@ -172,7 +201,8 @@ return {
         local verdict, why, subnet, depname = reach(ev, t, svc, fam, n, image, cache)
         -- network.dependency_unreachable's: a connection failure on a broken or
         -- unknown path, and S3 refusing ECR's layers behind an endpoint policy.
-        if verdict and verdict ~= "yes" and has(n, edoc.conn_wording) and not has(n, edoc.answered_wording) then return end
+        if verdict and verdict ~= "yes" and has(n, edoc.conn_wording) and not has(n, edoc.answered_wording)
+            and has(n, NET_DEPENDENCY) then return end
         local s3 = (n:find("starport-layer-bucket", 1, true) or n:find("%.s3[%.%-][%w%-]*%.?amazonaws%.com"))
           and (n:find("403 forbidden", 1, true) or n:find("accessdenied", 1, true))
         if s3 and verdict == "no" and why:find("^endpoint_policy:") then return end
@@ -182,15 +212,17 @@ return {
           edoc.finding {
             category = HOP_CATEGORY[hop] or "network_no_route",
             severity = "critical",
-            title = string.format("%s: %s failed (%s) and the task's network has no path to %s: %s",
-              svcname or id or "tasks", fam.id, fam.what, depname, detail),
+            title = string.format("%s: %s (%s): the task's network has no path to %s: %s",
+              svcname or id or "tasks", fam.what, fam.id, depname, detail),
             confidence = 0.8,
             explanation = string.format("The failure is a %s (%s), in a wording no check knows. The network path from %s "
               .. "to %s was analysed hop by hop: %s. Whatever the wording, the task cannot reach %s from there, which is "
               .. "enough to make this step fail.", fam.id, fam.what, subnet, depname, detail, depname),
             evidence = evidence,
             resources = { svcname, id, subnet },
-            key = "net|" .. (HOP_CATEGORY[hop] or "network_no_route") .. "|" .. subnet .. "|" .. depname,
+            -- Subnets sharing the failing hop (one route table) are one finding.
+            key = "net|" .. (HOP_CATEGORY[hop] or "network_no_route") .. "|"
+              .. (first_id(why) or subnet) .. "|" .. depname,
             when = ctx.when,
             subject = svcname,
             explains = { "deployment_circuit_breaker", "deployment_stuck" },
@@ -305,7 +337,7 @@ return {
       for _, r in ipairs(edoc.recent_events(svc)) do
         local msg = str(r.e.message) or ""
         local ptr = edoc.ptr("services", si - 1, "events", r.i - 1, "message")
-        local ctx = { svc = svc, when = r.e.createdAt, note = "service event" }
+        local ctx = { svc = svc, when = r.e.createdAt, note = "service event", whole = msg }
         -- Launch and placement failures carry a reason of their own.
         local err = msg:match("failed to launch a task with %(error (.-)%)%.?$")
         if not err and r.m:find("was unable to place a task. reason:", 1, true) then
@@ -318,7 +350,9 @@ return {
             ctx.explanation = "The scheduler reported a launch failure that no check recognises; it is quoted verbatim."
             report(err, ptr, ctx)
           end
-        elseif r.m ~= "" and not edoc.event_kind(r.m) and not edoc.claimed(msg) then
+        elseif r.m ~= "" and ((not edoc.event_kind(r.m) and not edoc.claimed(msg))
+            or ((r.m:find("is unhealthy in", 1, true) or r.m:find("failed elb health checks", 1, true))
+              and not lb_events_read(ev, svc))) then
           ctx.title = string.format("%s: unrecognised service event: ", svc.serviceName or "?")
           ctx.explanation = "This service event is neither normal operation (tasks started or stopped, targets registered, "
             .. "steady state) nor one a check reads, and it came after the last steady state, so it may be why the service "
