@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Generates one fixture bundle per documented wording variant of each failure
-family (docs/categories.md, "Failure families"): checks/general/tests/family_*.json
+family (docs/categories.md, "Failure families"): checks/general/tests/families/family_*.json
 and their .expect.json, run by `ecs-doctor checks test checks/general` (ctest
 checks_general) and compared with this script by ctest checks_families_fresh.
 
@@ -26,7 +26,9 @@ sys.path.insert(0, os.path.join(HERE, "..", "net"))
 import make_fixtures as net  # noqa: E402
 
 ROOT = net.ROOT
-OUT = os.path.join(ROOT, "checks", "general", "tests")
+# A folder of its own under tests/: `checks test checks/general` walks it, the
+# runtime suite's mutation and report scripts (tests/*.json only) do not.
+OUT = os.path.join(ROOT, "checks", "general", "tests", "families")
 ACCT, REGION, IMAGE = net.ACCT, net.REGION, net.IMAGE
 T0 = net.T0
 
@@ -270,6 +272,7 @@ def variants():
 
 def main():
     check = "--check" in sys.argv[1:]
+    os.makedirs(OUT, exist_ok=True)
     stale = []
     names = set()
     for name, ev, expect in variants():
