@@ -120,7 +120,9 @@ local function dependency(m, image)
   end
   if m:find("cannotpullcontainererror", 1, true) or m:find("pull the image", 1, true)
       or m:find("pull image manifest", 1, true) or m:find("ref pull has been retried", 1, true)
-      or m:find("failed to resolve ref", 1, true) or m:find("failed to copy", 1, true) then
+      or m:find("failed to resolve ref", 1, true) or m:find("failed to copy", 1, true)
+      -- task_cannot_pull_image.html: "The task cannot pull 'image' from the Amazon ECR repository 'uri'. There is a connection issue ..."
+      or m:find("from the amazon ecr repository", 1, true) then
     local img = (image or ""):lower()
     local ecr = m:find("%.dkr%.ecr%.") or img:find("%.dkr%.ecr%.")
     if s3_layer(m) or m:find("httpreaderseeker", 1, true) then

@@ -780,7 +780,7 @@ static void on_done(void *arg, struct http_xfer *x)
     if (x->net != ERR_OK) {
         set_error(&err, x->net, x->status, x->net_code, x->errmsg);
     } else if (k->svc->proto == AWS_PROTO_JSON) {
-        proto_json_parse(x->status, x->body.data, x->body.len, x->error_type, &page, &err);
+        proto_json_parse(k->op, x->status, x->body.data, x->body.len, x->error_type, &page, &err);
     } else {
         proto_query_parse(k->svc, k->op, x->status, x->body.data, x->body.len, &page, &err);
     }

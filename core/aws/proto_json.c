@@ -30,7 +30,7 @@ static void clean_code(const char *in, char *out, size_t len)
     snprintf(out, len, "%.*s", (int)n, in);
 }
 
-enum err_code proto_json_parse(long status, const char *body, size_t len,
+enum err_code proto_json_parse(const char *operation, long status, const char *body, size_t len,
                                const char *header_code, cJSON **out, struct aws_error *err)
 {
     cJSON *j = NULL;
@@ -64,7 +64,17 @@ enum err_code proto_json_parse(long status, const char *body, size_t len,
             clean_code(type, err->code, sizeof err->code);
         else
             snprintf(err->code, sizeof err->code, "HTTP%ld", status);
-        snprintf(err->message, sizeof err->message, "%s", msg ? msg : "");
+        if (msg && *msg)
+            snprintf(err->message, sizeof err->message, "%s", msg);
+        else if (!cJSON_IsObject(j))
+            /* A proxy's or load balancer's page (an HTML 502), or nothing:
+             * the operation and the status are all there is to say. */
+            snprintf(err->message, sizeof err->message, "%s: HTTP %ld, %s (%zu bytes)",
+                     operation ? operation : "?", status,
+                     len ? "the error answer is not JSON" : "an empty error answer", len);
+        else
+            snprintf(err->message, sizeof err->message, "%s: HTTP %ld %s without a message",
+                     operation ? operation : "?", status, err->code);
     }
     err->kind = retry_error_kind(err->code);
     cJSON_Delete(j);

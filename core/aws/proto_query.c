@@ -145,7 +145,7 @@ enum err_code proto_query_parse(const struct aws_service *svc, const char *opera
                                 const char *body, size_t len, cJSON **out, struct aws_error *err)
 {
     struct err xe;
-    cJSON *doc = len ? xml2json_parse(body, len, &xe) : NULL;
+    cJSON *doc = len ? xml2json_parse_op(body, len, xmlshape_find(svc->name, operation), &xe) : NULL;
     enum err_code rc;
     *out = NULL;
     err->http_status = status;

@@ -3,6 +3,8 @@ list(APPEND EDOC_CORE_SOURCES
   aws/config.c
   aws/endpoint.c
   aws/xml2json.c
+  aws/xmlshape.c
+  aws/xmlshape_gen.c
   aws/proto_json.c
   aws/proto_query.c
   aws/allowlist.c

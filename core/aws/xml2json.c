@@ -3,9 +3,11 @@
 
 #include <ctype.h>
 #include <expat.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "aws/xmlshape.h"
 #include "util/buf.h"
 #include "util/strutil.h"
 
@@ -131,7 +133,12 @@ static int repeated(const struct node *n, size_t i)
     return 0;
 }
 
-static cJSON *convert(const struct node *n)
+static cJSON *convert(const struct node *n, const struct xmlshape *sh);
+
+/* Without a model (an operation xmlshape does not know, a member the model
+ * does not name, a map): <member>/<item> children make an array, an empty
+ * "...Set" element (EC2's lists) is [], a repeated name is an array. */
+static cJSON *convert_generic(const struct node *n)
 {
     cJSON *out;
     int all_items = n->nkids > 0;
@@ -146,7 +153,7 @@ static cJSON *convert(const struct node *n)
     if (!out)
         return NULL;
     for (size_t i = 0; i < n->nkids; i++) {
-        cJSON *v = convert(n->kids[i]), *prev;
+        cJSON *v = convert(n->kids[i], NULL), *prev;
         if (!v) {
             cJSON_Delete(out);
             return NULL;
@@ -175,7 +182,106 @@ static cJSON *convert(const struct node *n)
     return out;
 }
 
-cJSON *xml2json_parse(const char *xml, size_t len, struct err *e)
+/* A structure the model describes: each child is typed by its member's
+ * shape; a flattened list member is an array however many times its element
+ * repeats (once included); an empty structure is {}. Children the model does
+ * not name are converted generically, so nothing on the wire is dropped. */
+static cJSON *convert_struct(const struct node *n, const struct xmlshape *sh)
+{
+    cJSON *out = cJSON_CreateObject();
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < n->nkids; i++) {
+        const struct node *k = n->kids[i];
+        const struct xmlshape *ms = xmlshape_member(sh, k->name);
+        cJSON *v, *prev = cJSON_GetObjectItemCaseSensitive(out, k->name);
+        int flat = ms && ms->kind == XMLSHAPE_LIST && ms->flattened;
+        v = flat ? convert(k, xmlshape_get(ms->item)) : convert(k, ms);
+        if (!v) {
+            cJSON_Delete(out);
+            return NULL;
+        }
+        if (flat || prev || repeated(n, i)) {
+            /* A flattened list, or a name sent more than once: one array,
+             * started at the name's first occurrence. */
+            if (!prev) {
+                prev = cJSON_CreateArray();
+                if (!prev) {
+                    cJSON_Delete(v);
+                    cJSON_Delete(out);
+                    return NULL;
+                }
+                cJSON_AddItemToObject(out, k->name, prev);
+            }
+            cJSON_AddItemToArray(prev, v);
+        } else {
+            cJSON_AddItemToObject(out, k->name, v);
+        }
+    }
+    return out;
+}
+
+/* sh: the model's shape for n, or NULL (no model). What the model calls a
+ * list is an array even when empty, a structure an object even when empty; a
+ * node the wire shapes otherwise than the model (children in a scalar) is
+ * converted generically. */
+static cJSON *convert(const struct node *n, const struct xmlshape *sh)
+{
+    if (!sh || sh->kind == XMLSHAPE_MAP || (sh->kind == XMLSHAPE_SCALAR && n->nkids > 0))
+        return convert_generic(n);
+    if (sh->kind == XMLSHAPE_SCALAR)
+        return cJSON_CreateString(n->text.data ? n->text.data : "");
+    if (sh->kind == XMLSHAPE_STRUCT)
+        return convert_struct(n, sh);
+    {
+        /* A wrapped list: every child is an element (<member>, <item>). */
+        const struct xmlshape *item = xmlshape_get(sh->item);
+        cJSON *out = cJSON_CreateArray();
+        if (!out)
+            return NULL;
+        for (size_t i = 0; i < n->nkids; i++) {
+            cJSON *v = convert(n->kids[i], item);
+            if (!v) {
+                cJSON_Delete(out);
+                return NULL;
+            }
+            cJSON_AddItemToArray(out, v);
+        }
+        return out;
+    }
+}
+
+/* The root: <OpResponse> holds the output shape directly (EC2) or inside
+ * <OpResult> (Query); anything else (an <ErrorResponse>, another operation's
+ * answer) is converted without the model. */
+static cJSON *convert_root(const struct node *root, const struct xmlshape_op *op)
+{
+    char want[160];
+    const struct xmlshape *sh;
+    if (!op || snprintf(want, sizeof want, "%sResponse", op->operation) >= (int)sizeof want ||
+        strcmp(root->name, want) != 0 || !(sh = xmlshape_get(op->shape)))
+        return convert(root, NULL);
+    if (!op->result)
+        return convert(root, sh);
+    {
+        cJSON *out = cJSON_CreateObject();
+        if (!out)
+            return NULL;
+        for (size_t i = 0; i < root->nkids; i++) {
+            const struct node *k = root->kids[i];
+            cJSON *v = convert(k, strcmp(k->name, op->result) == 0 ? sh : NULL);
+            if (!v) {
+                cJSON_Delete(out);
+                return NULL;
+            }
+            cJSON_AddItemToObject(out, k->name, v);
+        }
+        return out;
+    }
+}
+
+cJSON *xml2json_parse_op(const char *xml, size_t len, const struct xmlshape_op *op,
+                         struct err *e)
 {
     struct state s;
     cJSON *out = NULL, *v;
@@ -211,7 +317,7 @@ cJSON *xml2json_parse(const char *xml, size_t len, struct err *e)
         goto out;
     }
     out = cJSON_CreateObject();
-    v = convert(s.root);
+    v = convert_root(s.root, op);
     if (!out || !v) {
         cJSON_Delete(out);
         cJSON_Delete(v);
@@ -224,4 +330,9 @@ out:
     node_free(s.root);
     XML_ParserFree(s.p);
     return out;
+}
+
+cJSON *xml2json_parse(const char *xml, size_t len, struct err *e)
+{
+    return xml2json_parse_op(xml, len, NULL, e);
 }

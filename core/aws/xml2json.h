@@ -1,8 +1,13 @@
-/* xml2json — one generic converter from AWS Query/EC2 XML answers to cJSON.
+/* xml2json — one converter from AWS Query/EC2 XML answers to cJSON.
  *
- * Rules (no service model needed): an element whose children are all
- * <member> or <item> becomes an array; an empty element whose name ends in
- * "Set" (EC2's lists) becomes []; other empty elements and text leaves become
+ * With the operation's model (xmlshape.h, generated from botocore), the model
+ * types each element as the SDKs do: a list is an array even when empty
+ * (<groups/>, <ipPermissionsEgress/>) or a flattened list of one, a structure
+ * is an object even when empty ({}), a scalar is its text as a string.
+ * Where no model applies (xml2json_parse, an error answer, a member the model
+ * does not name, a map) the generic rules hold: an element whose children
+ * are all <member> or <item> becomes an array; an empty element whose name
+ * ends in "Set" becomes []; other empty elements and text leaves become
  * strings; an element with named children becomes an object (a repeated
  * child name becomes an array). Answers the converter cannot vouch for
  * (deeper than 64, too many elements, an object wider than 4096) fail. Names are kept as on the wire (EC2's
@@ -13,6 +18,7 @@
 
 #include <cjson/cJSON.h>
 #include <stddef.h>
+#include "aws/xmlshape.h"
 #include "util/err.h"
 
 #define XML2JSON_MAX_DEPTH 64
@@ -22,5 +28,10 @@
 /* Returns a new object {"<RootName>": <converted root>} (caller frees), or
  * NULL with e set. */
 cJSON *xml2json_parse(const char *xml, size_t len, struct err *e);
+
+/* The same, typed by op's output shape (xmlshape_find; NULL = no model) when
+ * the root is <op->operation>Response. */
+cJSON *xml2json_parse_op(const char *xml, size_t len, const struct xmlshape_op *op,
+                         struct err *e);
 
 #endif

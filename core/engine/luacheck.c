@@ -1548,6 +1548,10 @@ static int safe_xpcall(lua_State *L)
 /* Helpers every check may share, written in Lua and run in each sandbox once
  * `edoc` exists: the sandbox has no require, so without them each check
  * carried its own copy (the review rules did). Text chunk, same budget. */
+/* core/engine/families.lua, embedded by the build (sources.cmake). */
+extern const unsigned char luacheck_families_lua[];
+extern const size_t luacheck_families_lua_len;
+
 static const char prelude[] =
     "local edoc = edoc\n"
     "function edoc.region_flag()\n"
@@ -1727,6 +1731,11 @@ static int sandbox(lua_State *L)
     luaL_newlib(L, edoc);
     lua_setglobal(L, "edoc");
     if (luaL_loadbufferx(L, prelude, sizeof prelude - 1, "=edoc-prelude", "t") != LUA_OK)
+        return lua_error(L);
+    lua_call(L, 0, 0);
+    /* Its Lua half: failure families and documented wordings (families.lua). */
+    if (luaL_loadbufferx(L, (const char *)luacheck_families_lua, luacheck_families_lua_len,
+                         "=edoc-families", "t") != LUA_OK)
         return lua_error(L);
     lua_call(L, 0, 0);
     proxy_metatable(L);

@@ -263,23 +263,23 @@ static void test_parse(void)
     memset(&err, 0, sizeof err);
     {
         const char *j1 = "{\"__type\":\"com.amazonaws.ecs#ClusterNotFoundException\",\"message\":\"Cluster not found.\"}";
-        CHECK(proto_json_parse(400, j1, strlen(j1), NULL, &out, &err) == ERR_NOT_FOUND);
+        CHECK(proto_json_parse("DescribeServices", 400, j1, strlen(j1), NULL, &out, &err) == ERR_NOT_FOUND);
     }
     CHECK_STR(err.code, "ClusterNotFoundException");
     CHECK_STR(err.message, "Cluster not found.");
     memset(&err, 0, sizeof err);
     {
         const char *j2 = "{\"__type\":\"AccessDeniedException\",\"Message\":\"no\"}";
-        CHECK(proto_json_parse(400, j2, strlen(j2), NULL, &out, &err) == ERR_DENIED);
+        CHECK(proto_json_parse("DescribeServices", 400, j2, strlen(j2), NULL, &out, &err) == ERR_DENIED);
     }
     CHECK_STR(err.message, "no");
     memset(&err, 0, sizeof err);
-    CHECK(proto_json_parse(400, "", 0, "ThrottlingException:http://internal.amazon.com/coral/", &out,
+    CHECK(proto_json_parse("DescribeServices", 400, "", 0, "ThrottlingException:http://internal.amazon.com/coral/", &out,
                            &err) == ERR_THROTTLED);
     CHECK_STR(err.code, "ThrottlingException");
     memset(&err, 0, sizeof err);
-    CHECK(proto_json_parse(200, "{\"a\":", 5, NULL, &out, &err) == ERR_PARSE);
-    CHECK(proto_json_parse(200, "", 0, NULL, &out, &err) == ERR_OK);
+    CHECK(proto_json_parse("DescribeServices", 200, "{\"a\":", 5, NULL, &out, &err) == ERR_PARSE);
+    CHECK(proto_json_parse("DescribeServices", 200, "", 0, NULL, &out, &err) == ERR_OK);
     CHECK(cJSON_IsObject(out));
     cJSON_Delete(out);
 }

@@ -2,3 +2,4 @@
 include(${CMAKE_CURRENT_LIST_DIR}/runtime/tests.cmake OPTIONAL)
 include(${CMAKE_CURRENT_LIST_DIR}/net/tests.cmake OPTIONAL)
 include(${CMAKE_CURRENT_LIST_DIR}/finish/tests.cmake OPTIONAL)
+include(${CMAKE_CURRENT_LIST_DIR}/families/tests.cmake OPTIONAL)
