@@ -90,7 +90,7 @@ out:
 static void refuse(struct engine *eng, const char *display, const char *msg)
 {
     fprintf(eng->diag, "ecs-doctor: plugin %s: %s\n", display, msg);
-    eng->n_refused++;
+    engine_load_failed(eng, "plugin", display, NULL, NULL, msg);
 }
 
 static char *dup_or_empty(const char *s) { return str_dup(s ? s : ""); }

@@ -61,3 +61,12 @@ set_tests_properties(engine_e2e_gaps PROPERTIES TIMEOUT 180 SKIP_RETURN_CODE 77)
 
 # luapattern: differential test against Lua's own string library, and the step budget.
 edoc_unit_test(test_luapattern engine/test_luapattern.c)
+
+# Broken team checks are visible; plugins are loaded safely and run isolated
+# (issue 17 items 4-6).
+if(EDOC_PYTHON)
+  add_test(NAME engine_e2e_plugins
+    COMMAND ${EDOC_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/engine/e2e_plugins.py $<TARGET_FILE:ecs-doctor>
+            ${PROJECT_SOURCE_DIR} ${EDOC_TEST_PLUGIN_DIR})
+  set_tests_properties(engine_e2e_plugins PROPERTIES TIMEOUT 300)
+endif()

@@ -1,0 +1,140 @@
+#!/usr/bin/python3
+"""End-to-end: broken team checks are visible, and plugins cannot take the run
+down (issue 17, items 4-6). The real binary over the healthy fixture.
+
+usage: e2e_plugins.py ECS_DOCTOR_BINARY SOURCE_DIR TEST_PLUGIN_DIR
+
+(broken) Lua checks with a syntax error, an unknown category, an unknown
+    `needs` source, and a plugin refused for its ABI: each is an `error` in
+    JSON checks[] (with its message and load_error), listed in text and
+    Markdown, an errored JUnit test case; the verdict is inconclusive (never
+    healthy) and the exit code 4; `--skip` of the broken id silences it;
+    `checks test` fails on a folder whose check does not load even when its
+    fixture only expects `absent` findings.
+(isolated) plugins that segfault, abort, loop forever, write garbage to the
+    result pipe, exit(0) early or write past the result cap run next to a good
+    plugin: each one is that plugin's check error, named, with the signal or
+    "timed out after N s"; the good plugin's finding and the default checks'
+    results are in the report, which is valid JSON; exit 4 (inconclusive), not
+    139. `--no-plugins` loads none of them.
+(loading) relative ECS_DOCTOR_PLUGIN_PATH entries are refused with one line;
+    a plugin in a folder whose parent is group/world-writable is refused; a
+    refused plugin's constructor never runs.
+"""
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+
+BIN, SRC, PLUGDIR = sys.argv[1], sys.argv[2], sys.argv[3]
+HEALTHY = os.path.join(SRC, "tests", "engine", "fixtures", "healthy.json")
+TMP = tempfile.mkdtemp(prefix="edoc-plugins-e2e-")
+os.chmod(TMP, 0o700)
+FAILED = []
+
+
+def check(cond, what):
+    print(f"{'ok' if cond else 'not ok'} - {what}", flush=True)
+    if not cond:
+        FAILED.append(what)
+    return cond
+
+
+def run(args, env=None, timeout=120):
+    e = dict(os.environ)
+    e.pop("ECS_DOCTOR_PLUGIN_PATH", None)
+    e.pop("ECS_DOCTOR_CHECK_PATH", None)
+    e["HOME"] = TMP
+    if env:
+        e.update(env)
+    t0 = time.time()
+    p = subprocess.run(["timeout", "-s", "KILL", str(timeout), BIN] + args, capture_output=True, env=e)
+    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace"), time.time() - t0
+
+
+def private_dir(name):
+    d = os.path.join(TMP, name)
+    os.makedirs(d, exist_ok=True)
+    os.chmod(d, 0o700)
+    return d
+
+
+def copy_plugin(name, into):
+    dst = os.path.join(into, name + ".so")
+    shutil.copy(os.path.join(PLUGDIR, name + ".so"), dst)
+    os.chmod(dst, 0o700)
+    return dst
+
+
+BROKEN_LUA = {
+    "syntax.lua": "return { id = 'team.syntax', category = 'unknown_failure', run = function(ev) if then end }\n",
+    "category.lua": "return { id = 'team.category', category = 'no_such_category', run = function(ev) end }\n",
+    "needs.lua": "return { id = 'team.needs', category = 'unknown_failure', needs = { 'ecs.taskz' }, "
+                 "run = function(ev) end }\n",
+}
+
+
+def broken():
+    d = private_dir("broken")
+    for name, text in BROKEN_LUA.items():
+        with open(os.path.join(d, name), "w") as fh:
+            fh.write(text)
+    pd = private_dir("broken_plugins")
+    copy_plugin("abi_mismatch", pd)
+    rc, out, err, _ = run(["analyze", HEALTHY, "--check-dir", d, "--plugin-dir", pd, "--output", "json"])
+    check(rc == 4, f"broken checks: exit 4 (inconclusive), not 0 (rc {rc}; {err.strip()[-300:]})")
+    try:
+        rep = json.loads(out)
+    except ValueError as e:
+        check(False, f"broken checks: JSON report ({e})")
+        return
+    check(rep["verdict"] == "inconclusive", f"broken checks: verdict inconclusive ({rep['verdict']})")
+    check("check" in rep["summary"] and "failed" in rep["summary"], f"broken checks: summary says so ({rep['summary']})")
+    errs = {c["source"]: c for c in rep["checks"] if c["status"] == "error"}
+    want = {
+        "lua:" + os.path.join(d, "syntax.lua"): "syntax.lua:1:",
+        "lua:" + os.path.join(d, "category.lua"): "unknown category 'no_such_category'",
+        "lua:" + os.path.join(d, "needs.lua"): "unknown evidence source 'ecs.taskz'",
+        "plugin:" + os.path.join(pd, "abi_mismatch.so"): "ABI version 99",
+    }
+    for src, words in want.items():
+        c = errs.get(src)
+        check(c is not None and words in (c.get("message") or "") and c.get("load_error") is True,
+              f"broken checks: {os.path.basename(src)} is an error in checks[] naming '{words}' ({c})")
+    for fmt, probe in (("text", "syntax.lua"), ("markdown", "category.lua"), ("junit", "ABI version 99")):
+        rc2, out2, _, _ = run(["analyze", HEALTHY, "--check-dir", d, "--plugin-dir", pd, "--output", fmt])
+        check(rc2 == 4 and probe in out2 and "HEALTHY" not in out2.replace("INCONCLUSIVE", ""),
+              f"broken checks: --output {fmt} lists the failures and does not say healthy (rc {rc2})")
+        if fmt == "junit":
+            check(out2.count("type=\"check_error\"") >= 4, "broken checks: JUnit has an errored test case each")
+    rc, out, _, _ = run(["analyze", HEALTHY, "--check-dir", d, "--output", "json",
+                         "--skip", "team.needs", "--skip", "*/category.lua", "--skip", "*/syntax.lua"])
+    rep = json.loads(out) if out.strip().startswith("{") else {}
+    check(rc == 0 and rep.get("verdict") == "healthy",
+          f"broken checks: --skip silences known-broken checks by id or file (rc {rc}, {rep.get('verdict')})")
+    # checks test: a folder whose check does not load fails, even with absent-only fixtures.
+    t = private_dir("team")
+    os.makedirs(os.path.join(t, "tests"), exist_ok=True)
+    with open(os.path.join(t, "broken.lua"), "w") as fh:
+        fh.write(BROKEN_LUA["syntax.lua"])
+    shutil.copy(HEALTHY, os.path.join(t, "tests", "ok.json"))
+    with open(os.path.join(t, "tests", "ok.expect.json"), "w") as fh:
+        json.dump({"absent": ["team.syntax"]}, fh)
+    rc, out, err, _ = run(["checks", "test", t])
+    check(rc != 0 and "does not load" in out and "broken.lua" in out,
+          f"checks test fails on a check that does not load (rc {rc}: {out.strip()[-300:]})")
+
+
+def main():
+    broken()
+    print(f"{len(FAILED)} failed")
+    shutil.rmtree(TMP, ignore_errors=True)
+    return 1 if FAILED else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
