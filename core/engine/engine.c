@@ -292,7 +292,7 @@ void engine_load_dir(struct engine *eng, const char *dir, const char *display, i
     n = strlen(d);
     while (n > 1 && d[n - 1] == '/')
         d[--n] = '\0';
-    if (want_plugins && !seen_dir(eng, d, 0))
+    if (want_plugins && !eng->opts.no_plugins && !seen_dir(eng, d, 0))
         scan_plugins(eng, d, display ? display : d);
     if (want_lua && !seen_dir(eng, d, 1))
         scan_lua(eng, d, display ? display : d, 0);
@@ -384,9 +384,9 @@ struct engine *engine_new(const struct engine_opts *o)
     /* Plugins first, then Lua: on a duplicate id the first loaded wins, and
      * explicit dirs come before the defaults so a team can shadow nothing
      * silently (the duplicate is reported). */
-    for (i = 0; i < eng->opts.n_plugin_dirs; i++)
+    for (i = 0; i < eng->opts.n_plugin_dirs && !eng->opts.no_plugins; i++)
         engine_load_dir(eng, eng->opts.plugin_dirs[i], eng->opts.plugin_dirs[i], 0, 1);
-    if (!eng->opts.no_default_dirs)
+    if (!eng->opts.no_default_dirs && !eng->opts.no_plugins)
         load_defaults(eng, 0);
     for (i = 0; i < eng->opts.n_check_dirs; i++)
         engine_load_dir(eng, eng->opts.check_dirs[i], eng->opts.check_dirs[i], 1, 0);
@@ -552,7 +552,7 @@ static cJSON *run_one(struct engine *eng, struct check *c, const cJSON *evidence
     if (c->lang == CHECK_LUA) {
         luacheck_run(c, &ctx);
     } else {
-        int rc = pluginhost_run(c, &ctx);
+        int rc = pluginhost_run(c, &ctx, eng->opts.plugin_timeout_s);
         if (rc != 0 && !ctx.failed) {
             ctx.failed = 1;
             snprintf(ctx.message, sizeof ctx.message, "%s: run() returned %d", c->source + 7, rc);

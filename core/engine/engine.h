@@ -55,6 +55,8 @@ struct engine_opts {
     const char *const *plugin_dirs; size_t n_plugin_dirs;
     const char *const *check_dirs;  size_t n_check_dirs;
     int no_default_dirs;     /* only the dirs given (tests, `checks test` isolation) */
+    int no_plugins;          /* --no-plugins: load no C plugin from anywhere */
+    double plugin_timeout_s; /* per C check run (isolated child); <= 0: 30 s */
     int debug;
     long lua_budget;         /* VM instructions per Lua call; 0: default */
     size_t lua_mem_max;      /* bytes per Lua check; 0: default */

@@ -4,11 +4,18 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <grp.h>
 #include <pwd.h>
 #include <libgen.h>
 #include <limits.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -18,6 +25,7 @@
 #include "analysis/netpath.h"
 #include "engine/finding.h"
 #include "engine/nodeidx.h"
+#include "util/buf.h"
 #include "util/jsonx.h"
 #include "util/strutil.h"
 
@@ -487,13 +495,305 @@ static const edoc_host host = {
 
 const edoc_host *pluginhost_table(void) { return &host; }
 
-int pluginhost_run(struct check *c, struct edoc_ctx *ctx)
+/* ---- running a C check isolated ----------------------------------------
+ *
+ * A plugin is native code: a NULL dereference or an endless loop in it would
+ * take the whole run down (exit 139, or --deadline ignored). Each C check
+ * therefore runs in a forked child, which inherits the loaded evidence
+ * (copy-on-write) and sends back what the check reported as one JSON
+ * document over a pipe. The parent reads it within the time limit, rebuilds
+ * the findings through the same finding_* calls the host table uses (so a
+ * garbled result can only be refused, never corrupt the report: evidence
+ * values are quoted again from the parent's own document), and reports a
+ * crash, a timeout or an unreadable result as that check's error. */
+
+#define RESULT_MAX ((size_t)64 * 1024 * 1024)
+
+static cJSON *strings_of(const cJSON *arr)
 {
+    return arr ? cJSON_Duplicate(arr, 1) : cJSON_CreateArray();
+}
+
+/* Child side: the check's result as JSON. */
+static char *result_json(const struct edoc_ctx *ctx, int rc)
+{
+    cJSON *r = cJSON_CreateObject(), *fs;
+    size_t i;
+    char *txt;
+    static const char *const text[] = {"title", "category", "severity", "explanation", "key", "kind",
+                                       "rule", "subject"};
+    if (!r)
+        return NULL;
+    cJSON_AddNumberToObject(r, "rc", rc);
+    cJSON_AddBoolToObject(r, "failed", ctx->failed);
+    cJSON_AddStringToObject(r, "message", ctx->message);
+    cJSON_AddStringToObject(r, "why", ctx->why);
+    cJSON_AddItemToObject(r, "gaps", strings_of(ctx->gaps));
+    cJSON_AddNumberToObject(r, "reported", (double)ctx->n_findings);
+    fs = cJSON_AddArrayToObject(r, "findings");
+    for (i = ctx->start; fs && i < ctx->out->n; i++) {
+        const struct finding *f = ctx->out->v[i];
+        const char *vals[8];
+        cJSON *o = cJSON_CreateObject(), *ev, *it;
+        size_t k;
+        vals[0] = f->title; vals[1] = f->category; vals[2] = f->severity; vals[3] = f->explanation;
+        vals[4] = f->key; vals[5] = f->kind; vals[6] = f->rule; vals[7] = f->subject;
+        for (k = 0; k < 8; k++)
+            if (vals[k])
+                cJSON_AddStringToObject(o, text[k], vals[k]);
+        cJSON_AddNumberToObject(o, "confidence", f->confidence);
+        cJSON_AddNumberToObject(o, "when", f->when);
+        cJSON_AddNumberToObject(o, "count", (double)f->count);
+        ev = cJSON_AddArrayToObject(o, "evidence");
+        cJSON_ArrayForEach(it, f->evidence) {
+            cJSON *e = cJSON_CreateObject();
+            cJSON_AddStringToObject(e, "pointer", jsonx_str(it, "pointer", ""));
+            if (jsonx_str(it, "note", NULL))
+                cJSON_AddStringToObject(e, "note", jsonx_str(it, "note", ""));
+            cJSON_AddItemToArray(ev, e);
+        }
+        cJSON_AddItemToObject(o, "resources", strings_of(f->resources));
+        cJSON_AddItemToObject(o, "explains", strings_of(f->explains));
+        cJSON_AddItemToObject(o, "remediation", strings_of(f->remediation));
+        cJSON_AddItemToArray(fs, o);
+    }
+    txt = cJSON_PrintUnformatted(r);
+    cJSON_Delete(r);
+    return txt;
+}
+
+static void write_all(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t k = write(fd, p, n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return;
+        p += k;
+        n -= (size_t)k;
+    }
+}
+
+static _Noreturn void run_child(struct check *c, struct edoc_ctx *ctx, int fd)
+{
+    struct finding_list mine = {0};
+    char *txt;
     int rc;
-    /* evidence() receives only the finding, so the run's context is kept here
-     * for the duration of the call (checks run one at a time). */
+    /* Die with the parent (Ctrl-C, a kill): an endless loop must not outlive
+     * the run. Linux-only, like the rest of the isolation. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() == 1)
+        _exit(127);
+    signal(SIGPIPE, SIG_DFL);
+    /* Nothing a plugin prints may reach stdout (--output json). */
+    dup2(STDERR_FILENO, STDOUT_FILENO);
+    ctx->out = &mine;
+    ctx->start = 0;
     current_ctx = ctx;
     rc = c->c.run(&host, ctx);
     current_ctx = NULL;
+    txt = result_json(ctx, rc);
+    if (txt)
+        write_all(fd, txt, strlen(txt));
+    _exit(txt ? 0 : 125);
+}
+
+static double mono_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void fail_ctx(struct edoc_ctx *ctx, const char *fmt, ...)
+{
+    va_list ap;
+    ctx->failed = 1;
+    va_start(ap, fmt);
+    vsnprintf(ctx->message, sizeof ctx->message, fmt, ap);
+    va_end(ap);
+}
+
+static const char *str_or(const cJSON *o, const char *k)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* Parent side: rebuilds what the child reported; anything malformed is
+ * skipped (a finding without a valid title then fails validation). */
+static void apply_result(const cJSON *r, struct check *c, struct edoc_ctx *ctx, int *rc)
+{
+    const cJSON *fs = cJSON_GetObjectItemCaseSensitive(r, "findings"), *fo, *it;
+    static const char *const text[] = {"title", "category", "severity", "explanation", "key", "kind",
+                                       "rule", "subject"};
+    size_t n = 0, k;
+    *rc = (int)jsonx_num(r, "rc", 0);
+    if (jsonx_bool(r, "failed", 0)) {
+        ctx->failed = 1;
+    }
+    if (str_or(r, "message"))
+        snprintf(ctx->message, sizeof ctx->message, "%s", str_or(r, "message"));
+    cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(r, "gaps"))
+        if (cJSON_IsString(it))
+            (void)engine_report_incomplete(ctx, it->valuestring, str_or(r, "why"));
+    cJSON_ArrayForEach(fo, fs) {
+        struct finding *f;
+        double d;
+        if (!cJSON_IsObject(fo))
+            continue;
+        if (n++ >= FINDING_MAX_RAW) {
+            if (!ctx->message[0])
+                snprintf(ctx->message, sizeof ctx->message, "more than %d findings: the rest were dropped",
+                         FINDING_MAX_RAW);
+            break;
+        }
+        if (!(f = finding_new(c->id, c->source)))
+            break;
+        finding_set(f, "category", c->category);
+        finding_set(f, "severity", c->severity);
+        for (k = 0; k < sizeof text / sizeof text[0]; k++)
+            if (str_or(fo, text[k]))
+                finding_set(f, text[k], str_or(fo, text[k]));
+        d = jsonx_num(fo, "confidence", 0.5);
+        f->confidence = isfinite(d) ? d : 0.5;
+        d = jsonx_num(fo, "when", 0);
+        f->when = isfinite(d) && d > 0 ? d : 0;
+        d = jsonx_num(fo, "count", 1);
+        f->count = isfinite(d) && d >= 1 && d <= 1e9 ? (long)d : 1;
+        cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(fo, "evidence"))
+            if (str_or(it, "pointer"))
+                finding_add_evidence(f, ctx->evidence, str_or(it, "pointer"), str_or(it, "note"));
+        cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(fo, "resources"))
+            if (cJSON_IsString(it))
+                finding_add_resource(f, it->valuestring);
+        cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(fo, "explains"))
+            if (cJSON_IsString(it))
+                finding_add_explains(f, it->valuestring);
+        cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(fo, "remediation"))
+            if (cJSON_IsObject(it))
+                finding_add_remediation(f, str_or(it, "description"), str_or(it, "command"), str_or(it, "docs"));
+        if (finding_list_push(ctx->out, f) != ERR_OK) {
+            finding_free(f);
+            break;
+        }
+        ctx->n_findings++;
+    }
+}
+
+int pluginhost_run(struct check *c, struct edoc_ctx *ctx, double timeout_s)
+{
+    int fds[2], status = 0, rc = 0, exited = 0, eof = 0, timed_out = 0;
+    const char *who = c->source + 7; /* "plugin:" */
+    struct buf res;
+    double end = mono_now() + (timeout_s > 0 ? timeout_s : PLUGINHOST_TIMEOUT_DEFAULT);
+    pid_t pid;
+    cJSON *r;
+    buf_init(&res, RESULT_MAX);
+    if (pipe(fds) != 0) {
+        fail_ctx(ctx, "%s: cannot isolate the plugin (pipe: %s)", who, strerror(errno));
+        return -1;
+    }
+    fflush(NULL); /* nothing buffered is written twice */
+    pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        fail_ctx(ctx, "%s: cannot isolate the plugin (fork: %s)", who, strerror(errno));
+        return -1;
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        run_child(c, ctx, fds[1]);
+    }
+    close(fds[1]);
+    /* Read until EOF or the child is gone (a grandchild may hold the pipe),
+     * within the limit. */
+    while (!eof) {
+        double left = end - mono_now();
+        struct pollfd pfd = {fds[0], POLLIN, 0};
+        int pr;
+        if (left <= 0) {
+            timed_out = 1;
+            break;
+        }
+        pr = poll(&pfd, 1, left > 0.1 ? 100 : (int)(left * 1000) + 1);
+        if (pr > 0) {
+            char chunk[65536];
+            ssize_t k = read(fds[0], chunk, sizeof chunk);
+            if (k > 0) {
+                if (res.len + (size_t)k > RESULT_MAX) {
+                    eof = 2; /* too large */
+                    break;
+                }
+                buf_append(&res, chunk, (size_t)k);
+            } else if (k == 0 || (errno != EINTR && errno != EAGAIN)) {
+                eof = 1;
+            }
+        } else if (!exited && waitpid(pid, &status, WNOHANG) == pid) {
+            exited = 1;
+            /* Drain what it wrote, then stop: nothing more can come from it. */
+            fcntl(fds[0], F_SETFL, O_NONBLOCK);
+            for (;;) {
+                char chunk[65536];
+                ssize_t k = read(fds[0], chunk, sizeof chunk);
+                if (k <= 0 || res.len + (size_t)k > RESULT_MAX)
+                    break;
+                buf_append(&res, chunk, (size_t)k);
+            }
+            eof = 1;
+        }
+    }
+    close(fds[0]);
+    while (!exited) {
+        pid_t w = waitpid(pid, &status, WNOHANG);
+        if (w == pid || (w < 0 && errno != EINTR)) {
+            exited = 1;
+            break;
+        }
+        if (timed_out || eof == 2 || mono_now() >= end) {
+            timed_out = timed_out || eof != 2;
+            kill(pid, SIGKILL);
+            while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+                ;
+            exited = 1;
+            break;
+        }
+        {
+            struct timespec ts = {0, 2000000};
+            nanosleep(&ts, NULL);
+        }
+    }
+    if (timed_out) {
+        fail_ctx(ctx, "%s: timed out after %g s (killed)", who,
+                 timeout_s > 0 ? timeout_s : PLUGINHOST_TIMEOUT_DEFAULT);
+        rc = -1;
+    } else if (eof == 2) {
+        fail_ctx(ctx, "%s: sent a result larger than %zu MiB", who, RESULT_MAX >> 20);
+        rc = -1;
+    } else if (WIFSIGNALED(status)) {
+        int sig = WTERMSIG(status);
+        const char *name = strsignal(sig);
+        fail_ctx(ctx, "%s: crashed with signal %d (%s)", who, sig, name ? name : "?");
+        rc = -1;
+    } else if (res.len == 0) {
+        fail_ctx(ctx, "%s: exited with status %d before reporting a result", who,
+                 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+        rc = -1;
+    } else if (!(r = cJSON_ParseWithLength(res.data, res.len)) || !cJSON_IsObject(r)) {
+        cJSON_Delete(r);
+        fail_ctx(ctx, "%s: sent an unreadable result (%zu bytes)", who, res.len);
+        rc = -1;
+    } else {
+        apply_result(r, c, ctx, &rc);
+        cJSON_Delete(r);
+        if (WIFEXITED(status) && WEXITSTATUS(status) != 0 && !ctx->failed)
+            fail_ctx(ctx, "%s: exited with status %d after its result", who, WEXITSTATUS(status));
+    }
+    buf_cleanup(&res);
     return rc;
 }

@@ -2,7 +2,7 @@
 """End-to-end: broken team checks are visible, and plugins cannot take the run
 down (issue 17, items 4-6). The real binary over the healthy fixture.
 
-usage: e2e_plugins.py ECS_DOCTOR_BINARY SOURCE_DIR TEST_PLUGIN_DIR
+usage: e2e_plugins.py ECS_DOCTOR_BINARY SOURCE_DIR TEST_PLUGIN_DIR HOSTILE_PLUGIN_DIR
 
 (broken) Lua checks with a syntax error, an unknown category, an unknown
     `needs` source, and a plugin refused for its ABI: each is an `error` in
@@ -30,7 +30,7 @@ import sys
 import tempfile
 import time
 
-BIN, SRC, PLUGDIR = sys.argv[1], sys.argv[2], sys.argv[3]
+BIN, SRC, PLUGDIR, HOSTILE = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 HEALTHY = os.path.join(SRC, "tests", "engine", "fixtures", "healthy.json")
 TMP = tempfile.mkdtemp(prefix="edoc-plugins-e2e-")
 os.chmod(TMP, 0o700)
@@ -63,9 +63,9 @@ def private_dir(name):
     return d
 
 
-def copy_plugin(name, into):
+def copy_plugin(name, into, src=None):
     dst = os.path.join(into, name + ".so")
-    shutil.copy(os.path.join(PLUGDIR, name + ".so"), dst)
+    shutil.copy(os.path.join(src or PLUGDIR, name + ".so"), dst)
     os.chmod(dst, 0o700)
     return dst
 
@@ -129,8 +129,55 @@ def broken():
           f"checks test fails on a check that does not load (rc {rc}: {out.strip()[-300:]})")
 
 
+HOSTILE_EXPECT = {
+    "hostile.segv": "crashed with signal 11",
+    "hostile.abort": "crashed with signal 6",
+    "hostile.loop": "timed out after 3 s",
+    "hostile.garbage": "unreadable result",
+    "hostile.exit": "exited with status 0 before reporting a result",
+}
+
+
+def isolated():
+    d = private_dir("hostile")
+    for name in ("segv", "abort", "loop", "garbage", "exit", "zz_good"):
+        copy_plugin(name, d, HOSTILE)
+    rc, out, err, took = run(["analyze", os.path.join(SRC, "tests", "engine", "fixtures", "pull_and_oom.json"),
+                              "--plugin-dir", d, "--output", "json", "--deadline", "3s"])
+    check(rc == 1 and took < 60, f"hostile plugins: the run ends with its own exit code (1: findings), not 139, "
+                                 f"in {took:.1f}s (rc {rc}; {err.strip()[-300:]})")
+    try:
+        rep = json.loads(out)
+    except ValueError as e:
+        check(False, f"hostile plugins: stdout is the JSON report, nothing a plugin printed ({e}: {out[:200]!r})")
+        return
+    checks = {c["id"]: c for c in rep["checks"]}
+    for cid, words in HOSTILE_EXPECT.items():
+        c = checks.get(cid, {})
+        msg = c.get("message") or ""
+        check(c.get("status") == "error" and words in msg and os.path.join(d, cid.split(".")[1] + ".so") in msg,
+              f"hostile plugins: {cid} is an error naming the plugin and '{words}' ({c.get('status')}: {msg})")
+    check(not any(f["check"] in HOSTILE_EXPECT for f in rep["findings"]),
+          "hostile plugins: nothing of a failed plugin's run reaches the report")
+    good = [f for f in rep["findings"] if f["check"] == "hostile.zz_good"]
+    check(len(good) == 1 and good[0]["count"] == 3 and good[0]["resources"] == ["sg-0123"] and
+          good[0]["evidence"][0]["value"] == "web-service" and good[0]["remediation"][0]["command"] == "echo hi",
+          f"hostile plugins: the good plugin's finding came back intact ({good})")
+    check(any(f["check"] == "image.not_found" for f in rep["findings"]),
+          "hostile plugins: the default checks still report theirs")
+    check(rep["verdict"] != "healthy", f"hostile plugins: verdict not healthy ({rep['verdict']})")
+    check("Sanitizer" not in err, "hostile plugins: no sanitizer report")
+    # --no-plugins: none of them is loaded, from the flag's folder or the path.
+    rc, out, err, _ = run(["analyze", HEALTHY, "--plugin-dir", d, "--no-plugins", "--output", "json"],
+                          env={"ECS_DOCTOR_PLUGIN_PATH": d})
+    rep = json.loads(out) if out.strip().startswith("{") else {"checks": []}
+    check(rc == 0 and not any(c["source"].startswith("plugin:") for c in rep["checks"]),
+          f"--no-plugins: no plugin loaded or run (rc {rc})")
+
+
 def main():
     broken()
+    isolated()
     print(f"{len(FAILED)} failed")
     shutil.rmtree(TMP, ignore_errors=True)
     return 1 if FAILED else 0

@@ -1,0 +1,13 @@
+/* Dereferences NULL in run(): the run must go on, this check an error naming
+ * the signal (issue 17 item 5). */
+#include "ecs_doctor/plugin.h"
+
+static int run(const edoc_host *h, edoc_ctx *ctx)
+{
+    volatile int *p = (volatile int *)0;
+    h->finding(ctx, "unknown_failure", "low", 0.5, "segv reported before crashing");
+    return *p;
+}
+
+static const edoc_check checks[] = {{"hostile.segv", "unknown_failure", "low", "segfaults", "", run}};
+EDOC_PLUGIN_DEFINE("hostile-segv", "1", checks);
