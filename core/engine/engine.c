@@ -334,6 +334,15 @@ static void load_env_path(struct engine *eng, const char *var, int lua)
         if (q > p && (size_t)(q - p) < sizeof dir) {
             memcpy(dir, p, (size_t)(q - p));
             dir[q - p] = '\0';
+            /* A relative entry would load code from whatever folder the
+             * command runs in (a cloned repository, a download folder). */
+            if (dir[0] != '/') {
+                char msg[PATH_MAX + 96];
+                snprintf(msg, sizeof msg, "%s: relative entry '%s' refused (use an absolute path)", var, dir);
+                fprintf(eng->diag, "ecs-doctor: %s\n", msg);
+                engine_load_failed(eng, lua ? "lua" : "plugin", dir, NULL, NULL, msg);
+                continue;
+            }
             engine_load_dir(eng, dir, dir, lua, !lua);
         }
     }

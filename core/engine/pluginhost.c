@@ -1,9 +1,12 @@
 /* pluginhost — see pluginhost.h. */
-#define _XOPEN_SOURCE 700 /* realpath() */
+/* realpath(); dl_iterate_phdr() (link.h) needs the GNU extensions. */
+#define _GNU_SOURCE
 #include "engine/pluginhost.h"
 
 #include <dlfcn.h>
+#include <elf.h>
 #include <errno.h>
+#include <link.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -32,6 +35,8 @@
 struct plugin {
     void *handle;
     char *path;
+    int fd; /* the descriptor it was loaded from: open while loaded, so
+             * "/proc/self/fd/N" names this object alone */
 };
 
 /* ---- safety of the file on disk ---------------------------------------- */
@@ -50,48 +55,254 @@ static int private_group(const struct stat *st)
            (!gr->gr_mem || !gr->gr_mem[0]);
 }
 
+/* Whether others than the owner can change the file or the folder's
+ * entries. A sticky folder (as /tmp) lets nobody else rename or replace
+ * what its owner put there, so it may be world-writable (sshd's StrictModes
+ * has no such exception; without it no plugin could live under /tmp). */
+static enum err_code mode_safe(const struct stat *st, const char *what, struct err *e)
+{
+    int others = (st->st_mode & S_IWOTH) || ((st->st_mode & S_IWGRP) && !private_group(st));
+    if (others && !(S_ISDIR(st->st_mode) && (st->st_mode & S_ISVTX)))
+        return err_set(e, ERR_PLUGIN, "refused: %s is writable by group or others (chmod go-w)", what);
+    if (st->st_uid != 0 && st->st_uid != geteuid())
+        return err_set(e, ERR_PLUGIN, "refused: %s is owned by uid %ld, not by root or you", what,
+                       (long)st->st_uid);
+    return ERR_OK;
+}
+
 static enum err_code stat_safe(const char *path, const char *what, struct err *e)
 {
     struct stat st;
     if (stat(path, &st) != 0)
         return err_set(e, ERR_PLUGIN, "%s: %s", what, strerror(errno));
-    /* A file or folder others can write is a way to run their code as us. */
-    if ((st.st_mode & S_IWOTH) || ((st.st_mode & S_IWGRP) && !private_group(&st)))
-        return err_set(e, ERR_PLUGIN, "refused: %s is writable by group or others (chmod go-w)", what);
-    if (st.st_uid != 0 && st.st_uid != geteuid())
-        return err_set(e, ERR_PLUGIN, "refused: %s is owned by uid %ld, not by root or you", what,
-                       (long)st.st_uid);
-    return ERR_OK;
+    return mode_safe(&st, what, e);
 }
 
-/* The file and its folder must be safe both where the name is and where
- * symlinks lead: a link in a safe folder to a file in a world-writable one
- * would otherwise pass (stat follows the link, dirname does not). */
-enum err_code pluginhost_file_safe(const char *path, struct err *e)
+/* StrictModes: every folder from / down to `dir` (a canonical path, from
+ * realpath) must be owned by root or the user and not writable by others,
+ * or whoever can write one of them can swap what lies below. `what` names
+ * the last one ("its folder"); the others are named by path. */
+static enum err_code dir_safe(const char *dir, const char *label, struct err *e)
 {
-    char *copy = str_dup(path), *real = realpath(path, NULL), *rcopy = NULL;
+    struct stat st;
+    if (lstat(dir, &st) != 0)
+        return err_set(e, ERR_PLUGIN, "%s: %s", dir, strerror(errno));
+    if (!S_ISDIR(st.st_mode))
+        return err_set(e, ERR_PLUGIN, "refused: %s changed while it was checked", dir);
+    return mode_safe(&st, label, e);
+}
+
+static enum err_code chain_safe(const char *dir, const char *what, struct err *e)
+{
+    char prefix[PATH_MAX], label[PATH_MAX + 16];
+    size_t n = strlen(dir), k;
+    enum err_code rc = ERR_OK;
+    if (dir[0] != '/' || n >= sizeof prefix)
+        return err_set(e, ERR_PLUGIN, "refused: %s: not a canonical path", what);
+    if (n > 1) {
+        snprintf(label, sizeof label, "folder /");
+        rc = dir_safe("/", label, e);
+    }
+    for (k = 1; k <= n && rc == ERR_OK; k++) {
+        if (k < n && dir[k] != '/')
+            continue;
+        memcpy(prefix, dir, k);
+        prefix[k] = '\0';
+        if (k == n)
+            snprintf(label, sizeof label, "%s", what);
+        else
+            snprintf(label, sizeof label, "folder %s", prefix);
+        rc = dir_safe(prefix, label, e);
+    }
+    return rc;
+}
+
+/* The file must be safe, and so must every folder above it, both where the
+ * name is and where symlinks lead: a link in a safe folder to a file in a
+ * world-writable one would otherwise pass. On success *real (when asked)
+ * gets the canonical path, caller frees. */
+static enum err_code file_safe_real(const char *path, char **real, struct err *e)
+{
+    char *copy = str_dup(path), *rp = realpath(path, NULL), *rcopy = NULL, *dir = NULL;
     enum err_code rc;
     if (!copy) {
         rc = err_set(e, ERR_NOMEM, "out of memory");
         goto out;
     }
     rc = stat_safe(path, "the file", e);
-    if (rc == ERR_OK)
-        rc = stat_safe(dirname(copy), "its folder", e);
-    if (rc == ERR_OK && !real)
+    if (rc == ERR_OK && !rp)
         rc = err_set(e, ERR_PLUGIN, "the file: %s", strerror(errno));
-    if (rc == ERR_OK && strcmp(real, path) != 0) {
-        if (!(rcopy = str_dup(real)))
-            rc = err_set(e, ERR_NOMEM, "out of memory");
-        else
-            rc = stat_safe(dirname(rcopy), "the folder its symlink leads to", e);
+    if (rc == ERR_OK && !(dir = realpath(dirname(copy), NULL)))
+        rc = err_set(e, ERR_PLUGIN, "its folder: %s", strerror(errno));
+    if (rc == ERR_OK)
+        rc = chain_safe(dir, "its folder", e);
+    if (rc == ERR_OK && !(rcopy = str_dup(rp)))
+        rc = err_set(e, ERR_NOMEM, "out of memory");
+    if (rc == ERR_OK && strcmp(dirname(rcopy), dir) != 0)
+        rc = chain_safe(rcopy, "the folder its symlink leads to", e);
+    if (rc == ERR_OK && real) {
+        *real = rp;
+        rp = NULL;
     }
 out:
     free(copy);
     free(rcopy);
-    free(real);
+    free(dir);
+    free(rp);
     return rc;
 }
+
+enum err_code pluginhost_file_safe(const char *path, struct err *e)
+{
+    return file_safe_real(path, NULL, e);
+}
+
+/* ---- the descriptor, read from the file before any of its code runs ----
+ *
+ * dlopen() runs the object's constructors (and its dependencies') before
+ * the host can look at anything. So everything that can be decided from the
+ * file alone is decided first, from the opened descriptor: it is an ELF
+ * shared object for this machine, its dynamic symbol table defines
+ * edoc_plugin_v1 as an object, and the descriptor's plain integers (ABI
+ * version, size, number of checks, check size) are acceptable. What is left
+ * for after dlopen needs the relocated pointers: the check ids, categories,
+ * severities and run functions. Linux/glibc, 64-bit ELF; other hosts skip
+ * this pre-check and rely on the checks after dlopen. */
+
+#if UINTPTR_MAX == 0xffffffffffffffffu && (defined(__x86_64__) || defined(__aarch64__))
+#define EDOC_ELF_PRECHECK 1
+#if defined(__x86_64__)
+#define EDOC_EM EM_X86_64
+#else
+#define EDOC_EM EM_AARCH64
+#endif
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define EDOC_ELFDATA ELFDATA2LSB
+#else
+#define EDOC_ELFDATA ELFDATA2MSB
+#endif
+
+#define ELF_TABLE_MAX ((uint64_t)64 * 1024 * 1024)
+
+/* n bytes at off, inside a file of fsize bytes. */
+static int read_at(int fd, uint64_t off, void *buf, uint64_t n, uint64_t fsize)
+{
+    char *p = buf;
+    if (off > fsize || n > fsize - off)
+        return -1;
+    while (n > 0) {
+        ssize_t k = pread(fd, p, (size_t)n, (off_t)off);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return -1;
+        p += k;
+        off += (uint64_t)k;
+        n -= (uint64_t)k;
+    }
+    return 0;
+}
+
+static void *read_table(int fd, uint64_t off, uint64_t n, uint64_t fsize)
+{
+    void *p;
+    if (n == 0 || n > ELF_TABLE_MAX || !(p = malloc((size_t)n)))
+        return NULL;
+    if (read_at(fd, off, p, n, fsize) != 0) {
+        free(p);
+        return NULL;
+    }
+    return p;
+}
+
+/* Fills *desc from the file (members the file does not hold stay zero).
+ * Returns 0, or -1 with a one-line reason in msg. */
+static int elf_descriptor(int fd, uint64_t fsize, edoc_plugin *desc, char *msg, size_t mlen)
+{
+    Elf64_Ehdr eh;
+    Elf64_Shdr *sh = NULL;
+    Elf64_Phdr *ph = NULL;
+    Elf64_Sym *syms = NULL;
+    char *strs = NULL;
+    const Elf64_Sym *found = NULL;
+    uint64_t i, nsym, off = 0, avail = 0;
+    int rc = -1;
+    memset(desc, 0, sizeof *desc);
+    if (read_at(fd, 0, &eh, sizeof eh, fsize) != 0 || memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0) {
+        snprintf(msg, mlen, "refused: not an ELF shared object");
+        goto out;
+    }
+    if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != EDOC_ELFDATA || eh.e_type != ET_DYN ||
+        eh.e_machine != EDOC_EM) {
+        snprintf(msg, mlen, "refused: not a shared object for this machine (ELF class %u, type %u, machine %u)",
+                 (unsigned)eh.e_ident[EI_CLASS], (unsigned)eh.e_type, (unsigned)eh.e_machine);
+        goto out;
+    }
+    if (eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_shnum == 0 || eh.e_phentsize != sizeof(Elf64_Phdr) ||
+        eh.e_phnum == 0 || eh.e_phnum == PN_XNUM ||
+        !(sh = read_table(fd, eh.e_shoff, (uint64_t)eh.e_shnum * sizeof *sh, fsize)) ||
+        !(ph = read_table(fd, eh.e_phoff, (uint64_t)eh.e_phnum * sizeof *ph, fsize))) {
+        snprintf(msg, mlen, "refused: unreadable ELF headers");
+        goto out;
+    }
+    for (i = 0; i < eh.e_shnum && !found; i++) {
+        const Elf64_Shdr *s = &sh[i], *st;
+        uint64_t k;
+        if (s->sh_type != SHT_DYNSYM)
+            continue;
+        if (s->sh_entsize != sizeof(Elf64_Sym) || s->sh_link >= eh.e_shnum ||
+            (st = &sh[s->sh_link])->sh_type != SHT_STRTAB || !(syms = read_table(fd, s->sh_offset, s->sh_size, fsize)) ||
+            !(strs = read_table(fd, st->sh_offset, st->sh_size, fsize))) {
+            snprintf(msg, mlen, "refused: unreadable dynamic symbol table");
+            goto out;
+        }
+        nsym = s->sh_size / sizeof(Elf64_Sym);
+        for (k = 0; k < nsym; k++) {
+            const Elf64_Sym *y = &syms[k];
+            if (y->st_name >= st->sh_size || y->st_shndx == SHN_UNDEF ||
+                strnlen(strs + y->st_name, st->sh_size - y->st_name) == st->sh_size - y->st_name)
+                continue;
+            if (!strcmp(strs + y->st_name, EDOC_PLUGIN_SYMBOL)) {
+                found = y;
+                break;
+            }
+        }
+    }
+    if (!found || ELF64_ST_TYPE(found->st_info) != STT_OBJECT || found->st_size < 2 * sizeof(uint32_t)) {
+        snprintf(msg, mlen, "refused: no '" EDOC_PLUGIN_SYMBOL "' symbol (not an ecs-doctor plugin, "
+                            "or built for another ABI)");
+        goto out;
+    }
+    /* Where the symbol's bytes are in the file: the loadable segment that
+     * holds its address. Bytes past the segment's file size are zero (bss). */
+    for (i = 0; i < eh.e_phnum; i++) {
+        const Elf64_Phdr *p = &ph[i];
+        if (p->p_type == PT_LOAD && found->st_value >= p->p_vaddr && found->st_value - p->p_vaddr < p->p_memsz) {
+            uint64_t rel = found->st_value - p->p_vaddr;
+            off = p->p_offset + rel;
+            avail = rel < p->p_filesz ? p->p_filesz - rel : 0;
+            break;
+        }
+    }
+    if (i == eh.e_phnum) {
+        snprintf(msg, mlen, "refused: '" EDOC_PLUGIN_SYMBOL "' lies outside the object's segments");
+        goto out;
+    }
+    avail = avail < found->st_size ? avail : found->st_size;
+    avail = avail < sizeof *desc ? avail : sizeof *desc;
+    if (avail && read_at(fd, off, desc, avail, fsize) != 0) {
+        snprintf(msg, mlen, "refused: '" EDOC_PLUGIN_SYMBOL "' cannot be read from the file");
+        goto out;
+    }
+    rc = 0;
+out:
+    free(sh);
+    free(ph);
+    free(syms);
+    free(strs);
+    return rc;
+}
+#endif
 
 /* ---- loading ----------------------------------------------------------- */
 
@@ -176,36 +387,116 @@ static int id_valid(const char *id)
     return n <= 128;
 }
 
+/* The descriptor's integers: ABI version, size (members beyond it are
+ * zeroed here, the ABI policy), check size and count. Used on the bytes in
+ * the file before dlopen and on the loaded symbol after. */
+static int desc_head_ok(edoc_plugin *desc, size_t *csize, char *msg, size_t mlen)
+{
+    if (desc->abi_version != EDOC_ABI_VERSION) {
+        snprintf(msg, mlen,
+                 "refused: built for plugin ABI version %u, this ecs-doctor speaks version %u "
+                 "(rebuild it against this ecs-doctor's plugin.h)",
+                 (unsigned)desc->abi_version, (unsigned)EDOC_ABI_VERSION);
+        return 0;
+    }
+    if (desc->size < offsetof(edoc_plugin, check_size)) {
+        snprintf(msg, mlen, "refused: descriptor size %u is smaller than the minimum %u", (unsigned)desc->size,
+                 (unsigned)offsetof(edoc_plugin, check_size));
+        return 0;
+    }
+    if (desc->size < sizeof *desc)
+        memset((char *)desc + desc->size, 0, sizeof *desc - desc->size);
+    *csize = desc->check_size ? desc->check_size : sizeof(edoc_check);
+    if (*csize < offsetof(edoc_check, run) + sizeof(void (*)(void))) {
+        snprintf(msg, mlen, "refused: check descriptor size %zu is smaller than the minimum %zu", *csize,
+                 offsetof(edoc_check, run) + sizeof(void (*)(void)));
+        return 0;
+    }
+    if (desc->n_checks == 0 || desc->n_checks > 1000) {
+        snprintf(msg, mlen, "refused: descriptor lists %zu checks", desc->n_checks);
+        return 0;
+    }
+    return 1;
+}
+
+static int name_loaded(struct dl_phdr_info *info, size_t size, void *name)
+{
+    (void)size;
+    return info->dlpi_name && !strcmp(info->dlpi_name, (const char *)name);
+}
+
+/* Loading, in the order that keeps every decision ahead of the plugin's code:
+ * the file and its folders (file_safe_real), one open() of the canonical path
+ * with O_NOFOLLOW, fstat() of that descriptor (what will be mapped is what
+ * was checked: no second resolution of the path), the descriptor read from
+ * the file (elf_descriptor), and only then dlopen("/proc/self/fd/N") of the
+ * same descriptor (Linux: the magic link opens the very inode we hold). */
 enum err_code pluginhost_load(struct engine *eng, const char *path, const char *display)
 {
     struct err e = {0};
-    char msg[700], source[600], real[PATH_MAX];
+    char msg[700], source[600], fdpath[64];
+    char *real = NULL;
     void *h = NULL;
     const void *sym;
     edoc_plugin desc;
     struct check **added = NULL;
     struct plugin *pl = NULL;
     size_t i, n_added = 0, csize;
-    uint32_t psize;
+    struct stat st;
+    int fd = -1;
 
-    if (pluginhost_file_safe(path, &e) != ERR_OK) {
+    if (file_safe_real(path, &real, &e) != ERR_OK) {
         refuse(eng, display, e.msg);
         return ERR_PLUGIN;
     }
     /* The same file reached through two search-path entries (a symlink, or
      * `checks test` on a folder of the default path) is loaded once. */
-    if (realpath(path, real)) {
-        for (i = 0; i < eng->n_plugins; i++)
-            if (!strcmp(eng->plugins[i]->path, real))
-                return ERR_OK;
-        path = real;
+    for (i = 0; i < eng->n_plugins; i++)
+        if (!strcmp(eng->plugins[i]->path, real)) {
+            free(real);
+            return ERR_OK;
+        }
+    fd = open(real, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        snprintf(msg, sizeof msg, "cannot open: %s", strerror(errno));
+        refuse(eng, display, msg);
+        goto fail;
     }
-    h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (!S_ISREG(st.st_mode)) {
+        refuse(eng, display, "refused: not a regular file");
+        goto fail;
+    }
+    if (mode_safe(&st, "the file", &e) != ERR_OK) {
+        refuse(eng, display, e.msg);
+        goto fail;
+    }
+#ifdef EDOC_ELF_PRECHECK
+    if (elf_descriptor(fd, (uint64_t)st.st_size, &desc, msg, sizeof msg) != 0 ||
+        !desc_head_ok(&desc, &csize, msg, sizeof msg)) {
+        refuse(eng, display, msg);
+        goto fail;
+    }
+#endif
+    /* glibc knows loaded objects by name too: an object still mapped under
+     * this /proc/self/fd name (a refused plugin dlclose could not unload)
+     * would be handed back instead of ours. Move to a fresh number. */
+    snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fd);
+    while (dl_iterate_phdr(name_loaded, fdpath)) {
+        int nfd = fcntl(fd, F_DUPFD_CLOEXEC, fd + 1);
+        close(fd);
+        fd = nfd;
+        if (fd < 0) {
+            refuse(eng, display, "cannot load: out of descriptors");
+            goto fail;
+        }
+        snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fd);
+    }
+    h = dlopen(fdpath, RTLD_NOW | RTLD_LOCAL);
     if (!h) {
         const char *de = dlerror();
         snprintf(msg, sizeof msg, "cannot load: %s", de ? de : "unknown dlopen error");
         refuse(eng, display, msg);
-        return ERR_PLUGIN;
+        goto fail;
     }
     sym = dlsym(h, EDOC_PLUGIN_SYMBOL);
     if (!sym) {
@@ -213,36 +504,18 @@ enum err_code pluginhost_load(struct engine *eng, const char *path, const char *
                              "or built for another ABI)");
         goto fail;
     }
-    /* Read the fixed head first: the version decides how to read the rest. */
+    /* Read the fixed head first: the version decides how to read the rest.
+     * Checked again on the loaded bytes: a constructor may have changed them. */
     memset(&desc, 0, sizeof desc);
     memcpy(&desc, sym, offsetof(edoc_plugin, name));
-    if (desc.abi_version != EDOC_ABI_VERSION) {
-        snprintf(msg, sizeof msg,
-                 "refused: built for plugin ABI version %u, this ecs-doctor speaks version %u "
-                 "(rebuild it against this ecs-doctor's plugin.h)",
-                 (unsigned)desc.abi_version, (unsigned)EDOC_ABI_VERSION);
+    if (desc.abi_version == EDOC_ABI_VERSION && desc.size >= offsetof(edoc_plugin, check_size))
+        memcpy(&desc, sym, desc.size < sizeof desc ? desc.size : sizeof desc);
+    if (!desc_head_ok(&desc, &csize, msg, sizeof msg)) {
         refuse(eng, display, msg);
         goto fail;
     }
-    psize = desc.size;
-    if (psize < offsetof(edoc_plugin, check_size)) {
-        snprintf(msg, sizeof msg, "refused: descriptor size %u is smaller than the minimum %u",
-                 (unsigned)psize, (unsigned)offsetof(edoc_plugin, check_size));
-        refuse(eng, display, msg);
-        goto fail;
-    }
-    /* Members beyond the plugin's declared size read as zero (ABI policy). */
-    memcpy(&desc, sym, psize < sizeof desc ? psize : sizeof desc);
-    csize = desc.check_size ? desc.check_size : sizeof(edoc_check);
-    if (csize < offsetof(edoc_check, run) + sizeof(void (*)(void))) {
-        snprintf(msg, sizeof msg, "refused: check descriptor size %zu is smaller than the minimum %zu",
-                 csize, offsetof(edoc_check, run) + sizeof(void (*)(void)));
-        refuse(eng, display, msg);
-        goto fail;
-    }
-    if (!desc.checks || desc.n_checks == 0 || desc.n_checks > 1000) {
-        snprintf(msg, sizeof msg, "refused: descriptor lists %zu checks", desc.n_checks);
-        refuse(eng, display, msg);
+    if (!desc.checks) {
+        refuse(eng, display, "refused: descriptor has no check table");
         goto fail;
     }
     snprintf(source, sizeof source, "plugin:%s", display);
@@ -267,15 +540,20 @@ enum err_code pluginhost_load(struct engine *eng, const char *path, const char *
             refuse(eng, display, msg);
             goto fail;
         }
-        added[n_added] = check_from(&ec, source, path);
+        added[n_added] = check_from(&ec, source, real);
         if (!added[n_added])
             goto fail;
         n_added++;
     }
     pl = calloc(1, sizeof *pl);
-    if (!pl || !(pl->path = str_dup(path)) || push_plugin(eng, pl) != 0)
+    if (!pl)
+        goto fail;
+    pl->fd = -1;
+    if (!(pl->path = str_dup(real)) || push_plugin(eng, pl) != 0)
         goto fail;
     pl->handle = h;
+    pl->fd = fd;
+    free(real);
     /* Duplicate ids are refused one by one: the plugin's other checks stay. */
     for (i = 0; i < n_added; i++) {
         engine_add_check(eng, added[i]);
@@ -291,7 +569,11 @@ fail:
         free(pl->path);
         free(pl);
     }
-    dlclose(h);
+    if (h)
+        dlclose(h);
+    if (fd >= 0)
+        close(fd);
+    free(real);
     return ERR_PLUGIN;
 }
 
@@ -301,6 +583,8 @@ void pluginhost_close(struct plugin *p)
         return;
     if (p->handle)
         dlclose(p->handle);
+    if (p->fd >= 0)
+        close(p->fd);
     free(p->path);
     free(p);
 }

@@ -175,9 +175,64 @@ def isolated():
           f"--no-plugins: no plugin loaded or run (rc {rc})")
 
 
+def loading():
+    good = private_dir("rel")
+    copy_plugin("zz_good", good, HOSTILE)
+    # A relative search-path entry would load from the working directory.
+    e = dict(os.environ, ECS_DOCTOR_PLUGIN_PATH="rel")
+    e["HOME"] = TMP
+    p = subprocess.run([BIN, "analyze", HEALTHY, "--output", "json"], cwd=TMP, env=e, capture_output=True, text=True,
+                       timeout=120)
+    lines = [ln for ln in p.stderr.splitlines() if "relative entry" in ln]
+    rep = json.loads(p.stdout) if p.stdout.strip().startswith("{") else {"checks": []}
+    check(len(lines) == 1 and "ECS_DOCTOR_PLUGIN_PATH: relative entry 'rel' refused (use an absolute path)" in lines[0]
+          and not any(c["id"] == "hostile.zz_good" for c in rep["checks"]) and p.returncode == 4,
+          f"relative ECS_DOCTOR_PLUGIN_PATH entry refused with one line, nothing loaded from the cwd "
+          f"(rc {p.returncode}; {p.stderr.strip()[-300:]})")
+    # The absolute form of the same folder loads (the refusal is about the form).
+    rc, out, err, _ = run(["analyze", HEALTHY, "--output", "json"], env={"ECS_DOCTOR_PLUGIN_PATH": good})
+    check('"hostile.zz_good"' in out, f"absolute ECS_DOCTOR_PLUGIN_PATH entry loads ({err.strip()[-200:]})")
+    # A safe folder under a world-writable (not sticky) parent: whoever can
+    # write the parent can rename the folder away and put another in its place.
+    parent = os.path.join(TMP, "open_parent")
+    os.makedirs(parent)
+    os.chmod(parent, 0o777)
+    child = os.path.join(parent, "plugins")
+    os.makedirs(child)
+    os.chmod(child, 0o700)
+    copy_plugin("zz_good", child, HOSTILE)
+    rc, out, err, _ = run(["analyze", HEALTHY, "--plugin-dir", child, "--output", "json"])
+    check(f"refused: folder {parent} is writable by group or others" in err and '"hostile.zz_good"' not in
+          out.replace('"id": "hostile.zz_good"', ""),
+          f"a plugin below a world-writable parent folder is refused ({err.strip()[-300:]})")
+    os.chmod(parent, 0o700)
+    # A symlink (in a safe folder) to a plugin in a safe folder still loads.
+    links = private_dir("links")
+    os.symlink(os.path.join(good, "zz_good.so"), os.path.join(links, "linked.so"))
+    rc, out, err, _ = run(["analyze", HEALTHY, "--plugin-dir", links, "--output", "json"])
+    check('"hostile.zz_good"' in out, f"a symlinked plugin in safe folders loads ({err.strip()[-200:]})")
+    # Refused objects never run a line of code: their constructors leave a mark.
+    for name, words in (("ctor_abi", "ABI version 99"), ("ctor_nosym", "no 'edoc_plugin_v1' symbol")):
+        d = private_dir("ctor_" + name)
+        copy_plugin(name, d, HOSTILE)
+        marker = os.path.join(TMP, name + ".ran")
+        rc, out, err, _ = run(["analyze", HEALTHY, "--plugin-dir", d, "--output", "json"],
+                              env={"EDOC_CTOR_MARKER": marker})
+        check(words in err and not os.path.exists(marker),
+              f"{name}: refused before its constructor ran ({err.strip()[-200:]}; marker "
+              f"{'present' if os.path.exists(marker) else 'absent'})")
+    # Not an ELF object at all: refused from the file, not by dlopen.
+    d = private_dir("notelf")
+    with open(os.path.join(d, "text.so"), "w") as fh:
+        fh.write("#!/bin/sh\necho hi\n")
+    rc, out, err, _ = run(["analyze", HEALTHY, "--plugin-dir", d, "--output", "json"])
+    check("text.so: refused: not an ELF shared object" in err, f"a non-ELF .so is refused ({err.strip()[-200:]})")
+
+
 def main():
     broken()
     isolated()
+    loading()
     print(f"{len(FAILED)} failed")
     shutil.rmtree(TMP, ignore_errors=True)
     return 1 if FAILED else 0

@@ -74,7 +74,7 @@ endif()
 # Plugins that crash, abort, loop, write garbage or exit early (issue 17 item
 # 5), in their own folder so the other engine tests do not load them.
 set(EDOC_HOSTILE_PLUGIN_DIR ${CMAKE_CURRENT_BINARY_DIR}/engine/hostile_plugins)
-foreach(p segv abort loop garbage exit zz_good)
+foreach(p segv abort loop garbage exit zz_good ctor_abi ctor_nosym)
   add_library(edoc_hostileplugin_${p} MODULE engine/plugins/hostile_${p}.c)
   target_include_directories(edoc_hostileplugin_${p} PRIVATE ${PROJECT_SOURCE_DIR}/include)
   set_target_properties(edoc_hostileplugin_${p} PROPERTIES PREFIX "" OUTPUT_NAME ${p}
