@@ -1324,9 +1324,10 @@ static void each_listed(lua_State *L, int t, const char *name,
     lua_Integer i, n;
     if (ty == LUA_TSTRING || ty == LUA_TNUMBER) {
         fn(L, f, lua_gettop(L));
-    } else if (ty == LUA_TTABLE) {
+    } else if (ty == LUA_TTABLE || (ty == LUA_TUSERDATA && to_pnode(L, -1))) {
+        /* An evidence array (type() says "table") is a list too. */
         int lt = lua_gettop(L);
-        n = luaL_len(L, lt);
+        n = ty == LUA_TTABLE ? luaL_len(L, lt) : list_len(L, lt, "finding");
         for (i = 1; i <= n && i <= 1000; i++) {
             lua_geti(L, lt, i);
             fn(L, f, lua_gettop(L));

@@ -76,11 +76,11 @@ static cJSON *status_of(const cJSON *evidence)
     return o;
 }
 
-/* Why the verdict is inconclusive: missing evidence, else failed checks. */
-static const char *inconclusive_why(const cJSON *checks)
+/* Why the verdict is inconclusive: missing evidence, else failed checks.
+ * Returns a literal or why. */
+static const char *inconclusive_why(const cJSON *checks, char *why, size_t n)
 {
     const cJSON *c;
-    static char why[64];
     int failed = 0;
     cJSON_ArrayForEach(c, checks) {
         const char *st = jsonx_str(c, "status", "");
@@ -90,14 +90,14 @@ static const char *inconclusive_why(const cJSON *checks)
             return "; some evidence was missing";
         failed += !strcmp(st, "error");
     }
-    snprintf(why, sizeof why, "; %d check%s failed", failed, failed == 1 ? "" : "s");
+    snprintf(why, n, "; %d check%s failed", failed, failed == 1 ? "" : "s");
     return why;
 }
 
 static cJSON *summary_of(const cJSON *evidence, const char *verdict, const struct finding_list *ranked,
                          const cJSON *status, const cJSON *checks)
 {
-    char buf[800], upper[32], tasks[96] = "";
+    char buf[800], upper[32], tasks[96] = "", why[64];
     size_t i;
     const char *root = NULL;
     for (i = 0; verdict[i] && i < sizeof upper - 1; i++)
@@ -114,7 +114,7 @@ static cJSON *summary_of(const cJSON *evidence, const char *verdict, const struc
                  subject_of(cJSON_GetObjectItemCaseSensitive(evidence, "target")), upper, tasks, root);
     else
         snprintf(buf, sizeof buf, "%s: %s%s%s", subject_of(cJSON_GetObjectItemCaseSensitive(evidence, "target")),
-                 upper, tasks, !strcmp(verdict, "inconclusive") ? inconclusive_why(checks) : "");
+                 upper, tasks, !strcmp(verdict, "inconclusive") ? inconclusive_why(checks, why, sizeof why) : "");
     return cJSON_CreateString(buf);
 }
 

@@ -85,6 +85,11 @@ return {
     ok, e = pcall(edoc.tasks_matching, vals[23])
     if ok or not tostring(e):find("at most", 1, true) then bad[#bad + 1] = "tasks_matching(lying __len) " .. tostring(e) end
     if not edoc.match("cannotpullcontainererror", { "cannotpull" }) then bad[#bad + 1] = "match(list) broken" end
+    -- Evidence arrays are lists wherever lists are taken (type() says "table").
+    ok, e = pcall(edoc.match_any, "x", ev.tasks)
+    if not ok then bad[#bad + 1] = "match_any(evidence array) " .. tostring(e) end
+    ok, e = pcall(edoc.finding, { title = "edoc_types probe", resources = ev.tasks })
+    if not ok then bad[#bad + 1] = "finding{resources = evidence array} " .. tostring(e) end
     ok = pcall(xpcall, print, print, table.unpack(vals[19], 1, 5000)) -- more arguments than the C stack's spare
     if not ok then bad[#bad + 1] = "xpcall with 5000 arguments raised" end
     edoc.finding {
