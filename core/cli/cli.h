@@ -33,6 +33,7 @@ struct cli_opts {
     long wait_timeout_s;     /* --timeout with --wait; default 15m */
     int debug, verbose, no_color, no_redact, wait, no_recommendations;
     int review;              /* `review`: only the best-practice rules ran */
+    int no_plugins;          /* --no-plugins: load no C plugin */
     const char *plugin_dirs[CLI_MAX_LIST]; size_t n_plugin_dirs;
     const char *check_dirs[CLI_MAX_LIST];  size_t n_check_dirs;
     const char *only[CLI_MAX_LIST];        size_t n_only;
@@ -50,6 +51,10 @@ int cli_parse(int argc, char **argv, struct cli_opts *o);
  * The evidence stays owned by the caller. Implemented in cmd_analyze.c. */
 struct cJSON;
 int cli_analyze_evidence(struct cJSON *evidence, struct cli_opts *o);
+
+/* The time one C check may run (its isolated child is killed after it):
+ * --deadline when shorter than the 30 s default. */
+double cli_plugin_timeout(const struct cli_opts *o);
 
 /* Commands: each returns an enum cli_exit. */
 int cmd_analyze(struct cli_opts *o);

@@ -27,6 +27,8 @@ int cli_analyze_evidence(struct cJSON *evidence, struct cli_opts *o)
     eo.check_dirs = o->check_dirs;
     eo.n_check_dirs = o->n_check_dirs;
     eo.debug = o->debug;
+    eo.no_plugins = o->no_plugins;
+    eo.plugin_timeout_s = cli_plugin_timeout(o);
     eng = engine_new(&eo);
     if (!eng) {
         fprintf(stderr, "ecs-doctor: out of memory\n");

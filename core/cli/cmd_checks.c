@@ -31,6 +31,8 @@ static struct engine *engine_for(struct cli_opts *o, const char *extra_dir)
     eo.check_dirs = cdirs;
     eo.n_check_dirs = nc;
     eo.debug = o->debug;
+    eo.no_plugins = o->no_plugins;
+    eo.plugin_timeout_s = cli_plugin_timeout(o);
     return engine_new(&eo);
 }
 

@@ -33,7 +33,7 @@ static const char usage[] =
     "  --output text|json|markdown|junit   --no-color   --debug   --verbose\n"
     "  --since DURATION (3h)  --max-tasks N (100)  --deadline DURATION\n"
     "  --plugin-dir DIR  --check-dir DIR  --only ID  --skip ID\n"
-    "  --fail-on SEVERITY (high)  --mute-file FILE  --no-recommendations\n"
+    "  --fail-on SEVERITY (high)  --mute-file FILE  --no-recommendations  --no-plugins\n"
     "  --no-redact (collect)  --wait --timeout DURATION (service)\n"
     "\n"
     "ecs-doctor <command> --help shows a command's options and an example.\n"
@@ -62,6 +62,7 @@ static const char usage[] =
     "  --no-recommendations  show diagnoses only\n"                                              \
     "  --no-color            no colour even on a terminal (NO_COLOR works too)\n"                \
     "  --plugin-dir DIR      also load C checks from DIR (repeatable)\n"                         \
+    "  --no-plugins          load no C check plugin (Lua checks only)\n"                         \
     "  --check-dir DIR       also load Lua checks from DIR (repeatable)\n"                       \
     "  --only ID  --skip ID  run only / skip these checks (repeatable)\n"                        \
     "  --verbose  --debug    more detail / log every AWS request to stderr\n"
@@ -138,6 +139,7 @@ static const char help_checks[] =
     "\n"
     "options:\n"
     "  --plugin-dir DIR      also load C checks from DIR (repeatable)\n"
+    "  --no-plugins          load no C check plugin (Lua checks only)\n"
     "  --check-dir DIR       also load Lua checks from DIR (repeatable)\n"
     "  --only ID  --skip ID  these checks only / not these (repeatable)\n"
     "  --verbose  --debug    more detail\n"

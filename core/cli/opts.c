@@ -11,7 +11,7 @@
 enum {
     O_PROFILE = 256, O_REGION, O_CLUSTER, O_ENDPOINT, O_OUTPUT, O_DEBUG, O_NOCOLOR,
     O_SINCE, O_MAXTASKS, O_DEADLINE, O_PLUGINDIR, O_CHECKDIR, O_ONLY, O_SKIP,
-    O_FAILON, O_MUTEFILE, O_VERBOSE, O_NOREDACT, O_WAIT, O_TIMEOUT, O_NOREC
+    O_FAILON, O_MUTEFILE, O_VERBOSE, O_NOREDACT, O_WAIT, O_TIMEOUT, O_NOREC, O_NOPLUGINS
 };
 
 static const struct option longopts[] = {
@@ -36,6 +36,7 @@ static const struct option longopts[] = {
     {"wait", no_argument, NULL, O_WAIT},
     {"timeout", required_argument, NULL, O_TIMEOUT},
     {"no-recommendations", no_argument, NULL, O_NOREC},
+    {"no-plugins", no_argument, NULL, O_NOPLUGINS},
     {NULL, 0, NULL, 0},
 };
 
@@ -122,6 +123,7 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
         case O_NOREDACT: o->no_redact = 1; break;
         case O_WAIT: o->wait = 1; break;
         case O_NOREC: o->no_recommendations = 1; break;
+        case O_NOPLUGINS: o->no_plugins = 1; break;
         case ':':
             fprintf(stderr, "ecs-doctor: %s: missing value\n", argv[optind - 1]);
             rc = EXIT_USAGE;
@@ -137,4 +139,9 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
         o->n_args = argc - optind;
     }
     return rc;
+}
+
+double cli_plugin_timeout(const struct cli_opts *o)
+{
+    return o->deadline_s > 0 && (double)o->deadline_s < 30.0 ? (double)o->deadline_s : 30.0;
 }

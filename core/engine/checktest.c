@@ -212,7 +212,20 @@ void checktest_run(struct engine *eng, const char *dir, FILE *out, struct checkt
 {
     char realdir[PATH_MAX];
     memset(res, 0, sizeof *res);
+    size_t i, dl;
     if (!realpath(dir, realdir))
         snprintf(realdir, sizeof realdir, "%s", dir);
+    dl = strlen(realdir);
+    /* A check of DIR that does not load fails the test: fixtures that only
+     * expect `absent` findings would otherwise pass over a check that never
+     * ran. */
+    for (i = 0; i < eng->n_failures; i++) {
+        const struct load_failure *lf = &eng->failures[i];
+        char rp[PATH_MAX];
+        if (!realpath(lf->path, rp) || strncmp(rp, realdir, dl) || (rp[dl] != '/' && rp[dl]))
+            continue;
+        res->failed++;
+        fprintf(out, "FAIL %s (does not load)\n    %s\n", strchr(lf->source, ':') + 1, lf->message);
+    }
     walk(eng, dir, dir, 0, 0, realdir, out, res);
 }

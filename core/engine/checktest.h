@@ -14,7 +14,8 @@ struct checktest_result {
 };
 
 /* Runs every fixture under dir. Checks whose source lies in dir and that
- * fail on a fixture make that fixture fail too. */
+ * fail on a fixture make that fixture fail too; each check of dir that did
+ * not load (eng->failures) counts as one failed test. */
 void checktest_run(struct engine *eng, const char *dir, FILE *out, struct checktest_result *res);
 
 /* Compares one report with one expectation document; appends one line per

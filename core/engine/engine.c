@@ -95,24 +95,54 @@ int engine_report_incomplete(struct edoc_ctx *ctx, const char *source, const cha
     return 0;
 }
 
+void engine_load_failed(struct engine *eng, const char *lang, const char *display, const char *path,
+                        const char *id, const char *message)
+{
+    struct load_failure *lf;
+    char source[PATH_MAX + 16];
+    size_t i;
+    snprintf(source, sizeof source, "%s:%s", lang, display);
+    eng->n_refused++;
+    for (i = 0; i < eng->n_failures; i++)
+        if (!strcmp(eng->failures[i].source, source) && (!id || !strcmp(eng->failures[i].id, id)))
+            return;
+    if (eng->n_failures == eng->cap_failures) {
+        size_t nc = eng->cap_failures ? eng->cap_failures * 2 : 8;
+        struct load_failure *nv = realloc(eng->failures, nc * sizeof *nv);
+        if (!nv)
+            return;
+        eng->failures = nv;
+        eng->cap_failures = nc;
+    }
+    lf = &eng->failures[eng->n_failures];
+    memset(lf, 0, sizeof *lf);
+    lf->id = str_dup(id && *id ? id : display);
+    lf->source = str_dup(source);
+    lf->path = str_dup(path ? path : display);
+    lf->message = str_dup(message);
+    lf->selected = 1;
+    if (!lf->id || !lf->source || !lf->path || !lf->message) {
+        free(lf->id); free(lf->source); free(lf->path); free(lf->message);
+        return;
+    }
+    eng->n_failures++;
+}
+
 int engine_add_check(struct engine *eng, struct check *c)
 {
     size_t i;
     const char *bad = unknown_need(c);
+    char msg[PATH_MAX + 300];
     if (bad) {
-        fprintf(eng->diag, "ecs-doctor: %s: refused: check '%s' needs unknown evidence source '%s' (see docs/evidence.md)\n",
-                strchr(c->source, ':') + 1, c->id, bad);
-        eng->n_refused++;
-        check_free(c);
-        return -1;
+        snprintf(msg, sizeof msg, "refused: check '%s' needs unknown evidence source '%.100s' (see docs/evidence.md)",
+                 c->id, bad);
+        goto refused;
     }
     for (i = 0; i < eng->n_checks; i++) {
         if (!strcmp(eng->checks[i]->id, c->id)) {
-            fprintf(eng->diag, "ecs-doctor: %s: refused: duplicate check id '%s' (already loaded from %s)\n",
-                    strchr(c->source, ':') + 1, c->id, eng->checks[i]->source);
-            eng->n_refused++;
-            check_free(c);
-            return -1;
+            snprintf(msg, sizeof msg, "refused: duplicate check id '%s' (already loaded from %s)", c->id,
+                     eng->checks[i]->source);
+            goto refused;
         }
     }
     if (eng->n_checks == eng->cap_checks) {
@@ -128,6 +158,17 @@ int engine_add_check(struct engine *eng, struct check *c)
     c->selected = 1;
     eng->checks[eng->n_checks++] = c;
     return 0;
+refused:
+    fprintf(eng->diag, "ecs-doctor: %s: %s\n", strchr(c->source, ':') + 1, msg);
+    {
+        /* c->source is "lua:DISPLAY" / "plugin:DISPLAY" */
+        char lang[8];
+        size_t ll = (size_t)(strchr(c->source, ':') - c->source);
+        snprintf(lang, sizeof lang, "%.*s", (int)(ll < sizeof lang ? ll : sizeof lang - 1), c->source);
+        engine_load_failed(eng, lang, strchr(c->source, ':') + 1, c->path, c->id, msg);
+    }
+    check_free(c);
+    return -1;
 }
 
 /* ---- directory scanning ------------------------------------------------ */
@@ -169,7 +210,7 @@ static void load_lua_file(struct engine *eng, const char *path, const char *disp
      * the user copies: same ownership rule as plugins. */
     if (pluginhost_file_safe(path, &e) != ERR_OK) {
         fprintf(eng->diag, "ecs-doctor: check %s: %s\n", display, e.msg);
-        eng->n_refused++;
+        engine_load_failed(eng, "lua", display, path, NULL, e.msg);
         return;
     }
     /* The same file reached twice (`checks test checks/review` inside the
@@ -186,7 +227,7 @@ static void load_lua_file(struct engine *eng, const char *path, const char *disp
     c = luacheck_load(path, display, eng->opts.lua_budget, eng->opts.lua_mem_max, &e);
     if (!c) {
         fprintf(eng->diag, "ecs-doctor: check %s\n", e.msg);
-        eng->n_refused++;
+        engine_load_failed(eng, "lua", display, path, NULL, e.msg);
         return;
     }
     engine_add_check(eng, c);
@@ -251,7 +292,7 @@ void engine_load_dir(struct engine *eng, const char *dir, const char *display, i
     n = strlen(d);
     while (n > 1 && d[n - 1] == '/')
         d[--n] = '\0';
-    if (want_plugins && !seen_dir(eng, d, 0))
+    if (want_plugins && !eng->opts.no_plugins && !seen_dir(eng, d, 0))
         scan_plugins(eng, d, display ? display : d);
     if (want_lua && !seen_dir(eng, d, 1))
         scan_lua(eng, d, display ? display : d, 0);
@@ -293,6 +334,15 @@ static void load_env_path(struct engine *eng, const char *var, int lua)
         if (q > p && (size_t)(q - p) < sizeof dir) {
             memcpy(dir, p, (size_t)(q - p));
             dir[q - p] = '\0';
+            /* A relative entry would load code from whatever folder the
+             * command runs in (a cloned repository, a download folder). */
+            if (dir[0] != '/') {
+                char msg[PATH_MAX + 96];
+                snprintf(msg, sizeof msg, "%s: relative entry '%s' refused (use an absolute path)", var, dir);
+                fprintf(eng->diag, "ecs-doctor: %s\n", msg);
+                engine_load_failed(eng, lua ? "lua" : "plugin", dir, NULL, NULL, msg);
+                continue;
+            }
             engine_load_dir(eng, dir, dir, lua, !lua);
         }
     }
@@ -343,9 +393,9 @@ struct engine *engine_new(const struct engine_opts *o)
     /* Plugins first, then Lua: on a duplicate id the first loaded wins, and
      * explicit dirs come before the defaults so a team can shadow nothing
      * silently (the duplicate is reported). */
-    for (i = 0; i < eng->opts.n_plugin_dirs; i++)
+    for (i = 0; i < eng->opts.n_plugin_dirs && !eng->opts.no_plugins; i++)
         engine_load_dir(eng, eng->opts.plugin_dirs[i], eng->opts.plugin_dirs[i], 0, 1);
-    if (!eng->opts.no_default_dirs)
+    if (!eng->opts.no_default_dirs && !eng->opts.no_plugins)
         load_defaults(eng, 0);
     for (i = 0; i < eng->opts.n_check_dirs; i++)
         engine_load_dir(eng, eng->opts.check_dirs[i], eng->opts.check_dirs[i], 1, 0);
@@ -370,6 +420,11 @@ void engine_free(struct engine *eng)
     for (i = 0; i < eng->n_seen; i++)
         free(eng->seen_dirs[i]);
     free(eng->seen_dirs);
+    for (i = 0; i < eng->n_failures; i++) {
+        free(eng->failures[i].id); free(eng->failures[i].source);
+        free(eng->failures[i].path); free(eng->failures[i].message);
+    }
+    free(eng->failures);
     free(eng);
 }
 
@@ -401,6 +456,19 @@ enum err_code engine_select(struct engine *eng, const char *const *only, size_t 
         for (j = 0; j < n_skip; j++)
             if (id_matches(skip[j], c->id))
                 c->selected = 0;
+    }
+    /* A check that did not load is reported unless the selection leaves it
+     * out by its id (or file): --skip silences a known-broken check. */
+    for (i = 0; i < eng->n_failures; i++) {
+        struct load_failure *lf = &eng->failures[i];
+        const char *file = strchr(lf->source, ':') + 1;
+        lf->selected = n_only == 0;
+        for (j = 0; j < n_only; j++)
+            if (id_matches(only[j], lf->id) || id_matches(only[j], file))
+                lf->selected = 1;
+        for (j = 0; j < n_skip; j++)
+            if (id_matches(skip[j], lf->id) || id_matches(skip[j], file))
+                lf->selected = 0;
     }
     return ERR_OK;
 }
@@ -493,7 +561,7 @@ static cJSON *run_one(struct engine *eng, struct check *c, const cJSON *evidence
     if (c->lang == CHECK_LUA) {
         luacheck_run(c, &ctx);
     } else {
-        int rc = pluginhost_run(c, &ctx);
+        int rc = pluginhost_run(c, &ctx, eng->opts.plugin_timeout_s);
         if (rc != 0 && !ctx.failed) {
             ctx.failed = 1;
             snprintf(ctx.message, sizeof ctx.message, "%s: run() returned %d", c->source + 7, rc);
@@ -569,6 +637,26 @@ cJSON *engine_analyze(struct engine *eng, const cJSON *evidence, const struct an
             continue;
         }
         cJSON_AddItemToArray(checks, run_one(eng, c, evidence, &raw));
+    }
+    for (i = 0; i < eng->n_failures; i++) {
+        const struct load_failure *lf = &eng->failures[i];
+        cJSON *r;
+        if (!lf->selected)
+            continue;
+        r = cJSON_CreateObject();
+        cJSON_AddStringToObject(r, "id", lf->id);
+        cJSON_AddStringToObject(r, "source", lf->source);
+        /* Its category is unknown or untrusted: never best_practice, so a
+         * broken check always counts against `healthy`. */
+        cJSON_AddStringToObject(r, "category", "unknown");
+        cJSON_AddStringToObject(r, "status", "error");
+        cJSON_AddStringToObject(r, "message", lf->message);
+        cJSON_AddItemToObject(r, "missing", cJSON_CreateArray());
+        cJSON_AddItemToObject(r, "needs", cJSON_CreateArray());
+        cJSON_AddItemToObject(r, "uses", cJSON_CreateArray());
+        cJSON_AddNumberToObject(r, "findings", 0);
+        cJSON_AddBoolToObject(r, "load_error", 1);
+        cJSON_AddItemToArray(checks, r);
     }
     if (ao && ao->no_recommendations) {
         size_t k = 0;

@@ -55,6 +55,8 @@ struct engine_opts {
     const char *const *plugin_dirs; size_t n_plugin_dirs;
     const char *const *check_dirs;  size_t n_check_dirs;
     int no_default_dirs;     /* only the dirs given (tests, `checks test` isolation) */
+    int no_plugins;          /* --no-plugins: load no C plugin from anywhere */
+    double plugin_timeout_s; /* per C check run (isolated child); <= 0: 30 s */
     int debug;
     long lua_budget;         /* VM instructions per Lua call; 0: default */
     size_t lua_mem_max;      /* bytes per Lua check; 0: default */
@@ -63,6 +65,17 @@ struct engine_opts {
 
 #define ENGINE_LUA_BUDGET_DEFAULT 100000000L
 #define ENGINE_LUA_MEM_DEFAULT ((size_t)64 * 1024 * 1024)
+
+/* A check that did not load (a Lua error, a refused plugin, an unknown
+ * category or `needs` source, a duplicate id): reported in checks[] with
+ * status "error" so a broken team check is never a clean run. */
+struct load_failure {
+    char *id;       /* the check's id when known, else the file as displayed */
+    char *source;   /* "lua:DISPLAY" or "plugin:DISPLAY" */
+    char *path;     /* the file on disk (`checks test` matches it to its DIR) */
+    char *message;  /* the one-line reason */
+    int selected;
+};
 
 struct engine {
     struct check **checks;
@@ -74,7 +87,15 @@ struct engine {
     struct engine_opts opts;
     FILE *diag;
     int n_refused;
+    struct load_failure *failures;
+    size_t n_failures, cap_failures;
 };
+
+/* Records a check that did not load (see struct load_failure) and prints
+ * "ecs-doctor: WHAT: MESSAGE" to the diagnostic stream. lang is "lua" or
+ * "plugin"; id may be NULL. Repeats of one source are recorded once. */
+void engine_load_failed(struct engine *eng, const char *lang, const char *display, const char *path,
+                        const char *id, const char *message);
 
 /* Builds an engine and loads every check on the search path. Never NULL
  * unless out of memory; refusals are printed and counted in n_refused. */

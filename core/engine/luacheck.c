@@ -722,6 +722,30 @@ static void normbuf_free(struct normbuf *nb)
     nb->heap = NULL;
 }
 
+/* Lists handed to edoc functions (patterns, scopes, security groups) are
+ * walked in C, where the instruction budget never fires: a table whose
+ * __len claims 2^53 entries would hang the run, so lists are capped. An
+ * evidence array (a proxy: `type()` says "table") is a list too. Raises a
+ * Lua error for anything else, naming the function. */
+#define LIST_MAX 100000
+
+static lua_Integer list_len(lua_State *L, int idx, const char *fn)
+{
+    struct pnode *pn = to_pnode(L, idx);
+    lua_Integer n;
+    if (pn) {
+        if (!cJSON_IsArray(pn->node))
+            luaL_error(L, "edoc.%s: expected a list, got an evidence object", fn);
+        return (lua_Integer)pn->n;
+    }
+    if (lua_type(L, idx) != LUA_TTABLE)
+        luaL_error(L, "edoc.%s: expected a list, got %s", fn, luaL_typename(L, idx));
+    n = luaL_len(L, idx);
+    if (n > LIST_MAX)
+        luaL_error(L, "edoc.%s: a list of %I entries (at most %d)", fn, (LUAI_UACINT)n, LIST_MAX);
+    return n < 0 ? 0 : n;
+}
+
 /* Whether the normalised haystack h contains the normalised pattern at idx. */
 static int has_pattern(lua_State *L, const char *h, int idx)
 {
@@ -741,8 +765,7 @@ static int each_pattern(lua_State *L, const char *h, int pats, int want_all)
     int found_all = 1, found_any = 0;
     if (lua_type(L, pats) == LUA_TSTRING)
         return has_pattern(L, h, pats);
-    luaL_checktype(L, pats, LUA_TTABLE);
-    n = luaL_len(L, pats);
+    n = list_len(L, pats, want_all ? "match" : "match_any");
     for (i = 1; i <= n; i++) {
         int hit;
         lua_geti(L, pats, i);
@@ -948,27 +971,55 @@ static int l_iam_eval(lua_State *L)
     return 2;
 }
 
+/* edoc.net_reach(subnet, sgs, public_ip, service). The security groups are
+ * one id, a list of ids (a table or an evidence array), or nil. Each id
+ * stays on the Lua stack while netpath reads it (a number converted there
+ * would not outlive its slot otherwise), so the stack is grown for them
+ * first, and only ids take a slot: a list of anything else used to push one
+ * slot per entry past the stack's end. A list that is not all ids, or longer
+ * than NET_SG_MAX (an ENI has at most 16), is not evaluated: "unknown" with
+ * the reason, never a guess from part of the list. */
+#define NET_SG_MAX 32
+
 static int l_net_reach(lua_State *L)
 {
     struct edoc_ctx *ctx = run_ctx(L);
     char why[512] = "";
     const char *subnet = luaL_checkstring(L, 1), *service = luaL_checkstring(L, 4);
-    const char *sgs[32];
+    const char *sgs[NET_SG_MAX];
     size_t n = 0;
     lua_Integer i, len;
     int r;
+    lua_settop(L, 4);
     if (lua_type(L, 2) == LUA_TSTRING) {
         sgs[n++] = lua_tostring(L, 2);
-    } else if (lua_type(L, 2) == LUA_TTABLE) {
-        len = luaL_len(L, 2);
-        for (i = 1; i <= len && n < 32; i++) {
-            lua_geti(L, 2, i); /* stays on the stack so the string stays alive */
-            if (lua_type(L, -1) == LUA_TSTRING)
-                sgs[n++] = lua_tostring(L, -1);
+    } else if (!lua_isnil(L, 2)) {
+        if (lua_type(L, 2) != LUA_TTABLE && !to_pnode(L, 2))
+            return luaL_error(L, "edoc.net_reach: security groups must be an id or a list of ids, got %s",
+                              luaL_typename(L, 2));
+        len = list_len(L, 2, "net_reach");
+        if (len > NET_SG_MAX) {
+            snprintf(why, sizeof why, "%lld security groups listed (more than %d): not evaluated",
+                     (long long)len, NET_SG_MAX);
+            goto unknown;
+        }
+        luaL_checkstack(L, NET_SG_MAX + 2, "edoc.net_reach");
+        for (i = 1; i <= len; i++) {
+            int ty = lua_geti(L, 2, i); /* stays on the stack so the string stays alive */
+            if (ty != LUA_TSTRING) {
+                snprintf(why, sizeof why, "security group entry %lld is a %s, not an id: not evaluated",
+                         (long long)i, lua_typename(L, ty));
+                goto unknown;
+            }
+            sgs[n++] = lua_tostring(L, -1);
         }
     }
     r = netpath_reach(ctx->evidence, subnet, sgs, n, lua_toboolean(L, 3), service, why, sizeof why);
     lua_pushstring(L, r == EDOC_REACH_YES ? "yes" : r == EDOC_REACH_NO ? "no" : "unknown");
+    lua_pushstring(L, why);
+    return 2;
+unknown:
+    lua_pushliteral(L, "unknown");
     lua_pushstring(L, why);
     return 2;
 }
@@ -1090,7 +1141,7 @@ static int push_matches(lua_State *L, const struct textidx *ix, const unsigned c
 static void hit_patterns(lua_State *L, const struct textidx *ix, int pats, unsigned char *text_hit)
 {
     unsigned char *in_scope = text_hit + ix->n_texts + ix->n_tasks + 1; /* see l_tasks_matching */
-    lua_Integer k, np = lua_type(L, pats) == LUA_TSTRING ? 1 : luaL_len(L, pats);
+    lua_Integer k, np = lua_type(L, pats) == LUA_TSTRING ? 1 : list_len(L, pats, "tasks_matching");
     size_t t;
     for (k = 1; k <= np; k++) {
         struct normbuf nb;
@@ -1152,9 +1203,9 @@ static unsigned scope_arg(lua_State *L, int idx)
     lua_Integer k, n;
     if (lua_isnoneornil(L, idx))
         return TEXTIDX_REASON | TEXTIDX_CONTAINERS;
-    if (lua_type(L, idx) != LUA_TTABLE)
+    if (lua_type(L, idx) != LUA_TTABLE && !to_pnode(L, idx))
         return scope_name(L, idx, "tasks_matching");
-    n = luaL_len(L, idx);
+    n = list_len(L, idx, "tasks_matching");
     for (k = 1; k <= n; k++) {
         lua_geti(L, idx, k);
         scope |= scope_name(L, -1, "tasks_matching");
@@ -1177,6 +1228,8 @@ static int l_tasks_matching(lua_State *L)
     unsigned char *text_hit, *hit;
     unsigned scope = scope_arg(L, 2);
     int kind = lua_type(L, 1);
+    if (kind == LUA_TUSERDATA && to_pnode(L, 1))
+        kind = LUA_TTABLE; /* an evidence array of patterns */
     if (kind != LUA_TSTRING && kind != LUA_TTABLE && kind != LUA_TFUNCTION)
         return luaL_error(L, "edoc.tasks_matching: expected a pattern, a list of patterns or a function, got %s",
                           luaL_typename(L, 1));
@@ -1271,9 +1324,10 @@ static void each_listed(lua_State *L, int t, const char *name,
     lua_Integer i, n;
     if (ty == LUA_TSTRING || ty == LUA_TNUMBER) {
         fn(L, f, lua_gettop(L));
-    } else if (ty == LUA_TTABLE) {
+    } else if (ty == LUA_TTABLE || (ty == LUA_TUSERDATA && to_pnode(L, -1))) {
+        /* An evidence array (type() says "table") is a list too. */
         int lt = lua_gettop(L);
-        n = luaL_len(L, lt);
+        n = ty == LUA_TTABLE ? luaL_len(L, lt) : list_len(L, lt, "finding");
         for (i = 1; i <= n && i <= 1000; i++) {
             lua_geti(L, lt, i);
             fn(L, f, lua_gettop(L));
@@ -1529,6 +1583,9 @@ static int safe_xpcall(lua_State *L)
 {
     int n = lua_gettop(L), i;
     luaL_checktype(L, 2, LUA_TFUNCTION);
+    /* The arguments are copied above themselves: xpcall(f, h, table.unpack(big))
+     * needs as many free slots as it has arguments. */
+    luaL_checkstack(L, n + 2, "too many arguments to xpcall");
     lua_pushvalue(L, 1);
     for (i = 3; i <= n; i++)
         lua_pushvalue(L, i);

@@ -1,14 +1,24 @@
 /* pluginhost — see pluginhost.h. */
-#define _XOPEN_SOURCE 700 /* realpath() */
+/* realpath(); dl_iterate_phdr() (link.h) needs the GNU extensions. */
+#define _GNU_SOURCE
 #include "engine/pluginhost.h"
 
 #include <dlfcn.h>
+#include <elf.h>
 #include <errno.h>
+#include <link.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <grp.h>
 #include <pwd.h>
 #include <libgen.h>
 #include <limits.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -18,12 +28,15 @@
 #include "analysis/netpath.h"
 #include "engine/finding.h"
 #include "engine/nodeidx.h"
+#include "util/buf.h"
 #include "util/jsonx.h"
 #include "util/strutil.h"
 
 struct plugin {
     void *handle;
     char *path;
+    int fd; /* the descriptor it was loaded from: open while loaded, so
+             * "/proc/self/fd/N" names this object alone */
 };
 
 /* ---- safety of the file on disk ---------------------------------------- */
@@ -42,55 +55,261 @@ static int private_group(const struct stat *st)
            (!gr->gr_mem || !gr->gr_mem[0]);
 }
 
+/* Whether others than the owner can change the file or the folder's
+ * entries. A sticky folder (as /tmp) lets nobody else rename or replace
+ * what its owner put there, so it may be world-writable (sshd's StrictModes
+ * has no such exception; without it no plugin could live under /tmp). */
+static enum err_code mode_safe(const struct stat *st, const char *what, struct err *e)
+{
+    int others = (st->st_mode & S_IWOTH) || ((st->st_mode & S_IWGRP) && !private_group(st));
+    if (others && !(S_ISDIR(st->st_mode) && (st->st_mode & S_ISVTX)))
+        return err_set(e, ERR_PLUGIN, "refused: %s is writable by group or others (chmod go-w)", what);
+    if (st->st_uid != 0 && st->st_uid != geteuid())
+        return err_set(e, ERR_PLUGIN, "refused: %s is owned by uid %ld, not by root or you", what,
+                       (long)st->st_uid);
+    return ERR_OK;
+}
+
 static enum err_code stat_safe(const char *path, const char *what, struct err *e)
 {
     struct stat st;
     if (stat(path, &st) != 0)
         return err_set(e, ERR_PLUGIN, "%s: %s", what, strerror(errno));
-    /* A file or folder others can write is a way to run their code as us. */
-    if ((st.st_mode & S_IWOTH) || ((st.st_mode & S_IWGRP) && !private_group(&st)))
-        return err_set(e, ERR_PLUGIN, "refused: %s is writable by group or others (chmod go-w)", what);
-    if (st.st_uid != 0 && st.st_uid != geteuid())
-        return err_set(e, ERR_PLUGIN, "refused: %s is owned by uid %ld, not by root or you", what,
-                       (long)st.st_uid);
-    return ERR_OK;
+    return mode_safe(&st, what, e);
 }
 
-/* The file and its folder must be safe both where the name is and where
- * symlinks lead: a link in a safe folder to a file in a world-writable one
- * would otherwise pass (stat follows the link, dirname does not). */
-enum err_code pluginhost_file_safe(const char *path, struct err *e)
+/* StrictModes: every folder from / down to `dir` (a canonical path, from
+ * realpath) must be owned by root or the user and not writable by others,
+ * or whoever can write one of them can swap what lies below. `what` names
+ * the last one ("its folder"); the others are named by path. */
+static enum err_code dir_safe(const char *dir, const char *label, struct err *e)
 {
-    char *copy = str_dup(path), *real = realpath(path, NULL), *rcopy = NULL;
+    struct stat st;
+    if (lstat(dir, &st) != 0)
+        return err_set(e, ERR_PLUGIN, "%s: %s", dir, strerror(errno));
+    if (!S_ISDIR(st.st_mode))
+        return err_set(e, ERR_PLUGIN, "refused: %s changed while it was checked", dir);
+    return mode_safe(&st, label, e);
+}
+
+static enum err_code chain_safe(const char *dir, const char *what, struct err *e)
+{
+    char prefix[PATH_MAX], label[PATH_MAX + 16];
+    size_t n = strlen(dir), k;
+    enum err_code rc = ERR_OK;
+    if (dir[0] != '/' || n >= sizeof prefix)
+        return err_set(e, ERR_PLUGIN, "refused: %s: not a canonical path", what);
+    if (n > 1) {
+        snprintf(label, sizeof label, "folder /");
+        rc = dir_safe("/", label, e);
+    }
+    for (k = 1; k <= n && rc == ERR_OK; k++) {
+        if (k < n && dir[k] != '/')
+            continue;
+        memcpy(prefix, dir, k);
+        prefix[k] = '\0';
+        if (k == n)
+            snprintf(label, sizeof label, "%s", what);
+        else
+            snprintf(label, sizeof label, "folder %s", prefix);
+        rc = dir_safe(prefix, label, e);
+    }
+    return rc;
+}
+
+/* The file must be safe, and so must every folder above it, both where the
+ * name is and where symlinks lead: a link in a safe folder to a file in a
+ * world-writable one would otherwise pass. On success *real (when asked)
+ * gets the canonical path, caller frees. */
+static enum err_code file_safe_real(const char *path, char **real, struct err *e)
+{
+    char *copy = str_dup(path), *rp = realpath(path, NULL), *rcopy = NULL, *dir = NULL;
     enum err_code rc;
     if (!copy) {
         rc = err_set(e, ERR_NOMEM, "out of memory");
         goto out;
     }
     rc = stat_safe(path, "the file", e);
-    if (rc == ERR_OK)
-        rc = stat_safe(dirname(copy), "its folder", e);
-    if (rc == ERR_OK && !real)
+    if (rc == ERR_OK && !rp)
         rc = err_set(e, ERR_PLUGIN, "the file: %s", strerror(errno));
-    if (rc == ERR_OK && strcmp(real, path) != 0) {
-        if (!(rcopy = str_dup(real)))
-            rc = err_set(e, ERR_NOMEM, "out of memory");
-        else
-            rc = stat_safe(dirname(rcopy), "the folder its symlink leads to", e);
+    if (rc == ERR_OK && !(dir = realpath(dirname(copy), NULL)))
+        rc = err_set(e, ERR_PLUGIN, "its folder: %s", strerror(errno));
+    if (rc == ERR_OK)
+        rc = chain_safe(dir, "its folder", e);
+    if (rc == ERR_OK && !(rcopy = str_dup(rp)))
+        rc = err_set(e, ERR_NOMEM, "out of memory");
+    if (rc == ERR_OK && strcmp(dirname(rcopy), dir) != 0)
+        rc = chain_safe(rcopy, "the folder its symlink leads to", e);
+    if (rc == ERR_OK && real) {
+        *real = rp;
+        rp = NULL;
     }
 out:
     free(copy);
     free(rcopy);
-    free(real);
+    free(dir);
+    free(rp);
     return rc;
 }
+
+enum err_code pluginhost_file_safe(const char *path, struct err *e)
+{
+    return file_safe_real(path, NULL, e);
+}
+
+/* ---- the descriptor, read from the file before any of its code runs ----
+ *
+ * dlopen() runs the object's constructors (and its dependencies') before
+ * the host can look at anything. So everything that can be decided from the
+ * file alone is decided first, from the opened descriptor: it is an ELF
+ * shared object for this machine, its dynamic symbol table defines
+ * edoc_plugin_v1 as an object, and the descriptor's plain integers (ABI
+ * version, size, number of checks, check size) are acceptable. What is left
+ * for after dlopen needs the relocated pointers: the check ids, categories,
+ * severities and run functions. Linux/glibc, 64-bit ELF; other hosts skip
+ * this pre-check and rely on the checks after dlopen. */
+
+#if UINTPTR_MAX == 0xffffffffffffffffu && (defined(__x86_64__) || defined(__aarch64__))
+#define EDOC_ELF_PRECHECK 1
+#if defined(__x86_64__)
+#define EDOC_EM EM_X86_64
+#else
+#define EDOC_EM EM_AARCH64
+#endif
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define EDOC_ELFDATA ELFDATA2LSB
+#else
+#define EDOC_ELFDATA ELFDATA2MSB
+#endif
+
+#define ELF_TABLE_MAX ((uint64_t)64 * 1024 * 1024)
+
+/* n bytes at off, inside a file of fsize bytes. */
+static int read_at(int fd, uint64_t off, void *buf, uint64_t n, uint64_t fsize)
+{
+    char *p = buf;
+    if (off > fsize || n > fsize - off)
+        return -1;
+    while (n > 0) {
+        ssize_t k = pread(fd, p, (size_t)n, (off_t)off);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return -1;
+        p += k;
+        off += (uint64_t)k;
+        n -= (uint64_t)k;
+    }
+    return 0;
+}
+
+static void *read_table(int fd, uint64_t off, uint64_t n, uint64_t fsize)
+{
+    void *p;
+    if (n == 0 || n > ELF_TABLE_MAX || !(p = malloc((size_t)n)))
+        return NULL;
+    if (read_at(fd, off, p, n, fsize) != 0) {
+        free(p);
+        return NULL;
+    }
+    return p;
+}
+
+/* Fills *desc from the file (members the file does not hold stay zero).
+ * Returns 0, or -1 with a one-line reason in msg. */
+static int elf_descriptor(int fd, uint64_t fsize, edoc_plugin *desc, char *msg, size_t mlen)
+{
+    Elf64_Ehdr eh;
+    Elf64_Shdr *sh = NULL;
+    Elf64_Phdr *ph = NULL;
+    Elf64_Sym *syms = NULL;
+    char *strs = NULL;
+    const Elf64_Sym *found = NULL;
+    uint64_t i, nsym, off = 0, avail = 0;
+    int rc = -1;
+    memset(desc, 0, sizeof *desc);
+    if (read_at(fd, 0, &eh, sizeof eh, fsize) != 0 || memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0) {
+        snprintf(msg, mlen, "refused: not an ELF shared object");
+        goto out;
+    }
+    if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != EDOC_ELFDATA || eh.e_type != ET_DYN ||
+        eh.e_machine != EDOC_EM) {
+        snprintf(msg, mlen, "refused: not a shared object for this machine (ELF class %u, type %u, machine %u)",
+                 (unsigned)eh.e_ident[EI_CLASS], (unsigned)eh.e_type, (unsigned)eh.e_machine);
+        goto out;
+    }
+    if (eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_shnum == 0 || eh.e_phentsize != sizeof(Elf64_Phdr) ||
+        eh.e_phnum == 0 || eh.e_phnum == PN_XNUM ||
+        !(sh = read_table(fd, eh.e_shoff, (uint64_t)eh.e_shnum * sizeof *sh, fsize)) ||
+        !(ph = read_table(fd, eh.e_phoff, (uint64_t)eh.e_phnum * sizeof *ph, fsize))) {
+        snprintf(msg, mlen, "refused: unreadable ELF headers");
+        goto out;
+    }
+    for (i = 0; i < eh.e_shnum && !found; i++) {
+        const Elf64_Shdr *s = &sh[i], *st;
+        uint64_t k;
+        if (s->sh_type != SHT_DYNSYM)
+            continue;
+        if (s->sh_entsize != sizeof(Elf64_Sym) || s->sh_link >= eh.e_shnum ||
+            (st = &sh[s->sh_link])->sh_type != SHT_STRTAB || !(syms = read_table(fd, s->sh_offset, s->sh_size, fsize)) ||
+            !(strs = read_table(fd, st->sh_offset, st->sh_size, fsize))) {
+            snprintf(msg, mlen, "refused: unreadable dynamic symbol table");
+            goto out;
+        }
+        nsym = s->sh_size / sizeof(Elf64_Sym);
+        for (k = 0; k < nsym; k++) {
+            const Elf64_Sym *y = &syms[k];
+            if (y->st_name >= st->sh_size || y->st_shndx == SHN_UNDEF ||
+                strnlen(strs + y->st_name, st->sh_size - y->st_name) == st->sh_size - y->st_name)
+                continue;
+            if (!strcmp(strs + y->st_name, EDOC_PLUGIN_SYMBOL)) {
+                found = y;
+                break;
+            }
+        }
+    }
+    if (!found || ELF64_ST_TYPE(found->st_info) != STT_OBJECT || found->st_size < 2 * sizeof(uint32_t)) {
+        snprintf(msg, mlen, "refused: no '" EDOC_PLUGIN_SYMBOL "' symbol (not an ecs-doctor plugin, "
+                            "or built for another ABI)");
+        goto out;
+    }
+    /* Where the symbol's bytes are in the file: the loadable segment that
+     * holds its address. Bytes past the segment's file size are zero (bss). */
+    for (i = 0; i < eh.e_phnum; i++) {
+        const Elf64_Phdr *p = &ph[i];
+        if (p->p_type == PT_LOAD && found->st_value >= p->p_vaddr && found->st_value - p->p_vaddr < p->p_memsz) {
+            uint64_t rel = found->st_value - p->p_vaddr;
+            off = p->p_offset + rel;
+            avail = rel < p->p_filesz ? p->p_filesz - rel : 0;
+            break;
+        }
+    }
+    if (i == eh.e_phnum) {
+        snprintf(msg, mlen, "refused: '" EDOC_PLUGIN_SYMBOL "' lies outside the object's segments");
+        goto out;
+    }
+    avail = avail < found->st_size ? avail : found->st_size;
+    avail = avail < sizeof *desc ? avail : sizeof *desc;
+    if (avail && read_at(fd, off, desc, avail, fsize) != 0) {
+        snprintf(msg, mlen, "refused: '" EDOC_PLUGIN_SYMBOL "' cannot be read from the file");
+        goto out;
+    }
+    rc = 0;
+out:
+    free(sh);
+    free(ph);
+    free(syms);
+    free(strs);
+    return rc;
+}
+#endif
 
 /* ---- loading ----------------------------------------------------------- */
 
 static void refuse(struct engine *eng, const char *display, const char *msg)
 {
     fprintf(eng->diag, "ecs-doctor: plugin %s: %s\n", display, msg);
-    eng->n_refused++;
+    engine_load_failed(eng, "plugin", display, NULL, NULL, msg);
 }
 
 static char *dup_or_empty(const char *s) { return str_dup(s ? s : ""); }
@@ -168,36 +387,116 @@ static int id_valid(const char *id)
     return n <= 128;
 }
 
+/* The descriptor's integers: ABI version, size (members beyond it are
+ * zeroed here, the ABI policy), check size and count. Used on the bytes in
+ * the file before dlopen and on the loaded symbol after. */
+static int desc_head_ok(edoc_plugin *desc, size_t *csize, char *msg, size_t mlen)
+{
+    if (desc->abi_version != EDOC_ABI_VERSION) {
+        snprintf(msg, mlen,
+                 "refused: built for plugin ABI version %u, this ecs-doctor speaks version %u "
+                 "(rebuild it against this ecs-doctor's plugin.h)",
+                 (unsigned)desc->abi_version, (unsigned)EDOC_ABI_VERSION);
+        return 0;
+    }
+    if (desc->size < offsetof(edoc_plugin, check_size)) {
+        snprintf(msg, mlen, "refused: descriptor size %u is smaller than the minimum %u", (unsigned)desc->size,
+                 (unsigned)offsetof(edoc_plugin, check_size));
+        return 0;
+    }
+    if (desc->size < sizeof *desc)
+        memset((char *)desc + desc->size, 0, sizeof *desc - desc->size);
+    *csize = desc->check_size ? desc->check_size : sizeof(edoc_check);
+    if (*csize < offsetof(edoc_check, run) + sizeof(void (*)(void))) {
+        snprintf(msg, mlen, "refused: check descriptor size %zu is smaller than the minimum %zu", *csize,
+                 offsetof(edoc_check, run) + sizeof(void (*)(void)));
+        return 0;
+    }
+    if (desc->n_checks == 0 || desc->n_checks > 1000) {
+        snprintf(msg, mlen, "refused: descriptor lists %zu checks", desc->n_checks);
+        return 0;
+    }
+    return 1;
+}
+
+static int name_loaded(struct dl_phdr_info *info, size_t size, void *name)
+{
+    (void)size;
+    return info->dlpi_name && !strcmp(info->dlpi_name, (const char *)name);
+}
+
+/* Loading, in the order that keeps every decision ahead of the plugin's code:
+ * the file and its folders (file_safe_real), one open() of the canonical path
+ * with O_NOFOLLOW, fstat() of that descriptor (what will be mapped is what
+ * was checked: no second resolution of the path), the descriptor read from
+ * the file (elf_descriptor), and only then dlopen("/proc/self/fd/N") of the
+ * same descriptor (Linux: the magic link opens the very inode we hold). */
 enum err_code pluginhost_load(struct engine *eng, const char *path, const char *display)
 {
     struct err e = {0};
-    char msg[700], source[600], real[PATH_MAX];
+    char msg[700], source[600], fdpath[64];
+    char *real = NULL;
     void *h = NULL;
     const void *sym;
     edoc_plugin desc;
     struct check **added = NULL;
     struct plugin *pl = NULL;
     size_t i, n_added = 0, csize;
-    uint32_t psize;
+    struct stat st;
+    int fd = -1;
 
-    if (pluginhost_file_safe(path, &e) != ERR_OK) {
+    if (file_safe_real(path, &real, &e) != ERR_OK) {
         refuse(eng, display, e.msg);
         return ERR_PLUGIN;
     }
     /* The same file reached through two search-path entries (a symlink, or
      * `checks test` on a folder of the default path) is loaded once. */
-    if (realpath(path, real)) {
-        for (i = 0; i < eng->n_plugins; i++)
-            if (!strcmp(eng->plugins[i]->path, real))
-                return ERR_OK;
-        path = real;
+    for (i = 0; i < eng->n_plugins; i++)
+        if (!strcmp(eng->plugins[i]->path, real)) {
+            free(real);
+            return ERR_OK;
+        }
+    fd = open(real, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        snprintf(msg, sizeof msg, "cannot open: %s", strerror(errno));
+        refuse(eng, display, msg);
+        goto fail;
     }
-    h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (!S_ISREG(st.st_mode)) {
+        refuse(eng, display, "refused: not a regular file");
+        goto fail;
+    }
+    if (mode_safe(&st, "the file", &e) != ERR_OK) {
+        refuse(eng, display, e.msg);
+        goto fail;
+    }
+#ifdef EDOC_ELF_PRECHECK
+    if (elf_descriptor(fd, (uint64_t)st.st_size, &desc, msg, sizeof msg) != 0 ||
+        !desc_head_ok(&desc, &csize, msg, sizeof msg)) {
+        refuse(eng, display, msg);
+        goto fail;
+    }
+#endif
+    /* glibc knows loaded objects by name too: an object still mapped under
+     * this /proc/self/fd name (a refused plugin dlclose could not unload)
+     * would be handed back instead of ours. Move to a fresh number. */
+    snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fd);
+    while (dl_iterate_phdr(name_loaded, fdpath)) {
+        int nfd = fcntl(fd, F_DUPFD_CLOEXEC, fd + 1);
+        close(fd);
+        fd = nfd;
+        if (fd < 0) {
+            refuse(eng, display, "cannot load: out of descriptors");
+            goto fail;
+        }
+        snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fd);
+    }
+    h = dlopen(fdpath, RTLD_NOW | RTLD_LOCAL);
     if (!h) {
         const char *de = dlerror();
         snprintf(msg, sizeof msg, "cannot load: %s", de ? de : "unknown dlopen error");
         refuse(eng, display, msg);
-        return ERR_PLUGIN;
+        goto fail;
     }
     sym = dlsym(h, EDOC_PLUGIN_SYMBOL);
     if (!sym) {
@@ -205,36 +504,18 @@ enum err_code pluginhost_load(struct engine *eng, const char *path, const char *
                              "or built for another ABI)");
         goto fail;
     }
-    /* Read the fixed head first: the version decides how to read the rest. */
+    /* Read the fixed head first: the version decides how to read the rest.
+     * Checked again on the loaded bytes: a constructor may have changed them. */
     memset(&desc, 0, sizeof desc);
     memcpy(&desc, sym, offsetof(edoc_plugin, name));
-    if (desc.abi_version != EDOC_ABI_VERSION) {
-        snprintf(msg, sizeof msg,
-                 "refused: built for plugin ABI version %u, this ecs-doctor speaks version %u "
-                 "(rebuild it against this ecs-doctor's plugin.h)",
-                 (unsigned)desc.abi_version, (unsigned)EDOC_ABI_VERSION);
+    if (desc.abi_version == EDOC_ABI_VERSION && desc.size >= offsetof(edoc_plugin, check_size))
+        memcpy(&desc, sym, desc.size < sizeof desc ? desc.size : sizeof desc);
+    if (!desc_head_ok(&desc, &csize, msg, sizeof msg)) {
         refuse(eng, display, msg);
         goto fail;
     }
-    psize = desc.size;
-    if (psize < offsetof(edoc_plugin, check_size)) {
-        snprintf(msg, sizeof msg, "refused: descriptor size %u is smaller than the minimum %u",
-                 (unsigned)psize, (unsigned)offsetof(edoc_plugin, check_size));
-        refuse(eng, display, msg);
-        goto fail;
-    }
-    /* Members beyond the plugin's declared size read as zero (ABI policy). */
-    memcpy(&desc, sym, psize < sizeof desc ? psize : sizeof desc);
-    csize = desc.check_size ? desc.check_size : sizeof(edoc_check);
-    if (csize < offsetof(edoc_check, run) + sizeof(void (*)(void))) {
-        snprintf(msg, sizeof msg, "refused: check descriptor size %zu is smaller than the minimum %zu",
-                 csize, offsetof(edoc_check, run) + sizeof(void (*)(void)));
-        refuse(eng, display, msg);
-        goto fail;
-    }
-    if (!desc.checks || desc.n_checks == 0 || desc.n_checks > 1000) {
-        snprintf(msg, sizeof msg, "refused: descriptor lists %zu checks", desc.n_checks);
-        refuse(eng, display, msg);
+    if (!desc.checks) {
+        refuse(eng, display, "refused: descriptor has no check table");
         goto fail;
     }
     snprintf(source, sizeof source, "plugin:%s", display);
@@ -259,15 +540,20 @@ enum err_code pluginhost_load(struct engine *eng, const char *path, const char *
             refuse(eng, display, msg);
             goto fail;
         }
-        added[n_added] = check_from(&ec, source, path);
+        added[n_added] = check_from(&ec, source, real);
         if (!added[n_added])
             goto fail;
         n_added++;
     }
     pl = calloc(1, sizeof *pl);
-    if (!pl || !(pl->path = str_dup(path)) || push_plugin(eng, pl) != 0)
+    if (!pl)
+        goto fail;
+    pl->fd = -1;
+    if (!(pl->path = str_dup(real)) || push_plugin(eng, pl) != 0)
         goto fail;
     pl->handle = h;
+    pl->fd = fd;
+    free(real);
     /* Duplicate ids are refused one by one: the plugin's other checks stay. */
     for (i = 0; i < n_added; i++) {
         engine_add_check(eng, added[i]);
@@ -283,7 +569,11 @@ fail:
         free(pl->path);
         free(pl);
     }
-    dlclose(h);
+    if (h)
+        dlclose(h);
+    if (fd >= 0)
+        close(fd);
+    free(real);
     return ERR_PLUGIN;
 }
 
@@ -293,6 +583,8 @@ void pluginhost_close(struct plugin *p)
         return;
     if (p->handle)
         dlclose(p->handle);
+    if (p->fd >= 0)
+        close(p->fd);
     free(p->path);
     free(p);
 }
@@ -487,13 +779,313 @@ static const edoc_host host = {
 
 const edoc_host *pluginhost_table(void) { return &host; }
 
-int pluginhost_run(struct check *c, struct edoc_ctx *ctx)
+/* ---- running a C check isolated ----------------------------------------
+ *
+ * A plugin is native code: a NULL dereference or an endless loop in it would
+ * take the whole run down (exit 139, or --deadline ignored). Each C check
+ * therefore runs in a forked child, which inherits the loaded evidence
+ * (copy-on-write) and sends back what the check reported as one JSON
+ * document over a pipe. The parent reads it within the time limit, rebuilds
+ * the findings through the same finding_* calls the host table uses (so a
+ * garbled result can only be refused, never corrupt the report: evidence
+ * values are quoted again from the parent's own document), and reports a
+ * crash, a timeout or an unreadable result as that check's error. */
+
+#define RESULT_MAX ((size_t)64 * 1024 * 1024)
+
+static cJSON *strings_of(const cJSON *arr)
 {
+    return arr ? cJSON_Duplicate(arr, 1) : cJSON_CreateArray();
+}
+
+/* Child side: the check's result as JSON. */
+static char *result_json(const struct edoc_ctx *ctx, int rc)
+{
+    cJSON *r = cJSON_CreateObject(), *fs;
+    size_t i;
+    char *txt;
+    static const char *const text[] = {"title", "category", "severity", "explanation", "key", "kind",
+                                       "rule", "subject"};
+    if (!r)
+        return NULL;
+    cJSON_AddNumberToObject(r, "rc", rc);
+    cJSON_AddBoolToObject(r, "failed", ctx->failed);
+    cJSON_AddStringToObject(r, "message", ctx->message);
+    cJSON_AddStringToObject(r, "why", ctx->why);
+    cJSON_AddItemToObject(r, "gaps", strings_of(ctx->gaps));
+    cJSON_AddNumberToObject(r, "reported", (double)ctx->n_findings);
+    fs = cJSON_AddArrayToObject(r, "findings");
+    for (i = ctx->start; fs && i < ctx->out->n; i++) {
+        const struct finding *f = ctx->out->v[i];
+        const char *vals[8];
+        cJSON *o = cJSON_CreateObject(), *ev, *it;
+        size_t k;
+        vals[0] = f->title; vals[1] = f->category; vals[2] = f->severity; vals[3] = f->explanation;
+        vals[4] = f->key; vals[5] = f->kind; vals[6] = f->rule; vals[7] = f->subject;
+        for (k = 0; k < 8; k++)
+            if (vals[k])
+                cJSON_AddStringToObject(o, text[k], vals[k]);
+        cJSON_AddNumberToObject(o, "confidence", f->confidence);
+        cJSON_AddNumberToObject(o, "when", f->when);
+        cJSON_AddNumberToObject(o, "count", (double)f->count);
+        ev = cJSON_AddArrayToObject(o, "evidence");
+        cJSON_ArrayForEach(it, f->evidence) {
+            cJSON *e = cJSON_CreateObject();
+            cJSON_AddStringToObject(e, "pointer", jsonx_str(it, "pointer", ""));
+            if (jsonx_str(it, "note", NULL))
+                cJSON_AddStringToObject(e, "note", jsonx_str(it, "note", ""));
+            cJSON_AddItemToArray(ev, e);
+        }
+        cJSON_AddItemToObject(o, "resources", strings_of(f->resources));
+        cJSON_AddItemToObject(o, "explains", strings_of(f->explains));
+        cJSON_AddItemToObject(o, "remediation", strings_of(f->remediation));
+        cJSON_AddItemToArray(fs, o);
+    }
+    txt = cJSON_PrintUnformatted(r);
+    cJSON_Delete(r);
+    return txt;
+}
+
+static void write_all(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t k = write(fd, p, n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return;
+        p += k;
+        n -= (size_t)k;
+    }
+}
+
+static _Noreturn void run_child(struct check *c, struct edoc_ctx *ctx, int fd)
+{
+    struct finding_list mine = {0};
+    char *txt;
     int rc;
-    /* evidence() receives only the finding, so the run's context is kept here
-     * for the duration of the call (checks run one at a time). */
+    /* Die with the parent (Ctrl-C, a kill): an endless loop must not outlive
+     * the run. Linux-only, like the rest of the isolation. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() == 1)
+        _exit(127);
+    /* A fault in the plugin ends the child with its signal, which the
+     * parent reports; no handler of the host (a sanitizer's in test builds)
+     * turns it into something else. */
+    {
+        static const int faults[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGPIPE};
+        size_t i;
+        for (i = 0; i < sizeof faults / sizeof faults[0]; i++)
+            signal(faults[i], SIG_DFL);
+    }
+    /* Nothing a plugin prints may reach stdout (--output json). */
+    dup2(STDERR_FILENO, STDOUT_FILENO);
+    ctx->out = &mine;
+    ctx->start = 0;
     current_ctx = ctx;
     rc = c->c.run(&host, ctx);
     current_ctx = NULL;
+    txt = result_json(ctx, rc);
+    if (txt)
+        write_all(fd, txt, strlen(txt));
+    _exit(txt ? 0 : 125);
+}
+
+static double mono_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void fail_ctx(struct edoc_ctx *ctx, const char *fmt, ...)
+{
+    va_list ap;
+    ctx->failed = 1;
+    va_start(ap, fmt);
+    vsnprintf(ctx->message, sizeof ctx->message, fmt, ap);
+    va_end(ap);
+}
+
+static const char *str_or(const cJSON *o, const char *k)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* Parent side: rebuilds what the child reported; anything malformed is
+ * skipped (a finding without a valid title then fails validation). */
+static void apply_result(const cJSON *r, struct check *c, struct edoc_ctx *ctx, int *rc)
+{
+    const cJSON *fs = cJSON_GetObjectItemCaseSensitive(r, "findings"), *fo, *it;
+    static const char *const text[] = {"title", "category", "severity", "explanation", "key", "kind",
+                                       "rule", "subject"};
+    size_t n = 0, k;
+    *rc = (int)jsonx_num(r, "rc", 0);
+    if (jsonx_bool(r, "failed", 0)) {
+        ctx->failed = 1;
+    }
+    if (str_or(r, "message"))
+        snprintf(ctx->message, sizeof ctx->message, "%s", str_or(r, "message"));
+    cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(r, "gaps"))
+        if (cJSON_IsString(it))
+            (void)engine_report_incomplete(ctx, it->valuestring, str_or(r, "why"));
+    cJSON_ArrayForEach(fo, fs) {
+        struct finding *f;
+        double d;
+        if (!cJSON_IsObject(fo))
+            continue;
+        if (n++ >= FINDING_MAX_RAW) {
+            if (!ctx->message[0])
+                snprintf(ctx->message, sizeof ctx->message, "more than %d findings: the rest were dropped",
+                         FINDING_MAX_RAW);
+            break;
+        }
+        if (!(f = finding_new(c->id, c->source)))
+            break;
+        finding_set(f, "category", c->category);
+        finding_set(f, "severity", c->severity);
+        for (k = 0; k < sizeof text / sizeof text[0]; k++)
+            if (str_or(fo, text[k]))
+                finding_set(f, text[k], str_or(fo, text[k]));
+        d = jsonx_num(fo, "confidence", 0.5);
+        f->confidence = isfinite(d) ? d : 0.5;
+        d = jsonx_num(fo, "when", 0);
+        f->when = isfinite(d) && d > 0 ? d : 0;
+        d = jsonx_num(fo, "count", 1);
+        f->count = isfinite(d) && d >= 1 && d <= 1e9 ? (long)d : 1;
+        cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(fo, "evidence"))
+            if (str_or(it, "pointer"))
+                finding_add_evidence(f, ctx->evidence, str_or(it, "pointer"), str_or(it, "note"));
+        cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(fo, "resources"))
+            if (cJSON_IsString(it))
+                finding_add_resource(f, it->valuestring);
+        cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(fo, "explains"))
+            if (cJSON_IsString(it))
+                finding_add_explains(f, it->valuestring);
+        cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(fo, "remediation"))
+            if (cJSON_IsObject(it))
+                finding_add_remediation(f, str_or(it, "description"), str_or(it, "command"), str_or(it, "docs"));
+        if (finding_list_push(ctx->out, f) != ERR_OK) {
+            finding_free(f);
+            break;
+        }
+        ctx->n_findings++;
+    }
+}
+
+int pluginhost_run(struct check *c, struct edoc_ctx *ctx, double timeout_s)
+{
+    int fds[2], status = 0, rc = 0, exited = 0, eof = 0, timed_out = 0;
+    const char *who = c->source + 7; /* "plugin:" */
+    struct buf res;
+    double end = mono_now() + (timeout_s > 0 ? timeout_s : PLUGINHOST_TIMEOUT_DEFAULT);
+    pid_t pid;
+    cJSON *r;
+    buf_init(&res, RESULT_MAX);
+    if (pipe(fds) != 0) {
+        fail_ctx(ctx, "%s: cannot isolate the plugin (pipe: %s)", who, strerror(errno));
+        return -1;
+    }
+    fflush(NULL); /* nothing buffered is written twice */
+    pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        fail_ctx(ctx, "%s: cannot isolate the plugin (fork: %s)", who, strerror(errno));
+        return -1;
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        run_child(c, ctx, fds[1]);
+    }
+    close(fds[1]);
+    /* Read until EOF or the child is gone (a grandchild may hold the pipe),
+     * within the limit. */
+    while (!eof) {
+        double left = end - mono_now();
+        struct pollfd pfd = {fds[0], POLLIN, 0};
+        int pr;
+        if (left <= 0) {
+            timed_out = 1;
+            break;
+        }
+        pr = poll(&pfd, 1, left > 0.1 ? 100 : (int)(left * 1000) + 1);
+        if (pr > 0) {
+            char chunk[65536];
+            ssize_t k = read(fds[0], chunk, sizeof chunk);
+            if (k > 0) {
+                if (res.len + (size_t)k > RESULT_MAX) {
+                    eof = 2; /* too large */
+                    break;
+                }
+                buf_append(&res, chunk, (size_t)k);
+            } else if (k == 0 || (errno != EINTR && errno != EAGAIN)) {
+                eof = 1;
+            }
+        } else if (!exited && waitpid(pid, &status, WNOHANG) == pid) {
+            exited = 1;
+            /* Drain what it wrote, then stop: nothing more can come from it. */
+            fcntl(fds[0], F_SETFL, O_NONBLOCK);
+            for (;;) {
+                char chunk[65536];
+                ssize_t k = read(fds[0], chunk, sizeof chunk);
+                if (k <= 0 || res.len + (size_t)k > RESULT_MAX)
+                    break;
+                buf_append(&res, chunk, (size_t)k);
+            }
+            eof = 1;
+        }
+    }
+    close(fds[0]);
+    while (!exited) {
+        pid_t w = waitpid(pid, &status, WNOHANG);
+        if (w == pid || (w < 0 && errno != EINTR)) {
+            exited = 1;
+            break;
+        }
+        if (timed_out || eof == 2 || mono_now() >= end) {
+            timed_out = timed_out || eof != 2;
+            kill(pid, SIGKILL);
+            while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+                ;
+            exited = 1;
+            break;
+        }
+        {
+            struct timespec ts = {0, 2000000};
+            nanosleep(&ts, NULL);
+        }
+    }
+    if (timed_out) {
+        fail_ctx(ctx, "%s: timed out after %g s (killed)", who,
+                 timeout_s > 0 ? timeout_s : PLUGINHOST_TIMEOUT_DEFAULT);
+        rc = -1;
+    } else if (eof == 2) {
+        fail_ctx(ctx, "%s: sent a result larger than %zu MiB", who, RESULT_MAX >> 20);
+        rc = -1;
+    } else if (WIFSIGNALED(status)) {
+        int sig = WTERMSIG(status);
+        const char *name = strsignal(sig);
+        fail_ctx(ctx, "%s: crashed with signal %d (%s)", who, sig, name ? name : "?");
+        rc = -1;
+    } else if (res.len == 0) {
+        fail_ctx(ctx, "%s: exited with status %d before reporting a result", who,
+                 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+        rc = -1;
+    } else if (!(r = cJSON_ParseWithLength(res.data, res.len)) || !cJSON_IsObject(r)) {
+        cJSON_Delete(r);
+        fail_ctx(ctx, "%s: sent an unreadable result (%zu bytes)", who, res.len);
+        rc = -1;
+    } else {
+        apply_result(r, c, ctx, &rc);
+        cJSON_Delete(r);
+        if (WIFEXITED(status) && WEXITSTATUS(status) != 0 && !ctx->failed)
+            fail_ctx(ctx, "%s: exited with status %d after its result", who, WEXITSTATUS(status));
+    }
+    buf_cleanup(&res);
     return rc;
 }

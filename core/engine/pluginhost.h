@@ -18,8 +18,14 @@ enum err_code pluginhost_load(struct engine *eng, const char *path, const char *
  * someone other than root or the current user. Also used for Lua checks. */
 enum err_code pluginhost_file_safe(const char *path, struct err *e);
 
-/* Runs a C check. Returns 0 or non-zero as the check's run() did. */
-int pluginhost_run(struct check *c, struct edoc_ctx *ctx);
+/* Runs a C check in a forked child (Linux: fork, a pipe, PR_SET_PDEATHSIG)
+ * that sends its findings back as JSON; they are rebuilt into ctx->out. A
+ * crash (signal), running past timeout_s (<= 0: PLUGINHOST_TIMEOUT_DEFAULT;
+ * the child is killed), exiting without a result or sending an unreadable
+ * one fails the check with a message naming the plugin and what happened.
+ * Returns the check's run() value, or -1 for those failures. */
+#define PLUGINHOST_TIMEOUT_DEFAULT 30.0
+int pluginhost_run(struct check *c, struct edoc_ctx *ctx, double timeout_s);
 
 /* The host table handed to plugins. */
 const edoc_host *pluginhost_table(void);

@@ -34,8 +34,9 @@ static const char *worst_verdict(const struct finding_list *ranked, const cJSON 
          * hides a failure (same rule as verdict.c). */
         if (!strcmp(jsonx_str(c, "category", ""), "best_practice"))
             continue;
-        if (!strcmp(st, "incomplete") ||
-            (!strcmp(st, "error") && cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(c, "missing")) > 0))
+        /* A check that failed (did not load, raised, crashed, timed out)
+         * decided nothing: never `healthy` over it. */
+        if (!strcmp(st, "incomplete") || !strcmp(st, "error"))
             return "inconclusive";
     }
     return "healthy";
@@ -75,10 +76,28 @@ static cJSON *status_of(const cJSON *evidence)
     return o;
 }
 
-static cJSON *summary_of(const cJSON *evidence, const char *verdict, const struct finding_list *ranked,
-                         const cJSON *status)
+/* Why the verdict is inconclusive: missing evidence, else failed checks.
+ * Returns a literal or why. */
+static const char *inconclusive_why(const cJSON *checks, char *why, size_t n)
 {
-    char buf[800], upper[32], tasks[96] = "";
+    const cJSON *c;
+    int failed = 0;
+    cJSON_ArrayForEach(c, checks) {
+        const char *st = jsonx_str(c, "status", "");
+        if (!strcmp(jsonx_str(c, "category", ""), "best_practice"))
+            continue;
+        if (!strcmp(st, "incomplete"))
+            return "; some evidence was missing";
+        failed += !strcmp(st, "error");
+    }
+    snprintf(why, n, "; %d check%s failed", failed, failed == 1 ? "" : "s");
+    return why;
+}
+
+static cJSON *summary_of(const cJSON *evidence, const char *verdict, const struct finding_list *ranked,
+                         const cJSON *status, const cJSON *checks)
+{
+    char buf[800], upper[32], tasks[96] = "", why[64];
     size_t i;
     const char *root = NULL;
     for (i = 0; verdict[i] && i < sizeof upper - 1; i++)
@@ -95,7 +114,7 @@ static cJSON *summary_of(const cJSON *evidence, const char *verdict, const struc
                  subject_of(cJSON_GetObjectItemCaseSensitive(evidence, "target")), upper, tasks, root);
     else
         snprintf(buf, sizeof buf, "%s: %s%s%s", subject_of(cJSON_GetObjectItemCaseSensitive(evidence, "target")),
-                 upper, tasks, !strcmp(verdict, "inconclusive") ? "; some evidence was missing" : "");
+                 upper, tasks, !strcmp(verdict, "inconclusive") ? inconclusive_why(checks, why, sizeof why) : "");
     return cJSON_CreateString(buf);
 }
 
@@ -248,7 +267,7 @@ cJSON *report_build(const cJSON *evidence, const struct finding_list *ranked, cJ
     cJSON_AddItemToObject(r, "target", target ? cJSON_Duplicate(target, 1) : cJSON_CreateObject());
     cJSON_AddStringToObject(r, "verdict", verdict);
     status = status_of(evidence);
-    cJSON_AddItemToObject(r, "summary", summary_of(evidence, verdict, ranked, status));
+    cJSON_AddItemToObject(r, "summary", summary_of(evidence, verdict, ranked, status, checks));
     cJSON_AddItemToObject(r, "status", status);
     findings = cJSON_AddArrayToObject(r, "findings");
     for (i = 0; i < ranked->n; i++)

@@ -46,23 +46,26 @@ static int worst_unmuted(const cJSON *report)
     return worst;
 }
 
-/* A check that could not decide because evidence it needs is missing. */
-static int any_undecided(const cJSON *report)
+/* Checks that could not decide: evidence they need is missing
+ * ("incomplete"), or the check itself failed ("error": it did not load,
+ * raised, crashed or timed out, so it decided nothing). Counts those with
+ * the given status, or both when status is NULL. */
+static int count_undecided(const cJSON *report, const char *status)
 {
     const cJSON *c;
+    int n = 0;
     cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(report, "checks")) {
         const char *st = jsonx_str(c, "status", "");
-        const cJSON *missing = cJSON_GetObjectItemCaseSensitive(c, "missing");
         /* Recommendation-only checks never make the verdict inconclusive. */
         if (!strcmp(jsonx_str(c, "category", ""), "best_practice"))
             continue;
-        if (!strcmp(st, "incomplete"))
-            return 1;
-        if (!strcmp(st, "error") && cJSON_IsArray(missing) && cJSON_GetArraySize(missing) > 0)
-            return 1;
+        if (status ? !strcmp(st, status) : (!strcmp(st, "incomplete") || !strcmp(st, "error")))
+            n++;
     }
-    return 0;
+    return n;
 }
+
+static int any_undecided(const cJSON *report) { return count_undecided(report, NULL) > 0; }
 
 const char *verdict_compute(const cJSON *report)
 {
@@ -162,8 +165,11 @@ int verdict_refresh(cJSON *report)
     root = top_root(report);
     if (root && (!strcmp(v, "unhealthy") || !strcmp(v, "degraded")))
         buf_printf(&b, "; root cause: %s", jsonx_str(root, "title", "?"));
-    else if (!strcmp(v, "inconclusive"))
+    else if (!strcmp(v, "inconclusive") && count_undecided(report, "incomplete"))
         buf_puts(&b, "; some evidence was missing");
+    else if (!strcmp(v, "inconclusive"))
+        buf_printf(&b, "; %d check%s failed", count_undecided(report, "error"),
+                   count_undecided(report, "error") == 1 ? "" : "s");
 done:
     if (set_str(report, "verdict", v) || set_str(report, "summary", b.data ? b.data : ""))
         rc = -1;

@@ -1,9 +1,11 @@
 /* ecs_doctor/plugin.h — the public API for ecs-doctor check plugins.
  *
  * A plugin is a shared object that exports exactly one symbol, the descriptor
- * `edoc_plugin_v1` (see EDOC_PLUGIN_DEFINE below). The host dlopen()s it with
- * RTLD_NOW | RTLD_LOCAL, checks the descriptor's ABI version and size, and then
- * calls each registered check's run() with a table of host functions. Plugins
+ * `edoc_plugin_v1` (see EDOC_PLUGIN_DEFINE below). The host reads the
+ * descriptor's ABI version and size from the file, then dlopen()s it with
+ * RTLD_NOW | RTLD_LOCAL, and calls each registered check's run() with a table
+ * of host functions, in a forked child per run (a crash or a hang is that
+ * check's error; static state does not carry over between runs). Plugins
  * never link the core and never see cJSON or any core struct: the evidence is
  * reached through opaque, read-only nodes and findings through an opaque builder.
  *

@@ -5,7 +5,7 @@
 _ecs_doctor_commands="service task cluster collect analyze review checks version"
 _ecs_doctor_flags="--profile --region --cluster --endpoint-url --output --no-color --debug --verbose
 --since --max-tasks --deadline --plugin-dir --check-dir --only --skip --fail-on --mute-file
---no-recommendations --no-redact --wait --timeout --help -h -o"
+--no-recommendations --no-plugins --no-redact --wait --timeout --help -h -o"
 
 _ecs_doctor_profiles()
 {

@@ -61,3 +61,22 @@ set_tests_properties(engine_e2e_gaps PROPERTIES TIMEOUT 180 SKIP_RETURN_CODE 77)
 
 # luapattern: differential test against Lua's own string library, and the step budget.
 edoc_unit_test(test_luapattern engine/test_luapattern.c)
+
+# Broken team checks are visible; plugins are loaded safely and run isolated
+# (issue 17 items 4-6).
+if(EDOC_PYTHON)
+  add_test(NAME engine_e2e_plugins
+    COMMAND ${EDOC_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/engine/e2e_plugins.py $<TARGET_FILE:ecs-doctor>
+            ${PROJECT_SOURCE_DIR} ${EDOC_TEST_PLUGIN_DIR} ${CMAKE_CURRENT_BINARY_DIR}/engine/hostile_plugins)
+  set_tests_properties(engine_e2e_plugins PROPERTIES TIMEOUT 300)
+endif()
+
+# Plugins that crash, abort, loop, write garbage or exit early (issue 17 item
+# 5), in their own folder so the other engine tests do not load them.
+set(EDOC_HOSTILE_PLUGIN_DIR ${CMAKE_CURRENT_BINARY_DIR}/engine/hostile_plugins)
+foreach(p segv abort loop garbage exit zz_good ctor_abi ctor_nosym)
+  add_library(edoc_hostileplugin_${p} MODULE engine/plugins/hostile_${p}.c)
+  target_include_directories(edoc_hostileplugin_${p} PRIVATE ${PROJECT_SOURCE_DIR}/include)
+  set_target_properties(edoc_hostileplugin_${p} PROPERTIES PREFIX "" OUTPUT_NAME ${p}
+    LIBRARY_OUTPUT_DIRECTORY ${EDOC_HOSTILE_PLUGIN_DIR})
+endforeach()

@@ -4,7 +4,8 @@ one way out (io, os, package/require, binary chunks, string.dump, debug,
 metatables of the evidence and of strings, coroutines, memory and table bombs,
 deep recursion, endless loops inside pcall/xpcall and their handlers, in
 __close handlers and in callbacks called from C, catastrophic pattern backtracking, __gc finalizers, hostile error objects, huge error messages, a non-table check,
-hostile edoc.finding fields, state kept across runs). They run together with
+hostile edoc.finding fields, state kept across runs, every edoc.* function
+with every Lua type and huge or lying lists). They run together with
 the default checks and one well-behaved check (zz_normal) over a fixture:
 each must be contained with a one-line message, and the process, the default
 checks and zz_normal must be unharmed.
@@ -97,6 +98,13 @@ def analyze():
           "every confidence is a number in 0..1")
     summary = next((f["title"] for f in hf if f["title"].startswith("hostile:")), "")
     check(summary != "", f"hostile_finding: bad fields were rejected, not crashed on ({summary})")
+    et = checks.get("sec.edoc_types", {})
+    ets = [f for f in rep["findings"] if f["check"] == "sec.edoc_types" and f["title"].startswith("edoc_types:")]
+    check(et.get("status") in ("ok", "incomplete") and len(ets) == 1 and
+          ets[0]["title"] == "edoc_types: every call contained",
+          f"edoc_types: every edoc.* function with every Lua type, huge and lying lists, 60 non-string "
+          f"security groups: contained ({et.get('status')}: {et.get('message')}; {[f['title'] for f in ets]}; "
+          f"{[f.get('explanation') for f in ets]})")
     check("nontable.lua: the script must return a check table" in err, "a non-table check is refused at load")
     check(all(len(line) <= 2048 for line in err.splitlines()), "stderr lines are capped")
     check("Sanitizer" not in err and "Segmentation" not in err, "no crash report")
@@ -118,9 +126,50 @@ def persist():
                              f"{(p.stdout + p.stderr).strip()[-400:]})")
 
 
+def hostile_security_groups():
+    """Issue 17 item 2, from data: a bundle whose services list 60 non-string
+    security groups (and tasks reaching edoc.net_reach with them) used to
+    overrun the Lua stack in edoc.net_reach and corrupt the heap."""
+    with open(os.path.join(SRC, "checks", "network", "tests", "no_route_private_subnet.json")) as fh:
+        ev = json.load(fh)
+    hits = []
+
+    def walk(o):
+        if isinstance(o, dict):
+            for k, v in o.items():
+                if k == "securityGroups" and isinstance(v, list):
+                    o[k] = list(range(1, 61)) + v
+                    hits.append(k)
+                else:
+                    walk(v)
+        elif isinstance(o, list):
+            for x in o:
+                walk(x)
+    walk(ev)
+    check(hits != [], "hostile_security_groups: the fixture has security group lists to poison")
+    path = os.path.join(TMP, "hostile_sg.json")
+    with open(path, "w") as fh:
+        json.dump(ev, fh)
+    p = subprocess.run(["timeout", "-s", "KILL", "120", BIN, "analyze", path, "--output", "json"],
+                       capture_output=True)
+    err = p.stderr.decode("utf-8", "replace")
+    check(p.returncode in (0, 1, 4) and "Sanitizer" not in err and "corrupted" not in err,
+          f"hostile_security_groups: no crash (rc {p.returncode}, {err.strip()[-300:]!r})")
+    try:
+        rep = strict_json(p.stdout.decode("utf-8", "replace"))
+    except ValueError as e:
+        check(False, f"hostile_security_groups: report is strict JSON ({e})")
+        return
+    c = next((c for c in rep["checks"] if c["id"] == "net.dependency_unreachable"), {})
+    check(c.get("status") == "incomplete" and "not evaluated" in (c.get("message") or ""),
+          f"hostile_security_groups: the path is reported unverified, not guessed ({c.get('status')}: "
+          f"{c.get('message')})")
+
+
 def main():
     analyze()
     persist()
+    hostile_security_groups()
     print(f"{len(FAILED)} failed")
     shutil.rmtree(TMP, ignore_errors=True)
     return 1 if FAILED else 0
