@@ -14,11 +14,11 @@ install(FILES docs/iam-policy.json README.md DESTINATION ${CMAKE_INSTALL_DOCDIR}
 install(DIRECTORY examples DESTINATION ${CMAKE_INSTALL_DOCDIR}
         PATTERN "*.so" EXCLUDE PATTERN "*.o" EXCLUDE)
 
+set(EDOC_DEB_MAINTAINER "ecs-doctor maintainers <ecs-doctor@users.noreply.github.com>"
+    CACHE STRING "Maintainer field of the Debian packages (Name <address>)")
+set(EDOC_DEB_RELEASE 1 CACHE STRING "Debian revision of the packages (the -N of 0.2.0-N)")
+set(EDOC_DEB_VERSION "${PROJECT_VERSION}-${EDOC_DEB_RELEASE}")
 if(EDOC_PACKAGE_DEB)
-  set(EDOC_DEB_MAINTAINER "ecs-doctor maintainers <ecs-doctor@users.noreply.github.com>"
-      CACHE STRING "Maintainer field of the Debian packages (Name <address>)")
-  set(EDOC_DEB_RELEASE 1 CACHE STRING "Debian revision of the packages (the -N of 0.2.0-N)")
-  set(EDOC_DEB_VERSION "${PROJECT_VERSION}-${EDOC_DEB_RELEASE}")
   # Honours SOURCE_DATE_EPOCH, so a reproducible build gets a stable date.
   string(TIMESTAMP EDOC_DEB_DATE "%a, %d %b %Y %H:%M:%S +0000" UTC)
   set(pkgdir ${PROJECT_BINARY_DIR}/deb)
@@ -85,7 +85,7 @@ Checks are sandboxed Lua scripts and C plugins; teams can add their own.")
 set(CPACK_DEBIAN_DEV_PACKAGE_NAME ecs-doctor-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION devel)
 # A plugin is only of use to the ecs-doctor of the same version.
-set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS "ecs-doctor (= ${PROJECT_VERSION}-${EDOC_DEB_RELEASE})")
+set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS "ecs-doctor (= ${EDOC_DEB_VERSION})")
 set(CPACK_DEBIAN_DEV_DESCRIPTION "build check plugins for ecs-doctor
 The C header of the ecs-doctor plugin API (ecs_doctor/plugin.h) and the
 pkg-config file ecs-doctor-plugin, for building check plugins out of tree:
