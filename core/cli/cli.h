@@ -12,7 +12,7 @@ enum cli_exit {
     EXIT_FINDINGS = 1,     /* findings at or above the threshold (and `checks test` failures) */
     EXIT_USAGE = 2,        /* usage or input error */
     EXIT_AWS = 3,          /* AWS or credential error that prevented a diagnosis */
-    EXIT_INCONCLUSIVE = 4, /* missing evidence left checks unable to decide */
+    EXIT_INCONCLUSIVE = 4, /* missing evidence or a failed check left the diagnosis open */
     EXIT_WAIT_TIMEOUT = 5  /* --wait timed out */
 };
 
