@@ -112,6 +112,26 @@ static void test_json_and_xml(void)
     CHECK_STR(r.error.code, "UnauthorizedOperation");
     CHECK_STR(r.error.request_id, "ec2err-1");
     aws_result_cleanup(&r);
+    /* A DOCTYPE (an entity bomb) is refused before any entity expands, once:
+     * fetching it again would not make it better. The message names the call. */
+    {
+        int before = testsrv_count(&srv);
+        CHECK(aws_call(c, "ec2", "DescribeSubnets",
+                       cJSON_Parse("{\"Filters\":[{\"Name\":\"x\",\"Values\":[\"doctype\"]}]}"), 0, &r) == ERR_AWS);
+        CHECK_STR(r.error.code, "InvalidResponse");
+        CHECK(strstr(r.error.message, "DescribeSubnets: HTTP 200 answer refused: xml:1:") == r.error.message);
+        CHECK(strstr(r.error.message, "DOCTYPE refused") != NULL);
+        CHECK(strchr(r.error.message, '\n') == NULL);
+        CHECK(r.attempts == 1 && testsrv_count(&srv) - before == 1);
+        CHECK(r.body == NULL);
+        aws_result_cleanup(&r);
+        CHECK(aws_call(c, "ec2", "DescribeSubnets",
+                       cJSON_Parse("{\"Filters\":[{\"Name\":\"x\",\"Values\":[\"doctype-error\"]}]}"), 0, &r) == ERR_AWS);
+        CHECK_STR(r.error.code, "HTTP400");
+        CHECK(strstr(r.error.message, "DOCTYPE refused") != NULL);
+        CHECK(strstr(r.error.message, "boom") == NULL);
+        aws_result_cleanup(&r);
+    }
     CHECK(aws_call(c, "ecs", "DescribeClusters", clusters("notfound"), 0, &r) == ERR_NOT_FOUND);
     CHECK_STR(r.error.code, "ClusterNotFoundException");
     CHECK_STR(r.error.message, "Cluster not found.");

@@ -165,6 +165,31 @@ static void test_xml2json(void)
     CHECK(e.code == ERR_LIMIT);
     CHECK(xml2json_parse("", 0, &e) == NULL);
     {
+        /* No DOCTYPE, hence no entity: refused before a single one expands. */
+        static const char *const refused[] = {
+            "<!DOCTYPE r [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">]><r>&b;&b;</r>",
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE r><r>x</r>",
+            "<!DOCTYPE r SYSTEM \"file:///etc/passwd\"><r>x</r>",
+            "<!DOCTYPE r [<!ENTITY % p \"x\">]><r/>",
+        };
+        for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+            CHECK(xml2json_parse(refused[i], strlen(refused[i]), &e) == NULL);
+            CHECK(e.code == ERR_REFUSED);
+            CHECK(strstr(e.msg, "DOCTYPE refused") != NULL);
+        }
+        /* Predefined and numeric references still decode. */
+        j = xml2json_parse("<r>&amp;&#65;&#x42;</r>", strlen("<r>&amp;&#65;&#x42;</r>"), &e);
+        CHECK_STR(jsonx_str(j, "r", NULL), "&AB");
+        cJSON_Delete(j);
+        /* The answer's text is capped as a whole, across elements. */
+        j = xml2json_parse_max("<r><a>12345</a><b>67890</b></r>", 31, 10, &e);
+        CHECK(j != NULL);
+        cJSON_Delete(j);
+        CHECK(xml2json_parse_max("<r><a>12345</a><b>67890</b><c>1</c></r>", 39, 10, &e) == NULL);
+        CHECK(e.code == ERR_LIMIT);
+        CHECK(strstr(e.msg, "more than 10 bytes of text") != NULL);
+    }
+    {
         /* A wide object is refused (quadratic conversion), a long list is not. */
         struct buf w, l;
         buf_init(&w, 0);

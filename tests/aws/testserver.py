@@ -174,6 +174,16 @@ def ec2(op, form):
             return 400, "text/xml", ("<Response><Errors><Error><Code>UnauthorizedOperation</Code>"
                                      "<Message>You are not authorized</Message></Error></Errors>"
                                      "<RequestID>ec2err-1</RequestID></Response>")
+        if form.get("Filter.1.Value.1") == "doctype":
+            # An entity expansion bomb (billion laughs): 10 levels of 10x.
+            ents = '<!ENTITY l0 "lol">' + "".join(
+                '<!ENTITY l%d "%s">' % (i, ("&l%d;" % (i - 1)) * 10) for i in range(1, 10))
+            return 200, "text/xml", ('<?xml version="1.0"?><!DOCTYPE r [%s]>'
+                                     "<DescribeSubnetsResponse><requestId>bomb</requestId><subnetSet><item>"
+                                     "<subnetId>&l9;</subnetId></item></subnetSet></DescribeSubnetsResponse>" % ents)
+        if form.get("Filter.1.Value.1") == "doctype-error":
+            return 400, "text/xml", ('<!DOCTYPE r [<!ENTITY x "boom">]><Response><Errors><Error>'
+                                     "<Code>&x;</Code><Message>&x;</Message></Error></Errors></Response>")
         if form.get("Filter.1.Value.1") == "empty":
             return 200, "text/xml", ("<DescribeSubnetsResponse><requestId>ec2-empty</requestId>"
                                      "<subnetSet/></DescribeSubnetsResponse>")
