@@ -1,7 +1,11 @@
 /* Unit tests for core/util: err, buf, jsonx, jarena, strutil. */
 #include "test.h"
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/buf.h"
@@ -85,6 +89,57 @@ static void test_atomic(void)
     unlink(path);
     CHECK(jsonx_load_file("/nonexistent/x.json", 0, &e) == NULL);
     CHECK(e.code == ERR_IO);
+    {
+        /* The old predictable temp name (path.tmp.PID) planted as a symlink
+         * to a victim file: never followed; the result is 0600 whatever the
+         * umask, and no temp file is left behind. */
+        char dir[] = "/tmp/edoc-atomic-XXXXXX", out[256], planted[300], victim[256];
+        struct stat st;
+        mode_t old = umask(022);
+        DIR *d;
+        struct dirent *de;
+        int n = 0;
+        CHECK(mkdtemp(dir) != NULL);
+        snprintf(out, sizeof out, "%s/bundle.json", dir);
+        snprintf(victim, sizeof victim, "%s/victim", dir);
+        snprintf(planted, sizeof planted, "%s.tmp.%ld", out, (long)getpid());
+        fd = open(victim, O_WRONLY | O_CREAT | O_EXCL, 0644);
+        CHECK(fd >= 0 && write(fd, "keep", 4) == 4);
+        close(fd);
+        CHECK(symlink(victim, planted) == 0);
+        CHECK(jsonx_write_atomic(out, "{\"account\":\"123\"}", &e) == ERR_OK);
+        CHECK(stat(out, &st) == 0 && (st.st_mode & 0777) == 0600);
+        CHECK(lstat(planted, &st) == 0 && S_ISLNK(st.st_mode));
+        j = jsonx_load_file(victim, 0, &e);
+        CHECK(j == NULL); /* still "keep", not JSON */
+        CHECK(stat(victim, &st) == 0 && st.st_size == 4);
+        /* An existing bundle (0644) is replaced by a 0600 one. */
+        CHECK(chmod(out, 0644) == 0);
+        CHECK(jsonx_write_atomic(out, "{}", &e) == ERR_OK);
+        CHECK(stat(out, &st) == 0 && (st.st_mode & 0777) == 0600);
+        /* A symlink at the target itself is replaced, not written through. */
+        unlink(out);
+        CHECK(symlink(victim, out) == 0);
+        CHECK(jsonx_write_atomic(out, "{}", &e) == ERR_OK);
+        CHECK(lstat(out, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0777) == 0600);
+        CHECK(stat(victim, &st) == 0 && st.st_size == 4);
+        /* A folder that cannot be written: one line naming the path. */
+        snprintf(planted, sizeof planted, "%s/missing/bundle.json", dir);
+        CHECK(jsonx_write_atomic(planted, "{}", &e) == ERR_IO);
+        CHECK(strstr(e.msg, planted) == e.msg && strchr(e.msg, '\n') == NULL);
+        d = opendir(dir);
+        while (d && (de = readdir(d)))
+            n += de->d_name[0] != '.';
+        if (d)
+            closedir(d);
+        CHECK(n == 3); /* bundle.json, victim, the planted link: no temp left */
+        snprintf(planted, sizeof planted, "%s.tmp.%ld", out, (long)getpid());
+        unlink(planted);
+        unlink(out);
+        unlink(victim);
+        CHECK(rmdir(dir) == 0);
+        umask(old);
+    }
 }
 
 static void test_str(void)
