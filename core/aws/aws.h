@@ -28,11 +28,20 @@ struct aws_options {
     const char *endpoint_url; /* --endpoint-url: every service (STS of the credential
                                  chain included); else AWS_ENDPOINT_URL[_<SVC>], config */
     long call_timeout_ms;     /* per attempt; default 10000 */
-    int max_attempts;         /* default 3 (standard mode) */
+    int max_attempts;         /* default 3 (standard mode); throttling not counted */
     int max_inflight;         /* concurrent requests; default 32 */
     double deadline;          /* epoch seconds; 0 = none. Calls after it fail ERR_TIMEOUT */
+    long throttle_budget_ms;  /* without a deadline, how long one call (page) may
+                                 keep retrying throttling; default
+                                 AWS_THROTTLE_BUDGET_MS */
     int debug;                /* log each request to stderr (never secrets) */
 };
+
+/* Throttled calls are retried (jittered exponential backoff from 1 s, at
+ * most 20 s apart, the operation's client-side rate slowed: see
+ * ratelimit.h) until the deadline, or for this long without one. Other
+ * retryable errors are bounded by max_attempts. */
+#define AWS_THROTTLE_BUDGET_MS 60000L
 
 struct aws_error {
     enum err_code kind;  /* ERR_AWS, ERR_DENIED, ERR_NOT_FOUND, ERR_THROTTLED, ERR_NETWORK, ERR_TIMEOUT, ERR_REFUSED... */

@@ -4,6 +4,7 @@
  * agreement with docs/iam-policy.json), URL decoding and time parsing. */
 #include "test.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -385,6 +386,37 @@ static void test_ratelimit(void)
     ratelimit_set(&r, "ecs", "", 0, 0); /* disabled, categories included */
     CHECK(ratelimit_take(&r, "ecs", "DescribeTasks", 100.1) == 0);
     CHECK(ratelimit_take(&r, "ecs", "ListTasks", 100.1) == 0);
+    {
+        /* Adaptive: a throttle cuts the rate to 70% and the burst to one
+         * second of it; successes bring it back to the configured rate. */
+        struct ratelimit a;
+        int n = 0;
+        ratelimit_init(&a);
+        ratelimit_throttled(&a, "ecs", "DescribeServices");
+        for (int i = 0; i < 100; i++)
+            n += ratelimit_take(&a, "ecs", "ListServices", 300.0) == 0;
+        CHECK(n == 14); /* the shared bucket: 14 tokens (20 * 0.7), not 90 */
+        CHECK(fabs(ratelimit_take(&a, "ecs", "DescribeServices", 300.0) - 1.0 / 14.0) < 1e-9);
+        for (int i = 0; i < 30; i++)
+            ratelimit_throttled(&a, "ecs", "DescribeServices");
+        CHECK(fabs(ratelimit_take(&a, "ecs", "DescribeServices", 300.0) - 1.0 / RATELIMIT_MIN_RATE) < 1e-9);
+        for (int i = 0; i < 19; i++)
+            ratelimit_success(&a, "ecs", "DescribeServices");
+        CHECK(fabs(ratelimit_take(&a, "ecs", "DescribeServices", 300.0) - 1.0 / 19.5) < 1e-9);
+        ratelimit_success(&a, "ecs", "DescribeServices");
+        CHECK(fabs(ratelimit_take(&a, "ecs", "DescribeServices", 300.0) - 1.0 / 20.0) < 1e-9);
+        /* Other buckets are untouched; the full burst returns with the rate. */
+        CHECK(ratelimit_take(&a, "ecs", "DescribeTasks", 300.0) == 0);
+        CHECK(ratelimit_take(&a, "ecs", "DescribeServices", 400.0) == 0);
+        n = 1;
+        for (int i = 0; i < 200; i++)
+            n += ratelimit_take(&a, "ecs", "DescribeServices", 400.0) == 0;
+        CHECK(n == 90);
+        /* A disabled bucket stays disabled. */
+        ratelimit_set(&a, "ecs", "", 0, 0);
+        ratelimit_throttled(&a, "ecs", "DescribeServices");
+        CHECK(ratelimit_take(&a, "ecs", "DescribeServices", 400.0) == 0);
+    }
     ratelimit_set(&r, "ecs", "DescribeTasks,ListTasks", 1, 1); /* a shared bucket */
     CHECK(ratelimit_take(&r, "ecs", "ListTasks", 200.0) == 0);
     CHECK(ratelimit_take(&r, "ecs", "DescribeTasks", 200.0) > 0.5);
