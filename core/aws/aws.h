@@ -2,8 +2,9 @@
  *
  * One client resolves region, endpoints and credentials once (the AWS CLI's
  * rules), then runs many calls concurrently on a curl multi handle: SigV4
- * signing, JSON 1.1 and Query/XML protocols, the SDK "standard" retry mode,
- * pagination and per-operation rate limits are all inside. Callers see one
+ * signing, JSON 1.1 and Query/XML protocols, the SDK "standard" retry mode
+ * (throttling retried until the deadline, with an adaptive rate), pagination
+ * and per-operation rate limits are all inside. Callers see one
  * shape: a cJSON body (XML answers converted, see xml2json.h) or one error
  * value. Any operation not on the read-only allowlist (allowlist.h) is
  * refused before a byte is sent.
