@@ -456,6 +456,10 @@ SECRETS = [
     "AKIACANARYLEAK000001",
     "CANARYlogpass42",
     "CANARYssmSecureValue77",  # an SSM SecureString the task references (never fetched decrypted)
+    # issue 17 item 9: a flag's value after a space, "password = x", HTTP basic
+    # (base64 of CANARYbasic:pass03), mysql -p, curl -u, URL userinfo, JSON escaped in a log line
+    "CANARYapitokenSpace01", "CANARYspacedPass02", "Q0FOQVJZYmFzaWM6cGFzczAz", "CANARYmysqlPass04",
+    "CANARYcurlPass05", "CANARYurlPass06", "CANARYjsonEscPass07",
     # the caller's temporary credentials
     "tmpSECRETkey/LEAK+CANARY0000000000000001",
     "FQoGZXIvYXdzEBcaDLEAKCANARYSESSIONTOKEN0123456789abcdefSESSIONTOKENCANARY",
