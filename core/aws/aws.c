@@ -26,6 +26,7 @@
 #include "util/buf.h"
 #include "util/jsonx.h"
 #include "util/strutil.h"
+#include "util/textsafe.h"
 
 #define MAX_SERVICES 16
 #define MAX_OTHER_EPS 16
@@ -473,7 +474,7 @@ static void fail_call(struct aws_client *c, struct call *k, enum err_code kind, 
 {
     set_error(&k->res.error, kind, 0, code, msg);
     if (c->opt.debug)
-        fprintf(stderr, "aws: %s %s failed: %s %s\n", k->svc ? k->svc->name : "?", k->op, code,
+        textsafe_line(stderr, "aws: %s %s failed: %s %s\n", k->svc ? k->svc->name : "?", k->op, code,
                 msg);
     finish(c, k);
 }
@@ -539,7 +540,7 @@ enum err_code aws_call_async_in(struct aws_client *c, const char *region, const 
                  operation ? operation : "(null)");
         set_error(&k->res.error, ERR_REFUSED, 0, "RefusedByAllowlist", msg);
         if (c->opt.debug)
-            fprintf(stderr, "aws: %s %s refused: not on the read-only allowlist\n", service,
+            textsafe_line(stderr, "aws: %s %s refused: not on the read-only allowlist\n", service,
                     operation ? operation : "(null)");
         push_done(c, k);
         return ERR_OK;
@@ -672,7 +673,7 @@ static void debug_log(struct aws_client *c, struct call *k, const struct http_xf
     if (!c->opt.debug)
         return;
     /* Never the signature, token or keys: only what identifies the call. */
-    fprintf(stderr, "aws: %s %s%s%s status=%ld latency=%.1fms attempt=%d/%d request-id=%s%s%s%s\n",
+    textsafe_line(stderr, "aws: %s %s%s%s status=%ld latency=%.1fms attempt=%d/%d request-id=%s%s%s%s\n",
             k->svc->name, k->op, k->region[0] ? " region=" : "", k->region, x->status, x->elapsed_ms, k->attempt,
             c->opt.max_attempts,
             err->request_id[0] ? err->request_id : "-", err->code[0] ? " error=" : "",

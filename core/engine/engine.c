@@ -26,6 +26,7 @@
 #include "util/buf.h"
 #include "util/jsonx.h"
 #include "util/strutil.h"
+#include "util/textsafe.h"
 
 void check_free(struct check *c)
 {
@@ -100,7 +101,7 @@ int engine_add_check(struct engine *eng, struct check *c)
     size_t i;
     const char *bad = unknown_need(c);
     if (bad) {
-        fprintf(eng->diag, "ecs-doctor: %s: refused: check '%s' needs unknown evidence source '%s' (see docs/evidence.md)\n",
+        textsafe_line(eng->diag, "ecs-doctor: %s: refused: check '%s' needs unknown evidence source '%s' (see docs/evidence.md)\n",
                 strchr(c->source, ':') + 1, c->id, bad);
         eng->n_refused++;
         check_free(c);
@@ -108,7 +109,7 @@ int engine_add_check(struct engine *eng, struct check *c)
     }
     for (i = 0; i < eng->n_checks; i++) {
         if (!strcmp(eng->checks[i]->id, c->id)) {
-            fprintf(eng->diag, "ecs-doctor: %s: refused: duplicate check id '%s' (already loaded from %s)\n",
+            textsafe_line(eng->diag, "ecs-doctor: %s: refused: duplicate check id '%s' (already loaded from %s)\n",
                     strchr(c->source, ':') + 1, c->id, eng->checks[i]->source);
             eng->n_refused++;
             check_free(c);
@@ -168,7 +169,7 @@ static void load_lua_file(struct engine *eng, const char *path, const char *disp
     /* A script others can edit could put its own command into a remediation
      * the user copies: same ownership rule as plugins. */
     if (pluginhost_file_safe(path, &e) != ERR_OK) {
-        fprintf(eng->diag, "ecs-doctor: check %s: %s\n", display, e.msg);
+        textsafe_line(eng->diag, "ecs-doctor: check %s: %s\n", display, e.msg);
         eng->n_refused++;
         return;
     }
@@ -185,7 +186,7 @@ static void load_lua_file(struct engine *eng, const char *path, const char *disp
     }
     c = luacheck_load(path, display, eng->opts.lua_budget, eng->opts.lua_mem_max, &e);
     if (!c) {
-        fprintf(eng->diag, "ecs-doctor: check %s\n", e.msg);
+        textsafe_line(eng->diag, "ecs-doctor: check %s\n", e.msg);
         eng->n_refused++;
         return;
     }
@@ -522,7 +523,7 @@ static cJSON *run_one(struct engine *eng, struct check *c, const cJSON *evidence
     }
     status = ctx.failed ? "error" : cJSON_GetArraySize(missing) > 0 ? "incomplete" : "ok";
     if (ctx.failed)
-        fprintf(eng->diag, "ecs-doctor: check %s failed: %s\n", c->id, ctx.message);
+        textsafe_line(eng->diag, "ecs-doctor: check %s failed: %s\n", c->id, ctx.message);
     cJSON_AddStringToObject(res, "id", c->id);
     cJSON_AddStringToObject(res, "source", c->source);
     cJSON_AddStringToObject(res, "category", c->category);
@@ -540,7 +541,7 @@ static cJSON *run_one(struct engine *eng, struct check *c, const cJSON *evidence
     cJSON_AddNumberToObject(res, "duration_ms",
                             round(((double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6) * 10) / 10);
     if (eng->opts.debug)
-        fprintf(eng->diag, "debug: check %s: %s, %zu findings, %.1f ms\n", c->id, status, out->n - start,
+        textsafe_line(eng->diag, "debug: check %s: %s, %zu findings, %.1f ms\n", c->id, status, out->n - start,
                 cJSON_GetNumberValue(cJSON_GetObjectItem(res, "duration_ms")));
     return res;
 }

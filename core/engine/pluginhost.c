@@ -20,6 +20,7 @@
 #include "engine/nodeidx.h"
 #include "util/jsonx.h"
 #include "util/strutil.h"
+#include "util/textsafe.h"
 
 struct plugin {
     void *handle;
@@ -89,7 +90,7 @@ out:
 
 static void refuse(struct engine *eng, const char *display, const char *msg)
 {
-    fprintf(eng->diag, "ecs-doctor: plugin %s: %s\n", display, msg);
+    textsafe_line(eng->diag, "ecs-doctor: plugin %s: %s\n", display, msg);
     eng->n_refused++;
 }
 
@@ -468,7 +469,7 @@ static int h_net_reach(edoc_ctx *ctx, const char *subnet, const char *const *sgs
 static void h_log(edoc_ctx *ctx, const char *message)
 {
     if (ctx && ctx->debug && message)
-        fprintf(ctx->diag, "debug: %s: %s\n", ctx->check->id, message);
+        textsafe_line(ctx->diag, "debug: %s: %s\n", ctx->check->id, message);
 }
 
 static int h_incomplete(edoc_ctx *ctx, const char *source, const char *why)

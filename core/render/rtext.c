@@ -99,8 +99,11 @@ void rtext_clean(struct buf *b, const char *s, int flags, size_t max_chars)
             }
             p += n;
             continue;
-        } else if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0)) {
-            /* C0/C1 controls: ESC would let a log line drive the terminal. */
+        } else if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0) || (cp >= 0x202A && cp <= 0x202E) ||
+                   (cp >= 0x2066 && cp <= 0x2069)) {
+            /* C0/C1 controls: ESC would let a log line drive the terminal.
+             * Direction overrides and isolates would reorder what a reader
+             * sees (a command shown as harmless, "Trojan Source"). */
             p += n;
             continue;
         } else if ((flags & RTEXT_ASCII) && cp >= 0x80 && (a = ascii_for(cp)) != NULL) {
@@ -146,8 +149,10 @@ void rtext_xml(struct buf *b, const char *s)
         case '\'': buf_puts(b, "&apos;"); break;
         default:
             /* XML 1.0 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF] */
-            if (cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF && cp != 0x7F) ||
-                (cp >= 0xE000 && cp <= 0xFFFD) || cp >= 0x10000)
+            /* minus DEL, C1 and the direction controls, as rtext_clean. */
+            if ((cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF && cp != 0x7F) ||
+                 (cp >= 0xE000 && cp <= 0xFFFD) || cp >= 0x10000) &&
+                !(cp >= 0x80 && cp < 0xA0) && !(cp >= 0x202A && cp <= 0x202E) && !(cp >= 0x2066 && cp <= 0x2069))
                 buf_append(b, p, n);
             break;
         }

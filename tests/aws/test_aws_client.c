@@ -132,6 +132,19 @@ static void test_json_and_xml(void)
         CHECK(strstr(r.error.message, "boom") == NULL);
         aws_result_cleanup(&r);
     }
+    /* Invalid UTF-8 from an endpoint is replaced where it enters (U+FFFD),
+     * in error messages and answers alike; controls are kept as data (the
+     * printers escape them). */
+    CHECK(aws_call(c, "ecs", "DescribeClusters", clusters("hostile-text"), 0, &r) == ERR_AWS);
+    CHECK_STR(r.error.message, "bad \x1b]52;c;eA==\x07 \xef\xbf\xbd\xef\xbf\xbd end");
+    aws_result_cleanup(&r);
+    CHECK(aws_call(c, "ecs", "DescribeClusters", clusters("hostile-value"), 0, &r) == ERR_OK);
+    {
+        const cJSON *cl = cJSON_GetArrayItem(cJSON_GetObjectItem(r.body, "clusters"), 0);
+        CHECK_STR(jsonx_str(cl, "clusterName", NULL), "x\xef\xbf\xbdy");
+        CHECK_STR(jsonx_str(cl, "status\xef\xbf\xbd", NULL), "ACTIVE");
+    }
+    aws_result_cleanup(&r);
     CHECK(aws_call(c, "ecs", "DescribeClusters", clusters("notfound"), 0, &r) == ERR_NOT_FOUND);
     CHECK_STR(r.error.code, "ClusterNotFoundException");
     CHECK_STR(r.error.message, "Cluster not found.");

@@ -152,6 +152,14 @@ def ecs(op, p, headers=None):
         r = behave(name)
         if r:
             return r
+        if name == "hostile-text":
+            # A hostile endpoint: escapes and raw invalid UTF-8 in an error
+            # message and in an answer's values.
+            return 400, "application/x-amz-json-1.1", (
+                '{"__type": "InvalidParameterException", "message": "bad \\u001b]52;c;eA==\\u0007 \udcff\udcfe end"}')
+        if name == "hostile-value":
+            return 200, "application/x-amz-json-1.1", (
+                '{"clusters": [{"clusterName": "x\udcffy", "status\udcfe": "ACTIVE"}], "failures": []}')
         return 200, "application/x-amz-json-1.1", json.dumps(
             {"clusters": [{"clusterName": name, "status": "ACTIVE"}], "failures": []})
     if op == "ListTasks":
@@ -253,7 +261,8 @@ class Handler(BaseHTTPRequestHandler):
         return None
 
     def answer(self, status, ctype, body, extra=None):
-        data = body.encode("utf-8")
+        # surrogateescape: a body may carry raw invalid UTF-8 ("\udcff" -> 0xff).
+        data = body.encode("utf-8", "surrogateescape")
         extra = dict(extra or {})
         self.send_response_only(status)
         self.send_header("Server", "testserver")

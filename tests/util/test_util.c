@@ -13,6 +13,7 @@
 #include "util/jarena.h"
 #include "util/jsonx.h"
 #include "util/strutil.h"
+#include "util/textsafe.h"
 
 static void test_err(void)
 {
@@ -194,6 +195,61 @@ static void test_jarena(void)
     jarena_delete(NULL);
 }
 
+static void check_term(const char *in, size_t n, const char *want)
+{
+    struct buf b;
+    buf_init(&b, 0);
+    CHECK(textsafe_term(&b, in, n ? n : strlen(in)) == ERR_OK);
+    CHECK_STR(b.data ? b.data : "", want);
+    CHECK(textsafe_utf8_valid(b.data ? b.data : "", b.len));
+    buf_cleanup(&b);
+}
+
+/* textsafe: the one sanitiser for outside text on a terminal and in JSON. */
+static void test_textsafe(void)
+{
+    struct buf b;
+    cJSON *j;
+    char *s;
+    int fds[2];
+    FILE *f;
+    char got[256];
+    size_t n;
+    check_term("plain \xc3\xa9t\xc3\xa9 \xe2\x9c\x94", 0, "plain \xc3\xa9t\xc3\xa9 \xe2\x9c\x94");
+    check_term("\x1b[31mred\x1b[0m", 0, "\\x1b[31mred\\x1b[0m");
+    check_term("\x1b]52;c;ZWNobw==\x07", 0, "\\x1b]52;c;ZWNobw==\\x07");
+    check_term("a\nb\tc\rd\x7f", 0, "a\\x0ab\\x09c\\x0dd\\x7f");
+    check_term("nul\0end", 7, "nul\\x00end");
+    check_term("c1 \xc2\x9b" "2J", 0, "c1 \\x9b" "2J");                            /* U+009B CSI */
+    check_term("\xe2\x80\xae" "evil \xe2\x81\xa6" "x", 0, "\\u202eevil \\u2066x"); /* bidi */
+    check_term("bad \xff\xfe end", 0, "bad \xef\xbf\xbd\xef\xbf\xbd end");
+    check_term("over \xc0\xaf long", 0, "over \xef\xbf\xbd\xef\xbf\xbd long"); /* overlong '/' */
+    check_term("sur \xed\xa0\x80", 0, "sur \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"); /* a surrogate */
+    check_term("cut \xe2\x9c", 0, "cut \xef\xbf\xbd\xef\xbf\xbd");
+    /* JSON: invalid UTF-8 replaced, the rest (controls too) kept for the printer. */
+    buf_init(&b, 0);
+    CHECK(textsafe_utf8(&b, "ok \x1b \xff \xc3\xa9", 9) == ERR_OK);
+    CHECK_STR(b.data, "ok \x1b \xef\xbf\xbd \xc3\xa9");
+    buf_cleanup(&b);
+    j = cJSON_Parse("{\"a\":[\"x\xff\"],\"k\xfe\":{\"m\":\"\xc3\xa9\\u001b\"}}");
+    CHECK(j != NULL);
+    CHECK(textsafe_json_tree(j) == 2);
+    s = cJSON_PrintUnformatted(j);
+    CHECK_STR(s, "{\"a\":[\"x\xef\xbf\xbd\"],\"k\xef\xbf\xbd\":{\"m\":\"\xc3\xa9\\u001b\"}}");
+    free(s);
+    CHECK(textsafe_json_tree(j) == 0);
+    cJSON_Delete(j);
+    /* textsafe_line: one line, its trailing newline kept, the rest escaped. */
+    CHECK(pipe(fds) == 0);
+    f = fdopen(fds[1], "w");
+    textsafe_line(f, "ecs-doctor: %s: %s\n", "ecs:DescribeServices", "denied\n\x1b]52;c;eA==\x07");
+    fclose(f);
+    n = (size_t)read(fds[0], got, sizeof got - 1);
+    got[n] = '\0';
+    close(fds[0]);
+    CHECK_STR(got, "ecs-doctor: ecs:DescribeServices: denied\\x0a\\x1b]52;c;eA==\\x07\n");
+}
+
 int main(void)
 {
     test_err();
@@ -203,5 +259,6 @@ int main(void)
     test_atomic();
     test_str();
     test_jarena();
+    test_textsafe();
     return test_done();
 }
