@@ -27,7 +27,9 @@ size_t rtext_width(const char *s);
 void rtext_xml(struct buf *b, const char *s);
 
 /* Appends s for Markdown prose or a table cell: HTML-significant characters
- * as entities, Markdown punctuation backslash-escaped, | escaped, one line. */
+ * as entities, Markdown punctuation backslash-escaped, | escaped, one line;
+ * "@" mentions, "scheme://" and "www." autolinks (and so e-mail autolinks)
+ * broken by an invisible zero-width space; direction controls dropped. */
 void rtext_md(struct buf *b, const char *s, size_t max_chars);
 
 /* Length of the longest run of c in s (to pick a Markdown fence longer than it). */
