@@ -26,6 +26,7 @@
 #include "util/buf.h"
 #include "util/jsonx.h"
 #include "util/strutil.h"
+#include "util/textsafe.h"
 
 #define MAX_SERVICES 16
 #define MAX_OTHER_EPS 16
@@ -47,6 +48,8 @@ struct call {
     struct aws_result res;
     cJSON *acc;      /* the merged body */
     int attempt;     /* attempts for the current page */
+    int throttled;   /* of which answered with throttling */
+    double page_started; /* monotonic seconds of the page's first attempt */
     int retry_spent; /* quota spent by this page's retries */
     double ready_at; /* monotonic seconds */
     double started;
@@ -72,7 +75,8 @@ struct aws_client {
     struct call *calls; /* ready and in flight */
     struct call *done, *done_tail;
     int inflight;
-    double retry_base_ms;
+    double retry_base_ms;    /* transient errors (the SDKs' 100 ms) */
+    double throttle_base_ms; /* throttling (the SDKs' 1 s) */
     unsigned long long rng;
     struct endpoint eps[MAX_SERVICES];
     int ep_state[MAX_SERVICES]; /* 0 unresolved, 1 ok, -1 failed */
@@ -295,8 +299,16 @@ enum err_code aws_client_new(const struct aws_options *opt, struct aws_client **
     retry_quota_init(&c->quota);
     ratelimit_init(&c->rl);
     c->retry_base_ms = 100.0;
-    if ((v = envv("EDOC_AWS_RETRY_BASE_MS"))) /* internal: tests shorten backoff */
-        c->retry_base_ms = strtod(v, NULL);
+    c->throttle_base_ms = 1000.0;
+    if (c->opt.throttle_budget_ms <= 0)
+        c->opt.throttle_budget_ms = AWS_THROTTLE_BUDGET_MS;
+    /* Test-only (documented in the man page): one base for every backoff, so
+     * fault-injection tests run in seconds. Never set in production. */
+    if ((v = envv("EDOC_AWS_RETRY_BASE_MS"))) {
+        double ms = strtod(v, NULL);
+        if (ms >= 0 && ms <= 10000)
+            c->retry_base_ms = c->throttle_base_ms = ms;
+    }
     c->rng = (unsigned long long)(wall() * 1e6) ^ ((unsigned long long)getpid() << 32) ^ 0x9e3779b97f4a7c15ULL;
     /* As many connections per host as calls in flight: a call queued inside
      * curl for a free connection would spend its timeout waiting. */
@@ -462,7 +474,7 @@ static void fail_call(struct aws_client *c, struct call *k, enum err_code kind, 
 {
     set_error(&k->res.error, kind, 0, code, msg);
     if (c->opt.debug)
-        fprintf(stderr, "aws: %s %s failed: %s %s\n", k->svc ? k->svc->name : "?", k->op, code,
+        textsafe_line(stderr, "aws: %s %s failed: %s %s\n", k->svc ? k->svc->name : "?", k->op, code,
                 msg);
     finish(c, k);
 }
@@ -503,6 +515,7 @@ enum err_code aws_call_async_in(struct aws_client *c, const char *region, const 
     k->cb = cb;
     k->arg = arg;
     k->started = mono();
+    k->page_started = k->started;
     k->res.service = k->svc ? k->svc->name : "?";
     /* Allowlisted names are static, so a result copied out of its callback
      * (aws_call) still names its operation; a refused one names "?" there. */
@@ -527,7 +540,7 @@ enum err_code aws_call_async_in(struct aws_client *c, const char *region, const 
                  operation ? operation : "(null)");
         set_error(&k->res.error, ERR_REFUSED, 0, "RefusedByAllowlist", msg);
         if (c->opt.debug)
-            fprintf(stderr, "aws: %s %s refused: not on the read-only allowlist\n", service,
+            textsafe_line(stderr, "aws: %s %s refused: not on the read-only allowlist\n", service,
                     operation ? operation : "(null)");
         push_done(c, k);
         return ERR_OK;
@@ -660,7 +673,7 @@ static void debug_log(struct aws_client *c, struct call *k, const struct http_xf
     if (!c->opt.debug)
         return;
     /* Never the signature, token or keys: only what identifies the call. */
-    fprintf(stderr, "aws: %s %s%s%s status=%ld latency=%.1fms attempt=%d/%d request-id=%s%s%s%s\n",
+    textsafe_line(stderr, "aws: %s %s%s%s status=%ld latency=%.1fms attempt=%d/%d request-id=%s%s%s%s\n",
             k->svc->name, k->op, k->region[0] ? " region=" : "", k->region, x->status, x->elapsed_ms, k->attempt,
             c->opt.max_attempts,
             err->request_id[0] ? err->request_id : "-", err->code[0] ? " error=" : "",
@@ -713,6 +726,8 @@ static void on_page(struct aws_client *c, struct call *k, cJSON *page)
         paginate_set_token(k->pg, k->params, t);
         free(t);
         k->attempt = 0;
+        k->throttled = 0;
+        k->page_started = mono();
         k->retry_spent = 0;
         k->state = CALL_READY;
         k->ready_at = 0;
@@ -768,6 +783,16 @@ static int learn_skew(struct aws_client *c, const struct aws_error *err, const c
     return 1;
 }
 
+/* Whether a throttled call may wait d_ms and try again: the retry must
+ * start before the run's deadline, or without one within the call's
+ * throttle budget (counted from the page's first attempt). */
+static int throttle_room(const struct aws_client *c, const struct call *k, double d_ms)
+{
+    if (c->opt.deadline > 0)
+        return wall() + d_ms / 1000.0 < c->opt.deadline;
+    return (mono() - k->page_started) * 1000.0 + d_ms < (double)c->opt.throttle_budget_ms;
+}
+
 static void on_done(void *arg, struct http_xfer *x)
 {
     struct call *k = arg;
@@ -791,12 +816,32 @@ static void on_done(void *arg, struct http_xfer *x)
         debug_log(c, k, x, &err, "");
         http_xfer_free(x);
         retry_quota_success(&c->quota, k->retry_spent);
+        ratelimit_success(&c->rl, k->svc->name, k->op);
         k->retry_spent = 0;
         on_page(c, k, page);
         return;
     }
     rc = retry_classify(&err);
-    if (rc == RETRY_NO && k->attempt < c->opt.max_attempts && learn_skew(c, &err, x->date)) {
+    if (rc == RETRY_THROTTLE) {
+        /* Throttling costs time, not evidence: slow this operation's bucket
+         * down (adaptive mode) and try again after a jittered backoff for as
+         * long as the run's deadline (or, without one, the call's throttle
+         * budget) leaves room. Not counted against max_attempts, no retry
+         * quota spent: the quota guards a failing service against retry
+         * storms, and the slowed rate already does that for throttling. */
+        double d;
+        ratelimit_throttled(&c->rl, k->svc->name, k->op);
+        k->throttled++;
+        d = retry_backoff_ms(k->throttled, rand01(c), c->throttle_base_ms);
+        if (throttle_room(c, k, d)) {
+            debug_log(c, k, x, &err, " (throttled, retrying)");
+            k->state = CALL_READY;
+            k->ready_at = mono() + d / 1000.0;
+            http_xfer_free(x);
+            return;
+        }
+    }
+    if (rc == RETRY_NO && k->attempt - k->throttled < c->opt.max_attempts && learn_skew(c, &err, x->date)) {
         debug_log(c, k, x, &err, " (retrying with corrected clock)");
         k->state = CALL_READY;
         k->ready_at = 0;
@@ -805,7 +850,7 @@ static void on_done(void *arg, struct http_xfer *x)
     }
     if (rc == RETRY_TRANSIENT && err.kind == ERR_NETWORK && strcmp(err.code, "TLSVerifyFailed") == 0)
         rc = RETRY_NO; /* a certificate will not fix itself */
-    if (rc != RETRY_NO && k->attempt < c->opt.max_attempts &&
+    if (rc != RETRY_NO && rc != RETRY_THROTTLE && k->attempt - k->throttled < c->opt.max_attempts &&
         !(c->opt.deadline > 0 && wall() >= c->opt.deadline)) {
         int cost = retry_quota_acquire(&c->quota, rc);
         if (cost > 0) {
@@ -878,8 +923,19 @@ enum err_code aws_run(struct aws_client *c)
             ready += k->state == CALL_READY;
         if (ready && !ensure_creds(c))
             continue;
-        if (c->opt.deadline > 0 && wall() >= c->opt.deadline)
+        if (c->opt.deadline > 0 && wall() >= c->opt.deadline) {
+            /* A call waiting out throttling says so: that is why it is late. */
+            for (struct call *k = c->calls, *next; k; k = next) {
+                char msg[160];
+                next = k->next;
+                if (k->state != CALL_READY || !k->throttled)
+                    continue;
+                snprintf(msg, sizeof msg, "the run's deadline passed while retrying throttling (%d throttled attempts)",
+                         k->throttled);
+                fail_call(c, k, ERR_TIMEOUT, "DeadlineExceeded", msg);
+            }
             fail_ready(c, ERR_TIMEOUT, "DeadlineExceeded", "the run's deadline passed");
+        }
         now = mono();
         for (struct call *k = c->calls, *next; k; k = next) {
             next = k->next;

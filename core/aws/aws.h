@@ -2,8 +2,9 @@
  *
  * One client resolves region, endpoints and credentials once (the AWS CLI's
  * rules), then runs many calls concurrently on a curl multi handle: SigV4
- * signing, JSON 1.1 and Query/XML protocols, the SDK "standard" retry mode,
- * pagination and per-operation rate limits are all inside. Callers see one
+ * signing, JSON 1.1 and Query/XML protocols, the SDK "standard" retry mode
+ * (throttling retried until the deadline, with an adaptive rate), pagination
+ * and per-operation rate limits are all inside. Callers see one
  * shape: a cJSON body (XML answers converted, see xml2json.h) or one error
  * value. Any operation not on the read-only allowlist (allowlist.h) is
  * refused before a byte is sent.
@@ -28,11 +29,20 @@ struct aws_options {
     const char *endpoint_url; /* --endpoint-url: every service (STS of the credential
                                  chain included); else AWS_ENDPOINT_URL[_<SVC>], config */
     long call_timeout_ms;     /* per attempt; default 10000 */
-    int max_attempts;         /* default 3 (standard mode) */
+    int max_attempts;         /* default 3 (standard mode); throttling not counted */
     int max_inflight;         /* concurrent requests; default 32 */
     double deadline;          /* epoch seconds; 0 = none. Calls after it fail ERR_TIMEOUT */
+    long throttle_budget_ms;  /* without a deadline, how long one call (page) may
+                                 keep retrying throttling; default
+                                 AWS_THROTTLE_BUDGET_MS */
     int debug;                /* log each request to stderr (never secrets) */
 };
+
+/* Throttled calls are retried (jittered exponential backoff from 1 s, at
+ * most 20 s apart, the operation's client-side rate slowed: see
+ * ratelimit.h) until the deadline, or for this long without one. Other
+ * retryable errors are bounded by max_attempts. */
+#define AWS_THROTTLE_BUDGET_MS 60000L
 
 struct aws_error {
     enum err_code kind;  /* ERR_AWS, ERR_DENIED, ERR_NOT_FOUND, ERR_THROTTLED, ERR_NETWORK, ERR_TIMEOUT, ERR_REFUSED... */

@@ -6,6 +6,7 @@
 
 #include "aws/retry.h"
 #include "util/jsonx.h"
+#include "util/textsafe.h"
 
 enum err_code proto_json_build(const struct aws_service *svc, const char *operation,
                                const cJSON *params, struct buf *body, char *target, size_t tlen)
@@ -38,6 +39,17 @@ enum err_code proto_json_parse(const char *operation, long status, const char *b
     err->http_status = status;
     if (len > 0)
         j = cJSON_ParseWithLength(body, len);
+    /* Invalid UTF-8 from an endpoint is replaced here, where it enters:
+     * the evidence, the saved bundle, what checks read and quote, and
+     * every report are then valid UTF-8 (cJSON itself passes such bytes
+     * through). XML answers need nothing: expat refuses invalid UTF-8. */
+    if (j && textsafe_json_tree(j) < 0) {
+        cJSON_Delete(j);
+        err->kind = ERR_NOMEM;
+        snprintf(err->code, sizeof err->code, "OutOfMemory");
+        snprintf(err->message, sizeof err->message, "out of memory");
+        return ERR_NOMEM;
+    }
     if (status >= 200 && status < 300) {
         if (len == 0)
             j = cJSON_CreateObject();

@@ -152,14 +152,27 @@ enum err_code proto_query_parse(const struct aws_service *svc, const char *opera
     if (status < 200 || status >= 300) {
         if (!doc) {
             snprintf(err->code, sizeof err->code, "HTTP%ld", status);
-            snprintf(err->message, sizeof err->message, "%s",
-                     len ? "unparsable error answer" : "empty error answer");
+            if (len && (xe.code == ERR_REFUSED || xe.code == ERR_LIMIT))
+                snprintf(err->message, sizeof err->message, "%s: error answer refused: %s", operation,
+                         xe.msg);
+            else
+                snprintf(err->message, sizeof err->message, "%s",
+                         len ? "unparsable error answer" : "empty error answer");
             err->kind = ERR_AWS;
             return err->kind;
         }
         rc = parse_error(status, doc, err);
         cJSON_Delete(doc);
         return rc;
+    }
+    if (!doc && len && (xe.code == ERR_REFUSED || xe.code == ERR_LIMIT)) {
+        /* Hostile or absurd, not truncated: asking again would only fetch
+         * it again, so this is final (ERR_AWS is not retried). */
+        err->kind = ERR_AWS;
+        snprintf(err->code, sizeof err->code, "InvalidResponse");
+        snprintf(err->message, sizeof err->message, "%s: HTTP %ld answer refused: %s", operation,
+                 status, xe.msg);
+        return err->kind;
     }
     if (!doc || !doc->child) {
         err->kind = ERR_PARSE;

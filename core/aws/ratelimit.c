@@ -71,6 +71,7 @@ static struct ratelimit_bucket *add(struct ratelimit *r, const char *service, co
 static void fill(struct ratelimit_bucket *b, double rate, double burst, int per_op)
 {
     b->rate = rate;
+    b->base_rate = rate;
     b->burst = burst < 1 ? 1 : burst;
     b->tokens = b->burst;
     b->last = -1;
@@ -139,7 +140,7 @@ static struct ratelimit_bucket *find(struct ratelimit *r, const char *service, c
         return cat;
     if (any && any->per_op && strlen(op) < sizeof any->operation) {
         /* EC2: every action has its own bucket of the template's size. */
-        double rate = any->rate, burst = any->burst;
+        double rate = any->base_rate, burst = any->burst;
         struct ratelimit_bucket *own = add(r, service, op);
         if (own) {
             fill(own, rate, burst, 0);
@@ -150,17 +151,47 @@ static struct ratelimit_bucket *find(struct ratelimit *r, const char *service, c
     return any;
 }
 
+/* A slowed bucket holds one second of its rate, as botocore's adaptive
+ * bucket does: no burst at the old speed right after a throttle. */
+static double cap(const struct ratelimit_bucket *b)
+{
+    if (b->rate < b->base_rate)
+        return b->rate > 1 ? b->rate : 1;
+    return b->burst;
+}
+
+void ratelimit_throttled(struct ratelimit *r, const char *service, const char *operation)
+{
+    struct ratelimit_bucket *b = find(r, service, operation);
+    if (!b || b->rate <= 0)
+        return;
+    b->rate *= RATELIMIT_BACKOFF;
+    if (b->rate < RATELIMIT_MIN_RATE)
+        b->rate = b->base_rate < RATELIMIT_MIN_RATE ? b->base_rate : RATELIMIT_MIN_RATE;
+    if (b->tokens > cap(b))
+        b->tokens = cap(b);
+}
+
+void ratelimit_success(struct ratelimit *r, const char *service, const char *operation)
+{
+    struct ratelimit_bucket *b = find(r, service, operation);
+    if (!b || b->rate <= 0 || b->rate >= b->base_rate)
+        return;
+    b->rate += b->base_rate * RATELIMIT_RECOVER;
+    if (b->rate > b->base_rate)
+        b->rate = b->base_rate;
+}
+
 double ratelimit_take(struct ratelimit *r, const char *service, const char *operation, double now)
 {
     struct ratelimit_bucket *b = find(r, service, operation);
     if (!b || b->rate <= 0)
         return 0;
-    if (b->last >= 0 && now > b->last) {
+    if (b->last >= 0 && now > b->last)
         b->tokens += (now - b->last) * b->rate;
-        if (b->tokens > b->burst)
-            b->tokens = b->burst;
-    }
     b->last = now;
+    if (b->tokens > cap(b))
+        b->tokens = cap(b);
     if (b->tokens >= 1) {
         b->tokens -= 1;
         return 0;

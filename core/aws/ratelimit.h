@@ -7,18 +7,28 @@
  * share one bucket), EC2 per action, ELBv2 per account. A bucket names one
  * operation, a comma list of operations sharing it, or "" for the rest of
  * the service. The struct owns its buckets; ratelimit_set() overrides one
- * (tests, tuning). */
+ * (tests, tuning).
+ *
+ * Adaptive (the SDKs' "adaptive" retry mode, simplified to AIMD): each
+ * throttling answer cuts its bucket's rate by RATELIMIT_BACKOFF (down to
+ * RATELIMIT_MIN_RATE) and its burst to one second of that rate, so the
+ * client slows down where AWS pushes back instead of spending retries; each
+ * success adds RATELIMIT_RECOVER of the configured rate back. */
 #ifndef EDOC_RATELIMIT_H
 #define EDOC_RATELIMIT_H
 
 #include <stddef.h>
 
 #define RATELIMIT_MAX 64
+#define RATELIMIT_BACKOFF 0.7   /* botocore's CUBIC beta */
+#define RATELIMIT_MIN_RATE 0.5  /* botocore's minimum fill rate, per second */
+#define RATELIMIT_RECOVER 0.05  /* of the configured rate, per success */
 
 struct ratelimit_bucket {
     char service[32];
     char operation[160]; /* "Op", "OpA,OpB" (one shared bucket) or "" = the rest */
-    double rate;         /* tokens per second; <= 0 = unlimited */
+    double rate;         /* tokens per second now; <= 0 = unlimited */
+    double base_rate;    /* the configured rate, which rate recovers to */
     double burst;
     double tokens;
     double last;         /* monotonic seconds of the last refill */
@@ -38,5 +48,9 @@ void ratelimit_set(struct ratelimit *r, const char *service, const char *operati
 /* Takes one token for the call at monotonic time now. Returns 0 when taken,
  * else the seconds to wait before trying again (nothing taken). */
 double ratelimit_take(struct ratelimit *r, const char *service, const char *operation, double now);
+/* A throttling answer for (service, operation): slow its bucket down. */
+void ratelimit_throttled(struct ratelimit *r, const char *service, const char *operation);
+/* A successful answer: let a slowed bucket recover. */
+void ratelimit_success(struct ratelimit *r, const char *service, const char *operation);
 
 #endif

@@ -1,11 +1,14 @@
 /* retry — the SDK "standard" retry mode: which errors are retried, the
  * backoff delay and the client-wide retry quota.
  *
- * Throttling codes, transient codes, HTTP 500/502/503/504, network errors and
- * unparsable 2xx bodies are retried up to max_attempts, waiting
- * min(rand * base * 2^attempt, 20 s) (full jitter). Each retry spends quota
- * tokens (5, or 10 after a timeout) from a bucket of 500; a success refunds
- * what its retries spent, or 1 token. With the bucket empty, no retry. */
+ * Transient codes, HTTP 500/502/503/504, network errors and unparsable 2xx
+ * bodies are retried up to max_attempts, waiting
+ * min(rand * base * 2^attempt, 20 s) (full jitter). Each such retry spends
+ * quota tokens (5, or 10 after a timeout) from a bucket of 500; a success
+ * refunds what its retries spent, or 1 token. With the bucket empty, no
+ * retry. Throttling codes are retried by the client outside both bounds,
+ * until the deadline (aws.h, AWS_THROTTLE_BUDGET_MS), with the adaptive rate
+ * of ratelimit.h slowing the operation down. */
 #ifndef EDOC_RETRY_H
 #define EDOC_RETRY_H
 

@@ -24,6 +24,9 @@ struct state {
     struct node *stack[XML2JSON_MAX_DEPTH];
     int depth;
     size_t nodes;
+    size_t text;      /* decoded character data of the whole answer */
+    size_t max_text;
+    int text_full;    /* XML2JSON_MAX_TEXT reached */
     enum err_code rc;
     XML_Parser p;
 };
@@ -113,8 +116,48 @@ static void XMLCALL on_text(void *ud, const XML_Char *t, int len)
     struct state *s = ud;
     if (s->rc != ERR_OK || s->depth == 0)
         return;
+    /* The whole answer's text, not one element's: entity tricks or many
+     * medium texts must not add up to more than the body could hold. */
+    if ((size_t)len > s->max_text - s->text) {
+        s->text_full = 1;
+        fail(s, ERR_LIMIT);
+        return;
+    }
+    s->text += (size_t)len;
     if (buf_append(&s->stack[s->depth - 1]->text, t, (size_t)len) != ERR_OK)
         fail(s, ERR_LIMIT);
+}
+
+/* AWS never sends a DOCTYPE. One is refused before its internal subset is
+ * read, so no entity is ever declared, let alone expanded (billion laughs:
+ * a few KB of nested entities expand to gigabytes). */
+static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
+                               const XML_Char *pubid, int has_internal_subset)
+{
+    struct state *s = ud;
+    (void)name;
+    (void)sysid;
+    (void)pubid;
+    (void)has_internal_subset;
+    fail(s, ERR_REFUSED);
+}
+
+/* Belt and braces: an entity declaration can only come inside a DOCTYPE,
+ * which on_doctype already refused. */
+static void XMLCALL on_entity(void *ud, const XML_Char *name, int is_param, const XML_Char *value,
+                              int value_len, const XML_Char *base, const XML_Char *sysid,
+                              const XML_Char *pubid, const XML_Char *notation)
+{
+    struct state *s = ud;
+    (void)name;
+    (void)is_param;
+    (void)value;
+    (void)value_len;
+    (void)base;
+    (void)sysid;
+    (void)pubid;
+    (void)notation;
+    fail(s, ERR_REFUSED);
 }
 
 static int blank(const struct buf *b)
@@ -283,9 +326,15 @@ static cJSON *convert_root(const struct node *root, const struct xmlshape_op *op
 cJSON *xml2json_parse_op(const char *xml, size_t len, const struct xmlshape_op *op,
                          struct err *e)
 {
+    return xml2json_parse_max(xml, len, XML2JSON_MAX_TEXT, e);
+}
+
+cJSON *xml2json_parse_max(const char *xml, size_t len, size_t max_text, struct err *e)
+{
     struct state s;
     cJSON *out = NULL, *v;
     memset(&s, 0, sizeof s);
+    s.max_text = max_text;
     s.p = XML_ParserCreate(NULL);
     if (!s.p) {
         err_set(e, ERR_NOMEM, "xml: out of memory");
@@ -294,12 +343,20 @@ cJSON *xml2json_parse_op(const char *xml, size_t len, const struct xmlshape_op *
     XML_SetUserData(s.p, &s);
     XML_SetElementHandler(s.p, on_start, on_end);
     XML_SetCharacterDataHandler(s.p, on_text);
+    XML_SetStartDoctypeDeclHandler(s.p, on_doctype);
+    XML_SetEntityDeclHandler(s.p, on_entity);
     if (len > (size_t)0x7fffffff) {
         err_set(e, ERR_LIMIT, "xml: document too large");
         goto out;
     }
     if (XML_Parse(s.p, xml, (int)len, XML_TRUE) != XML_STATUS_OK || s.rc != ERR_OK) {
-        if (s.rc == ERR_LIMIT)
+        if (s.rc == ERR_REFUSED)
+            err_set(e, ERR_REFUSED, "xml:%lu:%lu: DOCTYPE refused (AWS never sends one)",
+                    (unsigned long)XML_GetCurrentLineNumber(s.p),
+                    (unsigned long)XML_GetCurrentColumnNumber(s.p));
+        else if (s.rc == ERR_LIMIT && s.text_full)
+            err_set(e, ERR_LIMIT, "xml: more than %zu bytes of text in one answer", max_text);
+        else if (s.rc == ERR_LIMIT)
             err_set(e, ERR_LIMIT,
                     "xml: deeper than %d levels, more than %d elements or an element with more "
                     "than %d named children",

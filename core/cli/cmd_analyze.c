@@ -11,6 +11,7 @@
 #include "engine/evidence.h"
 #include "engine/report.h"
 #include "report/publish.h"
+#include "util/textsafe.h"
 
 int cli_analyze_evidence(struct cJSON *evidence, struct cli_opts *o)
 {
@@ -31,11 +32,11 @@ int cli_analyze_evidence(struct cJSON *evidence, struct cli_opts *o)
     eo.plugin_timeout_s = cli_plugin_timeout(o);
     eng = engine_new(&eo);
     if (!eng) {
-        fprintf(stderr, "ecs-doctor: out of memory\n");
+        textsafe_line(stderr, "ecs-doctor: out of memory\n");
         return EXIT_USAGE;
     }
     if (engine_select(eng, o->only, o->n_only, o->skip, o->n_skip, &e) != ERR_OK) {
-        fprintf(stderr, "ecs-doctor: %s\n", e.msg);
+        textsafe_line(stderr, "ecs-doctor: %s\n", e.msg);
         rc = EXIT_USAGE;
         goto out;
     }
@@ -44,7 +45,7 @@ int cli_analyze_evidence(struct cJSON *evidence, struct cli_opts *o)
     ao.no_recommendations = o->no_recommendations;
     report = engine_analyze(eng, evidence, &ao);
     if (!report) {
-        fprintf(stderr, "ecs-doctor: out of memory building the report\n");
+        textsafe_line(stderr, "ecs-doctor: out of memory building the report\n");
         rc = EXIT_USAGE;
         goto out;
     }
@@ -52,7 +53,7 @@ int cli_analyze_evidence(struct cJSON *evidence, struct cli_opts *o)
      * summary counts recommendations instead of claiming the service is
      * healthy (no diagnosis check looked). */
     if (o->review && (!cJSON_AddStringToObject(report, "mode", "review") || verdict_refresh(report) < 0)) {
-        fprintf(stderr, "ecs-doctor: out of memory building the report\n");
+        textsafe_line(stderr, "ecs-doctor: out of memory building the report\n");
         rc = EXIT_USAGE;
         goto out;
     }
@@ -77,12 +78,12 @@ int cmd_analyze(struct cli_opts *o)
     cJSON *ev;
     int rc;
     if (o->n_args != 1) {
-        fprintf(stderr, "ecs-doctor: analyze: expected one evidence FILE (ecs-doctor analyze FILE)\n");
+        textsafe_line(stderr, "ecs-doctor: analyze: expected one evidence FILE (ecs-doctor analyze FILE)\n");
         return EXIT_USAGE;
     }
     ev = evidence_load(o->args[0], &e);
     if (!ev) {
-        fprintf(stderr, "ecs-doctor: %s\n", e.msg);
+        textsafe_line(stderr, "ecs-doctor: %s\n", e.msg);
         return EXIT_USAGE;
     }
     rc = cli_analyze_evidence(ev, o);

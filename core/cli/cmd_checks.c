@@ -10,6 +10,7 @@
 #include "engine/checktest.h"
 #include "engine/engine.h"
 #include "util/jsonx.h"
+#include "util/textsafe.h"
 
 static struct engine *engine_for(struct cli_opts *o, const char *extra_dir)
 {
@@ -45,7 +46,7 @@ static int list(struct cli_opts *o)
     if (!eng)
         return EXIT_USAGE;
     if (engine_select(eng, o->only, o->n_only, o->skip, o->n_skip, &e) != ERR_OK) {
-        fprintf(stderr, "ecs-doctor: %s\n", e.msg);
+        textsafe_line(stderr, "ecs-doctor: %s\n", e.msg);
         engine_free(eng);
         return EXIT_USAGE;
     }
@@ -94,12 +95,12 @@ static int test(struct cli_opts *o)
     struct stat st;
     const char *dir;
     if (o->n_args != 2) {
-        fprintf(stderr, "ecs-doctor: checks test: expected one DIR (ecs-doctor checks test DIR)\n");
+        textsafe_line(stderr, "ecs-doctor: checks test: expected one DIR (ecs-doctor checks test DIR)\n");
         return EXIT_USAGE;
     }
     dir = o->args[1];
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        fprintf(stderr, "ecs-doctor: checks test: %s: %s\n", dir,
+        textsafe_line(stderr, "ecs-doctor: checks test: %s: %s\n", dir,
                 errno && stat(dir, &st) != 0 ? strerror(errno) : "not a directory");
         return EXIT_USAGE;
     }
@@ -109,7 +110,7 @@ static int test(struct cli_opts *o)
     checktest_run(eng, dir, stdout, &res);
     engine_free(eng);
     if (res.fixtures == 0) {
-        fprintf(stderr, "ecs-doctor: checks test: %s: no fixtures (tests/NAME.json with tests/NAME.expect.json)\n",
+        textsafe_line(stderr, "ecs-doctor: checks test: %s: no fixtures (tests/NAME.json with tests/NAME.expect.json)\n",
                 dir);
         return EXIT_USAGE;
     }
@@ -188,12 +189,12 @@ static int write_new(const char *path, const char *fmt, const char *name)
     FILE *f;
     struct stat st;
     if (stat(path, &st) == 0) {
-        fprintf(stderr, "ecs-doctor: checks new: %s already exists (not overwritten)\n", path);
+        textsafe_line(stderr, "ecs-doctor: checks new: %s already exists (not overwritten)\n", path);
         return -1;
     }
     f = fopen(path, "wx");
     if (!f) {
-        fprintf(stderr, "ecs-doctor: checks new: %s: %s\n", path, strerror(errno));
+        textsafe_line(stderr, "ecs-doctor: checks new: %s: %s\n", path, strerror(errno));
         return -1;
     }
 #if defined(__GNUC__)
@@ -205,7 +206,7 @@ static int write_new(const char *path, const char *fmt, const char *name)
 #pragma GCC diagnostic pop
 #endif
     if (fclose(f) != 0) {
-        fprintf(stderr, "ecs-doctor: checks new: %s: %s\n", path, strerror(errno));
+        textsafe_line(stderr, "ecs-doctor: checks new: %s: %s\n", path, strerror(errno));
         return -1;
     }
     printf("created %s\n", path);
@@ -218,13 +219,13 @@ static int scaffold(struct cli_opts *o)
     char file[128], p1[4096], p2[4096], p3[4096], tdir[4096];
     size_t i;
     if (o->n_args < 2 || o->n_args > 3) {
-        fprintf(stderr, "ecs-doctor: checks new: expected NAME [DIR] (ecs-doctor checks new team.my_check checks/)\n");
+        textsafe_line(stderr, "ecs-doctor: checks new: expected NAME [DIR] (ecs-doctor checks new team.my_check checks/)\n");
         return EXIT_USAGE;
     }
     name = o->args[1];
     dir = o->n_args == 3 ? o->args[2] : ".";
     if (!valid_name(name)) {
-        fprintf(stderr, "ecs-doctor: checks new: '%s': use lower-case letters, digits, '.', '_' and '-' (e.g. team.my_check)\n",
+        textsafe_line(stderr, "ecs-doctor: checks new: '%s': use lower-case letters, digits, '.', '_' and '-' (e.g. team.my_check)\n",
                 name);
         return EXIT_USAGE;
     }
@@ -235,11 +236,11 @@ static int scaffold(struct cli_opts *o)
         snprintf(p1, sizeof p1, "%s/%s.lua", dir, file) >= (int)sizeof p1 ||
         snprintf(p2, sizeof p2, "%s/%s.json", tdir, file) >= (int)sizeof p2 ||
         snprintf(p3, sizeof p3, "%s/%s.expect.json", tdir, file) >= (int)sizeof p3) {
-        fprintf(stderr, "ecs-doctor: checks new: %s: path too long\n", dir);
+        textsafe_line(stderr, "ecs-doctor: checks new: %s: path too long\n", dir);
         return EXIT_USAGE;
     }
     if ((mkdir(dir, 0755) != 0 && errno != EEXIST) || (mkdir(tdir, 0755) != 0 && errno != EEXIST)) {
-        fprintf(stderr, "ecs-doctor: checks new: %s: %s\n", tdir, strerror(errno));
+        textsafe_line(stderr, "ecs-doctor: checks new: %s: %s\n", tdir, strerror(errno));
         return EXIT_USAGE;
     }
     if (write_new(p1, scaffold_lua, name) || write_new(p2, scaffold_fixture, name) ||
@@ -258,6 +259,6 @@ int cmd_checks(struct cli_opts *o)
         return test(o);
     if (sub && !strcmp(sub, "new"))
         return scaffold(o);
-    fprintf(stderr, "ecs-doctor: checks: expected 'list', 'test DIR' or 'new NAME [DIR]'\n");
+    textsafe_line(stderr, "ecs-doctor: checks: expected 'list', 'test DIR' or 'new NAME [DIR]'\n");
     return EXIT_USAGE;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "util/textsafe.h"
 
 /* The review rules' id families. Diagnosis checks use other prefixes
  * (image., net., placement., deployment., elb., registry., ...). */
@@ -36,7 +37,7 @@ int cmd_review(struct cli_opts *o)
         return EXIT_USAGE;
     }
     if (o->no_recommendations) {
-        fprintf(stderr, "ecs-doctor: review: --no-recommendations would hide the whole review\n");
+        textsafe_line(stderr, "ecs-doctor: review: --no-recommendations would hide the whole review\n");
         return EXIT_USAGE;
     }
     /* An explicit --only narrows the review to the rules the user named. */
@@ -59,7 +60,7 @@ int cmd_review(struct cli_opts *o)
     }
     if (o->n_args == 1)
         return cmd_analyze(o);
-    fprintf(stderr, "ecs-doctor: review: unknown target '%s'\n", kind);
+    textsafe_line(stderr, "ecs-doctor: review: unknown target '%s'\n", kind);
     fputs(review_usage, stderr);
     return EXIT_USAGE;
 }

@@ -15,6 +15,7 @@
 #include "collect/refs.h"
 #include "report/wait.h"
 #include "util/jsonx.h"
+#include "util/textsafe.h"
 
 struct progress {
     int tty, verbose, shown, width;
@@ -30,7 +31,8 @@ static void on_progress(void *arg, const char *line)
     snprintf(p->last, sizeof p->last, "%s", line);
     if (p->tty) {
         /* Clipped to the terminal so the line never wraps (and \r works). */
-        fprintf(stderr, "\r\033[K%.*s", p->width, line);
+        fprintf(stderr, "\r\033[K");
+        textsafe_line(stderr, "%.*s", p->width, line);
         p->shown = 1;
     } else if (p->verbose) {
         /* Not a terminal: one line per finished source is plenty. */
@@ -38,7 +40,7 @@ static void on_progress(void *arg, const char *line)
         size_t n = semi ? (size_t)(semi - line) : strlen(line);
         if (strlen(p->done) != n || strncmp(p->done, line, n)) {
             snprintf(p->done, sizeof p->done, "%.*s", (int)n, line);
-            fprintf(stderr, "ecs-doctor: %s\n", line);
+            textsafe_line(stderr, "ecs-doctor: %s\n", line);
         }
     }
 }
@@ -84,7 +86,7 @@ static int follow_deployment(const struct cli_opts *o, struct aws_client *client
     err_clear(&e);
     w = wait_service(client, o->cluster ? o->cluster : cl[0] ? cl : "default", name, &wo, &e);
     if (w == WAIT_ERROR) {
-        fprintf(stderr, "ecs-doctor: %s\n", e.msg);
+        textsafe_line(stderr, "ecs-doctor: %s\n", e.msg);
         return e.code == ERR_NOT_FOUND ? EXIT_USAGE : EXIT_AWS;
     }
     *timed_out = w == WAIT_TIMEOUT;
@@ -108,7 +110,7 @@ static int run_target(struct cli_opts *o, enum collect_kind kind, const char *ta
     int exit_code, timed_out = 0;
 
     if (o->wait && (kind != COLLECT_SERVICE || save)) {
-        fprintf(stderr, "ecs-doctor: --wait is for `ecs-doctor service NAME`\n");
+        textsafe_line(stderr, "ecs-doctor: --wait is for `ecs-doctor service NAME`\n");
         return EXIT_USAGE;
     }
     memset(&ao, 0, sizeof ao);
@@ -125,7 +127,7 @@ static int run_target(struct cli_opts *o, enum collect_kind kind, const char *ta
     ao.deadline = o->deadline_s > 0 && !o->wait ? now_epoch() + (double)o->deadline_s : 0;
     rc = aws_client_new(&ao, &client, &e);
     if (rc != ERR_OK) {
-        fprintf(stderr, "ecs-doctor: %s\n", e.msg);
+        textsafe_line(stderr, "ecs-doctor: %s\n", e.msg);
         return EXIT_AWS;
     }
     collect_io_aws(&io, client);
@@ -157,24 +159,24 @@ static int run_target(struct cli_opts *o, enum collect_kind kind, const char *ta
                 "ecs-doctor: collected in %.0f ms: %d calls, %d round trips deep (dependency graph: %d)\n",
                 st.wall_ms, st.calls, st.depth, collect_graph_depth(co.kind));
     if (rc != ERR_OK) {
-        fprintf(stderr, "ecs-doctor: %s\n", e.msg);
+        textsafe_line(stderr, "ecs-doctor: %s\n", e.msg);
         exit_code = rc == ERR_NOT_FOUND || rc == ERR_USAGE ? EXIT_USAGE : EXIT_AWS;
         goto out;
     }
     if (save) {
         text = cJSON_Print(ev);
         if (!text) {
-            fprintf(stderr, "ecs-doctor: out of memory\n");
+            textsafe_line(stderr, "ecs-doctor: out of memory\n");
             exit_code = EXIT_AWS;
             goto out;
         }
         if (jsonx_write_atomic(o->out_file, text, &e) != ERR_OK) {
-            fprintf(stderr, "ecs-doctor: %s\n", e.msg);
+            textsafe_line(stderr, "ecs-doctor: %s\n", e.msg);
             exit_code = EXIT_USAGE;
             goto out;
         }
         if (o->verbose || isatty(2))
-            fprintf(stderr, "ecs-doctor: evidence saved to %s%s\n", o->out_file,
+            textsafe_line(stderr, "ecs-doctor: evidence saved to %s%s\n", o->out_file,
                     o->no_redact ? " (NOT redacted)" : "");
         exit_code = EXIT_HEALTHY;
         goto out;
@@ -194,11 +196,11 @@ out:
 static int one_target(struct cli_opts *o, enum collect_kind kind, const char *what)
 {
     if (o->n_args != 1) {
-        fprintf(stderr, "ecs-doctor: %s: expected one %s (see ecs-doctor --help)\n", o->command, what);
+        textsafe_line(stderr, "ecs-doctor: %s: expected one %s (see ecs-doctor --help)\n", o->command, what);
         return EXIT_USAGE;
     }
     if (o->out_file) {
-        fprintf(stderr, "ecs-doctor: %s: -o is for `collect` (use `ecs-doctor collect %s ... -o FILE`)\n",
+        textsafe_line(stderr, "ecs-doctor: %s: -o is for `collect` (use `ecs-doctor collect %s ... -o FILE`)\n",
                 o->command, o->command);
         return EXIT_USAGE;
     }
@@ -213,7 +215,7 @@ int cmd_collect(struct cli_opts *o)
 {
     enum collect_kind kind;
     if (o->n_args != 2) {
-        fprintf(stderr, "ecs-doctor: collect: usage: ecs-doctor collect service|task|cluster NAME -o FILE\n");
+        textsafe_line(stderr, "ecs-doctor: collect: usage: ecs-doctor collect service|task|cluster NAME -o FILE\n");
         return EXIT_USAGE;
     }
     if (!strcmp(o->args[0], "service"))
@@ -223,11 +225,11 @@ int cmd_collect(struct cli_opts *o)
     else if (!strcmp(o->args[0], "cluster"))
         kind = COLLECT_CLUSTER;
     else {
-        fprintf(stderr, "ecs-doctor: collect: unknown target kind '%s' (service, task, cluster)\n", o->args[0]);
+        textsafe_line(stderr, "ecs-doctor: collect: unknown target kind '%s' (service, task, cluster)\n", o->args[0]);
         return EXIT_USAGE;
     }
     if (!o->out_file) {
-        fprintf(stderr, "ecs-doctor: collect: -o FILE is required\n");
+        textsafe_line(stderr, "ecs-doctor: collect: -o FILE is required\n");
         return EXIT_USAGE;
     }
     return run_target(o, kind, o->args[1], 1);

@@ -8,6 +8,7 @@
 #include "build_config.h"
 #include "edoc_revision.h"
 #include "cli/cli.h"
+#include "util/textsafe.h"
 
 static const char usage[] =
     "usage: ecs-doctor <command> [options]\n"
@@ -213,9 +214,9 @@ int main(int argc, char **argv)
         exit(rc);
     }
     if (argv[1][0] == '-')
-        fprintf(stderr, "ecs-doctor: unknown option '%s'\n", argv[1]);
+        textsafe_line(stderr, "ecs-doctor: unknown option '%s'\n", argv[1]);
     else
-        fprintf(stderr, "ecs-doctor: unknown command '%s'\n", argv[1]);
+        textsafe_line(stderr, "ecs-doctor: unknown command '%s'\n", argv[1]);
     fputs(usage, stderr);
     exit(EXIT_USAGE);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "util/strutil.h"
+#include "util/textsafe.h"
 
 enum {
     O_PROFILE = 256, O_REGION, O_CLUSTER, O_ENDPOINT, O_OUTPUT, O_DEBUG, O_NOCOLOR,
@@ -43,7 +44,7 @@ static const struct option longopts[] = {
 static int push(const char **list, size_t *n, const char *v, const char *flag)
 {
     if (*n >= CLI_MAX_LIST) {
-        fprintf(stderr, "ecs-doctor: %s given more than %d times\n", flag, CLI_MAX_LIST);
+        textsafe_line(stderr, "ecs-doctor: %s given more than %d times\n", flag, CLI_MAX_LIST);
         return EXIT_USAGE;
     }
     list[(*n)++] = v;
@@ -54,7 +55,7 @@ static int duration(const char *v, const char *flag, long *out)
 {
     long s = str_duration(v);
     if (s < 0) {
-        fprintf(stderr, "ecs-doctor: %s: invalid duration '%s' (use e.g. 90s, 15m, 3h, 1d)\n", flag, v);
+        textsafe_line(stderr, "ecs-doctor: %s: invalid duration '%s' (use e.g. 90s, 15m, 3h, 1d)\n", flag, v);
         return EXIT_USAGE;
     }
     *out = s;
@@ -66,7 +67,7 @@ static int number(const char *v, const char *flag, long *out)
     char *end;
     long n = strtol(v, &end, 10);
     if (!*v || *end || n <= 0 || n > 1000000) {
-        fprintf(stderr, "ecs-doctor: %s: expected a positive number, got '%s'\n", flag, v);
+        textsafe_line(stderr, "ecs-doctor: %s: expected a positive number, got '%s'\n", flag, v);
         return EXIT_USAGE;
     }
     *out = n;
@@ -92,7 +93,7 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
         case O_OUTPUT:
             if (strcmp(optarg, "text") && strcmp(optarg, "json") && strcmp(optarg, "markdown") &&
                 strcmp(optarg, "junit")) {
-                fprintf(stderr, "ecs-doctor: --output: unknown format '%s' (text, json, markdown, junit)\n",
+                textsafe_line(stderr, "ecs-doctor: --output: unknown format '%s' (text, json, markdown, junit)\n",
                         optarg);
                 rc = EXIT_USAGE;
             }
@@ -112,7 +113,7 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
         case O_FAILON:
             if (strcmp(optarg, "critical") && strcmp(optarg, "high") && strcmp(optarg, "medium") &&
                 strcmp(optarg, "low") && strcmp(optarg, "info") && strcmp(optarg, "none")) {
-                fprintf(stderr, "ecs-doctor: --fail-on: unknown severity '%s' (critical, high, medium, low, info, none)\n",
+                textsafe_line(stderr, "ecs-doctor: --fail-on: unknown severity '%s' (critical, high, medium, low, info, none)\n",
                         optarg);
                 rc = EXIT_USAGE;
             }
@@ -125,11 +126,11 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
         case O_NOREC: o->no_recommendations = 1; break;
         case O_NOPLUGINS: o->no_plugins = 1; break;
         case ':':
-            fprintf(stderr, "ecs-doctor: %s: missing value\n", argv[optind - 1]);
+            textsafe_line(stderr, "ecs-doctor: %s: missing value\n", argv[optind - 1]);
             rc = EXIT_USAGE;
             break;
         default:
-            fprintf(stderr, "ecs-doctor: unknown option '%s' (see ecs-doctor --help)\n", argv[optind - 1]);
+            textsafe_line(stderr, "ecs-doctor: unknown option '%s' (see ecs-doctor --help)\n", argv[optind - 1]);
             rc = EXIT_USAGE;
             break;
         }

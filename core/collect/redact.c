@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "util/buf.h"
+#include "util/strutil.h"
 
 static int is_b64(int c)
 {
@@ -107,22 +108,25 @@ static size_t match_prefixed_token(const char *s, size_t i)
     return 0;
 }
 
-/* scheme://user:password@host: the password part of a URL's userinfo. */
+/* scheme://user:password@host: the password part of a URL's userinfo. The
+ * authority ends at the last '@' before the path: a password written with a
+ * raw '@' ("p@ss") is masked whole. */
 static size_t match_url_password(const char *s, size_t i, size_t *start)
 {
-    size_t k = i + 3, colon = 0;
+    size_t k = i + 3, colon = 0, at = 0;
     if (strncmp(s + i, "://", 3))
         return 0;
-    for (; s[k] && !isspace((unsigned char)s[k]) && !strchr("/?#\"'", s[k]); k++) {
-        if (s[k] == ':' && !colon)
+    for (; s[k] && !isspace((unsigned char)s[k]) && !strchr("/?#\"'\\", s[k]); k++) {
+        if (s[k] == ':' && !colon && !at)
             colon = k;
         if (s[k] == '@')
-            break;
+            at = k;
     }
-    if (s[k] != '@' || !colon || k == colon + 1 || !strncmp(s + colon + 1, REDACT_MASK, strlen(REDACT_MASK)))
+    if (!at || !colon || colon > at || at == colon + 1 ||
+        !strncmp(s + colon + 1, REDACT_MASK, strlen(REDACT_MASK)))
         return 0;
     *start = colon + 1;
-    return k - colon - 1;
+    return at - colon - 1;
 }
 
 static const char *const secret_names[] = {
@@ -131,48 +135,194 @@ static const char *const secret_names[] = {
     "secret_key", "private_key",
 };
 
-/* NAME=value / NAME: value / "NAME": "value" where NAME ends with a secret
- * word. Returns the value's length and sets *start to its offset. */
-static size_t match_pair(const char *s, size_t i, size_t *start)
+/* Whether the name s[b, e) ends with a secret word (any case). */
+static int secret_name(const char *s, size_t b, size_t e)
 {
-    size_t b = i, e, v, k;
-    char sep = s[i];
-    if (sep != '=' && sep != ':')
-        return 0;
-    if (sep == ':' && s[i + 1] != ' ' && s[i + 1] != '"' && s[i + 1] != '\'')
-        return 0; /* "secret:prod/db" inside an ARN is a reference, not a pair */
-    if (b > 0 && (s[b - 1] == '"' || s[b - 1] == '\''))
-        b--;
-    e = b;
-    while (b > 0 && is_ident((unsigned char)s[b - 1]))
-        b--;
-    if (e == b)
-        return 0;
-    for (k = 0; k < sizeof secret_names / sizeof secret_names[0]; k++) {
+    for (size_t k = 0; k < sizeof secret_names / sizeof secret_names[0]; k++) {
         size_t nl = strlen(secret_names[k]), j;
         int ok = 1;
         if (e - b < nl)
             continue;
-        for (j = 0; j < nl; j++)
-            if (tolower((unsigned char)s[e - nl + j]) != secret_names[k][j])
-                ok = 0;
+        for (j = 0; j < nl && ok; j++)
+            ok = tolower((unsigned char)s[e - nl + j]) == secret_names[k][j];
         if (ok)
-            break;
+            return 1;
     }
-    if (k == sizeof secret_names / sizeof secret_names[0])
+    return 0;
+}
+
+static int masked(const char *s)
+{
+    return !strncmp(s, REDACT_MASK, strlen(REDACT_MASK));
+}
+
+/* NAME=value / NAME = value / NAME: value / "NAME": "value" and its JSON
+ * escaped form inside a string (\"NAME\":\"value\", a JSON log line quoted
+ * in another) where NAME ends with a secret word. Returns the value's length
+ * and sets *start to its offset. */
+static size_t match_pair(const char *s, size_t i, size_t *start)
+{
+    size_t b = i, e, v, k;
+    char sep = s[i];
+    int esc = 0;
+    if (sep != '=' && sep != ':')
+        return 0;
+    if (sep == ':' && s[i + 1] != ' ' && s[i + 1] != '"' && s[i + 1] != '\'' &&
+        !(s[i + 1] == '\\' && s[i + 2] == '"'))
+        return 0; /* "secret:prod/db" inside an ARN is a reference, not a pair */
+    if (sep == '=')
+        while (b > 0 && s[b - 1] == ' ' && b + 3 > i)
+            b--; /* "password = x": at most two spaces before '=' */
+    if (b > 0 && (s[b - 1] == '"' || s[b - 1] == '\'')) {
+        b--;
+        if (b > 0 && s[b - 1] == '\\')
+            b--;
+    }
+    e = b;
+    while (b > 0 && is_ident((unsigned char)s[b - 1]))
+        b--;
+    if (e == b || !secret_name(s, b, e))
         return 0;
     v = i + 1;
     while (s[v] == ' ')
         v++;
-    if (s[v] == '"' || s[v] == '\'')
+    if (s[v] == '\\' && s[v + 1] == '"') {
+        esc = 1;
+        v += 2;
+    } else if (s[v] == '"' || s[v] == '\'') {
         v++;
+    }
     k = v;
-    while (s[k] && !isspace((unsigned char)s[k]) && !strchr("\"',;&})", s[k]))
-        k++;
-    if (k == v || !strncmp(s + v, REDACT_MASK, strlen(REDACT_MASK)))
+    if (esc) {
+        /* Outer escapes: \\ is the inner JSON's backslash, which escapes the
+         * next inner character (\\\" is an inner quote, not the end);
+         * \" unescaped ends the inner string. */
+        while (s[k] && !(s[k] == '\\' && s[k + 1] == '"')) {
+            if (s[k] == '\\' && s[k + 1] == '\\') {
+                k += 2;
+                k += s[k] == '\\' && s[k + 1] ? 2 : s[k] ? 1 : 0;
+            } else {
+                k++;
+            }
+        }
+    } else
+        while (s[k] && !isspace((unsigned char)s[k]) && !strchr("\"',;&})", s[k]))
+            k++;
+    if (k == v || masked(s + v))
         return 0;
     *start = v;
     return k - v;
+}
+
+/* A command-line flag whose name ends with a secret word, its value after
+ * spaces: "--api-token X", "--password X", "-token X". (NAME=X is a pair.) */
+static size_t match_flag(const char *s, size_t i, size_t *start)
+{
+    size_t b, e, v, k;
+    if (s[i] != '-' || (i > 0 && !isspace((unsigned char)s[i - 1]) && s[i - 1] != '"' && s[i - 1] != '\''))
+        return 0;
+    b = i;
+    while (s[b] == '-')
+        b++;
+    if (b - i > 2)
+        return 0;
+    e = b;
+    while (is_ident((unsigned char)s[e]))
+        e++;
+    if (e == b || s[e] != ' ' || !secret_name(s, b, e))
+        return 0;
+    v = e;
+    while (s[v] == ' ')
+        v++;
+    k = v;
+    while (s[k] && !isspace((unsigned char)s[k]) && s[k] != '"' && s[k] != '\'')
+        k++;
+    if (k == v || s[v] == '-' || masked(s + v))
+        return 0;
+    *start = v;
+    return k - v;
+}
+
+/* "Basic <base64>" (HTTP basic credentials). The token must look like
+ * base64 (length a multiple of 4, at least 8, and an upper-case letter or
+ * digit past its first character, or padding), so prose such as "basic
+ * settings" is kept. */
+static size_t match_basic(const char *s, size_t i, size_t *start)
+{
+    size_t k, v;
+    int mixed = 0;
+    if (strncasecmp(s + i, "basic ", 6) || (i > 0 && isalnum((unsigned char)s[i - 1])))
+        return 0;
+    v = k = i + 6;
+    while (is_b64((unsigned char)s[k])) {
+        if (k > v && (isupper((unsigned char)s[k]) || isdigit((unsigned char)s[k]) || s[k] == '+' || s[k] == '/'))
+            mixed = 1;
+        k++;
+    }
+    while (s[k] == '=' && k - v < 2048) {
+        mixed = 1;
+        k++;
+    }
+    if (k - v < 8 || (k - v) % 4 || !mixed || isalnum((unsigned char)s[k]) || masked(s + v))
+        return 0;
+    *start = v;
+    return k - v;
+}
+
+/* Which command-line tool a string mentions: its flags differ. */
+#define TOOL_MYSQL 1 /* -pPASSWORD (no space) */
+#define TOOL_CURL 2  /* -u / --user USER:PASSWORD */
+
+static int tools_in(const char *s)
+{
+    int t = 0;
+    if (str_icase_find(s, "mysql") || str_icase_find(s, "mariadb"))
+        t |= TOOL_MYSQL;
+    if (str_icase_find(s, "curl"))
+        t |= TOOL_CURL;
+    return t;
+}
+
+/* mysql/mariadb's -pPASSWORD: the value glued to -p. */
+static size_t match_mysql_p(const char *s, size_t i, size_t *start)
+{
+    size_t k;
+    if (s[i] != '-' || s[i + 1] != 'p' || (i > 0 && !isspace((unsigned char)s[i - 1]) && s[i - 1] != '"' &&
+                                           s[i - 1] != '\''))
+        return 0;
+    k = i + 2;
+    while (s[k] && !isspace((unsigned char)s[k]) && s[k] != '"' && s[k] != '\'')
+        k++;
+    if (k == i + 2 || masked(s + i + 2))
+        return 0;
+    *start = i + 2;
+    return k - i - 2;
+}
+
+/* curl's -u / --user USER:PASSWORD (also -uUSER:PASSWORD, --user=...): the
+ * password after the first colon. */
+static size_t match_curl_user(const char *s, size_t i, size_t *start)
+{
+    size_t v, k, colon = 0;
+    if (s[i] != '-' || (i > 0 && !isspace((unsigned char)s[i - 1]) && s[i - 1] != '"' && s[i - 1] != '\''))
+        return 0;
+    if (!strncmp(s + i, "--user", 6) && (s[i + 6] == ' ' || s[i + 6] == '='))
+        v = i + 7;
+    else if (s[i + 1] == 'u')
+        v = i + 2;
+    else
+        return 0;
+    while (s[v] == ' ')
+        v++;
+    if (s[v] == '"' || s[v] == '\'')
+        v++;
+    for (k = v; s[k] && !isspace((unsigned char)s[k]) && s[k] != '"' && s[k] != '\''; k++)
+        if (s[k] == ':' && !colon)
+            colon = k;
+    if (!colon || k == colon + 1 || masked(s + colon + 1))
+        return 0;
+    *start = colon + 1;
+    return k - colon - 1;
 }
 
 /* "Bearer <token>" (any case). */
@@ -192,7 +342,9 @@ static size_t match_bearer(const char *s, size_t i, size_t *start)
     return k - *start;
 }
 
-char *redact_text(const char *s, int free_text)
+/* free_text: 1 for prose; tools: TOOL_* flags of the command this string
+ * belongs to (an argv element does not name its tool). */
+static char *redact_text_tools(const char *s, int free_text, int tools)
 {
     struct buf b;
     size_t i = 0, done = 0, n;
@@ -200,6 +352,8 @@ char *redact_text(const char *s, int free_text)
     if (!s)
         return NULL;
     n = strlen(s);
+    if (free_text)
+        tools |= tools_in(s);
     buf_init(&b, n * 2 + 64);
     while (i < n) {
         size_t start = i, len = match_key_id(s, i);
@@ -209,8 +363,16 @@ char *redact_text(const char *s, int free_text)
             len = match_prefixed_token(s, i);
         if (!len)
             len = match_bearer(s, i, &start);
-        if (!len && free_text)
+        if (!len)
             len = match_url_password(s, i, &start);
+        if (!len && free_text)
+            len = match_basic(s, i, &start);
+        if (!len && free_text)
+            len = match_flag(s, i, &start);
+        if (!len && free_text && (tools & TOOL_MYSQL))
+            len = match_mysql_p(s, i, &start);
+        if (!len && free_text && (tools & TOOL_CURL))
+            len = match_curl_user(s, i, &start);
         if (!len && free_text)
             len = match_secret_key(s, i);
         if (!len && free_text)
@@ -235,6 +397,11 @@ char *redact_text(const char *s, int free_text)
         return NULL;
     }
     return buf_take(&b);
+}
+
+char *redact_text(const char *s, int free_text)
+{
+    return redact_text_tools(s, free_text, 0);
 }
 
 /* Keys whose string values (and nested strings) are prose or commands. */
@@ -273,10 +440,52 @@ static int mask_env(cJSON *list)
     return n;
 }
 
+/* An argv element that is a secret flag on its own ("--api-token",
+ * "--password"): its value is the next element. 2 for curl's "-u"/"--user",
+ * whose next element is USER:PASSWORD. */
+static int secret_flag(const char *a, int tools)
+{
+    size_t d = 0;
+    while (a[d] == '-' && d < 2)
+        d++;
+    if (!d)
+        return 0;
+    if ((tools & TOOL_CURL) && (!strcmp(a, "-u") || !strcmp(a, "--user")))
+        return 2;
+    for (size_t k = d; a[k]; k++)
+        if (!is_ident((unsigned char)a[k]))
+            return 0;
+    return a[d] && secret_name(a, d, strlen(a));
+}
+
+/* The element after a secret flag: masked whole, or after its colon. */
+static char *mask_flag_value(const char *v, int kind)
+{
+    const char *colon;
+    struct buf b;
+    if (!*v || *v == '-' || masked(v))
+        return NULL;
+    if (kind == 1)
+        return str_dup(REDACT_MASK);
+    colon = strchr(v, ':');
+    if (!colon || !colon[1] || masked(colon + 1))
+        return NULL;
+    buf_init(&b, 0);
+    if (buf_append(&b, v, (size_t)(colon - v) + 1) != ERR_OK || buf_puts(&b, REDACT_MASK) != ERR_OK) {
+        buf_cleanup(&b);
+        return NULL;
+    }
+    return buf_take(&b);
+}
+
 static int walk(cJSON *node, int free_text)
 {
     cJSON *it;
-    int n = 0, r;
+    int n = 0, r, tools = 0, flag = 0;
+    /* An argv list (command, entryPoint): the tool it runs decides which
+     * short flags carry secrets, and a flag's value is the next element. */
+    if (cJSON_IsArray(node) && free_text)
+        cJSON_ArrayForEach(it, node) if (cJSON_IsString(it)) tools |= tools_in(it->valuestring);
     cJSON_ArrayForEach(it, node) {
         int ft = free_text || free_text_key(it->string);
         if (it->string && (!strcmp(it->string, "environment") || !strcmp(it->string, "environmentFiles"))) {
@@ -286,7 +495,12 @@ static int walk(cJSON *node, int free_text)
             n += r;
         }
         if (cJSON_IsString(it)) {
-            char *red = redact_text(it->valuestring, ft);
+            char *red = NULL;
+            if (flag)
+                red = mask_flag_value(it->valuestring, flag);
+            flag = cJSON_IsArray(node) && ft ? secret_flag(it->valuestring, tools) : 0;
+            if (!red)
+                red = redact_text_tools(it->valuestring, ft, tools);
             if (red) {
                 char *ok = cJSON_SetValuestring(it, red);
                 free(red);

@@ -26,6 +26,7 @@
 #include "util/buf.h"
 #include "util/jsonx.h"
 #include "util/strutil.h"
+#include "util/textsafe.h"
 
 void check_free(struct check *c)
 {
@@ -159,7 +160,7 @@ int engine_add_check(struct engine *eng, struct check *c)
     eng->checks[eng->n_checks++] = c;
     return 0;
 refused:
-    fprintf(eng->diag, "ecs-doctor: %s: %s\n", strchr(c->source, ':') + 1, msg);
+    textsafe_line(eng->diag, "ecs-doctor: %s: %s\n", strchr(c->source, ':') + 1, msg);
     {
         /* c->source is "lua:DISPLAY" / "plugin:DISPLAY" */
         char lang[8];
@@ -209,7 +210,7 @@ static void load_lua_file(struct engine *eng, const char *path, const char *disp
     /* A script others can edit could put its own command into a remediation
      * the user copies: same ownership rule as plugins. */
     if (pluginhost_file_safe(path, &e) != ERR_OK) {
-        fprintf(eng->diag, "ecs-doctor: check %s: %s\n", display, e.msg);
+        textsafe_line(eng->diag, "ecs-doctor: check %s: %s\n", display, e.msg);
         engine_load_failed(eng, "lua", display, path, NULL, e.msg);
         return;
     }
@@ -226,7 +227,7 @@ static void load_lua_file(struct engine *eng, const char *path, const char *disp
     }
     c = luacheck_load(path, display, eng->opts.lua_budget, eng->opts.lua_mem_max, &e);
     if (!c) {
-        fprintf(eng->diag, "ecs-doctor: check %s\n", e.msg);
+        textsafe_line(eng->diag, "ecs-doctor: check %s\n", e.msg);
         engine_load_failed(eng, "lua", display, path, NULL, e.msg);
         return;
     }
@@ -339,7 +340,7 @@ static void load_env_path(struct engine *eng, const char *var, int lua)
             if (dir[0] != '/') {
                 char msg[PATH_MAX + 96];
                 snprintf(msg, sizeof msg, "%s: relative entry '%s' refused (use an absolute path)", var, dir);
-                fprintf(eng->diag, "ecs-doctor: %s\n", msg);
+                textsafe_line(eng->diag, "ecs-doctor: %s\n", msg);
                 engine_load_failed(eng, lua ? "lua" : "plugin", dir, NULL, NULL, msg);
                 continue;
             }
@@ -590,7 +591,7 @@ static cJSON *run_one(struct engine *eng, struct check *c, const cJSON *evidence
     }
     status = ctx.failed ? "error" : cJSON_GetArraySize(missing) > 0 ? "incomplete" : "ok";
     if (ctx.failed)
-        fprintf(eng->diag, "ecs-doctor: check %s failed: %s\n", c->id, ctx.message);
+        textsafe_line(eng->diag, "ecs-doctor: check %s failed: %s\n", c->id, ctx.message);
     cJSON_AddStringToObject(res, "id", c->id);
     cJSON_AddStringToObject(res, "source", c->source);
     cJSON_AddStringToObject(res, "category", c->category);
@@ -608,7 +609,7 @@ static cJSON *run_one(struct engine *eng, struct check *c, const cJSON *evidence
     cJSON_AddNumberToObject(res, "duration_ms",
                             round(((double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6) * 10) / 10);
     if (eng->opts.debug)
-        fprintf(eng->diag, "debug: check %s: %s, %zu findings, %.1f ms\n", c->id, status, out->n - start,
+        textsafe_line(eng->diag, "debug: check %s: %s, %zu findings, %.1f ms\n", c->id, status, out->n - start,
                 cJSON_GetNumberValue(cJSON_GetObjectItem(res, "duration_ms")));
     return res;
 }

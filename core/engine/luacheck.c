@@ -18,6 +18,7 @@
 #include "util/buf.h"
 #include "util/jsonx.h"
 #include "util/strutil.h"
+#include "util/textsafe.h"
 
 #define HOOK_STEP 10000        /* VM instructions between budget checks */
 #define DEADLINE_S 20.0        /* wall clock per call, for loops inside C calls' callers */
@@ -205,7 +206,15 @@ static int msgh(lua_State *L)
         int enforce = LC(L)->enforce;
         LC(L)->enforce = 0; /* a check stopped at its memory cap still gets its stack printed */
         luaL_traceback(L, L, lua_tostring(L, -1), 1);
-        fprintf(LC(L)->ctx->diag, "debug: %s: %s\n", LC(L)->ctx->check->id, lua_tostring(L, -1));
+        {
+            /* A traceback is several lines: each one sanitised on its own. */
+            const char *t = lua_tostring(L, -1), *nl;
+            for (; t && *t; t = nl ? nl + 1 : t + strlen(t)) {
+                nl = strchr(t, '\n');
+                textsafe_line(LC(L)->ctx->diag, "debug: %s: %.*s\n", LC(L)->ctx->check->id,
+                              (int)(nl ? (size_t)(nl - t) : strlen(t)), t);
+            }
+        }
         lua_pop(L, 1);
         LC(L)->enforce = enforce;
     }
@@ -931,12 +940,30 @@ static int l_incomplete(lua_State *L)
     return 0;
 }
 
+/* One --debug line from a check: its text is the check's (or the
+ * evidence's) and goes through the terminal sanitiser, NUL bytes included. */
+static void debug_line(struct luacheck *lc, const struct buf *text)
+{
+    struct buf line;
+    buf_init(&line, 0);
+    if (buf_printf(&line, "debug: %s: ", lc->ctx->check->id) == ERR_OK &&
+        textsafe_term(&line, text->data ? text->data : "", text->len) == ERR_OK && buf_puts(&line, "\n") == ERR_OK)
+        fwrite(line.data, 1, line.len, lc->ctx->diag);
+    buf_cleanup(&line);
+}
+
 static int l_log(lua_State *L)
 {
     struct luacheck *lc = LC(L);
-    const char *m = luaL_tolstring(L, 1, NULL);
-    if (lc->ctx && lc->ctx->debug)
-        fprintf(lc->ctx->diag, "debug: %s: %s\n", lc->ctx->check->id, m);
+    size_t len;
+    const char *m = luaL_tolstring(L, 1, &len);
+    if (lc->ctx && lc->ctx->debug) {
+        struct buf t;
+        buf_init(&t, 0);
+        if (buf_append(&t, m, len) == ERR_OK)
+            debug_line(lc, &t);
+        buf_cleanup(&t);
+    }
     return 0;
 }
 
@@ -945,14 +972,18 @@ static int l_print(lua_State *L)
     /* print() would corrupt --output json on stdout: it goes to --debug. */
     int i, n = lua_gettop(L);
     struct luacheck *lc = LC(L);
+    struct buf t;
+    buf_init(&t, 0);
     for (i = 1; i <= n; i++) {
-        const char *m = luaL_tolstring(L, i, NULL);
-        if (lc->ctx && lc->ctx->debug)
-            fprintf(lc->ctx->diag, "%s%s", i > 1 ? "\t" : "debug: ", m);
+        size_t len;
+        const char *m = luaL_tolstring(L, i, &len);
+        if (lc->ctx && lc->ctx->debug && (i == 1 || buf_puts(&t, " ") == ERR_OK))
+            buf_append(&t, m, len);
         lua_pop(L, 1);
     }
     if (lc->ctx && lc->ctx->debug)
-        fputc('\n', lc->ctx->diag);
+        debug_line(lc, &t);
+    buf_cleanup(&t);
     return 0;
 }
 

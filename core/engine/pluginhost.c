@@ -31,6 +31,7 @@
 #include "util/buf.h"
 #include "util/jsonx.h"
 #include "util/strutil.h"
+#include "util/textsafe.h"
 
 struct plugin {
     void *handle;
@@ -308,7 +309,7 @@ out:
 
 static void refuse(struct engine *eng, const char *display, const char *msg)
 {
-    fprintf(eng->diag, "ecs-doctor: plugin %s: %s\n", display, msg);
+    textsafe_line(eng->diag, "ecs-doctor: plugin %s: %s\n", display, msg);
     engine_load_failed(eng, "plugin", display, NULL, NULL, msg);
 }
 
@@ -760,7 +761,7 @@ static int h_net_reach(edoc_ctx *ctx, const char *subnet, const char *const *sgs
 static void h_log(edoc_ctx *ctx, const char *message)
 {
     if (ctx && ctx->debug && message)
-        fprintf(ctx->diag, "debug: %s: %s\n", ctx->check->id, message);
+        textsafe_line(ctx->diag, "debug: %s: %s\n", ctx->check->id, message);
 }
 
 static int h_incomplete(edoc_ctx *ctx, const char *source, const char *why)

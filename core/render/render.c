@@ -8,6 +8,7 @@
 
 #include "util/buf.h"
 #include "util/strutil.h"
+#include "util/textsafe.h"
 
 #define RENDER_MAX_OUTPUT ((size_t)32 * 1024 * 1024)
 
@@ -56,7 +57,10 @@ enum err_code render_json(const cJSON *report, struct buf *b)
     enum err_code rc;
     if (!s)
         return ERR_NOMEM;
-    rc = buf_puts(b, s);
+    /* The last guard: text a check or plugin made up, or a bundle carried,
+     * may hold invalid UTF-8, which cJSON prints as is. AWS answers were
+     * already cleaned where they entered (proto_json.c). */
+    rc = textsafe_utf8(b, s, strlen(s));
     if (rc == ERR_OK)
         rc = buf_puts(b, "\n");
     free(s);

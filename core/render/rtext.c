@@ -1,7 +1,12 @@
 /* rtext — see rtext.h. */
 #include "render/rtext.h"
 
+#include <ctype.h>
 #include <string.h>
+#include <strings.h>
+
+/* U+200B ZERO WIDTH SPACE as an HTML entity (Markdown passes entities). */
+#define MD_BREAK "&#8203;"
 
 /* Decodes one UTF-8 sequence at s; returns its length (1..4) and the code
  * point, or 0 when the bytes are not valid UTF-8 (overlongs, surrogates and
@@ -99,8 +104,11 @@ void rtext_clean(struct buf *b, const char *s, int flags, size_t max_chars)
             }
             p += n;
             continue;
-        } else if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0)) {
-            /* C0/C1 controls: ESC would let a log line drive the terminal. */
+        } else if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0) || (cp >= 0x202A && cp <= 0x202E) ||
+                   (cp >= 0x2066 && cp <= 0x2069)) {
+            /* C0/C1 controls: ESC would let a log line drive the terminal.
+             * Direction overrides and isolates would reorder what a reader
+             * sees (a command shown as harmless, "Trojan Source"). */
             p += n;
             continue;
         } else if ((flags & RTEXT_ASCII) && cp >= 0x80 && (a = ascii_for(cp)) != NULL) {
@@ -146,8 +154,10 @@ void rtext_xml(struct buf *b, const char *s)
         case '\'': buf_puts(b, "&apos;"); break;
         default:
             /* XML 1.0 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF] */
-            if (cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF && cp != 0x7F) ||
-                (cp >= 0xE000 && cp <= 0xFFFD) || cp >= 0x10000)
+            /* minus DEL, C1 and the direction controls, as rtext_clean. */
+            if ((cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF && cp != 0x7F) ||
+                 (cp >= 0xE000 && cp <= 0xFFFD) || cp >= 0x10000) &&
+                !(cp >= 0x80 && cp < 0xA0) && !(cp >= 0x202A && cp <= 0x202E) && !(cp >= 0x2066 && cp <= 0x2069))
                 buf_append(b, p, n);
             break;
         }
@@ -162,6 +172,27 @@ void rtext_md(struct buf *b, const char *s, size_t max_chars)
     buf_init(&clean, 0);
     rtext_clean(&clean, s, RTEXT_ONELINE, max_chars);
     for (p = clean.data ? clean.data : ""; *p; p++) {
+        /* A PR comment is read by GitHub/GitLab, which turn "@name" into a
+         * notification and "https://..." / "www...." / "a@b.example" into
+         * links. Text from AWS must do neither: a zero-width space (as an
+         * entity, visible in no renderer) breaks each pattern while the
+         * reader still sees the same characters. The report's own docs
+         * links do not come through here. */
+        if (*p == '@') {
+            buf_puts(b, "@" MD_BREAK);
+            continue;
+        }
+        if (p[0] == ':' && p[1] == '/' && p[2] == '/') {
+            buf_puts(b, ":/" MD_BREAK "/");
+            p += 2;
+            continue;
+        }
+        if ((p == clean.data || !isalnum((unsigned char)p[-1])) && !strncasecmp(p, "www.", 4)) {
+            buf_append(b, p, 3);
+            buf_puts(b, MD_BREAK ".");
+            p += 3;
+            continue;
+        }
         switch (*p) {
         case '&': buf_puts(b, "&amp;"); break;
         case '<': buf_puts(b, "&lt;"); break;

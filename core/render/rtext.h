@@ -14,7 +14,8 @@
 #define RTEXT_KEEP_NEWLINES 0x4 /* keep \n (commands, code blocks); other controls still go */
 
 /* Appends s cleaned to b: invalid UTF-8 becomes U+FFFD ('?' with ASCII),
- * control characters (ESC included) are dropped, flags as above. max_chars > 0
+ * control characters (ESC included) and Unicode direction controls
+ * (U+202A-U+202E, U+2066-U+2069) are dropped, flags as above. max_chars > 0
  * truncates to that many characters and appends "…" ("..." with ASCII). */
 void rtext_clean(struct buf *b, const char *s, int flags, size_t max_chars);
 
@@ -26,7 +27,9 @@ size_t rtext_width(const char *s);
 void rtext_xml(struct buf *b, const char *s);
 
 /* Appends s for Markdown prose or a table cell: HTML-significant characters
- * as entities, Markdown punctuation backslash-escaped, | escaped, one line. */
+ * as entities, Markdown punctuation backslash-escaped, | escaped, one line;
+ * "@" mentions, "scheme://" and "www." autolinks (and so e-mail autolinks)
+ * broken by an invisible zero-width space; direction controls dropped. */
 void rtext_md(struct buf *b, const char *s, size_t max_chars);
 
 /* Length of the longest run of c in s (to pick a Markdown fence longer than it). */

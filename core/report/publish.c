@@ -8,6 +8,7 @@
 #include "report/timeline.h"
 #include "report/verdict.h"
 #include "report/whatchanged.h"
+#include "util/textsafe.h"
 
 #define EXIT_USAGE_CODE 2 /* enum cli_exit EXIT_USAGE; core does not include cli.h */
 
@@ -27,7 +28,7 @@ int publish_report(cJSON *report, const cJSON *evidence, const struct publish_op
     struct err e = {0};
     FILE *out = po->out ? po->out : stdout;
     if (mutes_apply(report, po->mute_file, po->now ? po->now : time(NULL), &e) != ERR_OK) {
-        fprintf(stderr, "ecs-doctor: %s\n", e.msg);
+        textsafe_line(stderr, "ecs-doctor: %s\n", e.msg);
         return EXIT_USAGE_CODE;
     }
     if (evidence) {
@@ -43,7 +44,7 @@ int publish_report(cJSON *report, const cJSON *evidence, const struct publish_op
     ro.verbose = po->verbose;
     ro.fail_on = po->fail_on;
     if (render_report(report, po->format, out, &ro, &e) != ERR_OK) {
-        fprintf(stderr, "ecs-doctor: %s\n", e.msg);
+        textsafe_line(stderr, "ecs-doctor: %s\n", e.msg);
         return EXIT_USAGE_CODE;
     }
     return report_exit_code(report, po->fail_on);

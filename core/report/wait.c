@@ -9,6 +9,7 @@
 #include "report/utc.h"
 #include "util/jsonx.h"
 #include "util/strutil.h"
+#include "util/textsafe.h"
 
 #define EVENTS_PER_POLL 10 /* new service events printed per poll, at most */
 
@@ -77,7 +78,7 @@ static void new_events(FILE *out, const cJSON *svc, double *since)
         if (jsonx_num(ev, "createdAt", 0) <= *since)
             continue;
         stamp(out);
-        fprintf(out, "event: %.300s\n", jsonx_str(ev, "message", ""));
+        textsafe_line(out, "event: %.300s\n", jsonx_str(ev, "message", ""));
         shown++;
     }
     *since = newest;
@@ -96,7 +97,7 @@ static int progress(FILE *out, const cJSON *svc, const cJSON *d, char *last, siz
         return 0;
     snprintf(last, len, "%s", line);
     stamp(out);
-    fprintf(out, "%s\n", line);
+    textsafe_line(out, "%s\n", line);
     return 1;
 }
 
@@ -115,7 +116,7 @@ static int decide(FILE *out, const cJSON *svc, char *followed, size_t flen)
         if (!primary)
             return -1;
         stamp(out);
-        fprintf(out, "deployment %s was replaced by %s; following it\n", followed, jsonx_str(primary, "id", "?"));
+        textsafe_line(out, "deployment %s was replaced by %s; following it\n", followed, jsonx_str(primary, "id", "?"));
         snprintf(followed, flen, "%s", jsonx_str(primary, "id", ""));
         d = primary;
     }
@@ -124,7 +125,7 @@ static int decide(FILE *out, const cJSON *svc, char *followed, size_t flen)
         return WAIT_COMPLETED;
     if (rs && !strcmp(rs, "FAILED")) {
         stamp(out);
-        fprintf(out, "deployment %s failed: %.300s\n", followed, jsonx_str(d, "rolloutStateReason", "(no reason given)"));
+        textsafe_line(out, "deployment %s failed: %.300s\n", followed, jsonx_str(d, "rolloutStateReason", "(no reason given)"));
         return WAIT_FAILED;
     }
     if (!rs && cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(svc, "deployments")) == 1 &&
@@ -158,7 +159,7 @@ enum wait_outcome wait_follow(wait_describe_fn describe, void *arg, const struct
         }
         if (!svc) {
             stamp(out);
-            fprintf(out, "%s (retrying)\n", pe.msg);
+            textsafe_line(out, "%s (retrying)\n", pe.msg);
         } else {
             const cJSON *dep;
             if (!*followed) {
@@ -192,9 +193,9 @@ enum wait_outcome wait_follow(wait_describe_fn describe, void *arg, const struct
     }
     stamp(out);
     if (rc == WAIT_TIMEOUT)
-        fprintf(out, "deployment %s still in progress after %.0fs: giving up (exit 5 after the diagnosis)\n",
+        textsafe_line(out, "deployment %s still in progress after %.0fs: giving up (exit 5 after the diagnosis)\n",
                 *followed ? followed : "?", timeout);
     else
-        fprintf(out, "deployment %s %s; diagnosing\n", followed, wait_outcome_str(rc));
+        textsafe_line(out, "deployment %s %s; diagnosing\n", followed, wait_outcome_str(rc));
     return rc;
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 cJSON *jsonx_parse(const char *text, size_t len, const char *what, struct err *e)
@@ -52,34 +53,58 @@ cJSON *jsonx_load_file(const char *path, size_t max_bytes, struct err *e)
 enum err_code jsonx_write_atomic(const char *path, const char *text, struct err *e)
 {
     struct buf tmp;
-    FILE *f;
-    size_t n = strlen(text);
+    int fd;
+    size_t n = strlen(text), off = 0;
     enum err_code rc = ERR_OK;
     buf_init(&tmp, 0);
-    if (buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid()) != ERR_OK) {
+    /* mkstemp: a name nobody can predict, created with O_CREAT|O_EXCL (a
+     * symlink or file planted there is never followed or reused) and mode
+     * 0600, in the target's own folder so rename() stays atomic. A bundle
+     * holds account data: only its owner reads it, whatever the umask. */
+    if (buf_printf(&tmp, "%s.XXXXXX", path) != ERR_OK) {
         buf_cleanup(&tmp);
         return err_set(e, ERR_NOMEM, "%s: out of memory", path);
     }
-    f = fopen(tmp.data, "wb");
-    if (!f) {
+    fd = mkstemp(tmp.data);
+    if (fd < 0) {
+        rc = err_set(e, ERR_IO, "%s: cannot create a temporary file: %s", path, strerror(errno));
+        goto out;
+    }
+    if (fchmod(fd, 0600) != 0) {
         rc = err_set(e, ERR_IO, "%s: %s", path, strerror(errno));
-        goto out;
+        goto fail;
     }
-    if (fwrite(text, 1, n, f) != n || fflush(f) != 0 || fsync(fileno(f)) != 0) {
+    while (off < n) {
+        ssize_t w = write(fd, text + off, n - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            rc = err_set(e, ERR_IO, "%s: write failed: %s", path, strerror(w < 0 ? errno : EIO));
+            goto fail;
+        }
+        off += (size_t)w;
+    }
+    if (fsync(fd) != 0) {
         rc = err_set(e, ERR_IO, "%s: write failed: %s", path, strerror(errno));
-        fclose(f);
-        unlink(tmp.data);
-        goto out;
+        goto fail;
     }
-    if (fclose(f) != 0) {
+    if (close(fd) != 0) {
+        fd = -1;
         rc = err_set(e, ERR_IO, "%s: write failed: %s", path, strerror(errno));
-        unlink(tmp.data);
-        goto out;
+        goto fail;
     }
+    fd = -1;
+    /* rename() replaces the directory entry: a symlink at path is replaced,
+     * not followed. */
     if (rename(tmp.data, path) != 0) {
         rc = err_set(e, ERR_IO, "%s: %s", path, strerror(errno));
-        unlink(tmp.data);
+        goto fail;
     }
+    goto out;
+fail:
+    if (fd >= 0)
+        close(fd);
+    unlink(tmp.data);
 out:
     buf_cleanup(&tmp);
     return rc;

@@ -19,8 +19,10 @@ cJSON *jsonx_parse(const char *text, size_t len, const char *what, struct err *e
 /* Reads and parses a file, at most max_bytes (0: 256 MiB). */
 cJSON *jsonx_load_file(const char *path, size_t max_bytes, struct err *e);
 
-/* Writes text to path atomically: a temp file in the same folder, fsync,
- * rename. Never leaves a half-written file at path. */
+/* Writes text to path atomically: a temp file in the same folder made by
+ * mkstemp (unpredictable name, O_EXCL, no symlink followed), mode 0600,
+ * fsync, rename. Never leaves a half-written file at path. The result is
+ * readable by its owner only (bundles hold account data). */
 enum err_code jsonx_write_atomic(const char *path, const char *text, struct err *e);
 
 /* RFC 6901 lookup: "" is the root, "/a/0/b~1c" walks object keys and array

@@ -112,6 +112,39 @@ static void test_json_and_xml(void)
     CHECK_STR(r.error.code, "UnauthorizedOperation");
     CHECK_STR(r.error.request_id, "ec2err-1");
     aws_result_cleanup(&r);
+    /* A DOCTYPE (an entity bomb) is refused before any entity expands, once:
+     * fetching it again would not make it better. The message names the call. */
+    {
+        int before = testsrv_count(&srv);
+        CHECK(aws_call(c, "ec2", "DescribeSubnets",
+                       cJSON_Parse("{\"Filters\":[{\"Name\":\"x\",\"Values\":[\"doctype\"]}]}"), 0, &r) == ERR_AWS);
+        CHECK_STR(r.error.code, "InvalidResponse");
+        CHECK(strstr(r.error.message, "DescribeSubnets: HTTP 200 answer refused: xml:1:") == r.error.message);
+        CHECK(strstr(r.error.message, "DOCTYPE refused") != NULL);
+        CHECK(strchr(r.error.message, '\n') == NULL);
+        CHECK(r.attempts == 1 && testsrv_count(&srv) - before == 1);
+        CHECK(r.body == NULL);
+        aws_result_cleanup(&r);
+        CHECK(aws_call(c, "ec2", "DescribeSubnets",
+                       cJSON_Parse("{\"Filters\":[{\"Name\":\"x\",\"Values\":[\"doctype-error\"]}]}"), 0, &r) == ERR_AWS);
+        CHECK_STR(r.error.code, "HTTP400");
+        CHECK(strstr(r.error.message, "DOCTYPE refused") != NULL);
+        CHECK(strstr(r.error.message, "boom") == NULL);
+        aws_result_cleanup(&r);
+    }
+    /* Invalid UTF-8 from an endpoint is replaced where it enters (U+FFFD),
+     * in error messages and answers alike; controls are kept as data (the
+     * printers escape them). */
+    CHECK(aws_call(c, "ecs", "DescribeClusters", clusters("hostile-text"), 0, &r) == ERR_AWS);
+    CHECK_STR(r.error.message, "bad \x1b]52;c;eA==\x07 \xef\xbf\xbd\xef\xbf\xbd end");
+    aws_result_cleanup(&r);
+    CHECK(aws_call(c, "ecs", "DescribeClusters", clusters("hostile-value"), 0, &r) == ERR_OK);
+    {
+        const cJSON *cl = cJSON_GetArrayItem(cJSON_GetObjectItem(r.body, "clusters"), 0);
+        CHECK_STR(jsonx_str(cl, "clusterName", NULL), "x\xef\xbf\xbdy");
+        CHECK_STR(jsonx_str(cl, "status\xef\xbf\xbd", NULL), "ACTIVE");
+    }
+    aws_result_cleanup(&r);
     CHECK(aws_call(c, "ecs", "DescribeClusters", clusters("notfound"), 0, &r) == ERR_NOT_FOUND);
     CHECK_STR(r.error.code, "ClusterNotFoundException");
     CHECK_STR(r.error.message, "Cluster not found.");
@@ -180,7 +213,8 @@ static void test_other_region(void)
     aws_client_free(c);
 }
 
-/* Attempts a fresh client makes for a call throttled 4 times, and its answer. */
+/* Attempts a fresh client makes for a call failing with a 5xx 4 times, and
+ * its answer. (Throttling is not bounded by attempts: test_throttling.) */
 static int attempts_throttle4(const struct aws_options *o, enum err_code *rc)
 {
     struct aws_client *c;
@@ -188,7 +222,7 @@ static int attempts_throttle4(const struct aws_options *o, enum err_code *rc)
     int n;
     testsrv_reset(&srv);
     c = client((struct aws_options *)o);
-    *rc = aws_call(c, "ecs", "DescribeClusters", clusters("throttle-4"), 0, &r);
+    *rc = aws_call(c, "ecs", "DescribeClusters", clusters("err500-4"), 0, &r);
     n = r.attempts;
     aws_result_cleanup(&r);
     aws_client_free(c);
@@ -210,7 +244,7 @@ static void test_retry_settings(void)
     /* An explicit option wins over the environment. */
     memset(&o, 0, sizeof o);
     o.max_attempts = 2;
-    CHECK(attempts_throttle4(&o, &rc) == 2 && rc == ERR_THROTTLED);
+    CHECK(attempts_throttle4(&o, &rc) == 2 && rc == ERR_AWS);
     setenv("AWS_RETRY_MODE", "aggressive", 1);
     c = NULL;
     CHECK(aws_client_new(NULL, &c, &e) == ERR_CONFIG && c == NULL);
@@ -220,6 +254,74 @@ static void test_retry_settings(void)
     CHECK(aws_client_new(NULL, &c, &e) == ERR_CONFIG && c == NULL);
     CHECK_STR(e.msg, "aws: AWS_MAX_ATTEMPTS '0' is not a number of attempts from 1 to 20");
     unsetenv("AWS_MAX_ATTEMPTS");
+}
+
+/* Throttling costs time, not evidence: retried past max_attempts for as
+ * long as the deadline (or the throttle budget) allows, without spending the
+ * retry quota; after that a final ERR_THROTTLED, in time. */
+static void test_throttling(void)
+{
+    struct aws_client *c;
+    struct aws_options o;
+    struct aws_result r;
+    double t0;
+    int before;
+    setenv("EDOC_AWS_RETRY_BASE_MS", "1", 1);
+    testsrv_reset(&srv);
+    c = client(NULL);
+    /* A fast bucket: the adaptive slow-down (ratelimit.h) is exercised but
+     * costs milliseconds here; test_aws_units checks its arithmetic. */
+    aws_client_set_rate_limit(c, "ecs", NULL, 2000, 2000);
+    before = testsrv_count(&srv);
+    CHECK(aws_call(c, "ecs", "DescribeClusters", clusters("throttle-9"), 0, &r) == ERR_OK);
+    CHECK(r.attempts == 10 && testsrv_count(&srv) - before == 10);
+    aws_result_cleanup(&r);
+    /* 105 throttles cost no quota (500 tokens, 5 per retry, would last 100
+     * retries): a 5xx after them is still retried. */
+    for (int i = 0; i < 21; i++) {
+        testsrv_reset(&srv);
+        CHECK(aws_call(c, "ecs", "DescribeClusters", clusters("throttle-5"), 0, &r) == ERR_OK);
+        aws_result_cleanup(&r);
+    }
+    CHECK(aws_call(c, "ecs", "DescribeClusters", clusters("err500-2"), 0, &r) == ERR_OK);
+    CHECK(r.attempts == 3);
+    aws_result_cleanup(&r);
+    aws_client_free(c);
+    /* Throttled for ever, no deadline: the call's budget ends it. */
+    memset(&o, 0, sizeof o);
+    o.throttle_budget_ms = 400;
+    c = client(&o);
+    aws_client_set_rate_limit(c, "ecs", NULL, 2000, 2000);
+    t0 = now_s();
+    CHECK(aws_call(c, "ecs", "DescribeClusters", clusters("throttle-100000"), 0, &r) == ERR_THROTTLED);
+    CHECK_STR(r.error.code, "ThrottlingException");
+    CHECK(r.attempts > 3);
+    CHECK(now_s() - t0 < 2.0);
+    printf("# throttled for ever, 400 ms budget: %d attempts in %.2f s\n", r.attempts, now_s() - t0);
+    aws_result_cleanup(&r);
+    aws_client_free(c);
+    /* With a deadline: retried until just before it. */
+    memset(&o, 0, sizeof o);
+    {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        o.deadline = (double)ts.tv_sec + ts.tv_nsec / 1e9 + 0.6;
+    }
+    c = client(&o);
+    aws_client_set_rate_limit(c, "ecs", NULL, 2000, 2000);
+    t0 = now_s();
+    aws_call(c, "ecs", "DescribeClusters", clusters("throttle-100001"), 0, &r);
+    /* The last retry did not fit before the deadline (throttled), was still
+     * waiting when it passed, or was cut at it (the attempt's timeout is
+     * clamped to the deadline): either way it ends at the deadline. */
+    CHECK(r.error.kind == ERR_THROTTLED || r.error.kind == ERR_TIMEOUT);
+    printf("# throttled for ever, deadline in 0.6 s: %d attempts, %s: %s\n", r.attempts, r.error.code,
+           r.error.message);
+    CHECK(r.attempts > 3);
+    CHECK(now_s() - t0 < 1.5);
+    aws_result_cleanup(&r);
+    aws_client_free(c);
+    setenv("EDOC_AWS_RETRY_BASE_MS", "20", 1);
 }
 
 static void test_retries(void)
@@ -248,9 +350,8 @@ static void test_retries(void)
     CHECK(testsrv_count(&srv) - before == 2);
     aws_result_cleanup(&r);
     before = testsrv_count(&srv);
-    CHECK(aws_call(c, "ecs", "DescribeClusters", clusters("throttle-9"), 0, &r) == ERR_THROTTLED);
+    CHECK(aws_call(c, "ecs", "DescribeClusters", clusters("err500-9"), 0, &r) == ERR_AWS);
     CHECK(r.attempts == 3);
-    CHECK_STR(r.error.code, "ThrottlingException");
     CHECK(testsrv_count(&srv) - before == 3);
     aws_result_cleanup(&r);
     /* An hour of clock skew: corrected from the server's Date, then signed
@@ -582,6 +683,7 @@ int main(void)
     test_json_and_xml();
     test_other_region();
     test_retries();
+    test_throttling();
     test_retry_settings();
     test_pagination_and_refusal();
     test_max_items_body();

@@ -4,6 +4,7 @@
  * agreement with docs/iam-policy.json), URL decoding and time parsing. */
 #include "test.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -164,6 +165,31 @@ static void test_xml2json(void)
     CHECK(xml2json_parse(deep, strlen(deep), &e) == NULL);
     CHECK(e.code == ERR_LIMIT);
     CHECK(xml2json_parse("", 0, &e) == NULL);
+    {
+        /* No DOCTYPE, hence no entity: refused before a single one expands. */
+        static const char *const refused[] = {
+            "<!DOCTYPE r [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">]><r>&b;&b;</r>",
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE r><r>x</r>",
+            "<!DOCTYPE r SYSTEM \"file:///etc/passwd\"><r>x</r>",
+            "<!DOCTYPE r [<!ENTITY % p \"x\">]><r/>",
+        };
+        for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+            CHECK(xml2json_parse(refused[i], strlen(refused[i]), &e) == NULL);
+            CHECK(e.code == ERR_REFUSED);
+            CHECK(strstr(e.msg, "DOCTYPE refused") != NULL);
+        }
+        /* Predefined and numeric references still decode. */
+        j = xml2json_parse("<r>&amp;&#65;&#x42;</r>", strlen("<r>&amp;&#65;&#x42;</r>"), &e);
+        CHECK_STR(jsonx_str(j, "r", NULL), "&AB");
+        cJSON_Delete(j);
+        /* The answer's text is capped as a whole, across elements. */
+        j = xml2json_parse_max("<r><a>12345</a><b>67890</b></r>", 31, 10, &e);
+        CHECK(j != NULL);
+        cJSON_Delete(j);
+        CHECK(xml2json_parse_max("<r><a>12345</a><b>67890</b><c>1</c></r>", 39, 10, &e) == NULL);
+        CHECK(e.code == ERR_LIMIT);
+        CHECK(strstr(e.msg, "more than 10 bytes of text") != NULL);
+    }
     {
         /* A wide object is refused (quadratic conversion), a long list is not. */
         struct buf w, l;
@@ -360,6 +386,37 @@ static void test_ratelimit(void)
     ratelimit_set(&r, "ecs", "", 0, 0); /* disabled, categories included */
     CHECK(ratelimit_take(&r, "ecs", "DescribeTasks", 100.1) == 0);
     CHECK(ratelimit_take(&r, "ecs", "ListTasks", 100.1) == 0);
+    {
+        /* Adaptive: a throttle cuts the rate to 70% and the burst to one
+         * second of it; successes bring it back to the configured rate. */
+        struct ratelimit a;
+        int n = 0;
+        ratelimit_init(&a);
+        ratelimit_throttled(&a, "ecs", "DescribeServices");
+        for (int i = 0; i < 100; i++)
+            n += ratelimit_take(&a, "ecs", "ListServices", 300.0) == 0;
+        CHECK(n == 14); /* the shared bucket: 14 tokens (20 * 0.7), not 90 */
+        CHECK(fabs(ratelimit_take(&a, "ecs", "DescribeServices", 300.0) - 1.0 / 14.0) < 1e-9);
+        for (int i = 0; i < 30; i++)
+            ratelimit_throttled(&a, "ecs", "DescribeServices");
+        CHECK(fabs(ratelimit_take(&a, "ecs", "DescribeServices", 300.0) - 1.0 / RATELIMIT_MIN_RATE) < 1e-9);
+        for (int i = 0; i < 19; i++)
+            ratelimit_success(&a, "ecs", "DescribeServices");
+        CHECK(fabs(ratelimit_take(&a, "ecs", "DescribeServices", 300.0) - 1.0 / 19.5) < 1e-9);
+        ratelimit_success(&a, "ecs", "DescribeServices");
+        CHECK(fabs(ratelimit_take(&a, "ecs", "DescribeServices", 300.0) - 1.0 / 20.0) < 1e-9);
+        /* Other buckets are untouched; the full burst returns with the rate. */
+        CHECK(ratelimit_take(&a, "ecs", "DescribeTasks", 300.0) == 0);
+        CHECK(ratelimit_take(&a, "ecs", "DescribeServices", 400.0) == 0);
+        n = 1;
+        for (int i = 0; i < 200; i++)
+            n += ratelimit_take(&a, "ecs", "DescribeServices", 400.0) == 0;
+        CHECK(n == 90);
+        /* A disabled bucket stays disabled. */
+        ratelimit_set(&a, "ecs", "", 0, 0);
+        ratelimit_throttled(&a, "ecs", "DescribeServices");
+        CHECK(ratelimit_take(&a, "ecs", "DescribeServices", 400.0) == 0);
+    }
     ratelimit_set(&r, "ecs", "DescribeTasks,ListTasks", 1, 1); /* a shared bucket */
     CHECK(ratelimit_take(&r, "ecs", "ListTasks", 200.0) == 0);
     CHECK(ratelimit_take(&r, "ecs", "DescribeTasks", 200.0) > 0.5);

@@ -152,6 +152,14 @@ def ecs(op, p, headers=None):
         r = behave(name)
         if r:
             return r
+        if name == "hostile-text":
+            # A hostile endpoint: escapes and raw invalid UTF-8 in an error
+            # message and in an answer's values.
+            return 400, "application/x-amz-json-1.1", (
+                '{"__type": "InvalidParameterException", "message": "bad \\u001b]52;c;eA==\\u0007 \udcff\udcfe end"}')
+        if name == "hostile-value":
+            return 200, "application/x-amz-json-1.1", (
+                '{"clusters": [{"clusterName": "x\udcffy", "status\udcfe": "ACTIVE"}], "failures": []}')
         return 200, "application/x-amz-json-1.1", json.dumps(
             {"clusters": [{"clusterName": name, "status": "ACTIVE"}], "failures": []})
     if op == "ListTasks":
@@ -174,6 +182,16 @@ def ec2(op, form):
             return 400, "text/xml", ("<Response><Errors><Error><Code>UnauthorizedOperation</Code>"
                                      "<Message>You are not authorized</Message></Error></Errors>"
                                      "<RequestID>ec2err-1</RequestID></Response>")
+        if form.get("Filter.1.Value.1") == "doctype":
+            # An entity expansion bomb (billion laughs): 10 levels of 10x.
+            ents = '<!ENTITY l0 "lol">' + "".join(
+                '<!ENTITY l%d "%s">' % (i, ("&l%d;" % (i - 1)) * 10) for i in range(1, 10))
+            return 200, "text/xml", ('<?xml version="1.0"?><!DOCTYPE r [%s]>'
+                                     "<DescribeSubnetsResponse><requestId>bomb</requestId><subnetSet><item>"
+                                     "<subnetId>&l9;</subnetId></item></subnetSet></DescribeSubnetsResponse>" % ents)
+        if form.get("Filter.1.Value.1") == "doctype-error":
+            return 400, "text/xml", ('<!DOCTYPE r [<!ENTITY x "boom">]><Response><Errors><Error>'
+                                     "<Code>&x;</Code><Message>&x;</Message></Error></Errors></Response>")
         if form.get("Filter.1.Value.1") == "empty":
             return 200, "text/xml", ("<DescribeSubnetsResponse><requestId>ec2-empty</requestId>"
                                      "<subnetSet/></DescribeSubnetsResponse>")
@@ -243,7 +261,8 @@ class Handler(BaseHTTPRequestHandler):
         return None
 
     def answer(self, status, ctype, body, extra=None):
-        data = body.encode("utf-8")
+        # surrogateescape: a body may carry raw invalid UTF-8 ("\udcff" -> 0xff).
+        data = body.encode("utf-8", "surrogateescape")
         extra = dict(extra or {})
         self.send_response_only(status)
         self.send_header("Server", "testserver")

@@ -49,6 +49,81 @@ static void test_text(void)
     check_text("", 1, NULL);
 }
 
+/* Issue 17, item 9: the common secret shapes that used to pass, one by
+ * one, each with look-alikes that must be kept. */
+static void test_shapes(void)
+{
+    /* A flag's value after a space. */
+    check_text("sync --api-token abc123XYZ --verbose", 1, "sync --api-token <redacted> --verbose");
+    check_text("login --password hunter2", 1, "login --password <redacted>");
+    check_text("app -token s3cr3t", 1, "app -token <redacted>");
+    check_text("run --token-file /run/secrets/t", 1, NULL);  /* a path flag, not the value */
+    check_text("use --password - < file", 1, NULL);         /* "-": read from stdin */
+    check_text("max --tokens 5", 1, NULL);                  /* "tokens" is not a secret word */
+    /* NAME = value with spaces. */
+    check_text("password = hunter2", 1, "password = <redacted>");
+    check_text("db_password  = hunter2;", 1, "db_password  = <redacted>;");
+    check_text("the password is required", 1, NULL);
+    check_text("password = ", 1, NULL);
+    check_text("max_tokens = 5", 1, NULL);
+    /* HTTP basic credentials. */
+    check_text("Authorization: Basic dXNlcjpwYXNzd29yZA== sent", 1, "Authorization: Basic <redacted> sent");
+    check_text("basic YWRtaW46aHVudGVyMg==", 1, "basic <redacted>");
+    check_text("basic settings applied", 1, NULL);
+    check_text("Basic Settings", 1, NULL);
+    check_text("Basic authentication failed", 1, NULL);
+    /* mysql's -pPASSWORD, only in a mysql/mariadb command. */
+    check_text("mysql -h db -uroot -phunter2 app", 1, "mysql -h db -uroot -p<redacted> app");
+    check_text("mariadb-dump -pS3cret! --all", 1, "mariadb-dump -p<redacted> --all");
+    check_text("docker run -p8080:80 nginx", 1, NULL);
+    check_text("mysql -p", 1, NULL);                        /* prompts: nothing to hide */
+    /* curl -u / --user USER:PASSWORD: the password only. */
+    check_text("curl -u admin:hunter2 https://x", 1, "curl -u admin:<redacted> https://x");
+    check_text("curl -s --user bob:pw1 https://x", 1, "curl -s --user bob:<redacted> https://x");
+    check_text("curl --user=bob:pw1 https://x", 1, "curl --user=bob:<redacted> https://x");
+    check_text("curl -uadmin:pw https://x", 1, "curl -uadmin:<redacted> https://x");
+    check_text("curl -u admin https://x", 1, NULL);         /* prompts for the password */
+    check_text("docker run -u 1000:1000 img", 1, NULL);     /* uid:gid, not curl */
+    /* URL userinfo, everywhere (not only prose), a raw '@' in the password. */
+    check_text("https://user:pass@host/x", 0, "https://user:<redacted>@host/x");
+    check_text("fetch https://user:p@ss@host/x", 1, "fetch https://user:<redacted>@host/x");
+    check_text("https://host/a@b", 1, NULL);
+    check_text("https://user@host/", 1, NULL);
+    /* JSON escaped inside a string (a JSON log line quoted in another). */
+    check_text("{\\\"user\\\":\\\"bob\\\",\\\"password\\\":\\\"hunter2\\\"}", 1,
+               "{\\\"user\\\":\\\"bob\\\",\\\"password\\\":\\\"<redacted>\\\"}");
+    check_text("{\\\"db_password\\\": \\\"hun\\\\\\\"ter2\\\", \\\"x\\\":1}", 1,
+               "{\\\"db_password\\\": \\\"<redacted>\\\", \\\"x\\\":1}");
+    check_text("{\\\"passwordPolicy\\\":\\\"strict\\\"}", 1, NULL);
+    /* Not in prose mode (ids, names): none of the prose-only shapes. */
+    check_text("--api-token abc123XYZ", 0, NULL);
+    check_text("password = hunter2", 0, NULL);
+}
+
+/* An argv list: a flag's value is the next element; the tool named by any
+ * element decides -p and -u. */
+static void test_argv(void)
+{
+    const char *doc_text =
+        "{\"task_definitions\":{\"td\":{\"containerDefinitions\":["
+        "{\"command\":[\"sync\",\"--api-token\",\"ARGV_SECRET1\",\"--verbose\"]},"
+        "{\"command\":[\"mysql\",\"-uroot\",\"-pARGV_SECRET2\"]},"
+        "{\"entryPoint\":[\"curl\",\"-u\",\"admin:ARGV_SECRET3\",\"https://x\"]},"
+        "{\"command\":[\"docker\",\"run\",\"-p8080:80\",\"-u\",\"1000:1000\",\"--tokens\",\"5\"]}]}}}";
+    cJSON *doc = cJSON_Parse(doc_text);
+    char *out;
+    CHECK(doc != NULL);
+    CHECK(redact_evidence(doc) == 3);
+    out = cJSON_PrintUnformatted(doc);
+    CHECK(strstr(out, "ARGV_SECRET") == NULL);
+    CHECK(strstr(out, "\"--api-token\",\"<redacted>\",\"--verbose\"") != NULL);
+    CHECK(strstr(out, "\"-p<redacted>\"") != NULL);
+    CHECK(strstr(out, "\"admin:<redacted>\"") != NULL);
+    CHECK(strstr(out, "\"-p8080:80\",\"-u\",\"1000:1000\",\"--tokens\",\"5\"") != NULL);
+    free(out);
+    cJSON_Delete(doc);
+}
+
 static void test_document(void)
 {
     const char *doc_text =
@@ -92,6 +167,8 @@ static void test_document(void)
 int main(void)
 {
     test_text();
+    test_shapes();
+    test_argv();
     test_document();
     return test_done();
 }

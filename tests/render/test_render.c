@@ -315,6 +315,51 @@ static void test_hostile(void)
     buf_cleanup(&b);
 }
 
+/* Issue 17, item 10: values from AWS neither notify people nor become
+ * links in a PR comment, and cannot reorder what the reader sees; the
+ * report's own docs links stay links. */
+static void test_markdown_neutral(void)
+{
+    cJSON *r = fixture("report-unhealthy.json"), *f, *res;
+    struct render_opts ro = plain();
+    char *t;
+    if (!r)
+        return;
+    f = cJSON_GetArrayItem(cJSON_GetObjectItem(r, "findings"), 0);
+    cJSON_ReplaceItemInObject(f, "title", cJSON_CreateString(
+        "ping @octocat and @acme/oncall: see https://evil.example/x, HTTP://EVIL.example, www.evil.example, "
+        "WWW.Evil.example, mail ops@evil.example, \xe2\x80\xae" "txt.exe\xe2\x80\xac \xe2\x81\xa6iso\xe2\x81\xa9 end"));
+    ro.unicode = 1;
+    t = render(r, "markdown", &ro);
+    /* No mention, no autolink pattern left anywhere outside code. */
+    CHECK(at(t, "@octocat") < 0 && at(t, "@acme") < 0 && at(t, "@evil.example") < 0);
+    CHECK(at(t, "https://evil") < 0 && at(t, "HTTP://EVIL") < 0);
+    CHECK(at(t, "www.evil") < 0 && at(t, "WWW.Evil") < 0);
+    CHECK(at(t, "@&#8203;octocat and @&#8203;acme/oncall") > 0);
+    CHECK(at(t, "https:/&#8203;/evil.example/x") > 0 && at(t, "www&#8203;.evil.example") > 0);
+    CHECK(at(t, "ops@&#8203;evil.example") > 0);
+    /* Direction overrides and isolates dropped. */
+    CHECK(at(t, "\xe2\x80\xae") < 0 && at(t, "\xe2\x80\xac") < 0 && at(t, "\xe2\x81\xa6") < 0 &&
+          at(t, "\xe2\x81\xa9") < 0);
+    CHECK(at(t, "txt.exe iso end") > 0);
+    /* The tool's own docs link is still a link. */
+    CHECK(at(t, "Docs: <https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html>") > 0);
+    free(t);
+    /* Resource ids are inline code, where no renderer links or mentions. */
+    res = cJSON_GetObjectItem(f, "resources");
+    CHECK(cJSON_IsArray(res));
+    cJSON_AddItemToArray(res, cJSON_CreateString("@octocat-https://evil.example"));
+    t = render(r, "markdown", &ro);
+    CHECK(at(t, "`@octocat-https://evil.example`") > 0);
+    free(t);
+    /* Ordinary text is unchanged (no '@', no scheme, "awww." is not "www."). */
+    cJSON_ReplaceItemInObject(f, "title", cJSON_CreateString("subnet-0a1 has no route (awww.x, a:b/c)"));
+    t = render(r, "markdown", &ro);
+    CHECK(at(t, "subnet-0a1 has no route (awww.x, a:b/c)") > 0);
+    free(t);
+    cJSON_Delete(r);
+}
+
 static void test_markdown(void)
 {
     cJSON *r = fixture("report-unhealthy.json");
@@ -488,6 +533,7 @@ int main(void)
     test_evidence_dedupe();
     test_hostile();
     test_markdown();
+    test_markdown_neutral();
     test_json_and_dispatch();
     test_detect();
     test_timeline_dates();

@@ -5,7 +5,7 @@
 # these tests.
 set(EDOC_CALL_LOG_DIR ${PROJECT_BINARY_DIR}/fakeaws-calls)
 if(EDOC_PYTHON)
-  foreach(mode faults permissions secrets)
+  foreach(mode faults throttling terminal permissions secrets)
     add_test(NAME security_${mode}
              COMMAND ${EDOC_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/e2e_security.py ${mode}
                      $<TARGET_FILE:ecs-doctor> ${PROJECT_SOURCE_DIR})

@@ -1,7 +1,11 @@
 /* Unit tests for core/util: err, buf, jsonx, jarena, strutil. */
 #include "test.h"
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/buf.h"
@@ -9,6 +13,7 @@
 #include "util/jarena.h"
 #include "util/jsonx.h"
 #include "util/strutil.h"
+#include "util/textsafe.h"
 
 static void test_err(void)
 {
@@ -85,6 +90,57 @@ static void test_atomic(void)
     unlink(path);
     CHECK(jsonx_load_file("/nonexistent/x.json", 0, &e) == NULL);
     CHECK(e.code == ERR_IO);
+    {
+        /* The old predictable temp name (path.tmp.PID) planted as a symlink
+         * to a victim file: never followed; the result is 0600 whatever the
+         * umask, and no temp file is left behind. */
+        char dir[] = "/tmp/edoc-atomic-XXXXXX", out[256], planted[300], victim[256];
+        struct stat st;
+        mode_t old = umask(022);
+        DIR *d;
+        struct dirent *de;
+        int n = 0;
+        CHECK(mkdtemp(dir) != NULL);
+        snprintf(out, sizeof out, "%s/bundle.json", dir);
+        snprintf(victim, sizeof victim, "%s/victim", dir);
+        snprintf(planted, sizeof planted, "%s.tmp.%ld", out, (long)getpid());
+        fd = open(victim, O_WRONLY | O_CREAT | O_EXCL, 0644);
+        CHECK(fd >= 0 && write(fd, "keep", 4) == 4);
+        close(fd);
+        CHECK(symlink(victim, planted) == 0);
+        CHECK(jsonx_write_atomic(out, "{\"account\":\"123\"}", &e) == ERR_OK);
+        CHECK(stat(out, &st) == 0 && (st.st_mode & 0777) == 0600);
+        CHECK(lstat(planted, &st) == 0 && S_ISLNK(st.st_mode));
+        j = jsonx_load_file(victim, 0, &e);
+        CHECK(j == NULL); /* still "keep", not JSON */
+        CHECK(stat(victim, &st) == 0 && st.st_size == 4);
+        /* An existing bundle (0644) is replaced by a 0600 one. */
+        CHECK(chmod(out, 0644) == 0);
+        CHECK(jsonx_write_atomic(out, "{}", &e) == ERR_OK);
+        CHECK(stat(out, &st) == 0 && (st.st_mode & 0777) == 0600);
+        /* A symlink at the target itself is replaced, not written through. */
+        unlink(out);
+        CHECK(symlink(victim, out) == 0);
+        CHECK(jsonx_write_atomic(out, "{}", &e) == ERR_OK);
+        CHECK(lstat(out, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0777) == 0600);
+        CHECK(stat(victim, &st) == 0 && st.st_size == 4);
+        /* A folder that cannot be written: one line naming the path. */
+        snprintf(planted, sizeof planted, "%s/missing/bundle.json", dir);
+        CHECK(jsonx_write_atomic(planted, "{}", &e) == ERR_IO);
+        CHECK(strstr(e.msg, planted) == e.msg && strchr(e.msg, '\n') == NULL);
+        d = opendir(dir);
+        while (d && (de = readdir(d)))
+            n += de->d_name[0] != '.';
+        if (d)
+            closedir(d);
+        CHECK(n == 3); /* bundle.json, victim, the planted link: no temp left */
+        snprintf(planted, sizeof planted, "%s.tmp.%ld", out, (long)getpid());
+        unlink(planted);
+        unlink(out);
+        unlink(victim);
+        CHECK(rmdir(dir) == 0);
+        umask(old);
+    }
 }
 
 static void test_str(void)
@@ -139,6 +195,61 @@ static void test_jarena(void)
     jarena_delete(NULL);
 }
 
+static void check_term(const char *in, size_t n, const char *want)
+{
+    struct buf b;
+    buf_init(&b, 0);
+    CHECK(textsafe_term(&b, in, n ? n : strlen(in)) == ERR_OK);
+    CHECK_STR(b.data ? b.data : "", want);
+    CHECK(textsafe_utf8_valid(b.data ? b.data : "", b.len));
+    buf_cleanup(&b);
+}
+
+/* textsafe: the one sanitiser for outside text on a terminal and in JSON. */
+static void test_textsafe(void)
+{
+    struct buf b;
+    cJSON *j;
+    char *s;
+    int fds[2];
+    FILE *f;
+    char got[256];
+    size_t n;
+    check_term("plain \xc3\xa9t\xc3\xa9 \xe2\x9c\x94", 0, "plain \xc3\xa9t\xc3\xa9 \xe2\x9c\x94");
+    check_term("\x1b[31mred\x1b[0m", 0, "\\x1b[31mred\\x1b[0m");
+    check_term("\x1b]52;c;ZWNobw==\x07", 0, "\\x1b]52;c;ZWNobw==\\x07");
+    check_term("a\nb\tc\rd\x7f", 0, "a\\x0ab\\x09c\\x0dd\\x7f");
+    check_term("nul\0end", 7, "nul\\x00end");
+    check_term("c1 \xc2\x9b" "2J", 0, "c1 \\x9b" "2J");                            /* U+009B CSI */
+    check_term("\xe2\x80\xae" "evil \xe2\x81\xa6" "x", 0, "\\u202eevil \\u2066x"); /* bidi */
+    check_term("bad \xff\xfe end", 0, "bad \xef\xbf\xbd\xef\xbf\xbd end");
+    check_term("over \xc0\xaf long", 0, "over \xef\xbf\xbd\xef\xbf\xbd long"); /* overlong '/' */
+    check_term("sur \xed\xa0\x80", 0, "sur \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"); /* a surrogate */
+    check_term("cut \xe2\x9c", 0, "cut \xef\xbf\xbd\xef\xbf\xbd");
+    /* JSON: invalid UTF-8 replaced, the rest (controls too) kept for the printer. */
+    buf_init(&b, 0);
+    CHECK(textsafe_utf8(&b, "ok \x1b \xff \xc3\xa9", 9) == ERR_OK);
+    CHECK_STR(b.data, "ok \x1b \xef\xbf\xbd \xc3\xa9");
+    buf_cleanup(&b);
+    j = cJSON_Parse("{\"a\":[\"x\xff\"],\"k\xfe\":{\"m\":\"\xc3\xa9\\u001b\"}}");
+    CHECK(j != NULL);
+    CHECK(textsafe_json_tree(j) == 2);
+    s = cJSON_PrintUnformatted(j);
+    CHECK_STR(s, "{\"a\":[\"x\xef\xbf\xbd\"],\"k\xef\xbf\xbd\":{\"m\":\"\xc3\xa9\\u001b\"}}");
+    free(s);
+    CHECK(textsafe_json_tree(j) == 0);
+    cJSON_Delete(j);
+    /* textsafe_line: one line, its trailing newline kept, the rest escaped. */
+    CHECK(pipe(fds) == 0);
+    f = fdopen(fds[1], "w");
+    textsafe_line(f, "ecs-doctor: %s: %s\n", "ecs:DescribeServices", "denied\n\x1b]52;c;eA==\x07");
+    fclose(f);
+    n = (size_t)read(fds[0], got, sizeof got - 1);
+    got[n] = '\0';
+    close(fds[0]);
+    CHECK_STR(got, "ecs-doctor: ecs:DescribeServices: denied\\x0a\\x1b]52;c;eA==\\x07\n");
+}
+
 int main(void)
 {
     test_err();
@@ -148,5 +259,6 @@ int main(void)
     test_atomic();
     test_str();
     test_jarena();
+    test_textsafe();
     return test_done();
 }

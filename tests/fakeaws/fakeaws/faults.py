@@ -93,6 +93,7 @@ class Faults:
         self.truncate_rate = [(float(v), t) for v, t in map(_split, getattr(a, "truncate_rate", None) or [])]
         self.stall_rate = [(float(v), t) for v, t in map(_split, getattr(a, "stall_rate", None) or [])]
         self.stall_seconds = float(getattr(a, "stall_seconds", 120) or 120)
+        self.message = getattr(a, "fault_message", None) or ""
         self.deny = []
         for spec in getattr(a, "deny", None) or []:
             self.deny += [Target(t) for t in spec.split(",") if t.strip()]
@@ -183,3 +184,5 @@ def add_arguments(parser):
     g.add_argument("--stall-seconds", type=float, default=120.0)
     g.add_argument("--deny", action="append", metavar="svc:Op[,svc:Op...]")
     g.add_argument("--seed", type=int, default=0)
+    g.add_argument("--fault-message", metavar="TEXT",
+                   help="appended to the message of every injected deny/throttle/error (a hostile service's text)")

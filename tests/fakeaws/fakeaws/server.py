@@ -286,7 +286,9 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
             raise e
         if app.faults.denied(scope, op_name):
             rec["fault"] = "deny"
-            raise errors.access_denied_error(scope, caller, action, _resource_hint(app.sc, scope, params))
+            e = errors.access_denied_error(scope, caller, action, _resource_hint(app.sc, scope, params))
+            e.message += app.faults.message
+            raise e
 
         delay = app.faults.delay(scope, op_name)
         fault = app.faults.decide(scope, op_name)
@@ -297,10 +299,10 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
             raise _Drop()
         if fault == "stall":
             app.stopping.wait(app.faults.stall_seconds)
-        if fault == "throttle":
-            raise errors.throttling_error(scope)
-        if fault == "error":
-            raise errors.internal_error(scope)
+        if fault in ("throttle", "error"):
+            e = errors.throttling_error(scope) if fault == "throttle" else errors.internal_error(scope)
+            e.message += app.faults.message
+            raise e
 
         validate.validate(scope, protocol, operation, params, derrs)
 
