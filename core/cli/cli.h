@@ -25,7 +25,8 @@ struct cli_opts {
     const char *profile, *region, *cluster, *endpoint_url;
     const char *output;      /* text | json | markdown | junit */
     const char *out_file;    /* -o FILE (collect) */
-    const char *fail_on;     /* severity threshold; default "high" */
+    const char *fail_on;     /* severity threshold; default "high" ("none" for review) */
+    int fail_on_given;       /* --fail-on was on the command line */
     const char *mute_file;
     long since_s;            /* --since; default 3h */
     long max_tasks;          /* --max-tasks; default 100 */

@@ -49,11 +49,23 @@ static int push(const char **list, size_t *n, const char *v, const char *flag)
     return 0;
 }
 
-static int duration(const char *v, const char *flag, long *out)
+/* zero_ok: what 0 means for this flag (--deadline 0 = no deadline), or NULL
+ * when 0 is refused (--since 0 would look at nothing). */
+static int duration(const char *v, const char *flag, const char *zero_ok, long *out)
 {
     long s = str_duration(v);
+    if (s == -2) {
+        fprintf(stderr, "ecs-doctor: %s: '%s' has no unit: say %ss, %sm, %sh, %sd or %sw (e.g. 90s, 15m, 1.5h, 2d, 1w)\n",
+                flag, v, v, v, v, v, v);
+        return EXIT_USAGE;
+    }
     if (s < 0) {
-        fprintf(stderr, "ecs-doctor: %s: invalid duration '%s' (use e.g. 90s, 15m, 3h, 1d)\n", flag, v);
+        fprintf(stderr, "ecs-doctor: %s: invalid duration '%s' (a number and a unit: 90s, 15m, 1.5h, 2d, 1w)\n",
+                flag, v);
+        return EXIT_USAGE;
+    }
+    if (s == 0 && !zero_ok) {
+        fprintf(stderr, "ecs-doctor: %s: must be longer than 0 (e.g. 30m)\n", flag);
         return EXIT_USAGE;
     }
     *out = s;
@@ -100,10 +112,10 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
         case 'o': o->out_file = optarg; break;
         case O_DEBUG: o->debug = 1; break;
         case O_NOCOLOR: o->no_color = 1; break;
-        case O_SINCE: rc = duration(optarg, "--since", &o->since_s); break;
+        case O_SINCE: rc = duration(optarg, "--since", NULL, &o->since_s); break;
         case O_MAXTASKS: rc = number(optarg, "--max-tasks", &o->max_tasks); break;
-        case O_DEADLINE: rc = duration(optarg, "--deadline", &o->deadline_s); break;
-        case O_TIMEOUT: rc = duration(optarg, "--timeout", &o->wait_timeout_s); break;
+        case O_DEADLINE: rc = duration(optarg, "--deadline", "no deadline", &o->deadline_s); break;
+        case O_TIMEOUT: rc = duration(optarg, "--timeout", NULL, &o->wait_timeout_s); break;
         case O_PLUGINDIR: rc = push(o->plugin_dirs, &o->n_plugin_dirs, optarg, "--plugin-dir"); break;
         case O_CHECKDIR: rc = push(o->check_dirs, &o->n_check_dirs, optarg, "--check-dir"); break;
         case O_ONLY: rc = push(o->only, &o->n_only, optarg, "--only"); break;
@@ -116,6 +128,7 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
                 rc = EXIT_USAGE;
             }
             o->fail_on = optarg;
+            o->fail_on_given = 1;
             break;
         case O_MUTEFILE: o->mute_file = optarg; break;
         case O_VERBOSE: o->verbose = 1; break;

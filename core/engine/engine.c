@@ -502,6 +502,20 @@ static cJSON *run_one(struct engine *eng, struct check *c, const cJSON *evidence
         merge_tail(&ctx);
     }
     finding_list_cleanup(&ctx.scratch);
+    /* A best_practice check recommends, whatever kind its findings declare:
+     * a team policy check left at the default kind must not turn a healthy
+     * service UNHEALTHY (checks/API.md). The reverse needs no rule: a
+     * recommendation never drives the verdict. */
+    if (!strcmp(c->category, "best_practice")) {
+        size_t i;
+        for (i = start; i < out->n; i++) {
+            if (strcmp(out->v[i]->kind, "recommendation") &&
+                finding_set(out->v[i], "kind", "recommendation") != ERR_OK && !ctx.failed) {
+                ctx.failed = 1;
+                snprintf(ctx.message, sizeof ctx.message, "out of memory");
+            }
+        }
+    }
     {
         const cJSON *g;
         cJSON_ArrayForEach(g, ctx.gaps)

@@ -153,6 +153,10 @@ static void header(struct md *m)
         put(m, " \xc2\xb7 generated ");
         text(m, jsonx_str(m->report, "generated_at", ""), 40);
     }
+    if (jsonx_str(cJSON_GetObjectItemCaseSensitive(m->report, "window"), "duration", NULL)) {
+        put(m, " \xc2\xb7 window ");
+        text(m, jsonx_str(cJSON_GetObjectItemCaseSensitive(m->report, "window"), "duration", ""), 16);
+    }
     put(m, "\n");
 }
 

@@ -69,22 +69,31 @@ const char *str_basename(const char *s)
 long str_duration(const char *s)
 {
     char *end;
-    long v, mult = 1;
-    if (!s || !*s || !isdigit((unsigned char)*s))
+    double v, mult;
+    /* Digits, at most one '.', then exactly one unit: "1.5h", "1w". strtod
+     * alone would accept "1e3", "inf", hex and leading spaces. */
+    const char *p = s;
+    int dots = 0;
+    if (!s || !isdigit((unsigned char)*s))
         return -1;
-    v = strtol(s, &end, 10);
-    if (v < 0 || v > 100L * 365 * 86400)
+    while (isdigit((unsigned char)*p) || (*p == '.' && !dots++))
+        p++;
+    v = strtod(s, &end);
+    if (end != p)
         return -1;
-    if (*end) {
-        switch (*end) {
-        case 's': mult = 1; break;
-        case 'm': mult = 60; break;
-        case 'h': mult = 3600; break;
-        case 'd': mult = 86400; break;
-        default: return -1;
-        }
-        if (end[1])
-            return -1;
+    if (!*end)
+        /* A bare number is ambiguous (seconds? hours?): only 0 reads the same
+         * in every unit. */
+        return v == 0 ? 0 : -2;
+    switch (*end) {
+    case 's': mult = 1; break;
+    case 'm': mult = 60; break;
+    case 'h': mult = 3600; break;
+    case 'd': mult = 86400; break;
+    case 'w': mult = 7 * 86400; break;
+    default: return -1;
     }
-    return v * mult;
+    if (end[1] || v * mult > 100.0 * 365 * 86400)
+        return -1;
+    return (long)(v * mult + 0.5);
 }

@@ -13,7 +13,8 @@ int str_ends(const char *s, const char *suffix);
 const char *str_icase_find(const char *hay, const char *needle);
 /* Last path component of an ARN or path ("arn:...:role/app/x" -> "x"). Borrowed. */
 const char *str_basename(const char *s);
-/* Parses "90s", "15m", "2h", "1d" (or bare seconds) into seconds; -1 if bad. */
+/* Parses "90s", "15m", "1.5h", "2d", "1w" into seconds (rounded); a bare "0" is
+ * 0. -2 for any other number without a unit, -1 for anything else bad. */
 long str_duration(const char *s);
 
 #endif

@@ -1,0 +1,116 @@
+#!/usr/bin/python3
+"""End-to-end tests of the command-line surface (issue #21, a newcomer's
+friction list): durations and the report's window, review exit codes and
+best_practice checks, mute-file warnings, Markdown size, global options and
+did-you-mean, collect -o -, heartbeats, error wording, task prefixes, checks
+list, the man page against the code, JUnit times and TERM=dumb.
+
+usage: e2e_cli.py ECS_DOCTOR_BINARY SOURCE_DIR
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+BIN, SRC = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+sys.path.insert(0, os.path.join(SRC, "tests", "fakeaws"))
+import harness  # noqa: E402
+
+SCEN = os.path.join(SRC, "tests", "fakeaws", "scenarios")
+FIX = os.path.join(SRC, "tests", "engine", "fixtures")
+TMP = tempfile.mkdtemp(prefix="edoc-cli-e2e-")
+ENV = harness.env(TMP)
+FAILED = []
+
+
+def check(cond, what, detail=""):
+    print(("ok - " if cond else "not ok - ") + what)
+    if not cond:
+        FAILED.append(what)
+        if detail:
+            print("    " + str(detail)[:1500].replace("\n", "\n    "))
+    return cond
+
+
+def run(*args, env=None, stdin=None, timeout=120):
+    e = dict(ENV)
+    e.update(env or {})
+    return subprocess.run([BIN, *args], env=e, capture_output=True, text=True, timeout=timeout,
+                          input=stdin, cwd=TMP)
+
+
+def one_line(r, what, needle):
+    lines = r.stderr.strip("\n").split("\n")
+    check(len(lines) == 1 and needle in lines[0], f"{what}: one stderr line naming '{needle}'", r.stderr)
+
+
+def write(name, text):
+    path = os.path.join(TMP, name)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+# ---- 1. durations: a bare number is refused, the window is reported ---------
+r = run("analyze", os.path.join(FIX, "healthy.json"), "--since", "6")
+check(r.returncode == 2, "--since 6: exit 2", r.returncode)
+one_line(r, "--since 6", "'6' has no unit")
+check("6h" in r.stderr and "6m" in r.stderr, "--since 6: names the units", r.stderr)
+r = run("analyze", os.path.join(FIX, "healthy.json"), "--since", "0")
+check(r.returncode == 2, "--since 0: refused", r.returncode)
+one_line(r, "--since 0", "must be longer than 0")
+for bad in ("1e3s", "1.5.5h", "-1h", "h", "1y"):
+    r = run("analyze", os.path.join(FIX, "healthy.json"), "--since", bad)
+    check(r.returncode == 2 and "invalid duration" in r.stderr, f"--since {bad}: invalid duration", r.stderr)
+r = run("analyze", os.path.join(FIX, "healthy.json"), "--deadline", "0", "--output", "json")
+check(r.returncode in (0, 1), "--deadline 0 (no deadline) accepted", r.stderr)
+
+with harness.Fake(os.path.join(SCEN, "demo.json"), TMP) as fake:
+    r = run("service", "web-service", "--cluster", "prod", "--since", "1.5h", "--output", "json",
+            "--endpoint-url", fake.url)
+    rep = json.loads(r.stdout) if r.stdout.startswith("{") else {}
+    w = rep.get("window", {})
+    check(w.get("duration") == "90m" and w.get("until", 0) - w.get("since", 0) == 5400,
+          "--since 1.5h: the JSON window is 90m", w)
+    r = run("service", "web-service", "--cluster", "prod", "--since", "1w", "--endpoint-url", fake.url)
+    check(re.search(r"window 1w\s+\(since\s+[0-9-]+\s+[0-9:]+\s+UTC\)", r.stdout) is not None,
+          "--since 1w: the text header names the window", r.stdout[:600])
+
+# ---- 2. recommendations and diagnoses stay apart ------------------------------
+aws_keys = os.path.join(SRC, "checks", "review", "tests", "secrets_env_aws_fire.json")
+r = run("review", aws_keys)
+check(r.returncode == 0, "review FILE with a HIGH recommendation: advisory, exit 0", r.stderr)
+for fo, want in (("low", 1), ("high", 1), ("critical", 0), ("none", 0)):
+    r = run("review", aws_keys, "--fail-on", fo)
+    check(r.returncode == want, f"review --fail-on {fo}: exit {want} (got {r.returncode})", r.stderr)
+r = run("analyze", aws_keys, "--fail-on", "low")
+check(r.returncode == 0, "analyze --fail-on low: a recommendation never fails a diagnosis run", r.returncode)
+
+team = os.path.join(TMP, "team")
+write("team/policy.lua", """-- a team policy check written with the default kind
+return { id = "team.policy_tags", category = "best_practice", severity = "high", needs = {"ecs.services"},
+  run = function(ev)
+    edoc.finding { title = "services must carry a cost-centre tag", confidence = 0.9 }
+  end }
+""")
+os.chmod(team, 0o755)
+os.chmod(os.path.join(team, "policy.lua"), 0o644)
+r = run("analyze", os.path.join(FIX, "healthy.json"), "--check-dir", team, "--output", "json")
+rep = json.loads(r.stdout) if r.stdout.startswith("{") else {}
+mine = [f for f in rep.get("findings", []) if f["check"] == "team.policy_tags"]
+check(r.returncode == 0 and rep.get("verdict") == "healthy", "best_practice team check: the verdict stays healthy",
+      (r.returncode, rep.get("verdict"), r.stderr))
+check(len(mine) == 1 and mine[0]["kind"] == "recommendation", "best_practice team check: its finding is a recommendation",
+      mine)
+r = run("analyze", os.path.join(FIX, "healthy.json"), "--check-dir", team)
+check("UNHEALTHY" not in r.stdout, "best_practice team check: text does not say UNHEALTHY", r.stdout[:300])
+
+# @@MORE@@
+
+shutil.rmtree(TMP, ignore_errors=True)
+print(f"{len(FAILED)} failed")
+sys.exit(1 if FAILED else 0)
