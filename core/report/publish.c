@@ -87,7 +87,7 @@ int publish_report(cJSON *report, const cJSON *evidence, const struct publish_op
     struct render_opts ro;
     struct err e = {0};
     FILE *out = po->out ? po->out : stdout;
-    if (mutes_apply(report, po->mute_file, po->now ? po->now : time(NULL), &e) != ERR_OK) {
+    if (mutes_apply_warn(report, po->mute_file, po->now ? po->now : time(NULL), stderr, &e) != ERR_OK) {
         fprintf(stderr, "ecs-doctor: %s\n", e.msg);
         return EXIT_USAGE_CODE;
     }

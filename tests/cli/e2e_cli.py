@@ -109,6 +109,44 @@ check(len(mine) == 1 and mine[0]["kind"] == "recommendation", "best_practice tea
 r = run("analyze", os.path.join(FIX, "healthy.json"), "--check-dir", team)
 check("UNHEALTHY" not in r.stdout, "best_practice team check: text does not say UNHEALTHY", r.stdout[:300])
 
+# ---- 3. mute files: unknown ids warn with the nearest real one; the documented examples are real
+mutes = write("mutes.json", json.dumps({"mutes": [
+    {"check": "image.not_foudn", "service": "*", "reason": "typo", "expires": "2099-01-01"},
+    {"category": "network_no_rout", "service": "*", "reason": "typo", "expires": "2099-01-01"},
+    {"recommendation": "cost.fargate_spto", "service": "*", "reason": "typo", "expires": "2099-01-01"},
+    {"check": "net.no_route\u001b[31m", "service": "*", "reason": "hostile", "expires": "2099-01-01"},
+    {"check": "image.not_found", "service": "*", "reason": "real", "expires": "2099-01-01"}]}))
+r = run("analyze", os.path.join(FIX, "pull_and_oom.json"), "--mute-file", mutes, "--output", "json")
+check(r.returncode in (0, 1), "mute file with unknown ids: still a report", r.stderr)
+check("mutes[0]: no check id 'image.not_foudn' (nearest: 'image.not_found')" in r.stderr, "unknown check id: nearest named", r.stderr)
+check("mutes[1]: no category 'network_no_rout' (nearest: 'network_no_route')" in r.stderr, "unknown category: nearest named", r.stderr)
+check("mutes[2]: no recommendation 'cost.fargate_spto' (nearest: 'cost.fargate_spot')" in r.stderr, "unknown rule: nearest named", r.stderr)
+check("mutes[3]: no check id 'net.no_route?[31m' (nearest: 'net." in r.stderr and "\x1b" not in r.stderr,
+      "hostile id: control bytes not echoed, nearest of the same family", r.stderr)
+check("mutes[4]" not in r.stderr, "a real id: no warning", r.stderr)
+
+
+def doc_mutes(path):
+    """The mute-file examples of a document: every {"mutes": [...]} JSON block."""
+    text = open(os.path.join(SRC, path)).read().replace("\\-", "-")
+    out = []
+    for m in re.finditer(r'\{"mutes": \[.*?\]\}', text, re.S):
+        blob = re.sub(r"//[^\n]*", "", m.group(0))
+        out.append(json.loads(blob))
+    return out
+
+
+for doc in ("README.md", "docs/report.md", "docs/man/ecs-doctor.1"):
+    examples = doc_mutes(doc)
+    check(len(examples) >= 1, f"{doc}: has a mute example")
+    for k, ex in enumerate(examples):
+        for m in ex["mutes"]:
+            m["expires"] = "2099-01-01"
+        p = write(f"doc-mutes-{k}.json", json.dumps(ex))
+        r = run("analyze", os.path.join(FIX, "pull_and_oom.json"), "--mute-file", p, "--output", "json")
+        check(r.returncode in (0, 1) and "warning" not in r.stderr, f"{doc}: mute example {k} names real ids",
+              r.stderr)
+
 # @@MORE@@
 
 shutil.rmtree(TMP, ignore_errors=True)

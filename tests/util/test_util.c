@@ -105,6 +105,17 @@ static void test_str(void)
     CHECK(str_duration(" 1h") == -1);
     CHECK(str_duration("1hh") == -1);
     CHECK(str_duration("99999999999w") == -1);
+    CHECK(str_distance("region", "region") == 0);
+    CHECK(str_distance("regoin", "region") == 1); /* a swap is one edit */
+    CHECK(str_distance("", "abc") == 3);
+    {
+        static const char *const opts[] = {"region", "profile", NULL, "output"};
+        char buf[8];
+        CHECK_STR(str_nearest("regin", opts, 4, STR_TYPO("regin")), "region");
+        CHECK(str_nearest("zzzzzzzz", opts, 4, STR_TYPO("zzzzzzzz")) == NULL);
+        CHECK_STR(str_nearest("zzzzzzzz", opts, 4, -1), "region");
+        CHECK_STR(str_printable("a\x1b[31mb\x7f", buf, sizeof buf), "a?[31mb");
+    }
     CHECK(str_duration("5x") == -1);
     CHECK(str_duration("") == -1);
     CHECK(str_duration("-1m") == -1);
