@@ -7,6 +7,7 @@
 
 #include "build_config.h"
 #include "cli/cli.h"
+#include "util/strutil.h"
 
 static const char usage[] =
     "usage: ecs-doctor <command> [options]\n"
@@ -34,6 +35,9 @@ static const char usage[] =
     "  --plugin-dir DIR  --check-dir DIR  --only ID  --skip ID\n"
     "  --fail-on SEVERITY (high)  --mute-file FILE  --no-recommendations\n"
     "  --no-redact (collect)  --wait --timeout DURATION (service)\n"
+    "\n"
+    "--region, --profile, --output, --endpoint-url, --debug, --no-color and --verbose\n"
+    "may also come before the command (ecs-doctor --region eu-west-1 service web).\n"
     "\n"
     "ecs-doctor <command> --help shows a command's options and an example.\n"
     "\n"
@@ -167,12 +171,45 @@ static int wants_help(int argc, char **argv)
     return 0;
 }
 
+/* The command a mistyped name was likely meant to be, else NULL. */
+static const struct command *nearest_command(const char *name)
+{
+    const char *names[sizeof commands / sizeof commands[0] + 1];
+    const char *near;
+    size_t i;
+    for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        names[i] = commands[i].name;
+    names[i] = "version";
+    near = str_nearest(name, names, i + 1, STR_TYPO(name));
+    for (i = 0; near && i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(near, commands[i].name))
+            return &commands[i];
+    return NULL;
+}
+
 int main(int argc, char **argv)
 {
     struct cli_opts o;
     size_t i;
-    int rc;
+    int rc, at = 1, k, n;
+    char shown[128];
+    const struct command *near;
     if (argc < 2) {
+        fputs(usage, stderr);
+        exit(EXIT_USAGE);
+    }
+    /* Global options may come before the command, as with the AWS CLI
+     * ("ecs-doctor --region eu-west-1 service web"): skip them to find it,
+     * then move the command in front so getopt sees them after it. */
+    while (at < argc && (n = cli_global_option(argc - at, argv + at)) > 0)
+        at += n;
+    if (at > 1 && at < argc) {
+        char *cmd = argv[at];
+        for (k = at; k > 1; k--)
+            argv[k] = argv[k - 1];
+        argv[1] = cmd;
+    } else if (at >= argc) {
+        fprintf(stderr, "ecs-doctor: no command after the options\n");
         fputs(usage, stderr);
         exit(EXIT_USAGE);
     }
@@ -202,13 +239,34 @@ int main(int argc, char **argv)
         rc = cli_parse(argc - 1, argv + 1, &o);
         if (rc == 0)
             rc = commands[i].fn(&o);
+        else if (o.show_help) {
+            fputc('\n', stderr);
+            fputs(commands[i].help, stderr);
+        }
         fflush(stdout);
         exit(rc);
     }
-    if (argv[1][0] == '-')
-        fprintf(stderr, "ecs-doctor: unknown option '%s'\n", argv[1]);
-    else
-        fprintf(stderr, "ecs-doctor: unknown command '%s'\n", argv[1]);
-    fputs(usage, stderr);
+    str_printable(argv[1], shown, sizeof shown);
+    if (argv[1][0] == '-') {
+        const char *opt = cli_nearest_option(shown);
+        size_t len = strcspn(shown, "=");
+        if (opt && strlen(opt) == len && !strncmp(opt, shown, len))
+            fprintf(stderr, "ecs-doctor: %s goes after the command (ecs-doctor <command> ... %s)\n", opt, opt);
+        else if (opt)
+            fprintf(stderr, "ecs-doctor: unknown option '%s' before the command (did you mean %s?)\n", shown, opt);
+        else
+            fprintf(stderr, "ecs-doctor: unknown option '%s' before the command (only --region, --profile, "
+                            "--output, --endpoint-url, --debug, --no-color and --verbose go there)\n", shown);
+        fputs(usage, stderr);
+        exit(EXIT_USAGE);
+    }
+    near = nearest_command(argv[1]);
+    if (near) {
+        fprintf(stderr, "ecs-doctor: unknown command '%s' (did you mean '%s'?)\n\n", shown, near->name);
+        fputs(near->help, stderr);
+    } else {
+        fprintf(stderr, "ecs-doctor: unknown command '%s'\n", shown);
+        fputs(usage, stderr);
+    }
     exit(EXIT_USAGE);
 }

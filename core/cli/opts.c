@@ -84,6 +84,49 @@ static int number(const char *v, const char *flag, long *out)
     return 0;
 }
 
+/* The options accepted before the command, as the AWS CLI's global ones. */
+static const struct { const char *name; int value; } globals[] = {
+    {"--region", 1}, {"--profile", 1}, {"--output", 1}, {"--endpoint-url", 1},
+    {"--debug", 0}, {"--no-color", 0}, {"--verbose", 0},
+};
+
+int cli_global_option(int argc, char **argv)
+{
+    size_t i, n;
+    if (argc < 1 || strncmp(argv[0], "--", 2))
+        return 0;
+    for (i = 0; i < sizeof globals / sizeof globals[0]; i++) {
+        n = strlen(globals[i].name);
+        if (strncmp(argv[0], globals[i].name, n))
+            continue;
+        if (!argv[0][n])
+            return globals[i].value && argc > 1 ? 2 : 1;
+        if (argv[0][n] == '=' && globals[i].value)
+            return 1;
+    }
+    return 0;
+}
+
+const char *cli_nearest_option(const char *arg)
+{
+    static char out[64];
+    const char *names[sizeof longopts / sizeof longopts[0]], *near, *eq;
+    char name[64];
+    size_t i, n = 0;
+    if (!arg || strncmp(arg, "--", 2))
+        return NULL;
+    /* "--regoin=eu-west-1" is compared as "regoin". */
+    eq = strchr(arg, '=');
+    snprintf(name, sizeof name, "%.*s", (int)(eq ? (size_t)(eq - arg - 2) : strlen(arg + 2)), arg + 2);
+    for (i = 0; longopts[i].name; i++)
+        names[n++] = longopts[i].name;
+    near = str_nearest(name, names, n, STR_TYPO(name));
+    if (!near)
+        return NULL;
+    snprintf(out, sizeof out, "--%s", near);
+    return out;
+}
+
 int cli_parse(int argc, char **argv, struct cli_opts *o)
 {
     int c, rc = 0;
@@ -94,6 +137,7 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
     o->output = "text";
     opterr = 0;
     optind = 1;
+    optopt = 0;
     while (rc == 0 && (c = getopt_long(argc, argv, ":o:", longopts, NULL)) != -1) {
         switch (c) {
         case O_PROFILE: o->profile = optarg; break;
@@ -139,10 +183,23 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
             fprintf(stderr, "ecs-doctor: %s: missing value\n", argv[optind - 1]);
             rc = EXIT_USAGE;
             break;
-        default:
-            fprintf(stderr, "ecs-doctor: unknown option '%s' (see ecs-doctor --help)\n", argv[optind - 1]);
+        default: {
+            const char *bad = argv[optind - 1], *near;
+            char shown[128];
+            /* getopt reports an unknown short option by its letter. */
+            if (optopt && bad[0] == '-' && bad[1] != '-')
+                snprintf(shown, sizeof shown, "-%c", optopt);
+            else
+                str_printable(bad, shown, sizeof shown);
+            near = cli_nearest_option(shown);
+            if (near)
+                fprintf(stderr, "ecs-doctor: %s: unknown option '%s' (did you mean %s?)\n", o->command, shown, near);
+            else
+                fprintf(stderr, "ecs-doctor: %s: unknown option '%s'\n", o->command, shown);
+            o->show_help = 1;
             rc = EXIT_USAGE;
             break;
+        }
         }
     }
     if (rc == 0) {

@@ -147,6 +147,37 @@ for doc in ("README.md", "docs/report.md", "docs/man/ecs-doctor.1"):
         check(r.returncode in (0, 1) and "warning" not in r.stderr, f"{doc}: mute example {k} names real ids",
               r.stderr)
 
+# ---- 5. global options before the command; did-you-mean with that command's help
+healthy = os.path.join(FIX, "healthy.json")
+r = run("--output", "json", "--no-color", "analyze", healthy)
+check(r.returncode in (0, 1) and r.stdout.startswith("{"), "--output json before the command", r.stderr)
+r = run("--region=eu-west-1", "--debug", "--output", "json", "analyze", healthy)
+check(r.returncode in (0, 1) and r.stdout.startswith("{"), "--region=R --debug --output before the command", r.stderr)
+r = run("analyze", healthy, "--output", "json")
+check(r.returncode in (0, 1) and r.stdout.startswith("{"), "--output json after the command still works", r.stderr)
+r = run("analyze", healthy, "--regoin", "eu-west-1")
+first = r.stderr.split("\n")[0]
+check(r.returncode == 2 and first == "ecs-doctor: analyze: unknown option '--regoin' (did you mean --region?)",
+      "mistyped option: did-you-mean", first)
+check("usage: ecs-doctor analyze FILE" in r.stderr and "commands:" not in r.stderr,
+      "mistyped option: analyze's help, not the whole usage", r.stderr)
+r = run("servce", "web")
+check(r.returncode == 2 and "unknown command 'servce' (did you mean 'service'?)" in r.stderr
+      and "usage: ecs-doctor service NAME" in r.stderr and "commands:" not in r.stderr,
+      "mistyped command: did-you-mean and service's help", r.stderr)
+r = run("frobnicate")
+check(r.returncode == 2 and "unknown command 'frobnicate'" in r.stderr and "commands:" in r.stderr,
+      "unknown command far from any: the whole usage", r.stderr)
+r = run("--regin", "x", "service", "web")
+check(r.returncode == 2 and "did you mean --region?" in r.stderr, "mistyped global option before the command", r.stderr)
+r = run("--cluster", "prod", "service", "web")
+check(r.returncode == 2 and "--cluster goes after the command" in r.stderr,
+      "--cluster is not global: refused before the command, saying where it goes", r.stderr)
+r = run("--region", "eu-west-1")
+check(r.returncode == 2 and "no command" in r.stderr, "global options without a command", r.stderr)
+r = run("analyze", healthy, "--\x1b[31mx")
+check(r.returncode == 2 and "\x1b" not in r.stderr, "hostile option: no escape echoed", r.stderr)
+
 # @@MORE@@
 
 shutil.rmtree(TMP, ignore_errors=True)
