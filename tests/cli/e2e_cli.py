@@ -178,6 +178,51 @@ check(r.returncode == 2 and "no command" in r.stderr, "global options without a 
 r = run("analyze", healthy, "--\x1b[31mx")
 check(r.returncode == 2 and "\x1b" not in r.stderr, "hostile option: no escape echoed", r.stderr)
 
+# ---- 4. Markdown for pull requests: under GitHub's limit for any cluster size
+def md_sane(md, what):
+    check(len(md) < 65536, f"{what}: {len(md)} characters < 65,536")
+    check(md.count("<details>") == md.count("</details>"), f"{what}: <details> balanced")
+    check(len(re.findall(r"^```", md, re.M)) % 2 == 0, f"{what}: code fences balanced")
+    first = md.split("\n", 1)[0]
+    check(first.startswith("## ") and len(first) <= 120, f"{what}: a short H2 heading", first)
+    for sec in re.split(r"\n### ", md)[1:]:
+        links = re.findall(r"<(https?://[^>]+)>", sec)
+        if len(links) != len(set(links)):
+            check(False, f"{what}: each docs link once per finding", links)
+            break
+    check("\\`" not in md.replace("\\`\\`", ""), f"{what}: no escaped backticks from check texts",
+          [line for line in md.split("\n") if "\\`" in line][:3])
+
+
+large = os.path.join(TMP, "large.json")
+subprocess.run(["/usr/bin/python3", os.path.join(SRC, "tests", "fakeaws", "gen_large.py"), "--services", "30",
+                "--stopped", "600", "--unhealthy-fraction", "0.5", "-o", large], check=True)
+with harness.Fake(large, TMP) as fake:
+    bundle = os.path.join(TMP, "large-bundle.json")
+    r = run("collect", "cluster", "bench", "-o", bundle, "--endpoint-url", fake.url)
+    check(r.returncode == 0, "30-service cluster collected", r.stderr)
+r = run("analyze", bundle, "--output", "markdown")
+md = r.stdout
+md_sane(md, "markdown of a 30-service cluster")
+full = json.loads(run("analyze", bundle, "--output", "json").stdout)
+roots = [f for f in full["findings"] if f["kind"] == "diagnosis"]
+check(len(full["findings"]) > 100, f"the large cluster has many findings ({len(full['findings'])})")
+check(md.find("| 1 | **") > 0 and md.find("### 1. ") > md.find("| 1 | **"), "markdown: table first, then rank 1")
+check(all(f"| {f['rank']} | **" in md for f in roots), "markdown: every diagnosis keeps its table row")
+check("Cut to fit a GitHub comment" in md, "markdown: a note says what was cut")
+check(re.search(r"^\*\*Root cause:\*\* ", md, re.M) is not None, "markdown: the root cause under the heading")
+# A huge cluster (the table alone would not fit): still under the limit.
+big = json.load(open(bundle))
+svcs = big["services"]
+big["services"] = [dict(s, serviceName=f"{s['serviceName']}-{k}") for k in range(12) for s in svcs]
+bigpath = write("huge-bundle.json", json.dumps(big))
+r = run("analyze", bigpath, "--output", "markdown")
+check(r.returncode in (0, 1, 4), "markdown of a 360-service bundle renders", r.stderr)
+md_sane(r.stdout, "markdown of a 360-service bundle")
+r = run("analyze", os.path.join(SRC, "examples", "incident.json"), "--output", "markdown")
+md_sane(r.stdout, "markdown of the example incident")
+check("Cut to fit" not in r.stdout and "## Recommendations" in r.stdout, "small report: nothing cut", r.stdout[-300:])
+
 # @@MORE@@
 
 shutil.rmtree(TMP, ignore_errors=True)
