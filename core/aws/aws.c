@@ -768,6 +768,41 @@ static int learn_skew(struct aws_client *c, const struct aws_error *err, const c
     return 1;
 }
 
+/* Final errors that say what to do: AWS refusing the credentials names their
+ * source and how to refresh them; an empty 404 is not AWS at all. */
+static void explain(struct aws_client *c, struct call *k, const struct http_xfer *x)
+{
+    static const char *const expired[] = {"ExpiredToken", "ExpiredTokenException", "TokenRefreshRequired",
+                                          "RequestExpired", NULL};
+    static const char *const rejected[] = {"InvalidClientTokenId", "UnrecognizedClientException",
+                                           "InvalidSignatureException", "SignatureDoesNotMatch", "AuthFailure",
+                                           "IncompleteSignature", "InvalidAccessKeyId", NULL};
+    struct aws_error *err = &k->res.error;
+    char hint[512];
+    size_t n = strlen(err->message);
+    int i, is_exp = 0, is_rej = 0;
+    for (i = 0; expired[i]; i++)
+        is_exp |= !strcmp(err->code, expired[i]);
+    for (i = 0; rejected[i]; i++)
+        is_rej |= !strcmp(err->code, rejected[i]);
+    /* RequestExpired is a clock problem unless the token itself is old. */
+    if (is_exp && !strcmp(err->code, "RequestExpired") && !str_icase_find(err->message, "token"))
+        is_exp = 0;
+    if (is_exp || is_rej) {
+        creds_refresh_hint(c->creds_ok ? &c->creds : NULL, is_exp, hint, sizeof hint);
+        snprintf(err->message + n, sizeof err->message - n, "%s%s", n ? " \xe2\x80\x94 " : "", hint);
+        return;
+    }
+    if (x->status == 404 && x->body.len == 0) {
+        const struct endpoint *ep = service_endpoint(c, k->svc, k->region, NULL);
+        snprintf(err->message, sizeof err->message,
+                 "%s answered HTTP 404 with an empty body: it is not an AWS endpoint for %s (check --endpoint-url, "
+                 "AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_%s)",
+                 ep ? ep->url : "the endpoint", k->svc->name, k->svc->env_id ? k->svc->env_id : "<SERVICE>");
+        snprintf(err->code, sizeof err->code, "NotAnAwsEndpoint");
+    }
+}
+
 static void on_done(void *arg, struct http_xfer *x)
 {
     struct call *k = arg;
@@ -819,6 +854,7 @@ static void on_done(void *arg, struct http_xfer *x)
         }
     }
     debug_log(c, k, x, &err, "");
+    explain(c, k, x);
     http_xfer_free(x);
     if (err.kind == ERR_PARSE) /* a 2xx we could not read, after retries */
         k->res.error.kind = ERR_AWS;

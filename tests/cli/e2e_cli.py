@@ -223,6 +223,59 @@ r = run("analyze", os.path.join(SRC, "examples", "incident.json"), "--output", "
 md_sane(r.stdout, "markdown of the example incident")
 check("Cut to fit" not in r.stdout and "## Recommendations" in r.stdout, "small report: nothing cut", r.stdout[-300:])
 
+# ---- 8. errors say what to do: refused credentials name their source; an empty 404 is not AWS
+import http.server  # noqa: E402
+import threading  # noqa: E402
+
+
+class Canned(http.server.BaseHTTPRequestHandler):
+    mode = "expired"
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if Canned.mode == "404":
+            self.send_response(404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        body = json.dumps({"__type": "ExpiredTokenException",
+                           "message": "The security token included in the request is expired"}).encode()
+        self.send_response(400)
+        self.send_header("Content-Type", "application/x-amz-json-1.1")
+        self.send_header("x-amzn-RequestId", "0000")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *a):
+        pass
+
+
+canned = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Canned)
+threading.Thread(target=canned.serve_forever, daemon=True).start()
+curl = f"http://127.0.0.1:{canned.server_address[1]}"
+r = run("service", "web", "--cluster", "prod", "--endpoint-url", curl, env={"AWS_SESSION_TOKEN": "tok"})
+check(r.returncode == 3 and r.stderr.count("\n") == 1, "expired token: exit 3, one line", r.stderr)
+check("environment have expired" in r.stderr and "AWS_SESSION_TOKEN" in r.stderr and "export-credentials" in r.stderr,
+      "expired token from the environment: names it and how to refresh", r.stderr)
+cfg = write("aws/config", "[profile helper]\nregion = us-east-1\ncredential_process = /bin/echo "
+            "'{\"Version\": 1, \"AccessKeyId\": \"AKIDHELPER\", \"SecretAccessKey\": \"s\", \"SessionToken\": \"t\", "
+            "\"Expiration\": \"2099-01-01T00:00:00Z\"}'\n[profile keys]\nregion = us-east-1\n")
+cred = write("aws/credentials", "[keys]\naws_access_key_id = AKIDKEYS\naws_secret_access_key = s\n")
+files = {"AWS_CONFIG_FILE": cfg, "AWS_SHARED_CREDENTIALS_FILE": cred}
+r = run("service", "web", "--cluster", "prod", "--profile", "helper", "--endpoint-url", curl, env=files)
+check(r.returncode == 3 and "credential_process (profile helper) have expired" in r.stderr
+      and "run the profile's credential_process by hand" in r.stderr, "expired credential_process: says so", r.stderr)
+r = run("service", "web", "--cluster", "prod", "--profile", "keys", "--endpoint-url", curl, env=files)
+check(r.returncode == 3 and "profile keys have expired" in r.stderr and "aws configure --profile keys" in r.stderr,
+      "expired profile keys: says how to replace them", r.stderr)
+Canned.mode = "404"
+r = run("service", "web", "--cluster", "prod", "--endpoint-url", curl)
+check(r.returncode == 3 and r.stderr.count("\n") == 1, "empty 404: exit 3, one line", r.stderr)
+check(f"{curl} answered HTTP 404 with an empty body: it is not an AWS endpoint for ecs" in r.stderr,
+      "empty 404: not an AWS endpoint for that service", r.stderr)
+canned.shutdown()
+
 # @@MORE@@
 
 shutil.rmtree(TMP, ignore_errors=True)
