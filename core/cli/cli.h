@@ -24,7 +24,8 @@ struct cli_opts {
     const char *command;
     const char *profile, *region, *cluster, *endpoint_url;
     const char *output;      /* text | json | markdown | junit */
-    const char *out_file;    /* -o FILE (collect) */
+    int output_given;        /* --output was on the command line */
+    const char *out_file;    /* -o FILE (collect); "-" = standard output */
     const char *fail_on;     /* severity threshold; default "high" ("none" for review) */
     int fail_on_given;       /* --fail-on was on the command line */
     const char *mute_file;

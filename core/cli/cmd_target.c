@@ -15,6 +15,7 @@
 #include "collect/refs.h"
 #include "report/wait.h"
 #include "util/jsonx.h"
+#include "util/strutil.h"
 
 struct progress {
     int tty, verbose, shown, width;
@@ -168,14 +169,28 @@ static int run_target(struct cli_opts *o, enum collect_kind kind, const char *ta
             exit_code = EXIT_AWS;
             goto out;
         }
-        if (jsonx_write_atomic(o->out_file, text, &e) != ERR_OK) {
+        if (!strcmp(o->out_file, "-")) {
+            /* "-o -": the bundle on standard output, as `analyze -` reads it. */
+            size_t len = strlen(text);
+            if (fwrite(text, 1, len, stdout) != len || fputc('\n', stdout) == EOF || fflush(stdout) != 0) {
+                fprintf(stderr, "ecs-doctor: collect: cannot write the bundle to standard output\n");
+                exit_code = EXIT_USAGE;
+                goto out;
+            }
+        } else if (jsonx_write_atomic(o->out_file, text, &e) != ERR_OK) {
             fprintf(stderr, "ecs-doctor: %s\n", e.msg);
             exit_code = EXIT_USAGE;
             goto out;
         }
-        if (o->verbose || isatty(2))
-            fprintf(stderr, "ecs-doctor: evidence saved to %s%s\n", o->out_file,
-                    o->no_redact ? " (NOT redacted)" : "");
+        {
+            /* Where it went and how big: the next step is attaching or analysing it. */
+            double kb = (double)strlen(text) / 1024.0;
+            char shown[256];
+            fprintf(stderr, "ecs-doctor: evidence (%s) written to %s: %.*f %s\n",
+                    o->no_redact ? "NOT redacted" : "redacted",
+                    !strcmp(o->out_file, "-") ? "standard output" : str_printable(o->out_file, shown, sizeof shown),
+                    kb >= 1024 ? 1 : 0, kb >= 1024 ? kb / 1024.0 : kb, kb >= 1024 ? "MB" : "KB");
+        }
         exit_code = EXIT_HEALTHY;
         goto out;
     }
@@ -226,8 +241,14 @@ int cmd_collect(struct cli_opts *o)
         fprintf(stderr, "ecs-doctor: collect: unknown target kind '%s' (service, task, cluster)\n", o->args[0]);
         return EXIT_USAGE;
     }
+    if (o->output_given) {
+        fprintf(stderr, "ecs-doctor: collect: --output sets a report's format, and collect writes no report: "
+                        "the bundle is always JSON, written to -o FILE (-o - for standard output); "
+                        "`ecs-doctor analyze FILE --output %s` renders it\n", o->output);
+        return EXIT_USAGE;
+    }
     if (!o->out_file) {
-        fprintf(stderr, "ecs-doctor: collect: -o FILE is required\n");
+        fprintf(stderr, "ecs-doctor: collect: -o FILE is required (-o - writes to standard output)\n");
         return EXIT_USAGE;
     }
     return run_target(o, kind, o->args[1], 1);

@@ -100,11 +100,12 @@ static const char help_cluster[] =
 static const char help_collect[] =
     "usage: ecs-doctor collect service|task|cluster NAME -o FILE [options]\n"
     "\n"
-    "Save the evidence to a JSON bundle for offline analysis (`ecs-doctor analyze`).\n"
+    "Save the evidence to a JSON bundle for offline analysis (`ecs-doctor analyze`);\n"
+    "prints where it went and its size on stderr. The bundle is always JSON.\n"
     "Environment values and secret-looking strings are redacted unless --no-redact.\n"
     "\n"
     "options:\n"
-    "  -o FILE               where to write the bundle (required)\n"
+    "  -o FILE               where to write the bundle (required; - = standard output)\n"
     "  --no-redact           keep environment values and secret-looking strings\n" H_COLLECT H_AWS
     "  --debug               log every AWS request to stderr\n"
     "\n"
@@ -112,7 +113,7 @@ static const char help_collect[] =
 static const char help_analyze[] =
     "usage: ecs-doctor analyze FILE [options]\n"
     "\n"
-    "Diagnose a saved evidence bundle offline: no AWS calls.\n"
+    "Diagnose a saved evidence bundle offline: no AWS calls. FILE - reads standard input.\n"
     "\n"
     "options:\n" H_ANALYZE
     "\n"

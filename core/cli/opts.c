@@ -152,6 +152,7 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
                 rc = EXIT_USAGE;
             }
             o->output = optarg;
+            o->output_given = 1;
             break;
         case 'o': o->out_file = optarg; break;
         case O_DEBUG: o->debug = 1; break;

@@ -276,6 +276,40 @@ check(f"{curl} answered HTTP 404 with an empty body: it is not an AWS endpoint f
       "empty 404: not an AWS endpoint for that service", r.stderr)
 canned.shutdown()
 
+# ---- 6. collect -o - and analyze -; where the bundle went; --output explained
+with harness.Fake(os.path.join(SCEN, "demo.json"), TMP) as fake:
+    r = run("collect", "service", "web-service", "--cluster", "prod", "-o", "-", "--endpoint-url", fake.url)
+    check(r.returncode == 0 and r.stdout.lstrip().startswith("{"), "collect -o -: the bundle on standard output",
+          r.stderr)
+    check(r.stderr.count("\n") == 1 and "written to standard output" in r.stderr and "KB" in r.stderr,
+          "collect -o -: one line naming where and how big", r.stderr)
+    bundle_text = r.stdout
+    out = os.path.join(TMP, "web.json")
+    r = run("collect", "service", "web-service", "--cluster", "prod", "-o", out, "--endpoint-url", fake.url)
+    size_kb = os.path.getsize(out) / 1024
+    m = re.search(r"evidence \(redacted\) written to (\S+): (\d+) KB", r.stderr)
+    check(r.returncode == 0 and m and m.group(1) == out and abs(int(m.group(2)) - size_kb) <= 1,
+          "collect -o FILE: names the file and its size", (r.stderr, size_kb))
+    r = run("collect", "service", "web-service", "--cluster", "prod", "--output", "json", "--endpoint-url", fake.url)
+    check(r.returncode == 2 and r.stderr.count("\n") == 1 and "the bundle is always JSON" in r.stderr
+          and "-o -" in r.stderr, "collect --output json: explained", r.stderr)
+    r = run("collect", "service", "web-service", "--cluster", "prod", "--endpoint-url", fake.url)
+    check(r.returncode == 2 and "-o - writes to standard output" in r.stderr, "collect without -o: mentions -o -",
+          r.stderr)
+r1 = run("analyze", "-", "--output", "json", stdin=bundle_text)
+r2 = run("analyze", out, "--output", "json")
+f1 = [f["id"] for f in json.loads(r1.stdout)["findings"]] if r1.stdout.startswith("{") else None
+f2 = [f["id"] for f in json.loads(r2.stdout)["findings"]] if r2.stdout.startswith("{") else []
+check(f1 == f2 and f1, "analyze - reads standard input: same findings as the file", r1.stderr)
+r = run("analyze", "-", stdin="{")
+check(r.returncode == 2 and r.stderr.startswith("ecs-doctor: standard input:"), "analyze - with bad JSON: names stdin",
+      r.stderr)
+
+# ---- 10. analyze DIR
+r = run("analyze", FIX)
+check(r.returncode == 2 and r.stderr.count("\n") == 1 and "is a directory" in r.stderr, "analyze DIR: says so",
+      r.stderr)
+
 # @@MORE@@
 
 shutil.rmtree(TMP, ignore_errors=True)
