@@ -206,6 +206,14 @@ out:
     return exit_code;
 }
 
+/* `cluster NAME --cluster C`: two clusters, one silently ignored before. */
+static int cluster_flag_refused(const char *command)
+{
+    fprintf(stderr, "ecs-doctor: %s: the cluster is the NAME argument; --cluster is for service and task targets\n",
+            command);
+    return EXIT_USAGE;
+}
+
 static int one_target(struct cli_opts *o, enum collect_kind kind, const char *what)
 {
     if (o->n_args != 1) {
@@ -217,6 +225,8 @@ static int one_target(struct cli_opts *o, enum collect_kind kind, const char *wh
                 o->command, o->command);
         return EXIT_USAGE;
     }
+    if (kind == COLLECT_CLUSTER && o->cluster)
+        return cluster_flag_refused(o->command);
     return run_target(o, kind, o->args[0], 0);
 }
 
@@ -235,8 +245,11 @@ int cmd_collect(struct cli_opts *o)
         kind = COLLECT_SERVICE;
     else if (!strcmp(o->args[0], "task"))
         kind = COLLECT_TASK;
-    else if (!strcmp(o->args[0], "cluster"))
+    else if (!strcmp(o->args[0], "cluster")) {
         kind = COLLECT_CLUSTER;
+        if (o->cluster)
+            return cluster_flag_refused("collect cluster");
+    }
     else {
         fprintf(stderr, "ecs-doctor: collect: unknown target kind '%s' (service, task, cluster)\n", o->args[0]);
         return EXIT_USAGE;

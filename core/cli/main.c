@@ -53,8 +53,8 @@ static const char usage[] =
     "  --profile P           AWS profile (else AWS_PROFILE, else default)\n"                     \
     "  --region R            AWS region (else AWS_REGION, AWS_DEFAULT_REGION, the profile)\n"    \
     "  --endpoint-url URL    send every AWS call to URL (testing, VPC endpoints)\n"
+#define H_CLUSTER "  --cluster C           the cluster (default 'default')\n"
 #define H_COLLECT                                                                               \
-    "  --cluster C           the cluster (default 'default')\n"                                  \
     "  --since DURATION      how far back to look at stopped tasks and events (3h)\n"            \
     "  --max-tasks N         at most N stopped tasks, newest first (100)\n"                      \
     "  --deadline DURATION   stop collecting after DURATION and diagnose what arrived\n"
@@ -76,7 +76,7 @@ static const char help_service[] =
     "the ranked diagnosis. With --wait, first follow the newest deployment until it\n"
     "completes or fails, then diagnose.\n"
     "\n"
-    "options:\n" H_COLLECT H_AWS H_ANALYZE
+    "options:\n" H_CLUSTER H_COLLECT H_AWS H_ANALYZE
     "  --wait                follow the newest deployment first (progress on stderr)\n"
     "  --timeout DURATION    give up waiting after DURATION (15m); exit 5\n"
     "\n"
@@ -85,8 +85,9 @@ static const char help_task[] =
     "usage: ecs-doctor task ID|ARN [--cluster C] [options]\n"
     "\n"
     "Diagnose one task (running or recently stopped) and the service it belongs to.\n"
+    "ID is the whole task id (32 hex digits) or the task's ARN.\n"
     "\n"
-    "options:\n" H_COLLECT H_AWS H_ANALYZE
+    "options:\n" H_CLUSTER H_COLLECT H_AWS H_ANALYZE
     "\n"
     "example: ecs-doctor task 0a1b2c3d4e5f60718293a4b5c6d7e8f9 --cluster prod\n";
 static const char help_cluster[] =
@@ -106,7 +107,8 @@ static const char help_collect[] =
     "\n"
     "options:\n"
     "  -o FILE               where to write the bundle (required; - = standard output)\n"
-    "  --no-redact           keep environment values and secret-looking strings\n" H_COLLECT H_AWS
+    "  --no-redact           keep environment values and secret-looking strings\n"
+    "  --cluster C           the cluster of a service or task (default 'default')\n" H_COLLECT H_AWS
     "  --debug               log every AWS request to stderr\n"
     "\n"
     "example: ecs-doctor collect service web-service --cluster prod -o web.json\n";

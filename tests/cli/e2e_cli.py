@@ -310,6 +310,25 @@ r = run("analyze", FIX)
 check(r.returncode == 2 and r.stderr.count("\n") == 1 and "is a directory" in r.stderr, "analyze DIR: says so",
       r.stderr)
 
+# ---- 9. cluster and --cluster; a task's headline names the task
+r = run("cluster", "--help")
+check("--cluster" not in r.stdout.split("options:")[1], "cluster --help lists no --cluster", r.stdout)
+r = run("cluster", "prod", "--cluster", "other")
+check(r.returncode == 2 and "the cluster is the NAME argument" in r.stderr, "cluster --cluster: refused, explained",
+      r.stderr)
+r = run("collect", "cluster", "prod", "--cluster", "other", "-o", "-")
+check(r.returncode == 2 and "the cluster is the NAME argument" in r.stderr, "collect cluster --cluster: refused",
+      r.stderr)
+with harness.Fake(os.path.join(SCEN, "demo.json"), TMP) as fake:
+    ev = json.loads(run("collect", "service", "web-service", "--cluster", "prod", "-o", "-",
+                        "--endpoint-url", fake.url).stdout)
+    tid = ev["tasks"][0]["taskArn"].rsplit("/", 1)[1]
+    r = run("task", tid, "--cluster", "prod", "--output", "json", "--endpoint-url", fake.url)
+    rep = json.loads(r.stdout) if r.stdout.startswith("{") else {}
+    check(rep.get("summary", "").startswith(tid + ":"), "task: the headline names the task", rep.get("summary"))
+    r = run("task", tid, "--cluster", "prod", "--endpoint-url", fake.url)
+    check(r.stdout.startswith(tid + ":"), "task: the text verdict line names the task", r.stdout[:200])
+
 # @@MORE@@
 
 shutil.rmtree(TMP, ignore_errors=True)
