@@ -139,7 +139,8 @@ static const char help_review[] =
 static const char help_checks[] =
     "usage: ecs-doctor checks list | checks test DIR | checks new NAME [options]\n"
     "\n"
-    "list: every check with its source, category and the evidence it needs.\n"
+    "list: every check with the severities it reports, its category, the evidence it\n"
+    "needs and its source (--output json: also the evidence it uses).\n"
     "test DIR: run the checks against the fixtures in DIR (exit 1 on a failure).\n"
     "new NAME: write a Lua check skeleton and a fixture to start from.\n"
     "\n"

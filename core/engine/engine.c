@@ -392,6 +392,15 @@ enum err_code engine_select(struct engine *eng, const char *const *only, size_t 
             return err_set(e, ERR_USAGE, "--only %s: no check matches (see ecs-doctor checks list)",
                            only[j]);
     }
+    /* A mistyped --skip silently skips nothing: refused like --only's. */
+    for (j = 0; j < n_skip; j++) {
+        int hit = 0;
+        for (i = 0; i < eng->n_checks; i++)
+            hit |= id_matches(skip[j], eng->checks[i]->id);
+        if (!hit)
+            return err_set(e, ERR_USAGE, "--skip %s: no check matches (see ecs-doctor checks list)",
+                           skip[j]);
+    }
     for (i = 0; i < eng->n_checks; i++) {
         struct check *c = eng->checks[i];
         c->selected = n_only == 0;

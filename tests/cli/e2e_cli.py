@@ -329,6 +329,27 @@ with harness.Fake(os.path.join(SCEN, "demo.json"), TMP) as fake:
     r = run("task", tid, "--cluster", "prod", "--endpoint-url", fake.url)
     check(r.stdout.startswith(tid + ":"), "task: the text verdict line names the task", r.stdout[:200])
 
+# ---- 10. checks list: aligned, the evidence needed, the severities reported; --skip like --only
+r = run("checks", "list")
+lines = [line for line in r.stdout.split("\n") if line.strip()]
+head = lines[0].split()
+check(head == ["ID", "LANG", "SEVERITY", "CATEGORY", "NEEDS", "SOURCE"], "checks list: the header names NEEDS", head)
+col = lines[0].index("SOURCE")
+check(all(len(line) > col and line[col - 1] == " " and line[col] != " " for line in lines[1:-1]),
+      "checks list: the SOURCE column lines up", lines[:4])
+cb = next((line for line in lines if line.startswith("deployment.circuit_breaker ")), "")
+check(" low..medium " in cb and " ecs.services " in cb, "checks list: circuit_breaker reports low..medium, needs ecs.services",
+      cb)
+js = json.loads(run("checks", "list", "--output", "json").stdout)
+img = next(c for c in js if c["id"] == "image.not_found")
+check(img["reports"] == "critical" and "ecs.tasks" in img["needs"] and "uses" in img, "checks list --output json: reports, needs, uses",
+      img)
+r = run("checks", "list", "--skip", "image.not_fuond")
+check(r.returncode == 2 and r.stderr.strip() == "ecs-doctor: --skip image.not_fuond: no check matches (see ecs-doctor checks list)",
+      "--skip of an unknown id: an error like --only's", r.stderr)
+r = run("analyze", os.path.join(FIX, "healthy.json"), "--skip", "nothing.*")
+check(r.returncode == 2 and "--skip nothing.*: no check matches" in r.stderr, "analyze --skip unknown: refused", r.stderr)
+
 # @@MORE@@
 
 shutil.rmtree(TMP, ignore_errors=True)
