@@ -148,6 +148,7 @@ static const char help_checks[] =
     "  --plugin-dir DIR      also load C checks from DIR (repeatable)\n"
     "  --check-dir DIR       also load Lua checks from DIR (repeatable)\n"
     "  --only ID  --skip ID  these checks only / not these (repeatable)\n"
+    "  --output json         list: as JSON\n"
     "  --verbose  --debug    more detail\n"
     "\n"
     "example: ecs-doctor checks test checks/network\n";
