@@ -18,7 +18,7 @@
 #include "util/strutil.h"
 
 struct progress {
-    int tty, verbose, shown, width;
+    int tty, dumb, verbose, shown, width;
     char last[512], done[64];
 };
 
@@ -30,8 +30,12 @@ static void on_progress(void *arg, const char *line)
         return;
     snprintf(p->last, sizeof p->last, "%s", line);
     if (p->tty) {
-        /* Clipped to the terminal so the line never wraps (and \r works). */
-        fprintf(stderr, "\r\033[K%.*s", p->width, line);
+        /* Clipped to the terminal so the line never wraps (and \r works).
+         * TERM=dumb knows no escape sequences: spaces clear the rest. */
+        if (p->dumb)
+            fprintf(stderr, "\r%-*.*s", p->width, p->width, line);
+        else
+            fprintf(stderr, "\r\033[K%.*s", p->width, line);
         p->shown = 1;
     } else if (p->verbose) {
         /* Not a terminal: one line per finished source is plenty. */
@@ -46,7 +50,9 @@ static void on_progress(void *arg, const char *line)
 
 static void progress_clear(struct progress *p)
 {
-    if (p->tty && p->shown)
+    if (p->tty && p->shown && p->dumb)
+        fprintf(stderr, "\r%*s\r", p->width, "");
+    else if (p->tty && p->shown)
         fputs("\r\033[K", stderr);
     p->shown = 0;
 }
@@ -142,6 +148,7 @@ static int run_target(struct cli_opts *o, enum collect_kind kind, const char *ta
     co.deadline = o->wait && o->deadline_s > 0 ? now_epoch() + (double)o->deadline_s : ao.deadline;
     co.no_redact = o->no_redact;
     prog.tty = isatty(2);
+    prog.dumb = getenv("TERM") && !strcmp(getenv("TERM"), "dumb");
     prog.width = 79;
     if (prog.tty) {
         struct winsize ws;

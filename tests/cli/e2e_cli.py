@@ -350,6 +350,33 @@ check(r.returncode == 2 and r.stderr.strip() == "ecs-doctor: --skip image.not_fu
 r = run("analyze", os.path.join(FIX, "healthy.json"), "--skip", "nothing.*")
 check(r.returncode == 2 and "--skip nothing.*: no check matches" in r.stderr, "analyze --skip unknown: refused", r.stderr)
 
+# ---- 12. JUnit times; TERM=dumb gets no escape sequences, even in the progress line
+import xml.etree.ElementTree as ET  # noqa: E402
+r = run("analyze", os.path.join(SRC, "examples", "incident.json"), "--output", "junit")
+root = ET.fromstring(r.stdout)
+cases = list(root.iter("testcase"))
+check(cases and all(re.fullmatch(r"[0-9]+\.[0-9]{3}", c.get("time", "")) for c in cases),
+      "junit: every testcase has a time attribute", [c.get("time") for c in cases[:3]])
+suite = next(root.iter("testsuite"))
+check(re.fullmatch(r"[0-9]+\.[0-9]{3}", suite.get("time", "")) is not None, "junit: the testsuite has a time")
+if shutil.which("script"):
+    with harness.Fake(os.path.join(SCEN, "demo.json"), TMP, "--latency", "30") as fake:
+        def on_tty(term):
+            e = dict(ENV)
+            e.update({"TERM": term})
+            e.pop("NO_COLOR", None)
+            cmd = f"{BIN} service web-service --cluster prod --endpoint-url {fake.url} --fail-on none"
+            return subprocess.run(["script", "-qec", cmd, "/dev/null"], env=e, capture_output=True, timeout=120).stdout
+        dumb = on_tty("dumb")
+        check(b"web-service" in dumb and b"\x1b" not in dumb, "TERM=dumb on a terminal: no escape sequence at all",
+              dumb[:300])
+        check(b"\rcollecting evidence" in dumb, "TERM=dumb: the progress line still updates (carriage returns)",
+              dumb[:300])
+        xterm = on_tty("xterm")
+        check(b"\x1b[K" in xterm, "TERM=xterm: the progress line clears with an escape", xterm[:200])
+else:
+    print("ok - script(1) not installed: TERM=dumb terminal test skipped")
+
 # @@MORE@@
 
 shutil.rmtree(TMP, ignore_errors=True)
