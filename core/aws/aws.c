@@ -902,12 +902,34 @@ static int ensure_creds(struct aws_client *c)
     return 1;
 }
 
+/* The oldest call in flight, when it has waited AWS_STALL_S: said once a
+ * second through opt.on_stall. */
+static void report_stall(struct aws_client *c, double now, double *last)
+{
+    const struct call *oldest = NULL;
+    const struct endpoint *ep;
+    char action[160];
+    if (!c->opt.on_stall || now - *last < 1.0)
+        return;
+    *last = now;
+    for (const struct call *k = c->calls; k; k = k->next)
+        if (k->state == CALL_INFLIGHT && (!oldest || k->started < oldest->started))
+            oldest = k;
+    if (!oldest || now - oldest->started < AWS_STALL_S)
+        return;
+    ep = service_endpoint(c, oldest->svc, oldest->region, NULL);
+    snprintf(action, sizeof action, "%s:%s", oldest->svc->iam_prefix, oldest->op);
+    c->opt.on_stall(c->opt.stall_arg, action, ep ? ep->url : oldest->svc->name, now - oldest->started);
+}
+
 enum err_code aws_run(struct aws_client *c)
 {
+    double stall_check = mono();
     while (c->calls || c->done) {
         double now, wake = 1.0;
         int ready = 0;
         deliver(c);
+        report_stall(c, mono(), &stall_check);
         if (!c->calls)
             continue;
         for (struct call *k = c->calls; k; k = k->next)
@@ -915,7 +937,7 @@ enum err_code aws_run(struct aws_client *c)
         if (ready && !ensure_creds(c))
             continue;
         if (c->opt.deadline > 0 && wall() >= c->opt.deadline)
-            fail_ready(c, ERR_TIMEOUT, "DeadlineExceeded", "the run's deadline passed");
+            fail_ready(c, ERR_TIMEOUT, "DeadlineExceeded", "timed out at the --deadline: the call never started");
         now = mono();
         for (struct call *k = c->calls, *next; k; k = next) {
             next = k->next;

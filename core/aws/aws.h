@@ -32,7 +32,15 @@ struct aws_options {
     int max_inflight;         /* concurrent requests; default 32 */
     double deadline;          /* epoch seconds; 0 = none. Calls after it fail ERR_TIMEOUT */
     int debug;                /* log each request to stderr (never secrets) */
+    /* Called from aws_run about once a second while the oldest call in
+     * flight has waited AWS_STALL_S or more, so a silent endpoint is named:
+     * the action ("iam:GetRole"), the endpoint's URL, the seconds waited
+     * (retries included). NULL: nothing is said. */
+    void (*on_stall)(void *arg, const char *action, const char *endpoint, double waited_s);
+    void *stall_arg;
 };
+
+#define AWS_STALL_S 10.0
 
 struct aws_error {
     enum err_code kind;  /* ERR_AWS, ERR_DENIED, ERR_NOT_FOUND, ERR_THROTTLED, ERR_NETWORK, ERR_TIMEOUT, ERR_REFUSED... */

@@ -19,6 +19,7 @@
 
 struct progress {
     int tty, dumb, verbose, shown, width;
+    long stall_bucket; /* the last 15 s step of a stall said off a terminal */
     char last[512], done[64];
 };
 
@@ -45,6 +46,23 @@ static void on_progress(void *arg, const char *line)
             snprintf(p->done, sizeof p->done, "%.*s", (int)n, line);
             fprintf(stderr, "ecs-doctor: %s\n", line);
         }
+    }
+}
+
+/* A call that has not answered for AWS_STALL_S: on a terminal it takes the
+ * progress line; elsewhere one line each 15 s of the wait. */
+static void on_stall(void *arg, const char *action, const char *endpoint, double waited)
+{
+    struct progress *p = arg;
+    char line[512], url[256];
+    long bucket = (long)(waited / 15.0);
+    snprintf(line, sizeof line, "waiting %.0fs for %s at %s (no answer yet)", waited, action,
+             str_printable(endpoint, url, sizeof url));
+    if (p->tty) {
+        on_progress(p, line);
+    } else if (bucket > p->stall_bucket) {
+        p->stall_bucket = bucket;
+        fprintf(stderr, "ecs-doctor: %s\n", line);
     }
 }
 
@@ -120,6 +138,9 @@ static int run_target(struct cli_opts *o, enum collect_kind kind, const char *ta
     }
     memset(&ao, 0, sizeof ao);
     memset(&prog, 0, sizeof prog);
+    prog.tty = isatty(2);
+    prog.dumb = getenv("TERM") && !strcmp(getenv("TERM"), "dumb");
+    prog.width = 79;
     err_clear(&e);
     region_of(target, kinds[kind], region, sizeof region);
     if (!region[0] && o->cluster)
@@ -128,6 +149,8 @@ static int run_target(struct cli_opts *o, enum collect_kind kind, const char *ta
     ao.region = o->region ? o->region : region[0] ? region : NULL;
     ao.endpoint_url = o->endpoint_url;
     ao.debug = o->debug;
+    ao.on_stall = on_stall;
+    ao.stall_arg = &prog;
     /* With --wait the collection deadline starts after the wait (below). */
     ao.deadline = o->deadline_s > 0 && !o->wait ? now_epoch() + (double)o->deadline_s : 0;
     rc = aws_client_new(&ao, &client, &e);
@@ -147,9 +170,6 @@ static int run_target(struct cli_opts *o, enum collect_kind kind, const char *ta
     co.max_tasks = o->max_tasks;
     co.deadline = o->wait && o->deadline_s > 0 ? now_epoch() + (double)o->deadline_s : ao.deadline;
     co.no_redact = o->no_redact;
-    prog.tty = isatty(2);
-    prog.dumb = getenv("TERM") && !strcmp(getenv("TERM"), "dumb");
-    prog.width = 79;
     if (prog.tty) {
         struct winsize ws;
         if (ioctl(2, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 10)

@@ -224,8 +224,8 @@ enum wait_outcome wait_follow(wait_describe_fn describe, void *arg, const struct
     }
     stamp(out);
     if (rc == WAIT_TIMEOUT)
-        fprintf(out, "deployment %s still in progress after %.0fs: giving up (exit 5 after the diagnosis)\n",
-                *followed ? followed : "?", timeout);
+        fprintf(out, "timed out after %.0fs (--timeout): deployment %s still in progress; diagnosing now "
+                     "(exit 5 after the diagnosis)\n", timeout, *followed ? followed : "?");
     else
         fprintf(out, "deployment %s %s; diagnosing\n", followed, wait_outcome_str(rc));
     return rc;

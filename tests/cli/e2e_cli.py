@@ -377,6 +377,19 @@ if shutil.which("script"):
 else:
     print("ok - script(1) not installed: TERM=dumb terminal test skipped")
 
+# ---- 7. long silences: a stalled endpoint is named with the operation and the wait
+with harness.Fake(os.path.join(SCEN, "demo.json"), TMP, "--stall-rate", "1@iam", "--stall-seconds", "40",
+                  kill=True) as fake:
+    r = run("service", "web-service", "--cluster", "prod", "--deadline", "25s", "--output", "json",
+            "--endpoint-url", fake.url)
+    m = re.search(r"ecs-doctor: waiting (\d+)s for (iam:\w+) at (\S+) \(no answer yet\)", r.stderr)
+    check(m is not None and int(m.group(1)) >= 15 and m.group(3) == fake.url,
+          "stalled IAM: named with the action, the endpoint and the seconds waited", r.stderr[-600:])
+    check(r.returncode in (0, 1, 4) and r.stdout.startswith("{"), "stalled IAM: still a report", r.returncode)
+    gaps = json.loads(r.stdout).get("evidence_gaps", []) if r.stdout.startswith("{") else []
+    msgs = [g.get("message") or "" for g in gaps if g["source"].startswith("iam")]
+    check(msgs and all(m.startswith("timed out ") for m in msgs), "stalled IAM: the gap's timeout is worded one way", msgs)
+
 # @@MORE@@
 
 shutil.rmtree(TMP, ignore_errors=True)
