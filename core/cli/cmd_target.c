@@ -233,11 +233,16 @@ out:
     return exit_code;
 }
 
-/* `cluster NAME --cluster C`: two clusters, one silently ignored before. */
-static int cluster_flag_refused(const char *command)
+/* `cluster NAME --cluster C`: two clusters, of which C was silently
+ * ignored. The same cluster twice is harmless (scripts pass it to every
+ * command); another one is refused. */
+static int cluster_flag_refused(const char *command, const char *target, const char *flag)
 {
-    fprintf(stderr, "ecs-doctor: %s: the cluster is the NAME argument; --cluster is for service and task targets\n",
-            command);
+    char shown[256];
+    if (!strcmp(str_basename(target), str_basename(flag)))
+        return 0;
+    fprintf(stderr, "ecs-doctor: %s: the cluster is the NAME argument, not --cluster %s (--cluster is for service "
+                    "and task targets)\n", command, str_printable(flag, shown, sizeof shown));
     return EXIT_USAGE;
 }
 
@@ -252,8 +257,8 @@ static int one_target(struct cli_opts *o, enum collect_kind kind, const char *wh
                 o->command, o->command);
         return EXIT_USAGE;
     }
-    if (kind == COLLECT_CLUSTER && o->cluster)
-        return cluster_flag_refused(o->command);
+    if (kind == COLLECT_CLUSTER && o->cluster && cluster_flag_refused(o->command, o->args[0], o->cluster))
+        return EXIT_USAGE;
     return run_target(o, kind, o->args[0], 0);
 }
 
@@ -274,8 +279,8 @@ int cmd_collect(struct cli_opts *o)
         kind = COLLECT_TASK;
     else if (!strcmp(o->args[0], "cluster")) {
         kind = COLLECT_CLUSTER;
-        if (o->cluster)
-            return cluster_flag_refused("collect cluster");
+        if (o->cluster && cluster_flag_refused("collect cluster", o->args[1], o->cluster))
+            return EXIT_USAGE;
     }
     else {
         fprintf(stderr, "ecs-doctor: collect: unknown target kind '%s' (service, task, cluster)\n", o->args[0]);

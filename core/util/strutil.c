@@ -157,5 +157,7 @@ const char *str_nearest(const char *s, const char *const *candidates, size_t n, 
             best = candidates[i];
         }
     }
+    if (best_d >= 1000) /* too long to compare: nothing is near */
+        return NULL;
     return max_dist < 0 || best_d <= max_dist ? best : NULL;
 }

@@ -319,6 +319,9 @@ check(r.returncode == 2 and "the cluster is the NAME argument" in r.stderr, "clu
 r = run("collect", "cluster", "prod", "--cluster", "other", "-o", "-")
 check(r.returncode == 2 and "the cluster is the NAME argument" in r.stderr, "collect cluster --cluster: refused",
       r.stderr)
+r = run("cluster", "prod", "--cluster", "prod", "--endpoint-url", "http://127.0.0.1:9", "--deadline", "1s")
+check("the cluster is the NAME argument" not in r.stderr, "cluster prod --cluster prod: the same cluster is accepted",
+      r.stderr)
 with harness.Fake(os.path.join(SCEN, "demo.json"), TMP) as fake:
     ev = json.loads(run("collect", "service", "web-service", "--cluster", "prod", "-o", "-",
                         "--endpoint-url", fake.url).stdout)

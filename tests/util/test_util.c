@@ -114,6 +114,7 @@ static void test_str(void)
         CHECK_STR(str_nearest("regin", opts, 4, STR_TYPO("regin")), "region");
         CHECK(str_nearest("zzzzzzzz", opts, 4, STR_TYPO("zzzzzzzz")) == NULL);
         CHECK_STR(str_nearest("zzzzzzzz", opts, 4, -1), "region");
+        CHECK(str_nearest("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", opts, 4, -1) == NULL);
         CHECK_STR(str_printable("a\x1b[31mb\x7f", buf, sizeof buf), "a?[31mb");
     }
     CHECK(str_duration("5x") == -1);
