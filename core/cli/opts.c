@@ -60,8 +60,9 @@ static int duration(const char *v, const char *flag, const char *zero_ok, long *
         return EXIT_USAGE;
     }
     if (s < 0) {
+        char shown[64];
         fprintf(stderr, "ecs-doctor: %s: invalid duration '%s' (a number and a unit: 90s, 15m, 1.5h, 2d, 1w)\n",
-                flag, v);
+                flag, str_printable(v, shown, sizeof shown));
         return EXIT_USAGE;
     }
     if (s == 0 && !zero_ok) {
