@@ -793,6 +793,41 @@ static int throttle_room(const struct aws_client *c, const struct call *k, doubl
     return (mono() - k->page_started) * 1000.0 + d_ms < (double)c->opt.throttle_budget_ms;
 }
 
+/* Final errors that say what to do: AWS refusing the credentials names their
+ * source and how to refresh them; an empty 404 is not AWS at all. */
+static void explain(struct aws_client *c, struct call *k, const struct http_xfer *x)
+{
+    static const char *const expired[] = {"ExpiredToken", "ExpiredTokenException", "TokenRefreshRequired",
+                                          "RequestExpired", NULL};
+    static const char *const rejected[] = {"InvalidClientTokenId", "UnrecognizedClientException",
+                                           "InvalidSignatureException", "SignatureDoesNotMatch", "AuthFailure",
+                                           "IncompleteSignature", "InvalidAccessKeyId", NULL};
+    struct aws_error *err = &k->res.error;
+    char hint[512];
+    size_t n = strlen(err->message);
+    int i, is_exp = 0, is_rej = 0;
+    for (i = 0; expired[i]; i++)
+        is_exp |= !strcmp(err->code, expired[i]);
+    for (i = 0; rejected[i]; i++)
+        is_rej |= !strcmp(err->code, rejected[i]);
+    /* RequestExpired is a clock problem unless the token itself is old. */
+    if (is_exp && !strcmp(err->code, "RequestExpired") && !str_icase_find(err->message, "token"))
+        is_exp = 0;
+    if (is_exp || is_rej) {
+        creds_refresh_hint(c->creds_ok ? &c->creds : NULL, is_exp, hint, sizeof hint);
+        snprintf(err->message + n, sizeof err->message - n, "%s%s", n ? " \xe2\x80\x94 " : "", hint);
+        return;
+    }
+    if (x->status == 404 && x->body.len == 0) {
+        const struct endpoint *ep = service_endpoint(c, k->svc, k->region, NULL);
+        snprintf(err->message, sizeof err->message,
+                 "%s answered HTTP 404 with an empty body: it is not an AWS endpoint for %s (check --endpoint-url, "
+                 "AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_%s)",
+                 ep ? ep->url : "the endpoint", k->svc->name, k->svc->env_id ? k->svc->env_id : "<SERVICE>");
+        snprintf(err->code, sizeof err->code, "NotAnAwsEndpoint");
+    }
+}
+
 static void on_done(void *arg, struct http_xfer *x)
 {
     struct call *k = arg;
@@ -864,6 +899,7 @@ static void on_done(void *arg, struct http_xfer *x)
         }
     }
     debug_log(c, k, x, &err, "");
+    explain(c, k, x);
     http_xfer_free(x);
     if (err.kind == ERR_PARSE) /* a 2xx we could not read, after retries */
         k->res.error.kind = ERR_AWS;
@@ -911,12 +947,34 @@ static int ensure_creds(struct aws_client *c)
     return 1;
 }
 
+/* The oldest call in flight, when it has waited AWS_STALL_S: said once a
+ * second through opt.on_stall. */
+static void report_stall(struct aws_client *c, double now, double *last)
+{
+    const struct call *oldest = NULL;
+    const struct endpoint *ep;
+    char action[160];
+    if (!c->opt.on_stall || now - *last < 1.0)
+        return;
+    *last = now;
+    for (const struct call *k = c->calls; k; k = k->next)
+        if (k->state == CALL_INFLIGHT && (!oldest || k->started < oldest->started))
+            oldest = k;
+    if (!oldest || now - oldest->started < AWS_STALL_S)
+        return;
+    ep = service_endpoint(c, oldest->svc, oldest->region, NULL);
+    snprintf(action, sizeof action, "%s:%s", oldest->svc->iam_prefix, oldest->op);
+    c->opt.on_stall(c->opt.stall_arg, action, ep ? ep->url : oldest->svc->name, now - oldest->started);
+}
+
 enum err_code aws_run(struct aws_client *c)
 {
+    double stall_check = mono();
     while (c->calls || c->done) {
         double now, wake = 1.0;
         int ready = 0;
         deliver(c);
+        report_stall(c, mono(), &stall_check);
         if (!c->calls)
             continue;
         for (struct call *k = c->calls; k; k = k->next)
@@ -934,7 +992,7 @@ enum err_code aws_run(struct aws_client *c)
                          k->throttled);
                 fail_call(c, k, ERR_TIMEOUT, "DeadlineExceeded", msg);
             }
-            fail_ready(c, ERR_TIMEOUT, "DeadlineExceeded", "the run's deadline passed");
+            fail_ready(c, ERR_TIMEOUT, "DeadlineExceeded", "timed out at the --deadline: the call never started");
         }
         now = mono();
         for (struct call *k = c->calls, *next; k; k = next) {

@@ -36,6 +36,12 @@ struct aws_options {
                                  keep retrying throttling; default
                                  AWS_THROTTLE_BUDGET_MS */
     int debug;                /* log each request to stderr (never secrets) */
+    /* Called from aws_run about once a second while the oldest call in
+     * flight has waited AWS_STALL_S or more, so a silent endpoint is named:
+     * the action ("iam:GetRole"), the endpoint's URL, the seconds waited
+     * (retries included). NULL: nothing is said. */
+    void (*on_stall)(void *arg, const char *action, const char *endpoint, double waited_s);
+    void *stall_arg;
 };
 
 /* Throttled calls are retried (jittered exponential backoff from 1 s, at
@@ -43,6 +49,7 @@ struct aws_options {
  * ratelimit.h) until the deadline, or for this long without one. Other
  * retryable errors are bounded by max_attempts. */
 #define AWS_THROTTLE_BUDGET_MS 60000L
+#define AWS_STALL_S 10.0
 
 struct aws_error {
     enum err_code kind;  /* ERR_AWS, ERR_DENIED, ERR_NOT_FOUND, ERR_THROTTLED, ERR_NETWORK, ERR_TIMEOUT, ERR_REFUSED... */

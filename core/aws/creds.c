@@ -1088,3 +1088,53 @@ out:
     (void)now_epoch;
     return rc;
 }
+
+/* The profile a source names: "sso 1/R (profile prod)" -> "prod". */
+static void source_profile(const char *source, char *out, size_t len)
+{
+    const char *p = strstr(source, "(profile ");
+    size_t n;
+    out[0] = '\0';
+    if (p) {
+        p += 9;
+        n = strcspn(p, ")");
+        snprintf(out, len, "%.*s", (int)n, p);
+    } else if (!strncmp(source, "profile ", 8)) {
+        snprintf(out, len, "%s", source + 8);
+    }
+}
+
+void creds_refresh_hint(const struct creds *c, int expired, char *out, size_t len)
+{
+    const char *src = c && c->source[0] ? c->source : "the credential chain";
+    const char *what = expired ? "have expired" : "were rejected";
+    char prof[80], pflag[96] = "";
+    source_profile(src, prof, sizeof prof);
+    if (prof[0] && strcmp(prof, "default"))
+        snprintf(pflag, sizeof pflag, " --profile %s", prof);
+    if (!strncmp(src, "sso ", 4))
+        snprintf(out, len, "the credentials from %s %s: run 'aws sso login%s' and try again", src, what, pflag);
+    else if (!strncmp(src, "credential_process", 18))
+        snprintf(out, len, "the credentials from %s %s: run the profile's credential_process by hand to see "
+                 "what it prints (its Expiration must be in the future) and try again; ecs-doctor runs it anew "
+                 "each time", src, what);
+    else if (!strcmp(src, "environment"))
+        snprintf(out, len, "the credentials from the environment %s: %s", what,
+                 c && c->session_token ? "export a fresh AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and "
+                                         "AWS_SESSION_TOKEN (e.g. 'eval \"$(aws configure export-credentials "
+                                         "--format env)\"') or unset them to use a profile"
+                                       : "export new keys (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), or unset "
+                                         "them to use a profile");
+    else if (!strncmp(src, "assume-role ", 12))
+        snprintf(out, len, "the credentials from %s %s: refresh the credentials of its source_profile "
+                 "(new keys, or 'aws sso login') and try again", src, what);
+    else if (!strncmp(src, "profile ", 8))
+        snprintf(out, len, "the credentials from %s %s: put new keys in the shared credentials file "
+                 "('aws configure%s'), or remove a stale aws_session_token", src, what, pflag);
+    else if (!strncmp(src, "web identity", 12))
+        snprintf(out, len, "the credentials from %s %s: the token file (AWS_WEB_IDENTITY_TOKEN_FILE) is stale; "
+                 "the platform that writes it renews it, try again", src, what);
+    else
+        snprintf(out, len, "the credentials from %s %s: the role's credentials renew on their own; try again "
+                 "in a minute", src, what);
+}

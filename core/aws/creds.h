@@ -45,4 +45,10 @@ double creds_parse_time(const char *iso);
 /* The [section] name of a profile in the config file ("default" or "profile x"). */
 void creds_profile_section(const char *profile, char *out, size_t len);
 
+/* What to do when AWS refuses these credentials (expired: ExpiredToken,
+ * rejected: InvalidClientTokenId, a bad signature...), by their source:
+ * "credentials from sso 1234/Admin (profile prod) have expired: run 'aws sso
+ * login --profile prod'". Writes one line (no newline) into out. */
+void creds_refresh_hint(const struct creds *c, int expired, char *out, size_t len);
+
 #endif

@@ -276,7 +276,11 @@ static void finish(struct http_xfer *x, CURLcode cc)
         x->net = ERR_NETWORK;
         snprintf(x->net_code, sizeof x->net_code, "ConnectionError");
     }
-    snprintf(x->errmsg, sizeof x->errmsg, "%s", p->curl_err[0] ? p->curl_err : curl_easy_strerror(cc));
+    /* Every timeout reads "timed out after Ns: ..." (curl's own wording varies). */
+    if (x->net == ERR_TIMEOUT)
+        snprintf(x->errmsg, sizeof x->errmsg, "timed out after %.0fs: no answer", x->elapsed_ms / 1000.0);
+    else
+        snprintf(x->errmsg, sizeof x->errmsg, "%s", p->curl_err[0] ? p->curl_err : curl_easy_strerror(cc));
 }
 
 enum err_code http_start(struct http *h, struct http_xfer *x, http_done_fn cb, void *arg)

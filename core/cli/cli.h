@@ -24,8 +24,10 @@ struct cli_opts {
     const char *command;
     const char *profile, *region, *cluster, *endpoint_url;
     const char *output;      /* text | json | markdown | junit */
-    const char *out_file;    /* -o FILE (collect) */
-    const char *fail_on;     /* severity threshold; default "high" */
+    int output_given;        /* --output was on the command line */
+    const char *out_file;    /* -o FILE (collect); "-" = standard output */
+    const char *fail_on;     /* severity threshold; default "high" ("none" for review) */
+    int fail_on_given;       /* --fail-on was on the command line */
     const char *mute_file;
     long since_s;            /* --since; default 3h */
     long max_tasks;          /* --max-tasks; default 100 */
@@ -39,11 +41,22 @@ struct cli_opts {
     const char *only[CLI_MAX_LIST];        size_t n_only;
     const char *skip[CLI_MAX_LIST];        size_t n_skip;
     char **args; int n_args; /* positionals after the command */
+    int show_help;           /* set with a usage error: print the command's help after it */
 };
 
 /* Parses argv after the command name into o. Returns 0, or EXIT_USAGE after
- * printing a one-line error naming the bad flag. */
+ * printing a one-line error naming the bad flag (with a did-you-mean for an
+ * unknown one, and o->show_help set). */
 int cli_parse(int argc, char **argv, struct cli_opts *o);
+
+/* How many argv entries the global option at argv[0] takes (1 or 2: "--region
+ * R", "--region=R", "--debug"), or 0 when argv[0] is not one of the global
+ * options main() accepts before the command (AWS CLI style). */
+int cli_global_option(int argc, char **argv);
+
+/* The long option nearest to an unknown "--name" (with its "--"), when it is a
+ * plausible typo, else NULL. Static storage. */
+const char *cli_nearest_option(const char *arg);
 
 /* The shared back half of every diagnosing command: evidence -> checks ->
  * findings -> rank -> render, and the exit code. `analyze` calls it on a

@@ -9,6 +9,8 @@
 #include "cli/cli.h"
 #include "engine/checktest.h"
 #include "engine/engine.h"
+#include "engine/finding.h"
+#include "util/buf.h"
 #include "util/jsonx.h"
 #include "util/textsafe.h"
 
@@ -37,12 +39,69 @@ static struct engine *engine_for(struct cli_opts *o, const char *extra_dir)
     return engine_new(&eo);
 }
 
+/* The severities a check reports: the declared one, and for a Lua check
+ * every severity literal on its lines that set one (`severity = "low"`,
+ * `severity = f.resolved and "low" or "medium"`), as "low..medium". A C
+ * plugin's are known only from its descriptor. */
+static void severity_range(const struct check *c, char *out, size_t len)
+{
+    static const char *const names[] = {"info", "low", "medium", "high", "critical"};
+    int lo = finding_severity_level(c->severity), hi = lo, lvl;
+    struct buf b;
+    struct err e = {0};
+    size_t k;
+    buf_init(&b, (size_t)1024 * 1024);
+    if (c->lang == CHECK_LUA && buf_read_file(&b, c->path, &e) == ERR_OK) {
+        char *line = b.data, *nl;
+        for (; line && *line; line = nl ? nl + 1 : NULL) {
+            nl = strchr(line, '\n');
+            if (nl)
+                *nl = '\0';
+            if (!strstr(line, "severity"))
+                continue;
+            for (k = 0; k < sizeof names / sizeof names[0]; k++) {
+                char q[16];
+                snprintf(q, sizeof q, "\"%s\"", names[k]);
+                if (strstr(strstr(line, "severity"), q)) {
+                    lvl = (int)k + 1;
+                    lo = lo == 0 || lvl < lo ? lvl : lo;
+                    hi = lvl > hi ? lvl : hi;
+                }
+            }
+        }
+    }
+    buf_cleanup(&b);
+    if (lo == 0 || hi == 0)
+        snprintf(out, len, "%s", c->severity);
+    else if (lo == hi)
+        snprintf(out, len, "%s", names[lo - 1]);
+    else
+        snprintf(out, len, "%s..%s", names[lo - 1], names[hi - 1]);
+}
+
+static void needs_text(const struct check *c, char *out, size_t len)
+{
+    const cJSON *n;
+    size_t used = 0;
+    out[0] = '\0';
+    cJSON_ArrayForEach(n, c->needs) {
+        if (!cJSON_IsString(n))
+            continue;
+        used += (size_t)snprintf(out + used, used < len ? len - used : 0, "%s%s", used ? "," : "", n->valuestring);
+        if (used >= len)
+            break;
+    }
+    if (!out[0])
+        snprintf(out, len, "-");
+}
+
 static int list(struct cli_opts *o)
 {
     struct engine *eng = engine_for(o, NULL);
     struct err e = {0};
     size_t i;
-    int rc = 0;
+    int rc = 0, w_id = 2, w_sev = 8, w_cat = 8, w_needs = 5;
+    char sev[32], needs[512];
     if (!eng)
         return EXIT_USAGE;
     if (engine_select(eng, o->only, o->n_only, o->skip, o->n_skip, &e) != ERR_OK) {
@@ -59,14 +118,17 @@ static int list(struct cli_opts *o)
             if (!c->selected)
                 continue;
             j = cJSON_CreateObject();
+            severity_range(c, sev, sizeof sev);
             cJSON_AddStringToObject(j, "id", c->id);
             cJSON_AddStringToObject(j, "language", c->lang == CHECK_LUA ? "lua" : "c");
             cJSON_AddStringToObject(j, "source", c->source);
             cJSON_AddStringToObject(j, "path", c->path);
             cJSON_AddStringToObject(j, "category", c->category);
             cJSON_AddStringToObject(j, "severity", c->severity);
+            cJSON_AddStringToObject(j, "reports", sev);
             cJSON_AddStringToObject(j, "summary", c->summary);
             cJSON_AddItemToObject(j, "needs", cJSON_Duplicate(c->needs, 1));
+            cJSON_AddItemToObject(j, "uses", c->uses ? cJSON_Duplicate(c->uses, 1) : cJSON_CreateArray());
             cJSON_AddItemToArray(arr, j);
         }
         txt = cJSON_Print(arr);
@@ -75,14 +137,35 @@ static int list(struct cli_opts *o)
         cJSON_free(txt);
         cJSON_Delete(arr);
     } else {
-        printf("%-34s %-4s %-10s %-34s %s\n", "ID", "LANG", "SEVERITY", "CATEGORY", "SOURCE");
+        size_t shown = 0;
+        /* Columns as wide as their longest entry, so they line up. */
         for (i = 0; i < eng->n_checks; i++) {
             const struct check *c = eng->checks[i];
-            if (c->selected)
-                printf("%-34s %-4s %-10s %-34s %s\n", c->id, c->lang == CHECK_LUA ? "lua" : "c",
-                       c->severity, c->category, strchr(c->source, ':') + 1);
+            if (!c->selected)
+                continue;
+            severity_range(c, sev, sizeof sev);
+            needs_text(c, needs, sizeof needs);
+            w_id = (int)strlen(c->id) > w_id ? (int)strlen(c->id) : w_id;
+            w_sev = (int)strlen(sev) > w_sev ? (int)strlen(sev) : w_sev;
+            w_cat = (int)strlen(c->category) > w_cat ? (int)strlen(c->category) : w_cat;
+            w_needs = (int)strlen(needs) > w_needs ? (int)strlen(needs) : w_needs;
         }
-        printf("%zu checks\n", eng->n_checks);
+        printf("%-*s %-4s %-*s %-*s %-*s %s\n", w_id, "ID", "LANG", w_sev, "SEVERITY", w_cat, "CATEGORY",
+               w_needs, "NEEDS", "SOURCE");
+        for (i = 0; i < eng->n_checks; i++) {
+            const struct check *c = eng->checks[i];
+            if (!c->selected)
+                continue;
+            severity_range(c, sev, sizeof sev);
+            needs_text(c, needs, sizeof needs);
+            printf("%-*s %-4s %-*s %-*s %-*s %s\n", w_id, c->id, c->lang == CHECK_LUA ? "lua" : "c", w_sev, sev,
+                   w_cat, c->category, w_needs, needs, strchr(c->source, ':') + 1);
+            shown++;
+        }
+        if (shown == eng->n_checks)
+            printf("%zu checks\n", eng->n_checks);
+        else
+            printf("%zu of %zu checks\n", shown, eng->n_checks);
     }
     engine_free(eng);
     return rc;

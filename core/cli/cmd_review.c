@@ -3,8 +3,9 @@
  * review alone. It selects the recommendation rules of checks/review (ids
  * security.*, reliability.*, cost.*; docs/best-practices.md) and hands over
  * to the live commands or to analyze, so the report holds only
- * recommendations; they never drive the verdict, so the exit code is 0 unless
- * the evidence could not be gathered. */
+ * recommendations. They never drive the verdict; the exit code is 1 when
+ * --fail-on is given and an unmuted recommendation is at or above it
+ * (publish.c), else 0 unless the evidence could not be gathered. */
 #include <stdio.h>
 #include <string.h>
 
@@ -45,6 +46,9 @@ int cmd_review(struct cli_opts *o)
         for (i = 0; i < sizeof review_rules / sizeof review_rules[0]; i++)
             o->only[o->n_only++] = review_rules[i];
     o->review = 1; /* the report's summary then says no diagnosis ran */
+    /* Advisory by default; a CI gate says --fail-on SEVERITY. */
+    if (!o->fail_on_given)
+        o->fail_on = "none";
     kind = o->args[0];
     if (!strcmp(kind, "service")) {
         shift(o);

@@ -16,9 +16,11 @@
 #include "report/wait.h"
 #include "util/jsonx.h"
 #include "util/textsafe.h"
+#include "util/strutil.h"
 
 struct progress {
-    int tty, verbose, shown, width;
+    int tty, dumb, verbose, shown, width;
+    long stall_bucket; /* the last 15 s step of a stall said off a terminal */
     char last[512], done[64];
 };
 
@@ -30,9 +32,15 @@ static void on_progress(void *arg, const char *line)
         return;
     snprintf(p->last, sizeof p->last, "%s", line);
     if (p->tty) {
-        /* Clipped to the terminal so the line never wraps (and \r works). */
-        fprintf(stderr, "\r\033[K");
-        textsafe_line(stderr, "%.*s", p->width, line);
+        /* Clipped to the terminal so the line never wraps (and \r works).
+         * TERM=dumb knows no escape sequences: spaces clear the rest. */
+        if (p->dumb) {
+            fputc('\r', stderr);
+            textsafe_line(stderr, "%-*.*s", p->width, p->width, line);
+        } else {
+            fprintf(stderr, "\r\033[K");
+            textsafe_line(stderr, "%.*s", p->width, line);
+        }
         p->shown = 1;
     } else if (p->verbose) {
         /* Not a terminal: one line per finished source is plenty. */
@@ -45,9 +53,28 @@ static void on_progress(void *arg, const char *line)
     }
 }
 
+/* A call that has not answered for AWS_STALL_S: on a terminal it takes the
+ * progress line; elsewhere one line each 15 s of the wait. */
+static void on_stall(void *arg, const char *action, const char *endpoint, double waited)
+{
+    struct progress *p = arg;
+    char line[512], url[256];
+    long bucket = (long)(waited / 15.0);
+    snprintf(line, sizeof line, "waiting %.0fs for %s at %s (no answer yet)", waited, action,
+             str_printable(endpoint, url, sizeof url));
+    if (p->tty) {
+        on_progress(p, line);
+    } else if (bucket > p->stall_bucket) {
+        p->stall_bucket = bucket;
+        fprintf(stderr, "ecs-doctor: %s\n", line);
+    }
+}
+
 static void progress_clear(struct progress *p)
 {
-    if (p->tty && p->shown)
+    if (p->tty && p->shown && p->dumb)
+        fprintf(stderr, "\r%*s\r", p->width, "");
+    else if (p->tty && p->shown)
         fputs("\r\033[K", stderr);
     p->shown = 0;
 }
@@ -115,6 +142,9 @@ static int run_target(struct cli_opts *o, enum collect_kind kind, const char *ta
     }
     memset(&ao, 0, sizeof ao);
     memset(&prog, 0, sizeof prog);
+    prog.tty = isatty(2);
+    prog.dumb = getenv("TERM") && !strcmp(getenv("TERM"), "dumb");
+    prog.width = 79;
     err_clear(&e);
     region_of(target, kinds[kind], region, sizeof region);
     if (!region[0] && o->cluster)
@@ -123,6 +153,8 @@ static int run_target(struct cli_opts *o, enum collect_kind kind, const char *ta
     ao.region = o->region ? o->region : region[0] ? region : NULL;
     ao.endpoint_url = o->endpoint_url;
     ao.debug = o->debug;
+    ao.on_stall = on_stall;
+    ao.stall_arg = &prog;
     /* With --wait the collection deadline starts after the wait (below). */
     ao.deadline = o->deadline_s > 0 && !o->wait ? now_epoch() + (double)o->deadline_s : 0;
     rc = aws_client_new(&ao, &client, &e);
@@ -142,8 +174,6 @@ static int run_target(struct cli_opts *o, enum collect_kind kind, const char *ta
     co.max_tasks = o->max_tasks;
     co.deadline = o->wait && o->deadline_s > 0 ? now_epoch() + (double)o->deadline_s : ao.deadline;
     co.no_redact = o->no_redact;
-    prog.tty = isatty(2);
-    prog.width = 79;
     if (prog.tty) {
         struct winsize ws;
         if (ioctl(2, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 10)
@@ -170,14 +200,28 @@ static int run_target(struct cli_opts *o, enum collect_kind kind, const char *ta
             exit_code = EXIT_AWS;
             goto out;
         }
-        if (jsonx_write_atomic(o->out_file, text, &e) != ERR_OK) {
+        if (!strcmp(o->out_file, "-")) {
+            /* "-o -": the bundle on standard output, as `analyze -` reads it. */
+            size_t len = strlen(text);
+            if (fwrite(text, 1, len, stdout) != len || fputc('\n', stdout) == EOF || fflush(stdout) != 0) {
+                textsafe_line(stderr, "ecs-doctor: collect: cannot write the bundle to standard output\n");
+                exit_code = EXIT_USAGE;
+                goto out;
+            }
+        } else if (jsonx_write_atomic(o->out_file, text, &e) != ERR_OK) {
             textsafe_line(stderr, "ecs-doctor: %s\n", e.msg);
             exit_code = EXIT_USAGE;
             goto out;
         }
-        if (o->verbose || isatty(2))
-            textsafe_line(stderr, "ecs-doctor: evidence saved to %s%s\n", o->out_file,
-                    o->no_redact ? " (NOT redacted)" : "");
+        {
+            /* Where it went and how big: the next step is attaching or analysing it. */
+            double kb = (double)strlen(text) / 1024.0;
+            char shown[256];
+            textsafe_line(stderr, "ecs-doctor: evidence (%s) written to %s: %.*f %s\n",
+                    o->no_redact ? "NOT redacted" : "redacted",
+                    !strcmp(o->out_file, "-") ? "standard output" : str_printable(o->out_file, shown, sizeof shown),
+                    kb >= 1024 ? 1 : 0, kb >= 1024 ? kb / 1024.0 : kb, kb >= 1024 ? "MB" : "KB");
+        }
         exit_code = EXIT_HEALTHY;
         goto out;
     }
@@ -193,6 +237,19 @@ out:
     return exit_code;
 }
 
+/* `cluster NAME --cluster C`: two clusters, of which C was silently
+ * ignored. The same cluster twice is harmless (scripts pass it to every
+ * command); another one is refused. */
+static int cluster_flag_refused(const char *command, const char *target, const char *flag)
+{
+    char shown[256];
+    if (!strcmp(str_basename(target), str_basename(flag)))
+        return 0;
+    fprintf(stderr, "ecs-doctor: %s: the cluster is the NAME argument, not --cluster %s (--cluster is for service "
+                    "and task targets)\n", command, str_printable(flag, shown, sizeof shown));
+    return EXIT_USAGE;
+}
+
 static int one_target(struct cli_opts *o, enum collect_kind kind, const char *what)
 {
     if (o->n_args != 1) {
@@ -204,6 +261,8 @@ static int one_target(struct cli_opts *o, enum collect_kind kind, const char *wh
                 o->command, o->command);
         return EXIT_USAGE;
     }
+    if (kind == COLLECT_CLUSTER && o->cluster && cluster_flag_refused(o->command, o->args[0], o->cluster))
+        return EXIT_USAGE;
     return run_target(o, kind, o->args[0], 0);
 }
 
@@ -222,14 +281,23 @@ int cmd_collect(struct cli_opts *o)
         kind = COLLECT_SERVICE;
     else if (!strcmp(o->args[0], "task"))
         kind = COLLECT_TASK;
-    else if (!strcmp(o->args[0], "cluster"))
+    else if (!strcmp(o->args[0], "cluster")) {
         kind = COLLECT_CLUSTER;
+        if (o->cluster && cluster_flag_refused("collect cluster", o->args[1], o->cluster))
+            return EXIT_USAGE;
+    }
     else {
         textsafe_line(stderr, "ecs-doctor: collect: unknown target kind '%s' (service, task, cluster)\n", o->args[0]);
         return EXIT_USAGE;
     }
+    if (o->output_given) {
+        fprintf(stderr, "ecs-doctor: collect: --output sets a report's format, and collect writes no report: "
+                        "the bundle is always JSON, written to -o FILE (-o - for standard output); "
+                        "`ecs-doctor analyze FILE --output %s` renders it\n", o->output);
+        return EXIT_USAGE;
+    }
     if (!o->out_file) {
-        textsafe_line(stderr, "ecs-doctor: collect: -o FILE is required\n");
+        textsafe_line(stderr, "ecs-doctor: collect: -o FILE is required (-o - writes to standard output)\n");
         return EXIT_USAGE;
     }
     return run_target(o, kind, o->args[1], 1);

@@ -9,6 +9,7 @@
 #include "edoc_revision.h"
 #include "cli/cli.h"
 #include "util/textsafe.h"
+#include "util/strutil.h"
 
 static const char usage[] =
     "usage: ecs-doctor <command> [options]\n"
@@ -37,6 +38,9 @@ static const char usage[] =
     "  --fail-on SEVERITY (high)  --mute-file FILE  --no-recommendations  --no-plugins\n"
     "  --no-redact (collect)  --wait --timeout DURATION (service)\n"
     "\n"
+    "--region, --profile, --output, --endpoint-url, --debug, --no-color and --verbose\n"
+    "may also come before the command (ecs-doctor --region eu-west-1 service web).\n"
+    "\n"
     "ecs-doctor <command> --help shows a command's options and an example.\n"
     "\n"
     "exit codes: 0 healthy, 1 findings at or above --fail-on, 2 usage or input error,\n"
@@ -51,8 +55,8 @@ static const char usage[] =
     "  --profile P           AWS profile (else AWS_PROFILE, else default)\n"                     \
     "  --region R            AWS region (else AWS_REGION, AWS_DEFAULT_REGION, the profile)\n"    \
     "  --endpoint-url URL    send every AWS call to URL (testing, VPC endpoints)\n"
+#define H_CLUSTER "  --cluster C           the cluster (default 'default')\n"
 #define H_COLLECT                                                                               \
-    "  --cluster C           the cluster (default 'default')\n"                                  \
     "  --since DURATION      how far back to look at stopped tasks and events (3h)\n"            \
     "  --max-tasks N         at most N stopped tasks, newest first (100)\n"                      \
     "  --deadline DURATION   stop collecting after DURATION and diagnose what arrived\n"
@@ -75,7 +79,7 @@ static const char help_service[] =
     "the ranked diagnosis. With --wait, first follow the newest deployment until it\n"
     "completes or fails, then diagnose.\n"
     "\n"
-    "options:\n" H_COLLECT H_AWS H_ANALYZE
+    "options:\n" H_CLUSTER H_COLLECT H_AWS H_ANALYZE
     "  --wait                follow the newest deployment first (progress on stderr)\n"
     "  --timeout DURATION    give up waiting after DURATION (15m); exit 5\n"
     "\n"
@@ -84,8 +88,9 @@ static const char help_task[] =
     "usage: ecs-doctor task ID|ARN [--cluster C] [options]\n"
     "\n"
     "Diagnose one task (running or recently stopped) and the service it belongs to.\n"
+    "ID is the whole task id (32 hex digits) or the task's ARN.\n"
     "\n"
-    "options:\n" H_COLLECT H_AWS H_ANALYZE
+    "options:\n" H_CLUSTER H_COLLECT H_AWS H_ANALYZE
     "\n"
     "example: ecs-doctor task 0a1b2c3d4e5f60718293a4b5c6d7e8f9 --cluster prod\n";
 static const char help_cluster[] =
@@ -99,19 +104,21 @@ static const char help_cluster[] =
 static const char help_collect[] =
     "usage: ecs-doctor collect service|task|cluster NAME -o FILE [options]\n"
     "\n"
-    "Save the evidence to a JSON bundle for offline analysis (`ecs-doctor analyze`).\n"
+    "Save the evidence to a JSON bundle for offline analysis (`ecs-doctor analyze`);\n"
+    "prints where it went and its size on stderr. The bundle is always JSON.\n"
     "Environment values and secret-looking strings are redacted unless --no-redact.\n"
     "\n"
     "options:\n"
-    "  -o FILE               where to write the bundle (required)\n"
-    "  --no-redact           keep environment values and secret-looking strings\n" H_COLLECT H_AWS
+    "  -o FILE               where to write the bundle (required; - = standard output)\n"
+    "  --no-redact           keep environment values and secret-looking strings\n"
+    "  --cluster C           the cluster of a service or task (default 'default')\n" H_COLLECT H_AWS
     "  --debug               log every AWS request to stderr\n"
     "\n"
     "example: ecs-doctor collect service web-service --cluster prod -o web.json\n";
 static const char help_analyze[] =
     "usage: ecs-doctor analyze FILE [options]\n"
     "\n"
-    "Diagnose a saved evidence bundle offline: no AWS calls.\n"
+    "Diagnose a saved evidence bundle offline: no AWS calls. FILE - reads standard input.\n"
     "\n"
     "options:\n" H_ANALYZE
     "\n"
@@ -121,8 +128,9 @@ static const char help_review[] =
     "       ecs-doctor review FILE [options]\n"
     "\n"
     "The ECS best-practice review alone: security, reliability, performance and\n"
-    "cost recommendations for a live target or a saved evidence bundle. Exits 0\n"
-    "unless a recommendation is at or above --fail-on.\n"
+    "cost recommendations for a live target or a saved evidence bundle. Exits 0,\n"
+    "or 1 when --fail-on SEVERITY is given and an unmuted recommendation is at or\n"
+    "above it (a CI gate: --fail-on medium).\n"
     "\n"
     "options:\n"
     "  --cluster C  --profile P  --region R  --endpoint-url URL\n"
@@ -134,7 +142,8 @@ static const char help_review[] =
 static const char help_checks[] =
     "usage: ecs-doctor checks list | checks test DIR | checks new NAME [options]\n"
     "\n"
-    "list: every check with its source, category and the evidence it needs.\n"
+    "list: every check with the severities it reports, its category, the evidence it\n"
+    "needs and its source (--output json: also the evidence it uses).\n"
     "test DIR: run the checks against the fixtures in DIR (exit 1 on a failure).\n"
     "new NAME: write a Lua check skeleton and a fixture to start from.\n"
     "\n"
@@ -143,6 +152,7 @@ static const char help_checks[] =
     "  --no-plugins          load no C check plugin (Lua checks only)\n"
     "  --check-dir DIR       also load Lua checks from DIR (repeatable)\n"
     "  --only ID  --skip ID  these checks only / not these (repeatable)\n"
+    "  --output json         list: as JSON\n"
     "  --verbose  --debug    more detail\n"
     "\n"
     "example: ecs-doctor checks test checks/network\n";
@@ -170,12 +180,45 @@ static int wants_help(int argc, char **argv)
     return 0;
 }
 
+/* The command a mistyped name was likely meant to be, else NULL. */
+static const struct command *nearest_command(const char *name)
+{
+    const char *names[sizeof commands / sizeof commands[0] + 1];
+    const char *near;
+    size_t i;
+    for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        names[i] = commands[i].name;
+    names[i] = "version";
+    near = str_nearest(name, names, i + 1, STR_TYPO(name));
+    for (i = 0; near && i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(near, commands[i].name))
+            return &commands[i];
+    return NULL;
+}
+
 int main(int argc, char **argv)
 {
     struct cli_opts o;
     size_t i;
-    int rc;
+    int rc, at = 1, k, n;
+    char shown[128];
+    const struct command *near;
     if (argc < 2) {
+        fputs(usage, stderr);
+        exit(EXIT_USAGE);
+    }
+    /* Global options may come before the command, as with the AWS CLI
+     * ("ecs-doctor --region eu-west-1 service web"): skip them to find it,
+     * then move the command in front so getopt sees them after it. */
+    while (at < argc && (n = cli_global_option(argc - at, argv + at)) > 0)
+        at += n;
+    if (at > 1 && at < argc) {
+        char *cmd = argv[at];
+        for (k = at; k > 1; k--)
+            argv[k] = argv[k - 1];
+        argv[1] = cmd;
+    } else if (at >= argc) {
+        fprintf(stderr, "ecs-doctor: no command after the options\n");
         fputs(usage, stderr);
         exit(EXIT_USAGE);
     }
@@ -210,13 +253,34 @@ int main(int argc, char **argv)
         rc = cli_parse(argc - 1, argv + 1, &o);
         if (rc == 0)
             rc = commands[i].fn(&o);
+        else if (o.show_help) {
+            fputc('\n', stderr);
+            fputs(commands[i].help, stderr);
+        }
         fflush(stdout);
         exit(rc);
     }
-    if (argv[1][0] == '-')
-        textsafe_line(stderr, "ecs-doctor: unknown option '%s'\n", argv[1]);
-    else
-        textsafe_line(stderr, "ecs-doctor: unknown command '%s'\n", argv[1]);
-    fputs(usage, stderr);
+    str_printable(argv[1], shown, sizeof shown);
+    if (argv[1][0] == '-') {
+        const char *opt = cli_nearest_option(shown);
+        size_t len = strcspn(shown, "=");
+        if (opt && strlen(opt) == len && !strncmp(opt, shown, len))
+            textsafe_line(stderr, "ecs-doctor: %s goes after the command (ecs-doctor <command> ... %s)\n", opt, opt);
+        else if (opt)
+            textsafe_line(stderr, "ecs-doctor: unknown option '%s' before the command (did you mean %s?)\n", shown, opt);
+        else
+            textsafe_line(stderr, "ecs-doctor: unknown option '%s' before the command (only --region, --profile, "
+                            "--output, --endpoint-url, --debug, --no-color and --verbose go there)\n", shown);
+        fputs(usage, stderr);
+        exit(EXIT_USAGE);
+    }
+    near = nearest_command(argv[1]);
+    if (near) {
+        textsafe_line(stderr, "ecs-doctor: unknown command '%s' (did you mean '%s'?)\n\n", shown, near->name);
+        fputs(near->help, stderr);
+    } else {
+        textsafe_line(stderr, "ecs-doctor: unknown command '%s'\n", shown);
+        fputs(usage, stderr);
+    }
     exit(EXIT_USAGE);
 }

@@ -51,11 +51,24 @@ static int push(const char **list, size_t *n, const char *v, const char *flag)
     return 0;
 }
 
-static int duration(const char *v, const char *flag, long *out)
+/* zero_ok: what 0 means for this flag (--deadline 0 = no deadline), or NULL
+ * when 0 is refused (--since 0 would look at nothing). */
+static int duration(const char *v, const char *flag, const char *zero_ok, long *out)
 {
     long s = str_duration(v);
+    if (s == -2) {
+        fprintf(stderr, "ecs-doctor: %s: '%s' has no unit: say %ss, %sm, %sh, %sd or %sw (e.g. 90s, 15m, 1.5h, 2d, 1w)\n",
+                flag, v, v, v, v, v, v);
+        return EXIT_USAGE;
+    }
     if (s < 0) {
-        textsafe_line(stderr, "ecs-doctor: %s: invalid duration '%s' (use e.g. 90s, 15m, 3h, 1d)\n", flag, v);
+        char shown[64];
+        textsafe_line(stderr, "ecs-doctor: %s: invalid duration '%s' (a number and a unit: 90s, 15m, 1.5h, 2d, 1w)\n",
+                flag, str_printable(v, shown, sizeof shown));
+        return EXIT_USAGE;
+    }
+    if (s == 0 && !zero_ok) {
+        textsafe_line(stderr, "ecs-doctor: %s: must be longer than 0 (e.g. 30m)\n", flag);
         return EXIT_USAGE;
     }
     *out = s;
@@ -74,6 +87,49 @@ static int number(const char *v, const char *flag, long *out)
     return 0;
 }
 
+/* The options accepted before the command, as the AWS CLI's global ones. */
+static const struct { const char *name; int value; } globals[] = {
+    {"--region", 1}, {"--profile", 1}, {"--output", 1}, {"--endpoint-url", 1},
+    {"--debug", 0}, {"--no-color", 0}, {"--verbose", 0},
+};
+
+int cli_global_option(int argc, char **argv)
+{
+    size_t i, n;
+    if (argc < 1 || strncmp(argv[0], "--", 2))
+        return 0;
+    for (i = 0; i < sizeof globals / sizeof globals[0]; i++) {
+        n = strlen(globals[i].name);
+        if (strncmp(argv[0], globals[i].name, n))
+            continue;
+        if (!argv[0][n])
+            return globals[i].value && argc > 1 ? 2 : 1;
+        if (argv[0][n] == '=' && globals[i].value)
+            return 1;
+    }
+    return 0;
+}
+
+const char *cli_nearest_option(const char *arg)
+{
+    static char out[64];
+    const char *names[sizeof longopts / sizeof longopts[0]], *near, *eq;
+    char name[64];
+    size_t i, n = 0;
+    if (!arg || strncmp(arg, "--", 2))
+        return NULL;
+    /* "--regoin=eu-west-1" is compared as "regoin". */
+    eq = strchr(arg, '=');
+    snprintf(name, sizeof name, "%.*s", (int)(eq ? (size_t)(eq - arg - 2) : strlen(arg + 2)), arg + 2);
+    for (i = 0; longopts[i].name; i++)
+        names[n++] = longopts[i].name;
+    near = str_nearest(name, names, n, STR_TYPO(name));
+    if (!near)
+        return NULL;
+    snprintf(out, sizeof out, "--%s", near);
+    return out;
+}
+
 int cli_parse(int argc, char **argv, struct cli_opts *o)
 {
     int c, rc = 0;
@@ -84,6 +140,7 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
     o->output = "text";
     opterr = 0;
     optind = 1;
+    optopt = 0;
     while (rc == 0 && (c = getopt_long(argc, argv, ":o:", longopts, NULL)) != -1) {
         switch (c) {
         case O_PROFILE: o->profile = optarg; break;
@@ -98,14 +155,15 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
                 rc = EXIT_USAGE;
             }
             o->output = optarg;
+            o->output_given = 1;
             break;
         case 'o': o->out_file = optarg; break;
         case O_DEBUG: o->debug = 1; break;
         case O_NOCOLOR: o->no_color = 1; break;
-        case O_SINCE: rc = duration(optarg, "--since", &o->since_s); break;
+        case O_SINCE: rc = duration(optarg, "--since", NULL, &o->since_s); break;
         case O_MAXTASKS: rc = number(optarg, "--max-tasks", &o->max_tasks); break;
-        case O_DEADLINE: rc = duration(optarg, "--deadline", &o->deadline_s); break;
-        case O_TIMEOUT: rc = duration(optarg, "--timeout", &o->wait_timeout_s); break;
+        case O_DEADLINE: rc = duration(optarg, "--deadline", "no deadline", &o->deadline_s); break;
+        case O_TIMEOUT: rc = duration(optarg, "--timeout", NULL, &o->wait_timeout_s); break;
         case O_PLUGINDIR: rc = push(o->plugin_dirs, &o->n_plugin_dirs, optarg, "--plugin-dir"); break;
         case O_CHECKDIR: rc = push(o->check_dirs, &o->n_check_dirs, optarg, "--check-dir"); break;
         case O_ONLY: rc = push(o->only, &o->n_only, optarg, "--only"); break;
@@ -118,6 +176,7 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
                 rc = EXIT_USAGE;
             }
             o->fail_on = optarg;
+            o->fail_on_given = 1;
             break;
         case O_MUTEFILE: o->mute_file = optarg; break;
         case O_VERBOSE: o->verbose = 1; break;
@@ -129,10 +188,23 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
             textsafe_line(stderr, "ecs-doctor: %s: missing value\n", argv[optind - 1]);
             rc = EXIT_USAGE;
             break;
-        default:
-            textsafe_line(stderr, "ecs-doctor: unknown option '%s' (see ecs-doctor --help)\n", argv[optind - 1]);
+        default: {
+            const char *bad = argv[optind - 1], *near;
+            char shown[128];
+            /* getopt reports an unknown short option by its letter. */
+            if (optopt && bad[0] == '-' && bad[1] != '-')
+                snprintf(shown, sizeof shown, "-%c", optopt);
+            else
+                str_printable(bad, shown, sizeof shown);
+            near = cli_nearest_option(shown);
+            if (near)
+                textsafe_line(stderr, "ecs-doctor: %s: unknown option '%s' (did you mean %s?)\n", o->command, shown, near);
+            else
+                textsafe_line(stderr, "ecs-doctor: %s: unknown option '%s'\n", o->command, shown);
+            o->show_help = 1;
             rc = EXIT_USAGE;
             break;
+        }
         }
     }
     if (rc == 0) {

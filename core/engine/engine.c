@@ -448,6 +448,15 @@ enum err_code engine_select(struct engine *eng, const char *const *only, size_t 
             return err_set(e, ERR_USAGE, "--only %s: no check matches (see ecs-doctor checks list)",
                            only[j]);
     }
+    /* A mistyped --skip silently skips nothing: refused like --only's. */
+    for (j = 0; j < n_skip; j++) {
+        int hit = 0;
+        for (i = 0; i < eng->n_checks; i++)
+            hit |= id_matches(skip[j], eng->checks[i]->id);
+        if (!hit)
+            return err_set(e, ERR_USAGE, "--skip %s: no check matches (see ecs-doctor checks list)",
+                           skip[j]);
+    }
     for (i = 0; i < eng->n_checks; i++) {
         struct check *c = eng->checks[i];
         c->selected = n_only == 0;
@@ -571,6 +580,20 @@ static cJSON *run_one(struct engine *eng, struct check *c, const cJSON *evidence
         merge_tail(&ctx);
     }
     finding_list_cleanup(&ctx.scratch);
+    /* A best_practice check recommends, whatever kind its findings declare:
+     * a team policy check left at the default kind must not turn a healthy
+     * service UNHEALTHY (checks/API.md). The reverse needs no rule: a
+     * recommendation never drives the verdict. */
+    if (!strcmp(c->category, "best_practice")) {
+        size_t i;
+        for (i = start; i < out->n; i++) {
+            if (strcmp(out->v[i]->kind, "recommendation") &&
+                finding_set(out->v[i], "kind", "recommendation") != ERR_OK && !ctx.failed) {
+                ctx.failed = 1;
+                snprintf(ctx.message, sizeof ctx.message, "out of memory");
+            }
+        }
+    }
     {
         const cJSON *g;
         cJSON_ArrayForEach(g, ctx.gaps)

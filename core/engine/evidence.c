@@ -1,6 +1,7 @@
 /* evidence — see evidence.h. */
 #include "engine/evidence.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,8 +62,14 @@ cJSON *evidence_load(const char *path, struct err *e)
     /* The tree lives in an arena (util/jarena.h): a bundle of 100,000 tasks
      * is tens of millions of nodes, and one malloc each cost a fifth of the
      * memory and most of the parse. */
-    if (buf_read_file(&b, path, e) == ERR_OK)
+    /* "-": standard input (`ecs-doctor collect ... -o - | ecs-doctor analyze -`). */
+    if (!strcmp(path, "-")) {
+        path = "standard input";
+        if (buf_read_stream(&b, stdin, path, e) == ERR_OK)
+            doc = jarena_parse(b.data, b.len, path, e);
+    } else if (buf_read_file(&b, path, e) == ERR_OK) {
         doc = jarena_parse(b.data, b.len, path, e);
+    }
     buf_cleanup(&b);
     if (doc && evidence_validate(doc, path, e) != ERR_OK) {
         evidence_free(doc);

@@ -15,6 +15,7 @@
 /* NULL on failure with a one-line message naming the file in e:
  * "FILE: not an ecs-doctor evidence bundle (no "schema" field)",
  * "FILE: unsupported schema 'x' (this ecs-doctor reads ecs-doctor/evidence/v1)". */
+/* path "-" reads standard input. */
 cJSON *evidence_load(const char *path, struct err *e);
 
 /* Frees a tree from evidence_load() (any other tree: cJSON_Delete). */

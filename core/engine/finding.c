@@ -25,6 +25,11 @@ static const char *const categories[] = {
     "best_practice",
 };
 
+const char *finding_category_name(size_t i)
+{
+    return i < sizeof categories / sizeof categories[0] ? categories[i] : NULL;
+}
+
 int finding_category_valid(const char *category)
 {
     size_t i;

@@ -70,6 +70,8 @@ void finding_add_explains(struct finding *f, const char *category_or_check);
 enum err_code finding_validate(const struct finding *f, struct err *e);
 
 int finding_category_valid(const char *category);
+/* The i-th category of the vocabulary (static), NULL past the end. */
+const char *finding_category_name(size_t i);
 /* critical 5, high 4, medium 3, low 2, info 1; 0 when unknown. */
 int finding_severity_level(const char *severity);
 

@@ -42,9 +42,13 @@ static const char *worst_verdict(const struct finding_list *ranked, const cJSON 
     return "healthy";
 }
 
+/* The target itself names the headline: a task target's is the task, not
+ * the service it belongs to (the same order as verdict_subject). */
 static const char *subject_of(const cJSON *target)
 {
-    const char *s = jsonx_str(target, "service", NULL);
+    const char *s = !strcmp(jsonx_str(target, "kind", ""), "task") ? jsonx_str(target, "task", NULL) : NULL;
+    if (!s)
+        s = jsonx_str(target, "service", NULL);
     if (!s)
         s = jsonx_str(target, "task", NULL);
     if (!s)

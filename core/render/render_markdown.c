@@ -1,7 +1,11 @@
 /* render_markdown — the report for a pull-request comment or a chat message:
- * the verdict as a heading, a findings table, each finding with its evidence
- * folded in <details> and its fix in a ```sh block. No ANSI; every string from
- * the report is escaped (it may come from AWS or an application's logs). */
+ * the verdict as a short heading, a findings table, each finding with its
+ * evidence folded in <details> and its fix in a ```sh block. No ANSI; every
+ * string from the report is escaped (it may come from AWS or an application's
+ * logs). The document stays under GitHub's comment limit (65,536 characters)
+ * whatever the cluster's size: it is rendered in pieces, each with a priority,
+ * and the most important pieces that fit are kept, in document order, with a
+ * note saying what was cut. */
 #include "render/render.h"
 
 #include <stdarg.h>
@@ -23,16 +27,69 @@
 #define URL_CHARS                                                                          \
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/?#@!$&'()*+,;=%"
 
+/* GitHub refuses a comment over 65,536 characters; bytes are >= characters,
+ * and the margin holds the note on what was cut. */
+#define MD_LIMIT_BYTES 65536
+#define MD_NOTE_RESERVE 600
+
+/* Priorities, most important first: what must be kept before what. */
+enum md_prio {
+    P_HEADER = 0,   /* verdict heading and target line */
+    P_ROW_DIAG,     /* a diagnosis's row in the table */
+    P_DIAG,         /* a diagnosis: title, explanation, affected, fix */
+    P_GAPS,         /* evidence gaps, failed checks, what changed */
+    P_EVIDENCE,     /* a diagnosis's quoted evidence */
+    P_ROW_REC,      /* a recommendation's row */
+    P_REC,          /* a recommendation's section */
+    P_REST,         /* muted, expired mutes, timeline */
+};
+
+/* What a piece is, for the note on what was cut. */
+enum md_kind { K_FIXED, K_ROW, K_FINDING, K_EVIDENCE, K_SECTION };
+
+struct piece {
+    struct buf text;
+    enum md_prio prio;
+    enum md_kind kind;
+    int keep;
+};
+
 struct md {
     const struct render_opts *ro;
-    struct buf *b;
+    struct buf *b;           /* the piece being written */
     const cJSON *report;
-    enum err_code rc; /* sticky: the first append that failed */
+    enum err_code rc;        /* sticky: the first append that failed */
+    struct piece *pieces;
+    size_t n, cap;
 };
+
+/* Starts a new piece: what follows is written into it. */
+static void piece(struct md *m, enum md_prio prio, enum md_kind kind)
+{
+    struct piece *p;
+    if (m->rc != ERR_OK)
+        return;
+    if (m->n == m->cap) {
+        size_t nc = m->cap ? m->cap * 2 : 64;
+        p = realloc(m->pieces, nc * sizeof *p);
+        if (!p) {
+            m->rc = ERR_NOMEM;
+            return;
+        }
+        m->pieces = p;
+        m->cap = nc;
+    }
+    p = &m->pieces[m->n++];
+    buf_init(&p->text, 0);
+    p->prio = prio;
+    p->kind = kind;
+    p->keep = 0;
+    m->b = &p->text;
+}
 
 static void put(struct md *m, const char *s)
 {
-    if (m->rc == ERR_OK)
+    if (m->rc == ERR_OK && m->b)
         m->rc = buf_puts(m->b, s);
 }
 
@@ -92,6 +149,45 @@ static void code(struct md *m, const char *s)
     buf_cleanup(&t);
 }
 
+/* Text whose `quoted` spans are meant as code (check titles and explanations
+ * write `user`, `--force-new-deployment`): each balanced pair on one line
+ * becomes a code span, the rest is escaped text; a lone backtick stays an
+ * escaped, literal one. */
+static void prose(struct md *m, const char *s, size_t max)
+{
+    struct buf clean;
+    const char *p, *open, *close;
+    buf_init(&clean, 0);
+    rtext_clean(&clean, s, RTEXT_ONELINE, max);
+    p = clean.data ? clean.data : "";
+    while (*p) {
+        open = strchr(p, '`');
+        close = open ? strchr(open + 1, '`') : NULL;
+        if (!open || !close || close == open + 1) {
+            text(m, p, 0);
+            break;
+        }
+        {
+            /* The text before and the span, NUL-separated in one buffer. */
+            struct buf seg;
+            buf_init(&seg, 0);
+            buf_append(&seg, p, (size_t)(open - p));
+            buf_append(&seg, "", 1);
+            buf_append(&seg, open + 1, (size_t)(close - open - 1));
+            if (!seg.data || seg.len != (size_t)(close - p)) {
+                buf_cleanup(&seg);
+                m->rc = ERR_NOMEM;
+                break;
+            }
+            text(m, seg.data, 0);
+            code(m, seg.data + (open - p) + 1);
+            buf_cleanup(&seg);
+        }
+        p = close + 1;
+    }
+    buf_cleanup(&clean);
+}
+
 /* A fenced block whose fence is longer than any backtick run inside it. */
 static void block(struct md *m, const char *lang, const char *body)
 {
@@ -126,17 +222,42 @@ static const char *verdict_icon(const char *v)
     return "\xe2\x9c\x85"; /* check mark */
 }
 
+/* A short heading (GitHub shows it large: the verdict, not the story), then
+ * the summary sentence as a paragraph. */
 static void header(struct md *m)
 {
     const char *v = jsonx_str(m->report, "verdict", "inconclusive");
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(m->report, "target");
-    struct buf fallback;
-    buf_init(&fallback, 0);
-    buf_printf(&fallback, "%s: %s", verdict_subject(m->report), v);
+    const cJSON *st = cJSON_GetObjectItemCaseSensitive(m->report, "status"), *f, *root = NULL;
+    char up[16];
+    size_t i;
+    piece(m, P_HEADER, K_FIXED);
+    for (i = 0; v[i] && i < sizeof up - 1; i++)
+        up[i] = (char)(v[i] >= 'a' && v[i] <= 'z' ? v[i] - 32 : v[i]);
+    up[i] = '\0';
     mdf(m, "## %s ", verdict_icon(v));
-    text(m, jsonx_str(m->report, "summary", fallback.data ? fallback.data : ""), 0);
+    text(m, verdict_subject(m->report), 80);
+    mdf(m, ": %s", up);
+    if (cJSON_IsObject(st))
+        mdf(m, " \xe2\x80\x94 %.0f of %.0f tasks running", jsonx_num(st, "running", 0), jsonx_num(st, "desired", 0));
+    if (!strcmp(jsonx_str(m->report, "mode", ""), "review"))
+        put(m, " (review)");
     put(m, "\n\n");
-    buf_cleanup(&fallback);
+    /* The root cause in a sentence (the summary repeats the heading). */
+    cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(m->report, "findings")) {
+        if (is_diag(f) && !jsonx_bool(f, "muted", 0) && !jsonx_str(f, "caused_by", NULL)) {
+            root = f;
+            break;
+        }
+    }
+    if (root) {
+        put(m, "**Root cause:** ");
+        prose(m, jsonx_str(root, "title", ""), 600);
+        put(m, "\n\n");
+    } else if (jsonx_str(m->report, "summary", NULL)) {
+        prose(m, jsonx_str(m->report, "summary", ""), 600);
+        put(m, "\n\n");
+    }
     if (jsonx_str(t, "cluster", NULL)) {
         put(m, "Cluster ");
         code(m, jsonx_str(t, "cluster", ""));
@@ -152,6 +273,10 @@ static void header(struct md *m)
     if (jsonx_str(m->report, "generated_at", NULL)) {
         put(m, " \xc2\xb7 generated ");
         text(m, jsonx_str(m->report, "generated_at", ""), 40);
+    }
+    if (jsonx_str(cJSON_GetObjectItemCaseSensitive(m->report, "window"), "duration", NULL)) {
+        put(m, " \xc2\xb7 window ");
+        text(m, jsonx_str(cJSON_GetObjectItemCaseSensitive(m->report, "window"), "duration", ""), 16);
     }
     put(m, "\n");
 }
@@ -178,13 +303,14 @@ static void table(struct md *m)
         const char *cause = jsonx_str(f, "caused_by", NULL);
         if (!listed(m, f))
             continue;
+        piece(m, is_diag(f) ? P_ROW_DIAG : P_ROW_REC, K_ROW);
         mdf(m, "| %.0f | %s%s%s | ", jsonx_num(f, "rank", 0), is_diag(f) ? "**" : "",
                    jsonx_str(f, "severity", "?"), is_diag(f) ? "**" : "");
         if (!is_diag(f))
             put(m, "recommendation: ");
         else if (cause)
             put(m, "\xe2\x86\xb3 "); /* ↳ marks a symptom */
-        text(m, jsonx_str(f, "title", ""), MD_CELL_CHARS);
+        prose(m, jsonx_str(f, "title", ""), MD_CELL_CHARS);
         put(m, " | ");
         code(m, jsonx_str(f, "check", "?"));
         mdf(m, " | %.0f%% | %.0f |\n", jsonx_num(f, "confidence", 0) * 100.0, jsonx_num(f, "count", 1));
@@ -242,6 +368,7 @@ static void evidence(struct md *m, const cJSON *f)
             buf_puts(&body, "\n");
         free(s);
     }
+    piece(m, is_diag(f) ? P_EVIDENCE : P_REC, K_EVIDENCE);
     mdf(m, "\n<details><summary>Evidence (%d)</summary>\n\n", cJSON_GetArraySize(ev));
     block(m, "text", body.data ? body.data : "");
     put(m, "\n</details>\n");
@@ -267,13 +394,24 @@ static void fix(struct md *m, const cJSON *f)
             buf_puts(&body, "\n");
         }
     }
+    piece(m, is_diag(f) ? P_DIAG : P_REC, K_FIXED);
     put(m, "\n**Fix**\n\n");
     block(m, "sh", body.data ? body.data : "");
     cJSON_ArrayForEach(r, rem) {
         const char *d = jsonx_str(r, "docs", NULL);
+        const cJSON *q;
+        int seen = 0;
         if (!d || (!str_starts(d, "https://") && !str_starts(d, "http://")) ||
             strspn(d, URL_CHARS) != strlen(d))
             continue; /* an autolink takes no escapes: print only plain URLs */
+        /* Several steps often cite one page: each link once. */
+        cJSON_ArrayForEach(q, rem) {
+            if (q == r)
+                break;
+            seen |= !strcmp(jsonx_str(q, "docs", ""), d);
+        }
+        if (seen)
+            continue;
         put(m, docs++ ? " \xc2\xb7 <" : "\nDocs: <");
         put(m, d);
         put(m, ">");
@@ -283,12 +421,21 @@ static void fix(struct md *m, const cJSON *f)
     buf_cleanup(&body);
 }
 
-static void detail(struct md *m, const cJSON *f)
+/* first_rec: the first recommendation, which carries the section heading. */
+static void detail(struct md *m, const cJSON *f, int first_rec)
 {
     const cJSON *rs = cJSON_GetObjectItemCaseSensitive(f, "resources"), *r;
     int i = 0;
+    piece(m, is_diag(f) ? P_DIAG : P_REC, K_FINDING);
+    if (first_rec)
+        put(m, "\n## Recommendations\n");
+    /* A heading GitHub can link to, short: the full title follows. */
     mdf(m, "\n### %.0f. ", jsonx_num(f, "rank", 0));
-    text(m, jsonx_str(f, "title", ""), 0);
+    prose(m, jsonx_str(f, "title", ""), MD_CELL_CHARS);
+    if (strlen(jsonx_str(f, "title", "")) > MD_CELL_CHARS) {
+        put(m, "\n\n");
+        prose(m, jsonx_str(f, "title", ""), 0);
+    }
     mdf(m, "\n\n**%s** \xc2\xb7 confidence %.0f%%", jsonx_str(f, "severity", "?"),
                jsonx_num(f, "confidence", 0) * 100.0);
     if (jsonx_num(f, "count", 0) > 1)
@@ -305,14 +452,14 @@ static void detail(struct md *m, const cJSON *f)
         buf_init(&ch, 4096);
         if (rchange_sentence(f, &ch)) {
             put(m, "\n**Changed before it:** ");
-            text(m, ch.data, 0);
+            prose(m, ch.data, 0);
             put(m, "\n");
         }
         buf_cleanup(&ch);
     }
     if (jsonx_str(f, "explanation", NULL)) {
         put(m, "\n");
-        text(m, jsonx_str(f, "explanation", ""), 0);
+        prose(m, jsonx_str(f, "explanation", ""), 0);
         put(m, "\n");
     }
     if (cJSON_GetArraySize(rs) > 0) {
@@ -334,20 +481,16 @@ static void sections(struct md *m)
     int n;
     cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(m->report, "findings"))
         if (listed(m, f) && is_diag(f))
-            detail(m, f);
+            detail(m, f, 0);
     n = 0;
     cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(m->report, "findings"))
-        n += listed(m, f) && !is_diag(f);
-    if (n) {
-        put(m, "\n## Recommendations\n");
-        cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(m->report, "findings"))
-            if (listed(m, f) && !is_diag(f))
-                detail(m, f);
-    }
+        if (listed(m, f) && !is_diag(f))
+            detail(m, f, n++ == 0);
     n = 0;
     cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(m->report, "findings"))
         n += jsonx_bool(f, "muted", 0);
     if (n) {
+        piece(m, P_REST, K_SECTION);
         put(m, "\n## Muted\n\n");
         cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(m->report, "findings")) {
             const cJSON *mu = cJSON_GetObjectItemCaseSensitive(f, "mute");
@@ -368,6 +511,7 @@ static void sections(struct md *m)
         }
     }
     if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(m->report, "evidence_gaps")) > 0) {
+        piece(m, P_GAPS, K_SECTION);
         put(m, "\n## Evidence I could not see\n\n");
         cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(m->report, "evidence_gaps")) {
             int i = 0;
@@ -391,6 +535,7 @@ static void sections(struct md *m)
     cJSON_ArrayForEach(k, cJSON_GetObjectItemCaseSensitive(m->report, "checks"))
         n += !strcmp(jsonx_str(k, "status", ""), "error");
     if (n) {
+        piece(m, P_GAPS, K_SECTION);
         put(m, "\n## Checks that failed\n\n");
         cJSON_ArrayForEach(k, cJSON_GetObjectItemCaseSensitive(m->report, "checks")) {
             if (strcmp(jsonx_str(k, "status", ""), "error"))
@@ -403,6 +548,7 @@ static void sections(struct md *m)
         }
     }
     cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(m->report, "expired_mutes")) {
+        piece(m, P_REST, K_SECTION);
         put(m, "\n> **Expired mute** (");
         text(m, jsonx_str(a, "file", "?"), 100);
         put(m, "): ");
@@ -422,6 +568,7 @@ static void what_changed(struct md *m)
                                                         "services");
     if (cJSON_GetArraySize(svcs) <= 0)
         return;
+    piece(m, P_GAPS, K_SECTION);
     put(m, "\n## What changed\n");
     cJSON_ArrayForEach(s, svcs) {
         const cJSON *fail = cJSON_GetObjectItemCaseSensitive(s, "failing");
@@ -482,6 +629,7 @@ static void timeline(struct md *m)
         return;
     with_date = (long long)jsonx_num(cJSON_GetArrayItem(tl, 0), "time", 0) / 86400 !=
                 (long long)jsonx_num(cJSON_GetArrayItem(tl, n - 1), "time", 0) / 86400;
+    piece(m, P_REST, K_SECTION);
     mdf(m, "\n<details><summary>Timeline (UTC, %d entries, newest last)</summary>\n\n", n);
     put(m, "| Time | Kind | What |\n|---|---|---|\n");
     cJSON_ArrayForEach(e, tl) {
@@ -495,11 +643,65 @@ static void timeline(struct md *m)
     put(m, "\n</details>\n");
 }
 
+/* Keeps the most important pieces that fit under the limit (by priority,
+ * then document order: the table's rows and the findings in rank order),
+ * writes them in document order, then a note on what was cut. */
+static void assemble(struct md *m, struct buf *out)
+{
+    size_t used = 0, i, limit = MD_LIMIT_BYTES - MD_NOTE_RESERVE;
+    int prio, cut_rows = 0, cut_findings = 0, cut_evidence = 0, cut_sections = 0;
+    for (prio = P_HEADER; prio <= P_REST; prio++) {
+        /* Once a piece does not fit, the rest of its priority is cut too: the
+         * kept ones are a prefix in rank order (and "## Recommendations",
+         * carried by the first, never goes missing above a later one). */
+        int full = 0;
+        for (i = 0; i < m->n && !full; i++) {
+            struct piece *p = &m->pieces[i];
+            if ((int)p->prio != prio)
+                continue;
+            /* A fix without its finding would float under another heading. */
+            if (p->kind == K_FIXED && prio != P_HEADER && i > 0 && !m->pieces[i - 1].keep &&
+                m->pieces[i - 1].kind != K_EVIDENCE)
+                continue;
+            if (p->kind == K_FIXED && prio != P_HEADER && i > 1 && m->pieces[i - 1].kind == K_EVIDENCE &&
+                !m->pieces[i - 2].keep)
+                continue;
+            if (used + p->text.len <= limit || prio == P_HEADER) {
+                p->keep = 1;
+                used += p->text.len;
+            } else {
+                full = 1;
+            }
+        }
+    }
+    for (i = 0; i < m->n && m->rc == ERR_OK; i++) {
+        struct piece *p = &m->pieces[i];
+        if (p->keep) {
+            m->rc = buf_append(out, p->text.data ? p->text.data : "", p->text.len);
+            continue;
+        }
+        cut_rows += p->kind == K_ROW;
+        cut_findings += p->kind == K_FINDING;
+        cut_evidence += p->kind == K_EVIDENCE;
+        cut_sections += p->kind == K_SECTION;
+    }
+    if (m->rc == ERR_OK && (cut_rows || cut_findings || cut_evidence || cut_sections)) {
+        char note[MD_NOTE_RESERVE];
+        snprintf(note, sizeof note,
+                 "\n---\n_Cut to fit a GitHub comment (65,536 characters), most important kept: "
+                 "%d table rows, %d findings, %d evidence blocks and %d sections left out. "
+                 "The whole report: `--output text` or `--output json`._\n",
+                 cut_rows, cut_findings, cut_evidence, cut_sections);
+        m->rc = buf_puts(out, note);
+    }
+}
+
 enum err_code render_markdown(const cJSON *report, const struct render_opts *ro, struct buf *b)
 {
     struct md m;
+    size_t i;
+    memset(&m, 0, sizeof m);
     m.ro = ro;
-    m.b = b;
     m.report = report;
     m.rc = ERR_OK;
     header(&m);
@@ -507,5 +709,10 @@ enum err_code render_markdown(const cJSON *report, const struct render_opts *ro,
     sections(&m);
     what_changed(&m);
     timeline(&m);
+    if (m.rc == ERR_OK)
+        assemble(&m, b);
+    for (i = 0; i < m.n; i++)
+        buf_cleanup(&m.pieces[i].text);
+    free(m.pieces);
     return m.rc;
 }

@@ -515,6 +515,7 @@ static void verdict(struct ctx *c)
     const char *v = jsonx_str(c->report, "verdict", "inconclusive");
     const char *summary = jsonx_str(c->report, "summary", NULL);
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(c->report, "target");
+    const cJSON *win = cJSON_GetObjectItemCaseSensitive(c->report, "window");
     const char *sep = glyph(c, " \xc2\xb7 ", " | ");
     struct buf line;
     char up[16];
@@ -534,6 +535,13 @@ static void verdict(struct ctx *c)
         buf_printf(&line, "%saccount %s", line.len ? sep : "", jsonx_str(t, "account", ""));
     if (jsonx_str(c->report, "generated_at", NULL))
         buf_printf(&line, "%sgenerated %s", line.len ? sep : "", jsonx_str(c->report, "generated_at", ""));
+    if (jsonx_str(win, "duration", NULL)) {
+        /* The --since window: a failure older than it is not in the evidence. */
+        char at[32];
+        double since = jsonx_num(win, "since", 0);
+        utc_format((time_t)since, (long long)since / 86400 != c->day, at, sizeof at);
+        buf_printf(&line, "%swindow %.16s (since %s UTC)", line.len ? sep : "", jsonx_str(win, "duration", ""), at);
+    }
     if (line.len) {
         spaces(c, 2);
         wrap(c, 2, 2, "2", line.data, 0);

@@ -2,13 +2,16 @@
 #include "report/mutes.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "engine/finding.h"
 #include "report/utc.h"
 #include "report/verdict.h"
 #include "util/jsonx.h"
+#include "util/strutil.h"
 
 #define MUTES_MAX_BYTES ((size_t)1024 * 1024)
 #define MUTES_MAX 1000
@@ -122,7 +125,109 @@ static enum err_code load(const char *path, int must_exist, cJSON **out, struct 
     return *out ? ERR_OK : (e ? e->code : ERR_PARSE);
 }
 
+#define WARN_MAX 20 /* unknown ids named one by one; the rest counted */
+
+/* The ids a mute of this kind can name: the checks of the report (every one
+ * loaded, skipped ones too) and, for recommendations, the findings' rules;
+ * for categories the fixed vocabulary. NULL on out of memory. */
+static const char **known_ids(const cJSON *report, const char *what, size_t *n)
+{
+    const cJSON *c, *checks = cJSON_GetObjectItemCaseSensitive(report, "checks");
+    const cJSON *findings = cJSON_GetObjectItemCaseSensitive(report, "findings");
+    size_t cap = (size_t)cJSON_GetArraySize(checks) + (size_t)cJSON_GetArraySize(findings) + 64, k = 0;
+    const char **v = malloc(cap * sizeof *v);
+    if (!v)
+        return NULL;
+    if (!strcmp(what, "category")) {
+        const char *name;
+        for (; k < cap && (name = finding_category_name(k)) != NULL; k++)
+            v[k] = name;
+    } else {
+        cJSON_ArrayForEach(c, checks)
+            if (k < cap && jsonx_str(c, "id", NULL))
+                v[k++] = jsonx_str(c, "id", NULL);
+        if (!strcmp(what, "recommendation"))
+            cJSON_ArrayForEach(c, findings)
+                if (k < cap && jsonx_str(c, "rule", NULL))
+                    v[k++] = jsonx_str(c, "rule", NULL);
+    }
+    *n = k;
+    return v;
+}
+
+static int is_known(const char *s, const char *const *v, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (!strcmp(s, v[i]))
+            return 1;
+    return 0;
+}
+
+/* A plausible typo first; else the closest id of the same family ("net." of
+ * "net.no_route"), which says more than letters in common; else any. */
+static const char *nearest(const char *s, const char **ids, size_t n)
+{
+    const char *near = str_nearest(s, ids, n, STR_TYPO(s)), *dot = strchr(s, '.');
+    const char **fam;
+    size_t i, k = 0;
+    if (near || !dot || !n || !(fam = malloc(n * sizeof *fam)))
+        return near ? near : str_nearest(s, ids, n, -1);
+    for (i = 0; i < n; i++)
+        if (!strncmp(ids[i], s, (size_t)(dot - s) + 1))
+            fam[k++] = ids[i];
+    near = str_nearest(s, k ? fam : ids, k ? k : n, -1);
+    free(fam);
+    return near;
+}
+
+/* A mute naming no known check, category or rule silences nothing, usually
+ * because of a typo or a renamed check: say so, with the nearest real id. A
+ * report without a checks list (a rendered fixture) has nothing to compare. */
+static void warn_unknown(const cJSON *report, const struct mute *mutes, int n, const char *path, FILE *warn)
+{
+    const char **ids[3] = {NULL, NULL, NULL};
+    char pbuf[256], vbuf[101], nbuf[101];
+    size_t nids[3] = {0, 0, 0}, k;
+    int i, shown = 0, more = 0;
+    if (!warn || !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(report, "checks")))
+        return;
+    for (i = 0; i < n; i++) {
+        const char *near;
+        for (k = 0; k < 3 && strcmp(selectors[k], mutes[i].what); k++)
+            ;
+        if (k == 3)
+            continue;
+        if (!ids[k] && !(ids[k] = known_ids(report, selectors[k], &nids[k])))
+            break;
+        if (is_known(mutes[i].value, ids[k], nids[k]))
+            continue;
+        if (shown >= WARN_MAX) {
+            more++;
+            continue;
+        }
+        shown++;
+        near = nearest(mutes[i].value, ids[k], nids[k]);
+        fprintf(warn, "ecs-doctor: warning: %s: mutes[%d]: no %s '%s'%s%s%s; it silences nothing (%s)\n",
+                str_printable(path, pbuf, sizeof pbuf), mutes[i].index,
+                !strcmp(selectors[k], "check") ? "check id" : selectors[k],
+                str_printable(mutes[i].value, vbuf, sizeof vbuf), near ? " (nearest: '" : "",
+                near ? str_printable(near, nbuf, sizeof nbuf) : "", near ? "')" : "",
+                k == 1 ? "docs/categories.md lists the categories" : "ecs-doctor checks list shows the ids");
+    }
+    if (more)
+        fprintf(warn, "ecs-doctor: warning: %s: %d more mutes name nothing known\n",
+                str_printable(path, pbuf, sizeof pbuf), more);
+    for (k = 0; k < 3; k++)
+        free(ids[k]);
+}
+
 enum err_code mutes_apply(cJSON *report, const char *path, time_t now, struct err *e)
+{
+    return mutes_apply_warn(report, path, now, NULL, e);
+}
+
+enum err_code mutes_apply_warn(cJSON *report, const char *path, time_t now, FILE *warn, struct err *e)
 {
     cJSON *doc = NULL, *expired = NULL, *f;
     const cJSON *list, *m;
@@ -159,6 +264,7 @@ enum err_code mutes_apply(cJSON *report, const char *path, time_t now, struct er
             goto out;
         i++;
     }
+    warn_unknown(report, mutes, n, path, warn);
     expired = cJSON_CreateArray();
     if (!expired) {
         rc = err_set(e, ERR_NOMEM, "%s: out of memory", path);

@@ -8,6 +8,7 @@
 #define EDOC_MUTES_H
 
 #include <cjson/cJSON.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "util/err.h"
@@ -20,5 +21,9 @@
  * must exist. A malformed file is ERR_PARSE/ERR_SCHEMA with a one-line message
  * "FILE: mutes[2]: missing 'expires'" and leaves the report untouched. */
 enum err_code mutes_apply(cJSON *report, const char *path, time_t now, struct err *e);
+/* The same, and one warning line on warn (when not NULL) for each mute whose
+ * check id, category or rule names nothing known to this report, with the
+ * nearest real id: "FILE: mutes[0]: no check id 'x' (nearest: 'y'); ...". */
+enum err_code mutes_apply_warn(cJSON *report, const char *path, time_t now, FILE *warn, struct err *e);
 
 #endif

@@ -12,6 +12,7 @@
 #include "util/textsafe.h"
 
 #define EVENTS_PER_POLL 10 /* new service events printed per poll, at most */
+#define HEARTBEAT_S 15.0   /* a line at least this often while nothing changes */
 
 const char *wait_outcome_str(enum wait_outcome w)
 {
@@ -59,8 +60,8 @@ static void stamp(FILE *out)
 }
 
 /* Service events newer than *since (the API lists newest first): printed
- * oldest first, at most EVENTS_PER_POLL. */
-static void new_events(FILE *out, const cJSON *svc, double *since)
+ * oldest first, at most EVENTS_PER_POLL. Returns how many were printed. */
+static int new_events(FILE *out, const cJSON *svc, double *since)
 {
     const cJSON *events = cJSON_GetObjectItemCaseSensitive(svc, "events");
     int n = cJSON_GetArraySize(events), i, first = -1, shown = 0;
@@ -82,6 +83,19 @@ static void new_events(FILE *out, const cJSON *svc, double *since)
         shown++;
     }
     *since = newest;
+    return shown;
+}
+
+/* Nothing changed for HEARTBEAT_S: say so, so a silent terminal never looks
+ * hung — the state last seen and how long the wait has lasted. */
+static void heartbeat(FILE *out, const char *last, double waited)
+{
+    long s = (long)(waited + 0.5);
+    stamp(out);
+    if (s >= 60)
+        fprintf(out, "still waiting (%ldm%02lds): %s\n", s / 60, s % 60, last[0] ? last : "no answer yet");
+    else
+        fprintf(out, "still waiting (%lds): %s\n", s, last[0] ? last : "no answer yet");
 }
 
 /* One line when the followed deployment's numbers change. Returns 1 when they did. */
@@ -144,7 +158,7 @@ enum wait_outcome wait_follow(wait_describe_fn describe, void *arg, const struct
     double timeout = wo && wo->timeout_s > 0 ? (double)wo->timeout_s : 900.0;
     double first = wo && wo->first_interval_s > 0 ? wo->first_interval_s : 5.0;
     double cap = wo && wo->max_interval_s > 0 ? wo->max_interval_s : 30.0;
-    double start = now(ca), interval = first, since = (double)time(NULL), left;
+    double start = now(ca), interval = first, since = (double)time(NULL), left, said = start;
     char followed[256] = "", last[512] = "";
     enum wait_outcome rc = WAIT_TIMEOUT;
     struct err pe;
@@ -160,6 +174,7 @@ enum wait_outcome wait_follow(wait_describe_fn describe, void *arg, const struct
         if (!svc) {
             stamp(out);
             textsafe_line(out, "%s (retrying)\n", pe.msg);
+            said = now(ca);
         } else {
             const cJSON *dep;
             if (!*followed) {
@@ -176,9 +191,12 @@ enum wait_outcome wait_follow(wait_describe_fn describe, void *arg, const struct
             }
             d = decide(out, svc, followed, sizeof followed);
             dep = deployment(svc, followed);
-            if (dep && progress(out, svc, dep, last, sizeof last))
+            if (dep && progress(out, svc, dep, last, sizeof last)) {
                 interval = first; /* something moved: look again soon */
-            new_events(out, svc, &since);
+                said = now(ca);
+            }
+            if (new_events(out, svc, &since) > 0)
+                said = now(ca);
             cJSON_Delete(svc);
             if (d >= 0) {
                 rc = (enum wait_outcome)d;
@@ -188,13 +206,27 @@ enum wait_outcome wait_follow(wait_describe_fn describe, void *arg, const struct
         left = start + timeout - now(ca);
         if (left <= 0)
             break;
-        nap(ca, interval < left ? interval : left);
+        {
+            /* Sleep until the next poll in pieces, with a heartbeat line
+             * whenever HEARTBEAT_S pass without one. */
+            double t = now(ca), wake = t + (interval < left ? interval : left);
+            while (t < wake) {
+                double beat = said + HEARTBEAT_S - t;
+                if (beat <= 0) {
+                    heartbeat(out, last, t - start);
+                    said = t;
+                    continue;
+                }
+                nap(ca, wake - t < beat ? wake - t : beat);
+                t = now(ca);
+            }
+        }
         interval = interval * 1.5 < cap ? interval * 1.5 : cap;
     }
     stamp(out);
     if (rc == WAIT_TIMEOUT)
-        textsafe_line(out, "deployment %s still in progress after %.0fs: giving up (exit 5 after the diagnosis)\n",
-                *followed ? followed : "?", timeout);
+        textsafe_line(out, "timed out after %.0fs (--timeout): deployment %s still in progress; diagnosing now "
+                     "(exit 5 after the diagnosis)\n", timeout, *followed ? followed : "?");
     else
         textsafe_line(out, "deployment %s %s; diagnosing\n", followed, wait_outcome_str(rc));
     return rc;

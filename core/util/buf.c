@@ -2,6 +2,7 @@
 #include "util/buf.h"
 
 #include <errno.h>
+#include <sys/stat.h>
 #include <openssl/crypto.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -108,29 +109,43 @@ char *buf_take(struct buf *b)
     return p;
 }
 
-enum err_code buf_read_file(struct buf *b, const char *path, struct err *e)
+enum err_code buf_read_stream(struct buf *b, FILE *f, const char *name, struct err *e)
 {
     char chunk[16384];
     size_t n;
     enum err_code rc = ERR_OK;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return err_set(e, ERR_IO, "%s: %s", path, strerror(errno));
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
         rc = buf_append(b, chunk, n);
         if (rc == ERR_LIMIT) {
-            err_set(e, rc, "%s: larger than the %zu-byte limit", path, b->max);
+            err_set(e, rc, "%s: larger than the %zu-byte limit", name, b->max);
             break;
         }
         if (rc != ERR_OK) {
-            err_set(e, rc, "%s: out of memory", path);
+            err_set(e, rc, "%s: out of memory", name);
             break;
         }
     }
     if (rc == ERR_OK && ferror(f))
-        rc = err_set(e, ERR_IO, "%s: read error", path);
-    fclose(f);
+        rc = err_set(e, ERR_IO, "%s: read error%s%s", name, errno ? ": " : "", errno ? strerror(errno) : "");
     if (rc == ERR_OK && !b->data)
         rc = buf_append(b, "", 0);
+    return rc;
+}
+
+enum err_code buf_read_file(struct buf *b, const char *path, struct err *e)
+{
+    struct stat st;
+    enum err_code rc;
+    FILE *f;
+    /* fopen() opens a directory on Linux and the read then fails with a bare
+     * EISDIR: say what it is instead. */
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return err_set(e, ERR_IO, "%s: is a directory, not a file", path);
+    f = fopen(path, "rb");
+    if (!f)
+        return err_set(e, ERR_IO, "%s: %s", path, strerror(errno));
+    errno = 0;
+    rc = buf_read_stream(b, f, path, e);
+    fclose(f);
     return rc;
 }

@@ -8,6 +8,7 @@
 #define EDOC_BUF_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include "util/err.h"
 
 struct buf {
@@ -34,7 +35,10 @@ enum err_code buf_printf(struct buf *b, const char *fmt, ...)
  * and leaves the buffer empty. Caller frees. */
 char *buf_take(struct buf *b);
 
-/* Reads a whole file into b (respecting b->max). */
+/* Reads a whole file into b (respecting b->max); a directory is an error
+ * that says so. */
 enum err_code buf_read_file(struct buf *b, const char *path, struct err *e);
+/* Reads f to its end into b; name is for error messages ("standard input"). */
+enum err_code buf_read_stream(struct buf *b, FILE *f, const char *name, struct err *e);
 
 #endif

@@ -1,11 +1,30 @@
 # bash completion for ecs-doctor                       -*- shell-script -*-
-# Keep in step with core/cli/main.c (commands), core/cli/opts.c (flags) and
-# docs/man/ecs-doctor.1; tests/render/completion_test.sh compares them.
+# Keep in step with core/cli/main.c (commands and each command's --help),
+# core/cli/opts.c (flags) and docs/man/ecs-doctor.1;
+# tests/render/completion_test.sh compares them.
 
 _ecs_doctor_commands="service task cluster collect analyze review checks version"
-_ecs_doctor_flags="--profile --region --cluster --endpoint-url --output --no-color --debug --verbose
---since --max-tasks --deadline --plugin-dir --check-dir --only --skip --fail-on --mute-file
---no-recommendations --no-plugins --no-redact --wait --timeout --help -h -o"
+# Accepted before the command (as the AWS CLI's global options).
+_ecs_doctor_globals="--region --profile --output --endpoint-url --debug --no-color --verbose --help -h"
+_ecs_doctor_aws="--profile --region --endpoint-url"
+_ecs_doctor_collect="--since --max-tasks --deadline"
+_ecs_doctor_analyze="--output --fail-on --mute-file --no-recommendations --no-color --plugin-dir --check-dir
+--only --skip --no-plugins --verbose --debug"
+
+# The options of one command: what `ecs-doctor COMMAND --help` lists.
+_ecs_doctor_options()
+{
+    case $1 in
+        service) echo "--cluster $_ecs_doctor_collect $_ecs_doctor_aws $_ecs_doctor_analyze --wait --timeout --help -h" ;;
+        task) echo "--cluster $_ecs_doctor_collect $_ecs_doctor_aws $_ecs_doctor_analyze --help -h" ;;
+        cluster) echo "$_ecs_doctor_collect $_ecs_doctor_aws $_ecs_doctor_analyze --help -h" ;;
+        collect) echo "-o --no-redact --cluster $_ecs_doctor_collect $_ecs_doctor_aws --debug --help -h" ;;
+        analyze) echo "$_ecs_doctor_analyze --help -h" ;;
+        review) echo "--cluster $_ecs_doctor_aws --output --no-color --fail-on --mute-file --help -h" ;;
+        checks) echo "--plugin-dir --no-plugins --check-dir --only --skip --output --verbose --debug --help -h" ;;
+        *) echo "--help -h" ;;
+    esac
+}
 
 _ecs_doctor_profiles()
 {
@@ -13,6 +32,19 @@ _ecs_doctor_profiles()
     for f in "${AWS_CONFIG_FILE:-$HOME/.aws/config}" "${AWS_SHARED_CREDENTIALS_FILE:-$HOME/.aws/credentials}"; do
         [ -r "$f" ] && sed -n 's/^[[:space:]]*\[\(profile[[:space:]]\{1,\}\)\{0,1\}\([^]]*\)\].*/\2/p' "$f"
     done 2>/dev/null | sort -u
+}
+
+# Check ids for --only/--skip, from the binary being completed (its checks,
+# and those of any --check-dir/--plugin-dir already on the line).
+_ecs_doctor_check_ids()
+{
+    local bin=${COMP_WORDS[0]} i dirs=()
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        case ${COMP_WORDS[i]} in
+            --check-dir|--plugin-dir) dirs+=("${COMP_WORDS[i]}" "${COMP_WORDS[i+1]}") ;;
+        esac
+    done
+    "$bin" checks list "${dirs[@]}" 2>/dev/null | awk 'NR > 1 && ($2 == "lua" || $2 == "c") { print $1 }'
 }
 
 _ecs_doctor()
@@ -34,21 +66,28 @@ _ecs_doctor()
             return ;;
         --plugin-dir|--check-dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
         -o|--mute-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-        --since|--deadline|--timeout) COMPREPLY=($(compgen -W "30s 5m 15m 30m 1h 3h 6h 12h 1d" -- "$cur")); return ;;
-        --cluster|--endpoint-url|--max-tasks|--only|--skip) return ;;
+        --since|--deadline|--timeout) COMPREPLY=($(compgen -W "30s 5m 15m 30m 1h 3h 6h 12h 1d 1w" -- "$cur")); return ;;
+        --only|--skip) COMPREPLY=($(compgen -W "$(_ecs_doctor_check_ids)" -- "$cur")); return ;;
+        --cluster|--endpoint-url|--max-tasks) return ;;
     esac
 
-    # The command is the first word that is not an option.
+    # The command is the first word that is neither an option nor a global
+    # option's value.
     cmd=
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
+            --region|--profile|--output|--endpoint-url) ((i++)) ;;
             -*) ;;
             *) cmd=${COMP_WORDS[i]}; break ;;
         esac
     done
 
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W "$_ecs_doctor_flags" -- "$cur"))
+        if [ -z "$cmd" ]; then
+            COMPREPLY=($(compgen -W "$_ecs_doctor_globals" -- "$cur"))
+        else
+            COMPREPLY=($(compgen -W "$(_ecs_doctor_options "$cmd")" -- "$cur"))
+        fi
         return
     fi
     if [ -z "$cmd" ]; then

@@ -218,9 +218,10 @@ def test_errors():
         check(r.returncode == 2 and "-o FILE" in r.stderr, "collect without -o: usage error")
         r = run(fake, "collect", "pod", "x", "-o", os.path.join(TMP, "x.json"))
         check(r.returncode == 2, "collect with an unknown kind: usage error")
-        # Not a terminal and no --verbose: nothing on stderr.
+        # Not a terminal and no --verbose: one line, where the bundle went and its size (issue #21).
         r, ev = collect(fake, "service", "web-service", "--cluster", "prod")
-        check(r.returncode == 0 and r.stderr == "", f"quiet when stderr is not a terminal ({r.stderr!r})")
+        check(r.returncode == 0 and r.stderr.count("\n") == 1 and " written to " in r.stderr and " KB" in r.stderr,
+              f"one line on stderr when it is not a terminal ({r.stderr!r})")
         r, ev = collect(fake, "service", "web-service", "--cluster", "prod", "--verbose")
         check("round trips deep" in r.stderr, "--verbose reports progress and depth")
 

@@ -64,7 +64,9 @@ printf '{"schema": "ecs-doctor/evidence/v2", "target": {}, "sources": {}}' >"$wo
 expect_rc 2 "$bin" analyze "$work/v2.json" && one_line_error "v2.json: unsupported schema 'ecs-doctor/evidence/v2' (this ecs-doctor reads ecs-doctor/evidence/v1)"
 printf '{"target": {}, "sources": {}}' >"$work/noschema.json"
 expect_rc 2 "$bin" analyze "$work/noschema.json" && one_line_error 'noschema.json: not an ecs-doctor evidence bundle (no "schema" field)'
-expect_rc 2 "$bin" analyze "$fix/healthy.json" --bogus && one_line_error "unknown option '--bogus'"
+# The error is the first line; the command's help follows (issue #21).
+expect_rc 2 "$bin" analyze "$fix/healthy.json" --bogus && head -1 "$err" | grep -qx "ecs-doctor: analyze: unknown option '--bogus'" &&
+  grep -q "^usage: ecs-doctor analyze FILE" "$err" && ok || fail "unknown option: error line, then analyze's help"
 expect_rc 2 "$bin" analyze && one_line_error "expected one evidence FILE"
 expect_rc 2 "$bin" analyze "$fix/healthy.json" --only 'nothing.*' && one_line_error "--only nothing.*: no check matches"
 

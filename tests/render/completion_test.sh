@@ -37,8 +37,25 @@ same "man page COMMANDS == ecs-doctor --help" "$man_cmds" "$commands"
 source "$SRC/scripts/completions/ecs-doctor.bash"
 complete_words() { COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMPREPLY=(); _ecs_doctor; echo "${COMPREPLY[@]}"; }
 same "bash: commands" "$(complete_words ecs-doctor '')" "$commands"
-same "bash: flags after a command" "$(complete_words ecs-doctor service web --cluster prod -)" "$opts_flags"
-same "bash: flags before a command" "$(complete_words ecs-doctor -)" "$opts_flags"
+# Only the options of the command being typed: what its --help lists.
+help_flags() { "$BIN" "$1" --help | grep -oE '(^| )--?[a-z][a-z-]*' | tr -d ' '; echo --help -h; }
+all_cmd_flags=""
+for c in service task cluster collect analyze review checks; do
+    same "bash: flags after '$c' are those of '$c --help'" "$(complete_words ecs-doctor $c web -)" "$(help_flags $c)"
+    all_cmd_flags="$all_cmd_flags $(complete_words ecs-doctor $c web -)"
+done
+same "bash: every parser flag is offered by some command" "$all_cmd_flags" "$opts_flags"
+same "bash: flags after a command and its options" "$(complete_words ecs-doctor service web --cluster prod --w)" "--wait"
+same "bash: only global options before a command" "$(complete_words ecs-doctor -)" \
+    "--region --profile --output --endpoint-url --debug --no-color --verbose --help -h"
+same "bash: a global option's value is not the command" "$(complete_words ecs-doctor --region eu-west-1 collect '')" \
+    "service task cluster"
+# Check ids for --only/--skip come from the binary itself (ecs-doctor checks list).
+ids=$("$BIN" checks list --output json | sed -n 's/^[[:space:]]*"id":[[:space:]]*"\([^"]*\)".*/\1/p')
+[ "$(echo $ids | wc -w)" -gt 20 ]; check "checks list --output json gives the ids" $?
+same "bash: --only completes check ids" "$(PATH=$(dirname "$BIN"):$PATH complete_words ecs-doctor analyze f.json --only '')" "$ids"
+same "bash: --skip completes a prefix" "$(PATH=$(dirname "$BIN"):$PATH complete_words ecs-doctor service x --skip image.)" \
+    "$(printf '%s\n' $ids | grep '^image\.')"
 same "bash: --output values" "$(complete_words ecs-doctor analyze f.json --output '')" "text json markdown junit"
 same "bash: --fail-on prefix" "$(complete_words ecs-doctor service x --fail-on h)" "high"
 same "bash: collect kinds" "$(complete_words ecs-doctor collect '')" "service task cluster"
@@ -64,14 +81,26 @@ if command -v zsh >/dev/null 2>&1; then
     # sets the state the real one would, the others print what they offer.
     zt=$(mktemp)
     cat > "$zt" <<'ZSH'
-_arguments() { state=$ZSTATE; line=(${=ZLINE}); return 0 }
+_arguments() {
+  # "flags": print the option names offered (the specs before the positionals).
+  [[ $ZSTATE == flags ]] && { local a; for a in "$@"; do [[ $a == (\*|)-* && $a != -C ]] && print -- ${${a#\*}%%\[*}; done }
+  state=$ZSTATE; line=(${=ZLINE}); return 0
+}
+words=(${=ZWORDS})
 _describe() { print -l -- ${(P)4} | cut -d: -f1 }
 _values() { shift; print -l -- "$@" }
 _files() { print -- "_files $*" }
 CURRENT=$ZCURRENT
 source $1
 ZSH
-    zrun() { ZSTATE=$1 ZLINE=$2 ZCURRENT=$3 zsh -f "$zt" "$Z"; }
+    zrun() { ZSTATE=$1 ZLINE=$2 ZCURRENT=$3 ZWORDS=${4:-} zsh -f "$zt" "$Z"; }
+    for c in service task cluster collect analyze review checks; do
+        same "zsh (stubbed): flags after '$c' are those of '$c --help'" "$(zrun flags '' 3 "ecs-doctor $c web") -h" \
+            "$(help_flags $c)"
+    done
+    same "zsh (stubbed): only global options before a command" "$(zrun flags '' 2 "ecs-doctor")" \
+        "--region --profile --output --endpoint-url --debug --no-color --verbose --help"
+    same "zsh (stubbed): --only completes check ids" "$(zrun checkids '' 4 "$BIN analyze f.json --only")" "$ids"
     same "zsh (stubbed): commands offered" "$(zrun command '' 1)" "$commands"
     same "zsh (stubbed): collect kinds" "$(zrun args collect 2)" "service task cluster"
     same "zsh (stubbed): checks subcommands" "$(zrun args checks 2)" "list test new"

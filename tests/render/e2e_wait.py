@@ -57,7 +57,7 @@ try:
     check(3 <= took < 30, f"demo: waited about the timeout ({took:.1f}s)")
     check("IN_PROGRESS: running 2 of 4" in err, "demo: progress line with running/desired on stderr")
     check("event: " in err, "demo: recent service events on stderr")
-    check("still in progress after 3s: giving up" in err, "demo: says it gave up")
+    check("timed out after 3s (--timeout): deployment" in err, "demo: says it timed out")
     check(out.startswith("web-service: UNHEALTHY"), "demo: the diagnosis still printed on stdout")
     rc, out, err, _ = run(url, "service", "no-such-service", "--cluster", "prod", "--wait", "--timeout", "3s")
     check(rc == 2 and "not found" in err, f"unknown service: exit 2 ({err.strip()[:120]})")

@@ -118,7 +118,14 @@ static void test_timeout(void)
         CHECK(s.sleeps[i] <= 30);
     }
     CHECK(total == 60); /* never sleeps past the timeout */
-    CHECK(strstr(p, "still in progress after 60s: giving up (exit 5 after the diagnosis)") != NULL);
+    CHECK(strstr(p, "timed out after 60s (--timeout): deployment ecs-svc/2 still in progress; diagnosing now "
+                   "(exit 5 after the diagnosis)") != NULL);
+    /* Nothing changes for 60 s: a heartbeat at 15, 30 and 45 s (issue #21),
+     * with the state last seen and the time waited. */
+    CHECK(strstr(p, "still waiting (15s): web ecs-svc/2 (web:43) IN_PROGRESS: running 1 of 4") != NULL);
+    CHECK(strstr(p, "still waiting (30s): ") != NULL && strstr(p, "still waiting (45s): ") != NULL);
+    for (i = 0; i < s.nsleeps; i++)
+        CHECK(s.sleeps[i] <= 15);
     free(p);
 }
 

@@ -148,7 +148,31 @@ static void test_str(void)
     CHECK(str_duration("90s") == 90);
     CHECK(str_duration("15m") == 900);
     CHECK(str_duration("3h") == 10800);
-    CHECK(str_duration("2") == 2);
+    /* A bare number is ambiguous: refused (-2) unless it is 0 (issue #21). */
+    CHECK(str_duration("2") == -2);
+    CHECK(str_duration("6") == -2);
+    CHECK(str_duration("0") == 0);
+    CHECK(str_duration("0s") == 0);
+    CHECK(str_duration("1w") == 7 * 86400);
+    CHECK(str_duration("1.5h") == 5400);
+    CHECK(str_duration("0.5m") == 30);
+    CHECK(str_duration("1.5.2h") == -1);
+    CHECK(str_duration("1e3s") == -1);
+    CHECK(str_duration(" 1h") == -1);
+    CHECK(str_duration("1hh") == -1);
+    CHECK(str_duration("99999999999w") == -1);
+    CHECK(str_distance("region", "region") == 0);
+    CHECK(str_distance("regoin", "region") == 1); /* a swap is one edit */
+    CHECK(str_distance("", "abc") == 3);
+    {
+        static const char *const opts[] = {"region", "profile", NULL, "output"};
+        char buf[8];
+        CHECK_STR(str_nearest("regin", opts, 4, STR_TYPO("regin")), "region");
+        CHECK(str_nearest("zzzzzzzz", opts, 4, STR_TYPO("zzzzzzzz")) == NULL);
+        CHECK_STR(str_nearest("zzzzzzzz", opts, 4, -1), "region");
+        CHECK(str_nearest("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", opts, 4, -1) == NULL);
+        CHECK_STR(str_printable("a\x1b[31mb\x7f", buf, sizeof buf), "a?[31mb");
+    }
     CHECK(str_duration("5x") == -1);
     CHECK(str_duration("") == -1);
     CHECK(str_duration("-1m") == -1);
