@@ -323,13 +323,9 @@ static cJSON *convert_root(const struct node *root, const struct xmlshape_op *op
     }
 }
 
-cJSON *xml2json_parse_op(const char *xml, size_t len, const struct xmlshape_op *op,
-                         struct err *e)
-{
-    return xml2json_parse_max(xml, len, XML2JSON_MAX_TEXT, e);
-}
-
-cJSON *xml2json_parse_max(const char *xml, size_t len, size_t max_text, struct err *e)
+/* One parse: typed by op (NULL = no model), text capped at max_text. */
+static cJSON *parse(const char *xml, size_t len, const struct xmlshape_op *op, size_t max_text,
+                    struct err *e)
 {
     struct state s;
     cJSON *out = NULL, *v;
@@ -389,7 +385,18 @@ out:
     return out;
 }
 
+cJSON *xml2json_parse_op(const char *xml, size_t len, const struct xmlshape_op *op,
+                         struct err *e)
+{
+    return parse(xml, len, op, XML2JSON_MAX_TEXT, e);
+}
+
+cJSON *xml2json_parse_max(const char *xml, size_t len, size_t max_text, struct err *e)
+{
+    return parse(xml, len, NULL, max_text, e);
+}
+
 cJSON *xml2json_parse(const char *xml, size_t len, struct err *e)
 {
-    return xml2json_parse_op(xml, len, NULL, e);
+    return parse(xml, len, NULL, XML2JSON_MAX_TEXT, e);
 }
