@@ -3,4 +3,5 @@ list(APPEND EDOC_CORE_SOURCES
   util/buf.c
   util/jsonx.c
   util/jarena.c
-  util/strutil.c)
+  util/strutil.c
+  util/shquote.c)
