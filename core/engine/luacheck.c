@@ -17,6 +17,7 @@
 #include "engine/textidx.h"
 #include "util/buf.h"
 #include "util/jsonx.h"
+#include "util/shquote.h"
 #include "util/strutil.h"
 
 #define HOOK_STEP 10000        /* VM instructions between budget checks */
@@ -1313,12 +1314,110 @@ static void add_evidence(lua_State *L, struct finding *f, int idx)
     }
 }
 
+/* One argument value of a remediation command as a string kept alive in the
+ * anchor table at `anchor` (a proxy's __index makes a fresh string each
+ * time). Strings, integers and floats only. */
+static const char *arg_value(lua_State *L, int anchor, const char *name)
+{
+    const char *s;
+    size_t n;
+    int ty = lua_type(L, -1);
+    if (ty == LUA_TNUMBER && lua_isinteger(L, -1)) {
+        lua_pushfstring(L, "%I", (LUAI_UACINT)lua_tointeger(L, -1));
+    } else if (ty == LUA_TNUMBER || ty == LUA_TSTRING) {
+        lua_pushvalue(L, -1);
+        lua_tostring(L, -1);
+    } else {
+        luaL_error(L, "edoc.finding: remediation argument {%s} must be a string, a number or a list of them, "
+                      "got %s", name, lua_typename(L, ty));
+        return NULL;
+    }
+    s = lua_tolstring(L, -1, &n);
+    if (strlen(s) != n) {
+        luaL_error(L, "edoc.finding: remediation argument {%s} contains a NUL byte", name);
+        return NULL;
+    }
+    lua_rawseti(L, anchor, (lua_Integer)lua_rawlen(L, anchor) + 1);
+    return s;
+}
+
+/* {description=, command=, args=, docs=}: command is a literal template and
+ * args its values, which only the host quotes (util/shquote.h). The arrays
+ * live in a userdata and the strings in an anchor table, both on the stack,
+ * so a Lua error half-way leaks nothing. */
 static void add_remediation(lua_State *L, struct finding *f, int idx)
 {
+    const char *desc, *cmd, *docs, *region;
+    struct shq_arg *args = NULL;
+    const char **vals = NULL;
+    size_t n_args = 0, n_vals = 0;
+    int top = lua_gettop(L), at, anchor;
+    struct err e = {0};
+    const cJSON *r;
     if (lua_type(L, idx) != LUA_TTABLE)
-        luaL_error(L, "edoc.finding: remediation entries are {description=, command=, docs=} tables");
-    finding_add_remediation(f, opt_field_str(L, idx, "description"), opt_field_str(L, idx, "command"),
-                            opt_field_str(L, idx, "docs"));
+        luaL_error(L, "edoc.finding: remediation entries are {description=, command=, args=, docs=} tables");
+    desc = opt_field_str(L, idx, "description");
+    cmd = opt_field_str(L, idx, "command");
+    docs = opt_field_str(L, idx, "docs");
+    luaL_checkstack(L, 8, "edoc.finding");
+    at = top + 1;
+    lua_getfield(L, idx, "args");
+    if (!lua_isnil(L, at)) {
+        if (!lua_istable(L, at))
+            luaL_error(L, "edoc.finding: remediation args must be a table of name = value");
+        if (!cmd)
+            luaL_error(L, "edoc.finding: remediation args without a command");
+        /* First pass: how many arguments and values. */
+        lua_pushnil(L);
+        while (lua_next(L, at)) {
+            if (lua_type(L, -2) != LUA_TSTRING)
+                luaL_error(L, "edoc.finding: remediation args must be a table of name = value");
+            if (++n_args > SHQ_MAX_ARGS)
+                luaL_error(L, "edoc.finding: more than %d remediation arguments", SHQ_MAX_ARGS);
+            if (lua_istable(L, -1)) {
+                lua_Integer len = luaL_len(L, -1);
+                if (len < 0 || len > 4096)
+                    luaL_error(L, "edoc.finding: remediation argument {%s} lists more than 4096 values",
+                               lua_tostring(L, -2));
+                n_vals += (size_t)len;
+            } else {
+                n_vals++;
+            }
+            lua_pop(L, 1);
+        }
+        args = lua_newuserdatauv(L, n_args * sizeof *args + n_vals * sizeof *vals + 1, 0);
+        vals = (const char **)(void *)(args + n_args);
+        lua_newtable(L);
+        anchor = lua_gettop(L);
+        n_args = n_vals = 0;
+        lua_pushnil(L);
+        while (lua_next(L, at)) {
+            struct shq_arg *a = &args[n_args++];
+            a->name = lua_tostring(L, -2); /* the key stays in the args table */
+            a->values = &vals[n_vals];
+            if (lua_istable(L, -1)) {
+                lua_Integer len = luaL_len(L, -1), k;
+                a->list = 1;
+                a->n = 0;
+                for (k = 1; k <= len; k++) {
+                    lua_geti(L, -1, k);
+                    vals[n_vals++] = arg_value(L, anchor, a->name);
+                    a->n++;
+                    lua_pop(L, 1);
+                }
+            } else {
+                a->list = 0;
+                a->n = 1;
+                vals[n_vals++] = arg_value(L, anchor, a->name);
+            }
+            lua_pop(L, 1);
+        }
+    }
+    r = target_field(L, "region");
+    region = cJSON_IsString(r) ? r->valuestring : NULL;
+    if (finding_add_command(f, desc, cmd, args, n_args, region, docs, &e) != ERR_OK)
+        luaL_error(L, "edoc.finding: remediation command refused: %s", e.msg);
+    lua_settop(L, top);
 }
 
 /* The finding under construction lives in a userdata with __gc until it is
@@ -1550,9 +1649,10 @@ static int safe_xpcall(lua_State *L)
  * carried its own copy (the review rules did). Text chunk, same budget. */
 static const char prelude[] =
     "local edoc = edoc\n"
+    /* Template text, not the value: the host fills {region} from the
+     * target and quotes it (util/shquote.h). */
     "function edoc.region_flag()\n"
-    "  local r = edoc.region()\n"
-    "  return r and (' --region ' .. r) or ''\n"
+    "  return type(edoc.region()) == 'string' and ' --region {region}' or ''\n"
     "end\n"
     "function edoc.with_region(cmd)\n"
     "  return cmd .. edoc.region_flag()\n"

@@ -66,6 +66,16 @@ static const struct shq_arg *find_arg(const struct shq_arg *args, size_t n, cons
     return NULL;
 }
 
+/* Appends or returns the buffer's failure: ERR_LIMIT (the caller's cap) or
+ * ERR_NOMEM, with a message. */
+#define EMIT(expr)                                                                                 \
+    do {                                                                                           \
+        enum err_code rc_ = (expr);                                                                \
+        if (rc_ != ERR_OK)                                                                         \
+            return err_set(e, rc_, rc_ == ERR_LIMIT ? "the command is longer than its size cap"    \
+                                                    : "out of memory");                            \
+    } while (0)
+
 enum quote_state { Q_NONE, Q_SINGLE, Q_DOUBLE, Q_ANSI, Q_COMMENT };
 
 /* One pass over the template, shared by shq_render (out != NULL) and
@@ -107,8 +117,8 @@ static enum err_code walk(struct buf *out, const char *tmpl, const struct shq_ar
         case Q_DOUBLE:
         case Q_ANSI:
             if ((st != Q_SINGLE) && c == '\\' && p[1]) {
-                if (out && buf_append(out, p, 2) != ERR_OK)
-                    return err_set(e, ERR_NOMEM, "out of memory");
+                if (out)
+                    EMIT(buf_append(out, p, 2));
                 p += 2;
                 continue;
             }
@@ -136,8 +146,8 @@ static enum err_code walk(struct buf *out, const char *tmpl, const struct shq_ar
             break;
         case Q_NONE:
             if (c == '\\' && p[1]) {
-                if (out && buf_append(out, p, 2) != ERR_OK)
-                    return err_set(e, ERR_NOMEM, "out of memory");
+                if (out)
+                    EMIT(buf_append(out, p, 2));
                 p += 2;
                 cmdpos = wordstart = 0;
                 continue;
@@ -146,8 +156,8 @@ static enum err_code walk(struct buf *out, const char *tmpl, const struct shq_ar
                 /* ${var}: the shell's, not a placeholder; copied to its brace. */
                 const char *end = strchr(p, '}');
                 len = end ? (size_t)(end - p) + 1 : strlen(p);
-                if (out && buf_append(out, p, len) != ERR_OK)
-                    return err_set(e, ERR_NOMEM, "out of memory");
+                if (out)
+                    EMIT(buf_append(out, p, len));
                 p += len;
                 cmdpos = wordstart = 0;
                 continue;
@@ -173,8 +183,9 @@ static enum err_code walk(struct buf *out, const char *tmpl, const struct shq_ar
                     return err_set(e, ERR_SCHEMA, "placeholder {%s} has no argument", name);
                 used[at] = 1;
                 for (j = 0; j < a->n; j++) {
-                    if ((j && buf_puts(out, " ") != ERR_OK) || shq_quote(out, a->values[j]) != ERR_OK)
-                        return err_set(e, ERR_NOMEM, "out of memory");
+                    if (j)
+                        EMIT(buf_puts(out, " "));
+                    EMIT(shq_quote(out, a->values[j]));
                 }
                 p += len;
                 cmdpos = wordstart = 0;
@@ -188,8 +199,8 @@ static enum err_code walk(struct buf *out, const char *tmpl, const struct shq_ar
                 st = Q_COMMENT;
             } else if (c == '<' && p[1] == '<' && p[2] == '<') {
                 /* A here-string (<<<) takes a word like any argument. */
-                if (out && buf_append(out, p, 3) != ERR_OK)
-                    return err_set(e, ERR_NOMEM, "out of memory");
+                if (out)
+                    EMIT(buf_append(out, p, 3));
                 p += 3;
                 cmdpos = wordstart = 0;
                 continue;
@@ -210,8 +221,8 @@ static enum err_code walk(struct buf *out, const char *tmpl, const struct shq_ar
             }
             break;
         }
-        if (out && buf_append(out, p, 1) != ERR_OK)
-            return err_set(e, ERR_NOMEM, "out of memory");
+        if (out)
+            EMIT(buf_append(out, p, 1));
         p++;
     }
     if (!out)
