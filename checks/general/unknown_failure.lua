@@ -58,7 +58,7 @@ return {
     for _, svc in ipairs(list(ev.services)) do
       short["service:" .. (str(svc.serviceName) or "")] = (num(svc.runningCount) or 0) < (num(svc.desiredCount) or 0)
     end
-    local cl = edoc.shellquote(edoc.cluster() or "default")
+    local cl = edoc.cluster() or "default"
     -- Only tasks whose stopped reason no check knows: one test per distinct
     -- reason (the host indexes them), not one per task.
     for ti, t in edoc.tasks_matching(function(r) return r ~= "" and not known(r) end, "stoppedReason") do
@@ -88,7 +88,8 @@ return {
           explains = { "deployment_circuit_breaker", "deployment_stuck" },
           remediation = {
             { description = "Read the full task record (container reasons, exit codes, timestamps)",
-              command = with_region(string.format("aws ecs describe-tasks --cluster %s --tasks %s", cl, id or "<task-id>")),
+              command = with_region("aws ecs describe-tasks --cluster {cluster} --tasks {task}"),
+              args = { cluster = cl, task = id or "<task-id>" },
               docs = DOCS },
           },
         }
@@ -117,8 +118,8 @@ return {
             explains = { "deployment_circuit_breaker", "deployment_stuck" },
             remediation = {
               { description = "Read the service's recent events",
-                command = with_region(string.format("aws ecs describe-services --cluster %s --services %s --query 'services[0].events[:10]'",
-                  cl, edoc.shellquote(svc.serviceName or "?"))),
+                command = with_region("aws ecs describe-services --cluster {cluster} --services {service} --query 'services[0].events[:10]'"),
+                args = { cluster = cl, service = svc.serviceName or "?" },
                 docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-event-messages.html" },
             },
           }
