@@ -28,12 +28,6 @@ end
 
 local with_region = edoc.with_region
 
--- A value inside a JSON string of a policy document: quotes, backslashes and
--- control characters escaped, so a log group name cannot end the string.
-local function json_text(s)
-  return (tostring(s):gsub('[%c"\\]', function(c) return string.format("\\u%04x", c:byte()) end))
-end
-
 return {
   id = "logs.configuration_error",
   category = "log_configuration_error",
@@ -74,8 +68,8 @@ return {
           if role then
             rem[#rem + 1] = { description = "Allow " .. role .. " to create streams and put events in " .. (group or "the log group"),
               command = "aws iam put-role-policy --role-name {role} --policy-name ecs-doctor-awslogs --policy-document {policy}",
-              args = { role = role, policy = string.format('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["logs:CreateLogStream","logs:PutLogEvents"%s],"Resource":"%s"}]}',
-                  create and ',"logs:CreateLogGroup"' or "", json_text(garn)) }, docs = DOC_ROLE }
+              args = { role = role, policy = string.format('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["logs:CreateLogStream","logs:PutLogEvents"%s],"Resource":%s}]}',
+                  create and ',"logs:CreateLogGroup"' or "", edoc.json_string(garn)) }, docs = DOC_ROLE }
           end
           if d == "allowed" then expl = expl .. " The identity policies allow it, so look at an SCP or permissions boundary." end
         elseif missing then

@@ -842,6 +842,33 @@ static int l_ptr(lua_State *L)
     return 1;
 }
 
+/* A JSON string literal (with its quotes) for a value a check puts into a
+ * JSON document of a command (a policy): AWS values must not end the string. */
+static int l_json_string(lua_State *L)
+{
+    size_t n, i;
+    const char *s = luaL_checklstring(L, 1, &n);
+    luaL_Buffer lb;
+    luaL_buffinit(L, &lb);
+    luaL_addchar(&lb, '"');
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') {
+            luaL_addchar(&lb, '\\');
+            luaL_addchar(&lb, (char)c);
+        } else if (c < 0x20 || c == 0x7f) {
+            char esc[8];
+            snprintf(esc, sizeof esc, "\\u%04x", c);
+            luaL_addstring(&lb, esc);
+        } else {
+            luaL_addchar(&lb, (char)c);
+        }
+    }
+    luaL_addchar(&lb, '"');
+    luaL_pushresult(&lb);
+    return 1;
+}
+
 static int l_shellquote(lua_State *L)
 {
     size_t n, i;
@@ -1767,6 +1794,7 @@ static int sandbox(lua_State *L)
         {"match_any", l_match_any}, {"task_id", l_basename}, {"basename", l_basename},
         {"iam_eval", l_iam_eval}, {"net_reach", l_net_reach}, {"source_ok", l_source_ok},
         {"region", l_region}, {"cluster", l_cluster}, {"shellquote", l_shellquote},
+        {"json_string", l_json_string},
         {"log", l_log}, {"ipairs", l_ipairs}, {"pairs", l_pairs}, {"incomplete", l_incomplete},
         {"tasks_matching", l_tasks_matching}, {"tasks_with", l_tasks_with}, {"task_values", l_task_values},
         {NULL, NULL},
