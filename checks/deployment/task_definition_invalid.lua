@@ -118,7 +118,7 @@ return {
         rem[#rem + 1] = { description = "Validate a corrected revision by registering it, then deploy it",
           command = with_region("aws ecs register-task-definition --cli-input-json file://{file}")
             .. " && " .. with_region("aws ecs update-service --cluster {cluster} --service {service} --task-definition {family}"),
-          args = { file = ((td and td.family) or "taskdef") .. ".json", cluster = cl, service = sv, family = (td and td.family) or "<family>" },
+          args = { file = edoc.file_name((td and td.family) or "taskdef") .. ".json", cluster = cl, service = sv, family = (td and td.family) or "<family>" },
           docs = DOCS_EV }
         edoc.finding {
           title = string.format("%s: task definition %s cannot be launched as configured", svc.serviceName or "?", tdn),

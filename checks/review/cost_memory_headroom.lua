@@ -59,7 +59,7 @@ return {
               command = edoc.with_region("aws ecs describe-task-definition --task-definition {td} --query taskDefinition") ..
                 [[ | jq 'del(.taskDefinitionArn, .revision, .status, .requiresAttributes, .compatibilities, .registeredAt, .registeredBy) | .containerDefinitions |= map(if (.name | IN($ARGS.positional[])) then .memoryReservation = ((.memory * 3 / 4) | floor) else . end)' --args {containers} > {file}
 ]] .. edoc.with_region("aws ecs register-task-definition --cli-input-json file://{file}"),
-              args = { td = famrev, file = family .. "-td.json", containers = sel },
+              args = { td = famrev, file = edoc.file_name(family) .. "-td.json", containers = sel },
               docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html" },
             s.svc and { description = "Deploy the new revision",
               command = edoc.with_region("aws ecs update-service --cluster {cluster} --service {service} --task-definition {family}"),

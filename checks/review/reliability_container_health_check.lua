@@ -53,7 +53,7 @@ return {
               command = edoc.with_region("aws ecs describe-task-definition --task-definition {td} --query taskDefinition") ..
                 [[ | jq --arg probe {probe} 'del(.taskDefinitionArn, .revision, .status, .requiresAttributes, .compatibilities, .registeredAt, .registeredBy) | .containerDefinitions |= map(if (.name | IN($ARGS.positional[])) then .healthCheck = {"command": ["CMD-SHELL", $probe], "interval": 30, "timeout": 5, "retries": 3, "startPeriod": 60} else . end)' --args {containers} > {file}
 ]] .. edoc.with_region("aws ecs register-task-definition --cli-input-json file://{file}"),
-              args = { td = famrev, probe = probe, containers = names, file = family .. "-td.json" },
+              args = { td = famrev, probe = probe, containers = names, file = edoc.file_name(family) .. "-td.json" },
               docs = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_HealthCheck.html" },
             s.svc and { description = "Deploy the new revision",
               command = edoc.with_region("aws ecs update-service --cluster {cluster} --service {service} --task-definition {family}"),

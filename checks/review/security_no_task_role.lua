@@ -60,7 +60,7 @@ aws iam put-role-policy --role-name {role} --policy-name app --policy-document f
                 command = edoc.with_region([[aws ecs describe-task-definition --task-definition {td} --query taskDefinition]]) ..
                   [[ | jq --arg role {role_arn} 'del(.taskDefinitionArn, .revision, .status, .requiresAttributes, .compatibilities, .registeredAt, .registeredBy) | .taskRoleArn = $role | .containerDefinitions |= map(if .environment then .environment |= map(select(.name | test("^AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY)$") | not)) else . end | if .secrets then .secrets |= map(select(.name | test("^AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY)$") | not)) else . end)' > {file}
 ]] .. edoc.with_region("aws ecs register-task-definition --cli-input-json file://{file}"),
-                args = { td = famrev, role_arn = role_arn, file = family .. "-td.json" },
+                args = { td = famrev, role_arn = role_arn, file = edoc.file_name(family) .. "-td.json" },
                 docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/security-iam-roles.html" },
               s.svc and { description = "Deploy the new revision",
                 command = edoc.with_region("aws ecs update-service --cluster {cluster} --service {service} --task-definition {family}"),

@@ -41,7 +41,7 @@ return {
               command = edoc.with_region("aws ecs describe-task-definition --task-definition {td} --query taskDefinition") ..
                 [[ | jq 'del(.taskDefinitionArn, .revision, .status, .requiresAttributes, .compatibilities, .registeredAt, .registeredBy) | .containerDefinitions |= map(if (.name | IN($ARGS.positional[])) then del(.privileged) else . end)' --args {containers} > {file}
 ]] .. edoc.with_region("aws ecs register-task-definition --cli-input-json file://{file}"),
-              args = { td = famrev, file = family .. "-td.json", containers = names },
+              args = { td = famrev, file = edoc.file_name(family) .. "-td.json", containers = names },
               docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/security-tasks-containers.html" },
             s.svc and { description = "Deploy the new revision",
               command = edoc.with_region("aws ecs update-service --cluster {cluster} --service {service} --task-definition {family}"),

@@ -61,7 +61,7 @@ return {
                 command = edoc.with_region("aws ecs describe-task-definition --task-definition {td} --query taskDefinition") ..
                   [[ | jq 'del(.taskDefinitionArn, .revision, .status, .requiresAttributes, .compatibilities, .registeredAt, .registeredBy) | .containerDefinitions |= map(if (.privileged != true) and ((.user // "root") | test("^(root|0)(:|$)")) then .user = "1000:1000" else . end)' > {file}
 ]] .. edoc.with_region("aws ecs register-task-definition --cli-input-json file://{file}"),
-                args = { td = famrev, file = family .. "-td.json" },
+                args = { td = famrev, file = edoc.file_name(family) .. "-td.json" },
                 docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/security-tasks-containers.html" },
               s.svc and { description = "Deploy the new revision",
                 command = edoc.with_region("aws ecs update-service --cluster {cluster} --service {service} --task-definition {family}"),

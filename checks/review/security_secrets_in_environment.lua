@@ -101,7 +101,7 @@ return {
               command = edoc.with_region("aws ecs describe-task-definition --task-definition {td} --query taskDefinition") ..
                 [[ | jq --arg c {container} --arg prefix {prefix} 'del(.taskDefinitionArn, .revision, .status, .requiresAttributes, .compatibilities, .registeredAt, .registeredBy) | .containerDefinitions |= map(if .name == $c then (.environment |= map(select((.name | IN($ARGS.positional[])) or (.name | ascii_upcase | IN("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")) | not))) | .secrets += [$ARGS.positional[] | {name: ., valueFrom: ($prefix + .)}] else . end)' --args {names} > {file}
 ]] .. edoc.with_region("aws ecs register-task-definition --cli-input-json file://{file}"),
-              args = { td = famrev, container = cname, prefix = prefix, names = moved, file = family .. "-td.json" },
+              args = { td = famrev, container = cname, prefix = prefix, names = moved, file = edoc.file_name(family) .. "-td.json" },
               docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html",
             }
             if s.svc then

@@ -842,6 +842,27 @@ static int l_ptr(lua_State *L)
     return 1;
 }
 
+/* A file name for a command to write to, from a value: only [A-Za-z0-9_.-]
+ * kept (others become '_'), no leading '.' or '-', at most 100 bytes, so a
+ * family name from AWS cannot point the write elsewhere ("../", "/etc/..."). */
+static int l_file_name(lua_State *L)
+{
+    size_t n, i;
+    const char *s = luaL_checklstring(L, 1, &n);
+    char out[101];
+    if (n > 100)
+        n = 100;
+    for (i = 0; i < n; i++) {
+        char c = s[i];
+        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                 ((c == '.' || c == '-') && i > 0);
+        out[i] = ok ? c : '_';
+    }
+    out[n] = '\0';
+    lua_pushstring(L, n ? out : "file");
+    return 1;
+}
+
 /* A JSON string literal (with its quotes) for a value a check puts into a
  * JSON document of a command (a policy): AWS values must not end the string. */
 static int l_json_string(lua_State *L)
@@ -1794,7 +1815,7 @@ static int sandbox(lua_State *L)
         {"match_any", l_match_any}, {"task_id", l_basename}, {"basename", l_basename},
         {"iam_eval", l_iam_eval}, {"net_reach", l_net_reach}, {"source_ok", l_source_ok},
         {"region", l_region}, {"cluster", l_cluster}, {"shellquote", l_shellquote},
-        {"json_string", l_json_string},
+        {"json_string", l_json_string}, {"file_name", l_file_name},
         {"log", l_log}, {"ipairs", l_ipairs}, {"pairs", l_pairs}, {"incomplete", l_incomplete},
         {"tasks_matching", l_tasks_matching}, {"tasks_with", l_tasks_with}, {"task_values", l_task_values},
         {NULL, NULL},
