@@ -76,6 +76,20 @@ static const struct shq_arg *find_arg(const struct shq_arg *args, size_t n, cons
                                                     : "out of memory");                            \
     } while (0)
 
+/* Words after which the next word is a program to run (shell keywords and
+ * the usual wrappers), so a placeholder there would let a value choose it. */
+static int command_word(const char *w)
+{
+    static const char *const words[] = {"do",   "then",   "else", "elif",   "while",   "until", "if",
+                                        "time", "!",      "exec", "eval",   "xargs",   "sudo",  "env",
+                                        "nohup", "command", "builtin", "nice", "timeout", "watch", "strace"};
+    size_t i;
+    for (i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (!strcmp(w, words[i]))
+            return 1;
+    return 0;
+}
+
 enum quote_state { Q_NONE, Q_SINGLE, Q_DOUBLE, Q_ANSI, Q_COMMENT };
 
 /* One pass over the template, shared by shq_render (out != NULL) and
@@ -88,6 +102,10 @@ static enum err_code walk(struct buf *out, const char *tmpl, const struct shq_ar
     int cmdpos = 1;    /* the next word would be a command name */
     int wordstart = 1; /* the previous byte ended a word */
     int heredoc = 0;
+    int script = 0;    /* the previous word was -c: the next is a script */
+    char word[16];     /* the current unquoted literal word, when short */
+    size_t wlen = 0;
+    int wdirty = 0;    /* it holds quotes, a placeholder or is too long */
     const char *p = tmpl;
     char name[SHQ_NAME_MAX + 1];
     size_t i;
@@ -138,6 +156,9 @@ static enum err_code walk(struct buf *out, const char *tmpl, const struct shq_ar
             if (c == '\n') {
                 st = Q_NONE;
                 cmdpos = wordstart = 1;
+                script = 0;
+                wlen = 0;
+                wdirty = 0;
             } else if (out && (len = placeholder(p, name)) > 0) {
                 return err_set(e, ERR_SCHEMA,
                                "placeholder {%s} is inside a # comment (a newline in the value would end it)",
@@ -150,6 +171,7 @@ static enum err_code walk(struct buf *out, const char *tmpl, const struct shq_ar
                     EMIT(buf_append(out, p, 2));
                 p += 2;
                 cmdpos = wordstart = 0;
+                wdirty = 1;
                 continue;
             }
             if (c == '$' && p[1] == '{') {
@@ -160,6 +182,7 @@ static enum err_code walk(struct buf *out, const char *tmpl, const struct shq_ar
                     EMIT(buf_append(out, p, len));
                 p += len;
                 cmdpos = wordstart = 0;
+                wdirty = 1;
                 continue;
             }
             if ((len = placeholder(p, name)) > 0) {
@@ -174,6 +197,11 @@ static enum err_code walk(struct buf *out, const char *tmpl, const struct shq_ar
                 }
                 if (heredoc)
                     return err_set(e, ERR_SCHEMA, "placeholder {%s} follows a here-document (<<)", name);
+                if (script && wordstart)
+                    return err_set(e, ERR_SCHEMA,
+                                   "placeholder {%s} follows -c (a value must never be a script; pass it as "
+                                   "an argument: sh -c '... \"$1\"' sh {%s})",
+                                   name, name);
                 if (cmdpos)
                     return err_set(e, ERR_SCHEMA,
                                    "placeholder {%s} is where a command name goes (a value must never choose "
@@ -189,6 +217,7 @@ static enum err_code walk(struct buf *out, const char *tmpl, const struct shq_ar
                 }
                 p += len;
                 cmdpos = wordstart = 0;
+                wdirty = 1;
                 continue;
             }
             if (c == '\'') {
@@ -210,14 +239,29 @@ static enum err_code walk(struct buf *out, const char *tmpl, const struct shq_ar
             }
             if (st != Q_NONE) {
                 cmdpos = wordstart = 0;
+                wdirty = 1;
                 break;
             }
             if (c == ' ' || c == '\t') {
+                if (wlen || wdirty) {
+                    word[wlen] = '\0';
+                    cmdpos = !wdirty && command_word(word);
+                    script = !wdirty && !strcmp(word, "-c");
+                }
+                wlen = 0;
+                wdirty = 0;
                 wordstart = 1;
             } else if (strchr("|;&(\n`", c)) {
                 cmdpos = wordstart = 1;
+                script = 0;
+                wlen = 0;
+                wdirty = 0;
             } else {
                 cmdpos = wordstart = 0;
+                if (wlen + 1 < sizeof word)
+                    word[wlen++] = c;
+                else
+                    wdirty = 1;
             }
             break;
         }

@@ -205,6 +205,13 @@ int main(void)
         refused("true; {c}", a, "where a command name goes");
         refused("echo $({c})", a, "where a command name goes");
         refused("aws ecs list-tasks # cluster {c}", a, "inside a # comment");
+        refused("for x in a; do {c}; done", a, "where a command name goes");
+        refused("if true; then {c} x; fi", a, "where a command name goes");
+        refused("aws x | xargs {c}", a, "where a command name goes");
+        refused("sudo {c}", a, "where a command name goes");
+        refused("env  {c} --help", a, "where a command name goes");
+        refused("bash -c {c}", a, "follows -c");
+        refused("docker run img sh -c {c}", a, "follows -c");
         refused("cat <<EOF\n{c}\nEOF", a, "here-document");
     }
     {
