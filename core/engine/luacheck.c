@@ -1362,6 +1362,22 @@ static void add_evidence(lua_State *L, struct finding *f, int idx)
     }
 }
 
+/* A list argument: a Lua table, or an evidence proxy of a JSON array. */
+static int arg_is_list(lua_State *L, int idx)
+{
+    int same;
+    const struct pnode *pn;
+    if (lua_istable(L, idx))
+        return 1;
+    if (lua_type(L, idx) != LUA_TUSERDATA || !lua_getmetatable(L, idx))
+        return 0;
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &mt_key);
+    same = lua_rawequal(L, -1, -2);
+    lua_pop(L, 2);
+    pn = lua_touserdata(L, idx);
+    return same && cJSON_IsArray(pn->node);
+}
+
 /* One argument value of a remediation command as a string kept alive in the
  * anchor table at `anchor` (a proxy's __index makes a fresh string each
  * time). Strings, integers and floats only. */
@@ -1422,7 +1438,7 @@ static void add_remediation(lua_State *L, struct finding *f, int idx)
                 luaL_error(L, "edoc.finding: remediation args must be a table of name = value");
             if (++n_args > SHQ_MAX_ARGS)
                 luaL_error(L, "edoc.finding: more than %d remediation arguments", SHQ_MAX_ARGS);
-            if (lua_istable(L, -1)) {
+            if (arg_is_list(L, -1)) {
                 lua_Integer len = luaL_len(L, -1);
                 if (len < 0 || len > 4096)
                     luaL_error(L, "edoc.finding: remediation argument {%s} lists more than 4096 values",
@@ -1443,7 +1459,7 @@ static void add_remediation(lua_State *L, struct finding *f, int idx)
             struct shq_arg *a = &args[n_args++];
             a->name = lua_tostring(L, -2); /* the key stays in the args table */
             a->values = &vals[n_vals];
-            if (lua_istable(L, -1)) {
+            if (arg_is_list(L, -1)) {
                 lua_Integer len = luaL_len(L, -1), k;
                 a->list = 1;
                 a->n = 0;

@@ -431,6 +431,74 @@ def run_bundles(hostile):
     return n
 
 
+# ---- The Lua binding: args, lists, numbers, proxies, refusals -------------
+
+LUA_CASES = {
+    # id suffix: (remediation entry as Lua, expected command or None, expected error part or None)
+    "list_number": ('{ command = "aws x --ids {ids} --n {n} --f {f}", args = { ids = { "a b", "c" }, n = 3, f = 1.5 } }',
+                    "aws x --ids 'a b' c --n 3 --f 1.5", None),
+    "region": ('{ command = edoc.with_region("aws y --c {c}"), args = { c = "x\'y" } }',
+               "aws y --c 'x'\\''y' --region us-east-1", None),
+    "proxy_list": ('{ command = "aws z --subnets {s}", args = { s = ev.services[1].networkConfiguration.awsvpcConfiguration.subnets } }',
+                   "aws z --subnets subnet-0a1b2c3d4e5f60718", None),
+    "plain": ('{ command = "aws ecs list-clusters --query \'clusters[]\'" }', "aws ecs list-clusters --query 'clusters[]'", None),
+    "quoted": ('{ command = "aws x --c \'{c}\'", args = { c = "v" } }', None, "inside a quoted string"),
+    "unused": ('{ command = "aws x", args = { c = "v" } }', None, "is not used"),
+    "missing": ('{ command = "aws x --c {c}" }', None, "has no argument"),
+    "boolean": ('{ command = "aws x --c {c}", args = { c = true } }', None, "must be a string, a number or a list"),
+    "nul": ('{ command = "aws x --c {c}", args = { c = "a\\0b" } }', None, "NUL byte"),
+    "cmdpos": ('{ command = "{c} --version", args = { c = "rm" } }', None, "where a command name goes"),
+    "unbalanced": ('{ command = "aws x --query \'a" }', None, "ends inside a single-quoted string"),
+    "script": ('{ command = "sh -c {c}", args = { c = "id" } }', None, "follows -c"),
+    "args_not_table": ('{ command = "aws x", args = "c" }', None, "args must be a table"),
+}
+
+
+def run_lua_binding():
+    cdir = os.path.join(WORK, "luachecks")
+    os.makedirs(cdir)
+    for name, (entry, _, _) in LUA_CASES.items():
+        with open(os.path.join(cdir, f"q_{name}.lua"), "w") as f:
+            f.write(f"""return {{
+  id = "quoting.{name}", category = "unknown_failure", severity = "low",
+  summary = "quoting case {name}",
+  run = function(ev)
+    edoc.finding {{ title = "case {name}", remediation = {{ {entry} }} }}
+  end,
+}}
+""")
+    bundle = os.path.join(SRC, "examples", "incident.json")
+    p = subprocess.run([EXE, "analyze", bundle, "--check-dir", cdir, "--output", "json"], capture_output=True,
+                       timeout=120)
+    try:
+        report = json.loads(p.stdout)
+    except ValueError:
+        fail(f"lua binding: no JSON report: {p.stderr.decode('utf-8', 'replace')[:400]}")
+        return 0
+    status = {c.get("id"): c for c in report.get("checks", [])}
+    cmds = {}
+    for f in report.get("findings", []):
+        for r in f.get("remediation") or []:
+            cmds.setdefault(f.get("check"), []).append(r.get("command"))
+    for name, (_, want, err) in LUA_CASES.items():
+        cid = "quoting." + name
+        st = status.get(cid) or {}
+        if want is not None:
+            if st.get("status") == "error":
+                fail(f"lua binding {name}: the check errored: {st.get('message')}")
+            elif cmds.get(cid) != [want]:
+                fail(f"lua binding {name}: command {cmds.get(cid)!r}, want {want!r}")
+        else:
+            if st.get("status") != "error" or err not in (st.get("message") or ""):
+                fail(f"lua binding {name}: want a check error naming {err!r}, got {st.get('status')}: "
+                     f"{st.get('message')!r}")
+            if cmds.get(cid):
+                fail(f"lua binding {name}: a refused template still printed {cmds.get(cid)!r}")
+    check_commands([(f"lua binding {c}", x) for c, xs in cmds.items() if c and c.startswith("quoting.")
+                    for x in xs if x], False)
+    return len(LUA_CASES)
+
+
 # ---- Fake-AWS scenarios --------------------------------------------------
 
 def run_scenarios():
@@ -515,6 +583,9 @@ def main():
         if ONLY in (None, "bundles"):
             n = run_bundles(False)
             print(f"ok - {n} fixture bundles")
+        if ONLY in (None, "bundles"):
+            n = run_lua_binding()
+            print(f"ok - {n} Lua binding cases")
         if ONLY in (None, "hostile"):
             n = run_bundles(True)
             print(f"ok - {n} hostile bundles")
