@@ -61,3 +61,4 @@ set_tests_properties(engine_e2e_gaps PROPERTIES TIMEOUT 180 SKIP_RETURN_CODE 77)
 
 # luapattern: differential test against Lua's own string library, and the step budget.
 edoc_unit_test(test_luapattern engine/test_luapattern.c)
+edoc_unit_test(test_remediation_cmd engine/test_remediation_cmd.c)
