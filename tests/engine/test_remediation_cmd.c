@@ -56,6 +56,15 @@ static int run_null_value(const edoc_host *h, edoc_ctx *ctx)
     return h->remediation_cmd(f, "d", "aws x {c}", args, NULL) == -1 ? 0 : 5;
 }
 
+static int run_long(const edoc_host *h, edoc_ctx *ctx)
+{
+    static char big[6000];
+    edoc_finding *f = h->finding(ctx, "unknown_failure", "low", 0.5, "t");
+    const char *args[] = {"c", big, NULL};
+    memset(big, '\'', sizeof big - 1);
+    return h->remediation_cmd(f, "d", "aws x {c}", args, NULL);
+}
+
 /* Runs fn as check id on evidence; returns the findings' list (caller
  * cleans up) and fills ctx. */
 static void run(int (*fn)(const edoc_host *, edoc_ctx *), cJSON *ev, struct finding_list *out,
@@ -119,6 +128,16 @@ int main(void)
     memset(&out, 0, sizeof out);
     run(run_null_value, ev, &out, &ctx, &rc);
     CHECK(rc == 0 && ctx.failed && strstr(ctx.message, "has no value"));
+    finding_list_cleanup(&out);
+
+    /* Longer than the cap: left out whole, never cut inside a quote. */
+    memset(&out, 0, sizeof out);
+    run(run_long, ev, &out, &ctx, &rc);
+    CHECK(rc == 0 && !ctx.failed);
+    CHECK(out.n == 1 && command(&out, 0) == NULL);
+    CHECK(out.n == 1 && strstr(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+                                   cJSON_GetArrayItem(out.v[0]->remediation, 0), "description")),
+                               "the command is left out") != NULL);
     finding_list_cleanup(&out);
 
     /* Without a region in the evidence {region} has no value: refused. */
