@@ -77,8 +77,9 @@ return {
           local rem = {}
           if aws then
             rem[#rem + 1] = {
-              description = "Deactivate the exposed access key of " .. famrev .. " now (its value is readable by anyone allowed ecs:DescribeTaskDefinition), then give the task a task role instead of static keys (see rule security.no_task_role)",
-              command = "aws iam update-access-key --access-key-id '<the AKIA... value of AWS_ACCESS_KEY_ID>' --status Inactive",
+              description = "Deactivate the exposed access key now (its value is readable by anyone allowed ecs:DescribeTaskDefinition), then give the task a task role instead of static keys (see rule security.no_task_role)",
+              command = "aws iam update-access-key --access-key-id {key} --status Inactive",
+              args = { key = "<the AKIA... value of AWS_ACCESS_KEY_ID in " .. famrev .. ">" },
               docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html",
             }
           end
