@@ -569,12 +569,24 @@ def hostile_scenario(doc):
                 visit(v, key)
 
     visit(doc)
-    ids = sorted(ids, key=len, reverse=True)
+    # Words of the scenario format itself ("ecs" is also a common stream
+    # prefix) stay as they are: only the account's names turn hostile.
+    schema = set()
+
+    def keys(node, depth):
+        if isinstance(node, dict) and depth < 3:
+            for k, v in node.items():
+                schema.add(k)
+                keys(v, depth + 1)
+
+    keys(doc, 0)
+    ids = sorted((i for i in ids if i not in schema), key=len, reverse=True)
     if not ids:
         return doc
     sub = {ident: ident + PAYLOADS[i % len(PAYLOADS)] for i, ident in enumerate(ids)}
     pat = re.compile(r"(?<![A-Za-z0-9_.-])(" + "|".join(re.escape(k) for k in ids) + r")(?![A-Za-z0-9_-])")
-    return walk_strings(copy.deepcopy(doc), lambda s: pat.sub(lambda m: sub[m.group(1)], s))
+    return {k: walk_strings(copy.deepcopy(v), lambda s: pat.sub(lambda m: sub[m.group(1)], s))
+            for k, v in doc.items()}
 
 
 def main():
