@@ -40,8 +40,6 @@ return {
           local eta = hours_left and hours_left > 0 and string.format("; at %+.0f %%/h it reaches 100 %% in about %d min",
             slope, math.floor(hours_left * 60 + 0.5)) or ""
           local cluster = (s.dimensions and s.dimensions.ClusterName) or edoc.cluster() or "default"
-          local region = edoc.region()
-          local rflag = region and (" --region " .. region) or ""
           edoc.finding {
             title = string.format("%s: memory at %g %% (%s) and rising%s, no OOM kill yet", svc, s.last,
               s.stat or "Maximum", eta),
@@ -63,12 +61,12 @@ return {
             resources = { svc },
             remediation = {
               { description = "Watch the climb per task (Container Insights) or per service",
-                command = string.format("aws cloudwatch get-metric-statistics --namespace AWS/ECS --metric-name MemoryUtilization --dimensions Name=ClusterName,Value=%s Name=ServiceName,Value=%s --statistics Maximum --period 60 --start-time $(date -u -d '-3 hours' +%%FT%%TZ) --end-time $(date -u +%%FT%%TZ)%s",
-                  edoc.shellquote(cluster), edoc.shellquote(svc), rflag),
+                command = edoc.with_region("aws cloudwatch get-metric-statistics --namespace AWS/ECS --metric-name MemoryUtilization --dimensions Name=ClusterName,Value={cluster} Name=ServiceName,Value={service} --statistics Maximum --period 60 --start-time $(date -u -d '-3 hours' +%FT%TZ) --end-time $(date -u +%FT%TZ)"),
+                args = { cluster = cluster, service = svc },
                 docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/cloudwatch-metrics.html" },
               { description = "Buy time while the leak is found: replace the tasks (memory starts low again), then raise the task definition's memory",
-                command = string.format("aws ecs update-service --cluster %s --service %s --force-new-deployment%s",
-                  edoc.shellquote(cluster), edoc.shellquote(svc), rflag),
+                command = edoc.with_region("aws ecs update-service --cluster {cluster} --service {service} --force-new-deployment"),
+                args = { cluster = cluster, service = svc },
                 docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_memory" },
             },
           }

@@ -133,18 +133,19 @@ return {
         local cdef = td and td.containerDefinitions and td.containerDefinitions[1]
         lg = cdef and cdef.logConfiguration and cdef.logConfiguration.options and cdef.logConfiguration.options["awslogs-group"]
         rem[#rem + 1] = { description = "Run the health-check command yourself in a running task (ECS Exec) to see its output",
-          command = with_region(string.format("aws ecs execute-command --cluster %s --task %s --container %s --interactive --command %s",
-            edoc.shellquote(edoc.cluster() or "default"), ids[1] or "<task-id>", cname or "<container>",
-            edoc.shellquote((hc and hc.command and hc.command[2]) or "sh"))),
+          command = with_region("aws ecs execute-command --cluster {cluster} --task {task} --container {container} --interactive --command {probe}"),
+          args = { cluster = edoc.cluster() or "default", task = ids[1] or "<task-id>", container = cname or "<container>",
+                   probe = (hc and hc.command and hc.command[2]) or "sh" },
           docs = KC }
         rem[#rem + 1] = { description = "Fix the command (install the tool, or use a probe the image has) or add a startPeriod, then register a new revision of "
             .. tdn,
-          command = with_region("aws ecs describe-task-definition --task-definition " .. edoc.shellquote(tdn)
-            .. " --query 'taskDefinition.containerDefinitions[].{name:name,healthCheck:healthCheck}'"),
+          command = with_region("aws ecs describe-task-definition --task-definition {td} --query 'taskDefinition.containerDefinitions[].{name:name,healthCheck:healthCheck}'"),
+          args = { td = tdn },
           docs = DOCS }
         if lg then
           rem[#rem + 1] = { description = "Read the application log of a failed task",
-            command = with_region("aws logs tail " .. edoc.shellquote(lg) .. " --since 1h"),
+            command = with_region("aws logs tail --since 1h -- {group}"),
+            args = { group = lg },
             docs = KC }
         end
         local done = not evt and resolved(svc, latest)

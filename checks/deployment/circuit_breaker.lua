@@ -38,8 +38,8 @@ return {
 
   run = function(ev)
     for si, svc in ipairs(list(ev.services)) do
-      local cl = edoc.shellquote(edoc.cluster() or "default")
-      local sv = edoc.shellquote(svc.serviceName or "?")
+      local cl = edoc.cluster() or "default"
+      local sv = svc.serviceName or "?"
       local reported = {}
       local steady = steady_index(svc)
       -- Events: failed deployment ids and the rollback target.
@@ -57,14 +57,16 @@ return {
         local tdn = edoc.basename(td)
         return {
           { description = "Read why the deployment's tasks stopped (stoppedReason, exit codes)",
-            command = with_region(string.format("aws ecs list-tasks --cluster %s --service-name %s --desired-status STOPPED", cl, sv)),
+            command = with_region("aws ecs list-tasks --cluster {cluster} --service-name {service} --desired-status STOPPED"),
+            args = { cluster = cl, service = sv },
             docs = DOCS_STOPPED },
           { description = "See the deployment's state, failedTasks and rolloutStateReason",
-            command = with_region(string.format("aws ecs describe-services --cluster %s --services %s --query 'services[0].deployments[].{id:id,status:status,td:taskDefinition,rollout:rolloutState,reason:rolloutStateReason,failed:failedTasks}'", cl, sv)),
+            command = with_region("aws ecs describe-services --cluster {cluster} --services {service} --query 'services[0].deployments[].{id:id,status:status,td:taskDefinition,rollout:rolloutState,reason:rolloutStateReason,failed:failedTasks}'"),
+            args = { cluster = cl, service = sv },
             docs = DOCS },
           { description = "After fixing the cause, deploy again" .. (tdn and (" (" .. tdn .. " or a fixed revision)") or ""),
-            command = with_region(string.format("aws ecs update-service --cluster %s --service %s --task-definition %s --force-new-deployment",
-              cl, sv, edoc.shellquote(tdn or "<family:revision>"))),
+            command = with_region("aws ecs update-service --cluster {cluster} --service {service} --task-definition {td} --force-new-deployment"),
+            args = { cluster = cl, service = sv, td = tdn or "<family:revision>" },
             docs = DOCS },
         }
       end

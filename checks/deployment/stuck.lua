@@ -42,8 +42,8 @@ return {
   run = function(ev)
     local now = now_of(ev)
     for si, svc in ipairs(list(ev.services)) do
-      local cl = edoc.shellquote(edoc.cluster() or "default")
-      local sv = edoc.shellquote(svc.serviceName or "?")
+      local cl = edoc.cluster() or "default"
+      local sv = svc.serviceName or "?"
       local primary, pi
       for di, d in ipairs(list(svc.deployments)) do
         if d.status == "PRIMARY" then primary, pi = d, di end
@@ -74,7 +74,8 @@ return {
             .. "and maximumPercent %d leave no room to replace a task.", svc.serviceName or "?", num(svc.desiredCount) or 0,
             dc.minimumHealthyPercent or 100, dc.maximumPercent or 200)
           rem[#rem + 1] = { description = "Allow the scheduler to run one extra task (or stop one) during deployments",
-            command = with_region(string.format("aws ecs update-service --cluster %s --service %s --deployment-configuration maximumPercent=200,minimumHealthyPercent=100", cl, sv)),
+            command = with_region("aws ecs update-service --cluster {cluster} --service {service} --deployment-configuration maximumPercent=200,minimumHealthyPercent=100"),
+            args = { cluster = cl, service = sv },
             docs = DOCS }
         elseif protect_ev then
           sev, conf = "high", 0.95
@@ -82,10 +83,12 @@ return {
           expl = string.format("%s cannot scale in: more tasks are protected (task scale-in protection) than the desired count %d.",
             svc.serviceName or "?", num(svc.desiredCount) or 0)
           rem[#rem + 1] = { description = "See which tasks are protected, then unprotect the ones that may stop",
-            command = with_region(string.format("aws ecs get-task-protection --cluster %s", cl)),
+            command = with_region("aws ecs get-task-protection --cluster {cluster}"),
+            args = { cluster = cl },
             docs = DOCS }
           rem[#rem + 1] = { description = "Unprotect a task",
-            command = with_region(string.format("aws ecs update-task-protection --cluster %s --tasks <task-id> --no-protection-enabled", cl)),
+            command = with_region("aws ecs update-task-protection --cluster {cluster} --tasks '<task-id>' --no-protection-enabled"),
+            args = { cluster = cl },
             docs = DOCS }
         else
           if throttle_ev then
@@ -101,12 +104,14 @@ return {
           if not (cb and cb.enable) then
             expl = expl .. " The deployment circuit breaker is off, so this deployment will never fail on its own."
             rem[#rem + 1] = { description = "Enable the circuit breaker with rollback so failed deployments end and roll back",
-              command = with_region(string.format("aws ecs update-service --cluster %s --service %s --deployment-configuration 'deploymentCircuitBreaker={enable=true,rollback=true}'", cl, sv)),
+              command = with_region("aws ecs update-service --cluster {cluster} --service {service} --deployment-configuration 'deploymentCircuitBreaker={enable=true,rollback=true}'"),
+              args = { cluster = cl, service = sv },
               docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-circuit-breaker.html" }
           end
         end
         rem[#rem + 1] = { description = "Read the stopped tasks' reasons and the latest service events",
-          command = with_region(string.format("aws ecs describe-services --cluster %s --services %s --query 'services[0].{deployments:deployments,events:events[:10]}'", cl, sv)),
+          command = with_region("aws ecs describe-services --cluster {cluster} --services {service} --query 'services[0].{deployments:deployments,events:events[:10]}'"),
+          args = { cluster = cl, service = sv },
           docs = throttle_ev and DOCS_THROTTLE or DOCS }
         edoc.finding {
           title = config_ev and string.format("%s: deployment blocked by minimumHealthyPercent/maximumPercent", svc.serviceName or "?")

@@ -55,8 +55,8 @@ return {
       local td = ev.task_definitions and ev.task_definitions[tdarn]
       local tdn = edoc.basename(tdarn) or "?"
       local problems, evidence, rem = {}, {}, {}
-      local cl = edoc.shellquote(edoc.cluster() or "default")
-      local sv = edoc.shellquote(svc.serviceName or "?")
+      local cl = edoc.cluster() or "default"
+      local sv = svc.serviceName or "?"
       if td then
         -- DescribeTaskDefinition returns `compatibilities` (what ECS validated);
         -- fall back to requiresCompatibilities, and judge nothing when neither is there.
@@ -69,8 +69,8 @@ return {
           evidence[#evidence + 1] = { pointer = edoc.ptr("services", si - 1, "launchType"), note = "service launch type" }
           rem[#rem + 1] = { description = "Register a Fargate-compatible revision: requiresCompatibilities [\"FARGATE\"], "
               .. "networkMode awsvpc, task-level cpu and memory",
-            command = with_region("aws ecs describe-task-definition --task-definition " .. edoc.shellquote(tdn)
-              .. " --query 'taskDefinition.{requiresCompatibilities:requiresCompatibilities,networkMode:networkMode,cpu:cpu,memory:memory}'"),
+            command = with_region("aws ecs describe-task-definition --task-definition {td} --query 'taskDefinition.{requiresCompatibilities:requiresCompatibilities,networkMode:networkMode,cpu:cpu,memory:memory}'"),
+            args = { td = tdn },
             docs = DOCS }
         end
         if uses_fargate(svc) and td.networkMode and td.networkMode ~= "awsvpc" then
@@ -83,8 +83,8 @@ return {
           local hist = ev.task_definition_history and td.family and ev.task_definition_history[td.family]
           local newest = hist and hist[1] and edoc.basename(hist[1])
           rem[#rem + 1] = { description = "Point the service at an ACTIVE revision" .. (newest and (" (newest: " .. newest .. ")") or ""),
-            command = with_region(string.format("aws ecs update-service --cluster %s --service %s --task-definition %s", cl, sv,
-              edoc.shellquote(newest or (td.family or "<family>")))),
+            command = with_region("aws ecs update-service --cluster {cluster} --service {service} --task-definition {td}"),
+            args = { cluster = cl, service = sv, td = newest or (td.family or "<family>") },
             docs = DOCS }
         end
         local essential = false
@@ -111,14 +111,14 @@ return {
       if #problems > 0 then
         if td and #rem == 0 then
           rem[#rem + 1] = { description = "Look at the parts of " .. tdn .. " that decide where it can run",
-            command = with_region("aws ecs describe-task-definition --task-definition " .. edoc.shellquote(tdn)
-              .. " --query 'taskDefinition.{status:status,compatibilities:compatibilities,requiresCompatibilities:requiresCompatibilities,networkMode:networkMode,cpu:cpu,memory:memory}'"),
+            command = with_region("aws ecs describe-task-definition --task-definition {td} --query 'taskDefinition.{status:status,compatibilities:compatibilities,requiresCompatibilities:requiresCompatibilities,networkMode:networkMode,cpu:cpu,memory:memory}'"),
+            args = { td = tdn },
             docs = DOCS }
         end
         rem[#rem + 1] = { description = "Validate a corrected revision by registering it, then deploy it",
-          command = with_region(string.format("aws ecs register-task-definition --cli-input-json file://%s.json", (td and td.family) or "taskdef"))
-            .. " && " .. with_region(string.format("aws ecs update-service --cluster %s --service %s --task-definition %s",
-            cl, sv, edoc.shellquote((td and td.family) or "<family>"))),
+          command = with_region("aws ecs register-task-definition --cli-input-json file://{file}")
+            .. " && " .. with_region("aws ecs update-service --cluster {cluster} --service {service} --task-definition {family}"),
+          args = { file = edoc.file_name((td and td.family) or "taskdef") .. ".json", cluster = cl, service = sv, family = (td and td.family) or "<family>" },
           docs = DOCS_EV }
         edoc.finding {
           title = string.format("%s: task definition %s cannot be launched as configured", svc.serviceName or "?", tdn),

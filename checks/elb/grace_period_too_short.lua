@@ -163,12 +163,12 @@ return {
             explains = { "elb_health_check_failed", "deployment_circuit_breaker", "deployment_stuck" },
             remediation = {
               { description = string.format("Raise the grace period to %ds", suggest),
-                command = with_region(string.format("aws ecs update-service --cluster %s --service %s --health-check-grace-period-seconds %d",
-                  edoc.shellquote(edoc.cluster() or "default"), edoc.shellquote(svc.serviceName or "?"), suggest)),
+                command = with_region("aws ecs update-service --cluster {cluster} --service {service} --health-check-grace-period-seconds {seconds}"),
+                args = { cluster = edoc.cluster() or "default", service = svc.serviceName or "?", seconds = string.format("%d", suggest) },
                 docs = DOCS_GRACE },
               { description = "Or tolerate a slower start at the target group (more failures before unhealthy)",
-                command = with_region(string.format("aws elbv2 modify-target-group --target-group-arn %s --unhealthy-threshold-count %d",
-                  binding.targetGroupArn, math.min(10, math.max(unhealthy, math.ceil(needed / interval) + 1)))),
+                command = with_region("aws elbv2 modify-target-group --target-group-arn {tg} --unhealthy-threshold-count {count}"),
+                args = { tg = binding.targetGroupArn, count = string.format("%d", math.min(10, math.max(unhealthy, math.ceil(needed / interval) + 1))) },
                 docs = DOCS_LB },
             },
           }

@@ -206,7 +206,6 @@ return {
                 .. "after %d consecutive failures; it expects HTTP %s. The service registers container %s port %s.",
                 proto, path, where, interval, timeout, unhealthy, matcher, binding.containerName or "?", tostring(binding.containerPort))
             end
-            local cl = edoc.shellquote(edoc.cluster() or "default")
             local rem = {}
             local main = order[1]
             local lb_sgs = {}
@@ -228,8 +227,8 @@ return {
               evidence[#evidence + 1] = { pointer = edoc.ptr("network", "security_groups", sg1, "ipPermissions"),
                                           note = "inbound rules of " .. sg1 }
               rem[#rem + 1] = { description = "Allow the load balancer to reach the container port",
-                command = with_region(string.format("aws ec2 authorize-security-group-ingress --group-id %s --protocol tcp --port %d --source-group %s",
-                  str(task_sgs[1]) or "<task-security-group>", port, str(lb_sgs[1]) or "<alb-security-group>")),
+                command = with_region("aws ec2 authorize-security-group-ingress --group-id {group} --protocol tcp --port {port} --source-group {source}"),
+                args = { group = str(task_sgs[1]) or "<task-security-group>", port = string.format("%d", port), source = str(lb_sgs[1]) or "<alb-security-group>" },
                 docs = DOCS_LB }
             end
             if main == "Target.ResponseCodeMismatch" then
@@ -250,28 +249,30 @@ return {
               if good == path then good = nil end
               rem[#rem + 1] = { description = "Point the health check at an endpoint that returns " .. matcher
                   .. (good and (" (the container health check uses " .. good .. ")") or " (or widen the matcher)"),
-                command = with_region(string.format("aws elbv2 modify-target-group --target-group-arn %s --health-check-path %s --matcher HttpCode=%s",
-                  arn, edoc.shellquote(good or "<path-that-returns-" .. matcher .. ">"), edoc.shellquote(matcher))),
+                command = with_region("aws elbv2 modify-target-group --target-group-arn {tg} --health-check-path {path} --matcher HttpCode={matcher}"),
+                args = { tg = arn, path = good or "<path-that-returns-" .. matcher .. ">", matcher = matcher },
                 docs = DOCS_KC }
             elseif main == "Target.Timeout" and sg_ok ~= false and proto ~= "TCP" then
               parts[#parts + 1] = string.format("The connection is accepted but %s does not answer within %ds: a slow health endpoint "
                 .. "(checking dependencies), CPU starvation, or an app still starting.", path, timeout)
               rem[#rem + 1] = { description = "Give the health check more time (and make " .. path .. " cheap)",
-                command = with_region(string.format("aws elbv2 modify-target-group --target-group-arn %s --health-check-timeout-seconds %d --health-check-interval-seconds %d",
-                  arn, math.min(timeout * 2, 120), math.max(interval, math.min(timeout * 2, 120) + 5))),
+                command = with_region("aws elbv2 modify-target-group --target-group-arn {tg} --health-check-timeout-seconds {timeout} --health-check-interval-seconds {interval}"),
+                args = { tg = arn, timeout = string.format("%d", math.min(timeout * 2, 120)), interval = string.format("%d", math.max(interval, math.min(timeout * 2, 120) + 5)) },
                 docs = DOCS_KC }
             elseif main == "Target.FailedHealthChecks" and sg_ok ~= false then
               parts[#parts + 1] = string.format("The load balancer could not connect or got a malformed reply: nothing is listening on "
                 .. "port %s, or the app listens on 127.0.0.1 instead of 0.0.0.0.", tostring(binding.containerPort))
             end
             rem[#rem + 1] = { description = "Watch the targets' health and reasons",
-              command = with_region("aws elbv2 describe-target-health --target-group-arn " .. arn),
+              command = with_region("aws elbv2 describe-target-health --target-group-arn {tg}"),
+              args = { tg = arn },
               docs = DOCS_TH }
             local grp = td and td.containerDefinitions and td.containerDefinitions[k or 1]
             local lg = grp and grp.logConfiguration and grp.logConfiguration.options and grp.logConfiguration.options["awslogs-group"]
             if lg then
               rem[#rem + 1] = { description = "Read the application log around the failing checks",
-                command = with_region("aws logs tail " .. edoc.shellquote(lg) .. " --since 30m"),
+                command = with_region("aws logs tail --since 30m -- {group}"),
+                args = { group = lg },
                 docs = DOCS_LB }
             end
             local done = bad == 0 and not unhealthy_ev and resolved(svc, latest)

@@ -68,8 +68,8 @@ return {
           local tgname = tg.TargetGroupName or edoc.basename(arn)
           local tgp = edoc.ptr("elb", "target_groups", arn)
           local problems, evidence, rem = {}, {}, {}
-          local cl = edoc.shellquote(edoc.cluster() or "default")
-          local sv = edoc.shellquote(svc.serviceName or "?")
+          local cl = edoc.cluster() or "default"
+          local sv = svc.serviceName or "?"
           local bptr = edoc.ptr("services", si - 1, "loadBalancers", bi - 1)
           local cd, k = find_container(td, binding.containerName)
           local mode = td.networkMode or "bridge"
@@ -91,8 +91,8 @@ return {
               evidence[#evidence + 1] = { pointer = edoc.ptr("task_definitions", svc.taskDefinition, "containerDefinitions", k - 1, "portMappings"),
                                           note = "port mappings of " .. cd.name }
               rem[#rem + 1] = { description = "Register the port the container really serves with the service",
-                command = with_region(string.format("aws ecs update-service --cluster %s --service %s --load-balancers targetGroupArn=%s,containerName=%s,containerPort=%s",
-                  cl, sv, arn, cd.name, ports[1] or "<port>")),
+                command = with_region("aws ecs update-service --cluster {cluster} --service {service} --load-balancers targetGroupArn={tg},containerName={container},containerPort={port}"),
+                args = { cluster = cl, service = sv, tg = arn, container = cd.name, port = ports[1] or "<port>" },
                 docs = DOCS_LB }
             else
               -- The port the target is registered on: the container port for
@@ -107,7 +107,8 @@ return {
                 evidence[#evidence + 1] = { pointer = edoc.ptr("task_definitions", svc.taskDefinition, "containerDefinitions", k - 1,
                   "portMappings", p - 1, "containerPort"), note = "container " .. cd.name .. " port in " .. tdn }
                 rem[#rem + 1] = { description = "Health-check the port the target is registered on",
-                  command = with_region(string.format("aws elbv2 modify-target-group --target-group-arn %s --health-check-port traffic-port", arn)),
+                  command = with_region("aws elbv2 modify-target-group --target-group-arn {tg} --health-check-port traffic-port"),
+                  args = { tg = arn },
                   docs = DOCS_HC }
               end
             end
@@ -119,10 +120,10 @@ return {
             evidence[#evidence + 1] = { pointer = tgp .. "/TargetType", note = "target type" }
             evidence[#evidence + 1] = { pointer = edoc.ptr("task_definitions", svc.taskDefinition, "networkMode"), note = "network mode of " .. tdn }
             rem[#rem + 1] = { description = "Create a target group with the right target type and move the service (and listener rule) to it",
-              command = with_region(string.format("aws elbv2 create-target-group --name %s --protocol %s --port %s --vpc-id %s --target-type %s --health-check-path %s",
-                edoc.shellquote((tgname or "tg") .. "-" .. (mode == "awsvpc" and "ip" or "inst")), tg.Protocol or "HTTP",
-                tostring(binding.containerPort or tg.Port or 80), tg.VpcId or "<vpc-id>", mode == "awsvpc" and "ip" or "instance",
-                edoc.shellquote(tg.HealthCheckPath or "/"))),
+              command = with_region("aws elbv2 create-target-group --name {name} --protocol {protocol} --port {port} --vpc-id {vpc} --target-type {type} --health-check-path {path}"),
+              args = { name = (tgname or "tg") .. "-" .. (mode == "awsvpc" and "ip" or "inst"), protocol = tg.Protocol or "HTTP",
+                       port = tostring(binding.containerPort or tg.Port or 80), vpc = tg.VpcId or "<vpc-id>",
+                       type = mode == "awsvpc" and "ip" or "instance", path = tg.HealthCheckPath or "/" },
               docs = DOCS_TT }
           end
           local lbs = tg.LoadBalancerArns
@@ -130,7 +131,8 @@ return {
             problems[#problems + 1] = string.format("target group %s is not attached to any load balancer listener (targets stay Target.NotInUse)", tgname)
             evidence[#evidence + 1] = { pointer = tgp .. "/LoadBalancerArns", note = "load balancers of " .. tgname }
             rem[#rem + 1] = { description = "Forward a listener (or listener rule) to the target group",
-              command = with_region(string.format("aws elbv2 modify-listener --listener-arn <listener-arn> --default-actions Type=forward,TargetGroupArn=%s", arn)),
+              command = with_region("aws elbv2 modify-listener --listener-arn '<listener-arn>' --default-actions Type=forward,TargetGroupArn={tg}"),
+              args = { tg = arn },
               docs = DOCS_TT }
           end
           for _, lbarn in ipairs(list(lbs)) do
@@ -139,7 +141,8 @@ return {
               problems[#problems + 1] = string.format("load balancer %s is %s, not active", lb.LoadBalancerName or edoc.basename(lbarn), lb.State.Code)
               evidence[#evidence + 1] = { pointer = edoc.ptr("elb", "load_balancers", lbarn, "State", "Code"), note = "load balancer state" }
               rem[#rem + 1] = { description = "Check the load balancer's state and reason",
-                command = with_region("aws elbv2 describe-load-balancers --load-balancer-arns " .. lbarn .. " --query 'LoadBalancers[0].State'"),
+                command = with_region("aws elbv2 describe-load-balancers --load-balancer-arns {lb} --query 'LoadBalancers[0].State'"),
+                args = { lb = lbarn },
                 docs = DOCS_LB }
             end
             -- Targets in an AZ the load balancer is not enabled in stay unused.
@@ -157,8 +160,8 @@ return {
                   local cur = {}
                   for _, z in ipairs(list(lb.AvailabilityZones)) do if z.SubnetId then cur[#cur + 1] = z.SubnetId end end
                   rem[#rem + 1] = { description = "Enable the load balancer in " .. az .. " (add a subnet of that AZ), or stop placing tasks there",
-                    command = with_region(string.format("aws elbv2 set-subnets --load-balancer-arn %s --subnets %s <%s-subnet-in-%s>",
-                      lbarn, table.concat(cur, " "), lb.Scheme == "internal" and "private" or "public", az)),
+                    command = with_region("aws elbv2 set-subnets --load-balancer-arn {lb} --subnets {subnets} {new}"),
+                    args = { lb = lbarn, subnets = cur, new = "<" .. (lb.Scheme == "internal" and "private" or "public") .. "-subnet-in-" .. az .. ">" },
                     docs = DOCS_LB }
                   break
                 end
@@ -176,7 +179,8 @@ return {
           end
           if #problems > 0 then
             rem[#rem + 1] = { description = "Check the result",
-              command = with_region("aws elbv2 describe-target-health --target-group-arn " .. arn),
+              command = with_region("aws elbv2 describe-target-health --target-group-arn {tg}"),
+              args = { tg = arn },
               docs = DOCS_LB }
             edoc.finding {
               title = string.format("%s: load balancer misconfigured — %s", svc.serviceName or "?", problems[1]),

@@ -83,13 +83,12 @@ return {
           explains = { "deployment_stuck", "deployment_circuit_breaker" },
           remediation = {
             { description = "Find the callers that are being throttled (last hour)",
-              command = with_region("aws cloudtrail lookup-events --lookup-attributes AttributeKey=EventSource,AttributeValue="
-                .. (on_elb and "elasticloadbalancing.amazonaws.com" or "ecs.amazonaws.com")
-                .. " --max-results 50 --query \"Events[?contains(CloudTrailEvent, 'Throttling') || contains(CloudTrailEvent, 'Rate exceeded')].[EventTime,EventName,Username]\" --output table"),
+              command = with_region("aws cloudtrail lookup-events --lookup-attributes AttributeKey=EventSource,AttributeValue={source} --max-results 50 --query \"Events[?contains(CloudTrailEvent, 'Throttling') || contains(CloudTrailEvent, 'Rate exceeded')].[EventTime,EventName,Username]\" --output table"),
+              args = { source = on_elb and "elasticloadbalancing.amazonaws.com" or "ecs.amazonaws.com" },
               docs = DOCS },
             { description = "Spread deployments out and back off in automation; if the load is legitimate, ask for a higher rate limit",
-              command = with_region("aws service-quotas list-service-quotas --service-code " .. (on_elb and "elasticloadbalancing" or "ecs")
-                .. " --query \"Quotas[?contains(QuotaName, 'rate') || contains(QuotaName, 'Rate')].{name:QuotaName,code:QuotaCode,value:Value}\""),
+              command = with_region("aws service-quotas list-service-quotas --service-code {code} --query \"Quotas[?contains(QuotaName, 'rate') || contains(QuotaName, 'Rate')].{name:QuotaName,code:QuotaCode,value:Value}\""),
+              args = { code = on_elb and "elasticloadbalancing" or "ecs" },
               docs = DOCS_QUOTA },
           },
         }

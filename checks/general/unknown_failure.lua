@@ -175,7 +175,7 @@ return {
     "ec2.security_groups", "ec2.network_acls" },
 
   run = function(ev)
-    local cl = edoc.shellquote(edoc.cluster() or "default")
+    local cl = edoc.cluster() or "default"
     local cache = {}
 
     -- One failure text of a task or an event: decided, or reported.
@@ -189,11 +189,12 @@ return {
       for _, e in ipairs(ctx.more or {}) do evidence[#evidence + 1] = e end
       local severity = svc_short(svc) and "medium" or "low"
       local describe = t and { description = "Read the full task record (container reasons, exit codes, timestamps)",
-          command = with_region(string.format("aws ecs describe-tasks --cluster %s --tasks %s", cl, edoc.shellquote(id or "<task-id>"))),
+          command = with_region("aws ecs describe-tasks --cluster {cluster} --tasks {task}"),
+          args = { cluster = cl, task = id or "<task-id>" },
           docs = fam and fam.docs or DOCS.stopped }
         or { description = "Read the service's recent events",
-          command = with_region(string.format("aws ecs describe-services --cluster %s --services %s --query 'services[0].events[:10]'",
-            cl, edoc.shellquote(svcname or "?"))),
+          command = with_region("aws ecs describe-services --cluster {cluster} --services {service} --query 'services[0].events[:10]'"),
+          args = { cluster = cl, service = svcname or "?" },
           docs = fam and fam.docs or DOCS.events }
       if fam and (fam.id == "CannotPullContainerError" or fam.id == "ResourceInitializationError"
           or fam.id == "ResourceNotFoundException") then
@@ -228,7 +229,8 @@ return {
             explains = { "deployment_circuit_breaker", "deployment_stuck" },
             remediation = {
               { description = "Show the routes of the task's subnet (a 0.0.0.0/0 route to a NAT gateway, or VPC endpoints, are needed)",
-                command = with_region("aws ec2 describe-route-tables --filters " .. edoc.shellquote("Name=association.subnet-id,Values=" .. subnet)),
+                command = with_region("aws ec2 describe-route-tables --filters {filter}"),
+                args = { filter = "Name=association.subnet-id,Values=" .. subnet },
                 docs = fam.docs },
             },
           }
@@ -254,8 +256,8 @@ return {
             explains = { "deployment_circuit_breaker", "deployment_stuck" },
             remediation = {
               { description = "List the tags the repository holds",
-                command = with_region("aws ecr list-images --filter tagStatus=TAGGED --repository-name "
-                  .. edoc.shellquote((image:match("^[^/]+%.[^/]+/([^:@]+)") or image:match("^([^:@]+)") or image))),
+                command = with_region("aws ecr list-images --filter tagStatus=TAGGED --repository-name {repo}"),
+                args = { repo = image:match("^[^/]+%.[^/]+/([^:@]+)") or image:match("^([^:@]+)") or image },
                 docs = DOCS.pull },
             },
           }

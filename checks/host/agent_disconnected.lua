@@ -61,17 +61,18 @@ return {
           explains = { "deployment_stuck", "placement_insufficient_resources" },
           remediation = {
             { description = "Restart the agent on " .. (ec2 or id) .. " (Amazon Linux 2/2023 ECS-optimized AMI)",
-              command = ec2 and with_region(string.format("aws ssm send-command --instance-ids %s --document-name AWS-RunShellScript --parameters %s",
-                ec2, edoc.shellquote('commands=["sudo systemctl restart ecs","sleep 10","curl -s http://localhost:51678/v1/metadata"]')))
+              command = ec2 and with_region([[aws ssm send-command --instance-ids {instance} --document-name AWS-RunShellScript --parameters 'commands=["sudo systemctl restart ecs","sleep 10","curl -s http://localhost:51678/v1/metadata"]']])
                 or "sudo systemctl restart ecs",
+              args = { instance = ec2 },
               docs = DOCS },
             { description = "Read the agent log (/var/log/ecs/ecs-agent.log) for the reason",
-              command = ec2 and with_region(string.format("aws ssm send-command --instance-ids %s --document-name AWS-RunShellScript --parameters %s",
-                ec2, edoc.shellquote('commands=["sudo tail -n 100 /var/log/ecs/ecs-agent.log"]'))) or "sudo tail -n 100 /var/log/ecs/ecs-agent.log",
+              command = ec2 and with_region([[aws ssm send-command --instance-ids {instance} --document-name AWS-RunShellScript --parameters 'commands=["sudo tail -n 100 /var/log/ecs/ecs-agent.log"]']])
+                or "sudo tail -n 100 /var/log/ecs/ecs-agent.log",
+              args = { instance = ec2 },
               docs = DOCS_AGENT },
             { description = "Or drain and replace the instance",
-              command = with_region(string.format("aws ecs update-container-instances-state --cluster %s --container-instances %s --status DRAINING",
-                edoc.shellquote(edoc.cluster() or "default"), id)),
+              command = with_region("aws ecs update-container-instances-state --cluster {cluster} --container-instances {instance} --status DRAINING"),
+              args = { cluster = edoc.cluster() or "default", instance = id },
               docs = DOCS_AGENT },
           },
         }
@@ -94,8 +95,8 @@ return {
           explains = { "deployment_stuck" },
           remediation = {
             { description = "Check the instance's agent state",
-              command = with_region(string.format("aws ecs describe-container-instances --cluster %s --container-instances %s --query 'containerInstances[].{ec2:ec2InstanceId,agent:agentConnected,status:status}'",
-                edoc.shellquote(edoc.cluster() or "default"), id)),
+              command = with_region("aws ecs describe-container-instances --cluster {cluster} --container-instances {instance} --query 'containerInstances[].{ec2:ec2InstanceId,agent:agentConnected,status:status}'"),
+              args = { cluster = edoc.cluster() or "default", instance = id },
               docs = DOCS },
           },
         }

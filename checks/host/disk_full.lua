@@ -70,7 +70,8 @@ return {
         expl = string.format("%d task(s) of %s ran out of their Fargate ephemeral storage (20 GiB by default).", h.n, tdn)
         rem = {
           { description = "Give the task more ephemeral storage (up to 200 GiB) in a new revision of " .. tdn,
-            command = with_region("aws ecs describe-task-definition --task-definition " .. edoc.shellquote(tdn) .. " --query 'taskDefinition.ephemeralStorage'"),
+            command = with_region("aws ecs describe-task-definition --task-definition {td} --query 'taskDefinition.ephemeralStorage'"),
+            args = { td = tdn },
             docs = DOCS_FARGATE },
         }
       else
@@ -79,14 +80,15 @@ return {
         local is_i = where:match("^i%-") ~= nil
         rem = {
           { description = "Free space on " .. where .. " (unused images and stopped containers)",
-            command = is_i and with_region(string.format("aws ssm send-command --instance-ids %s --document-name AWS-RunShellScript --parameters %s",
-              where, edoc.shellquote('commands=["df -h /var/lib/docker","docker system prune -af --filter until=24h","df -h /var/lib/docker"]')))
+            command = is_i and with_region([[aws ssm send-command --instance-ids {instance} --document-name AWS-RunShellScript --parameters 'commands=["df -h /var/lib/docker","docker system prune -af --filter until=24h","df -h /var/lib/docker"]']])
               or "docker system prune -af   # on the container instance",
+            args = { instance = is_i and where or nil },
             docs = DOCS },
           { description = "Keep it from filling again: shorten ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION / image cleanup in /etc/ecs/ecs.config, "
               .. "or launch instances with a larger data volume",
-            command = is_i and with_region(string.format("aws ec2 describe-instances --instance-ids %s --query 'Reservations[].Instances[].BlockDeviceMappings'", where))
-              or with_region("aws ecs list-container-instances --cluster " .. edoc.shellquote(edoc.cluster() or "default")),
+            command = is_i and with_region("aws ec2 describe-instances --instance-ids {instance} --query 'Reservations[].Instances[].BlockDeviceMappings'")
+              or with_region("aws ecs list-container-instances --cluster {cluster}"),
+            args = is_i and { instance = where } or { cluster = edoc.cluster() or "default" },
             docs = DOCS_STORAGE },
         }
       end

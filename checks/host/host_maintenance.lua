@@ -40,11 +40,12 @@ return {
       end
       if fg + ec2 > 0 then
         local short = (num(svc.runningCount) or 0) < (num(svc.desiredCount) or 0)
-        local cl = edoc.shellquote(edoc.cluster() or "default")
-        local sv = edoc.shellquote(svc.serviceName or "?")
+        local cl = edoc.cluster() or "default"
+        local sv = svc.serviceName or "?"
         local rem = {
           { description = "Confirm the service is back at its desired count",
-            command = with_region(string.format("aws ecs describe-services --cluster %s --services %s --query 'services[0].{desired:desiredCount,running:runningCount,events:events[:5]}'", cl, sv)),
+            command = with_region("aws ecs describe-services --cluster {cluster} --services {service} --query 'services[0].{desired:desiredCount,running:runningCount,events:events[:5]}'"),
+            args = { cluster = cl, service = sv },
             docs = fg > 0 and DOCS or DOCS_EC2 },
         }
         if fg > 0 then
@@ -54,7 +55,8 @@ return {
         end
         if ec2 > 0 and hosts[1] and hosts[1] ~= "?" then
           rem[#rem + 1] = { description = "Find out who or what stopped " .. hosts[1] .. " (Auto Scaling, Spot, a person)",
-            command = with_region("aws ec2 describe-instances --instance-ids " .. hosts[1] .. " --query 'Reservations[].Instances[].{state:State.Name,reason:StateTransitionReason}'"),
+            command = with_region("aws ec2 describe-instances --instance-ids {instance} --query 'Reservations[].Instances[].{state:State.Name,reason:StateTransitionReason}'"),
+            args = { instance = hosts[1] },
             docs = DOCS_EC2 }
         end
         edoc.finding {

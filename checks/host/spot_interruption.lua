@@ -51,8 +51,8 @@ return {
         end
         evidence[#evidence + 1] = { pointer = edoc.ptr("services", si - 1, "runningCount"),
                                     note = string.format("running of %d desired", num(svc.desiredCount) or 0) }
-        local cl = edoc.shellquote(edoc.cluster() or "default")
-        local sv = edoc.shellquote(svc.serviceName or "?")
+        local cl = edoc.cluster() or "default"
+        local sv = svc.serviceName or "?"
         edoc.finding {
           title = string.format("%s: %d task(s) lost to Fargate Spot interruptions%s", svc.serviceName or "?", n,
             short and string.format(" (%d of %d running)", num(svc.runningCount) or 0, num(svc.desiredCount) or 0) or ""),
@@ -70,11 +70,12 @@ return {
           subject = svc.serviceName,
           remediation = {
             { description = "Keep an on-demand FARGATE base under the Spot share",
-              command = with_region(string.format("aws ecs update-service --cluster %s --service %s --capacity-provider-strategy capacityProvider=FARGATE,base=%d,weight=1 capacityProvider=FARGATE_SPOT,weight=3 --force-new-deployment",
-                cl, sv, math.max(1, math.ceil((num(svc.desiredCount) or 2) / 2)))),
+              command = with_region("aws ecs update-service --cluster {cluster} --service {service} --capacity-provider-strategy capacityProvider=FARGATE,base={base},weight=1 capacityProvider=FARGATE_SPOT,weight=3 --force-new-deployment"),
+              args = { cluster = cl, service = sv, base = string.format("%d", math.max(1, math.ceil((num(svc.desiredCount) or 2) / 2))) },
               docs = DOCS },
             { description = "Make sure the app stops cleanly on SIGTERM within stopTimeout (Spot gives two minutes)",
-              command = with_region(string.format("aws ecs describe-tasks --cluster %s --tasks %s --query 'tasks[].{reason:stoppedReason,code:stopCode,stopped:stoppedAt}'", cl, ids[1])),
+              command = with_region("aws ecs describe-tasks --cluster {cluster} --tasks {task} --query 'tasks[].{reason:stoppedReason,code:stopCode,stopped:stoppedAt}'"),
+              args = { cluster = cl, task = ids[1] },
               docs = DOCS },
           },
         }

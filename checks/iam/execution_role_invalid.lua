@@ -118,7 +118,7 @@ return {
             problem = string.format("Task definition %s has no execution role, but %s", family, why)
             evidence[#evidence + 1] = { pointer = edoc.ptr("task_definitions", arn, "family"), note = "no executionRoleArn" }
             rem[#rem + 1] = { description = "Create the standard execution role (trusted by ecs-tasks.amazonaws.com)",
-              command = "aws iam create-role --role-name ecsTaskExecutionRole --assume-role-policy-document " .. edoc.shellquote(TRUST), docs = DOC }
+              command = "aws iam create-role --role-name ecsTaskExecutionRole --assume-role-policy-document {trust}", args = { trust = TRUST }, docs = DOC }
             rem[#rem + 1] = { description = "Attach AWS's managed execution policy, then register a revision of " .. family .. " with executionRoleArn",
               command = "aws iam attach-role-policy --role-name ecsTaskExecutionRole --policy-arn arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy", docs = DOC }
           end
@@ -126,9 +126,9 @@ return {
           problem = string.format("Execution role %s of %s does not exist", name, family)
           evidence[#evidence + 1] = { pointer = edoc.ptr("task_definitions", arn, "executionRoleArn"), note = "execution role" }
           rem[#rem + 1] = { description = "Recreate " .. name .. " trusted by ecs-tasks.amazonaws.com",
-            command = "aws iam create-role --role-name " .. edoc.shellquote(name) .. " --assume-role-policy-document " .. edoc.shellquote(TRUST), docs = DOC }
+            command = "aws iam create-role --role-name {role} --assume-role-policy-document {trust}", args = { role = name, trust = TRUST }, docs = DOC }
           rem[#rem + 1] = { description = "and attach the managed execution policy",
-            command = "aws iam attach-role-policy --role-name " .. edoc.shellquote(name) .. " --policy-arn arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy", docs = DOC }
+            command = "aws iam attach-role-policy --role-name {role} --policy-arn arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy", args = { role = name }, docs = DOC }
         else
           local role = ev.iam and ev.iam.roles and ev.iam.roles[name]
           local ok, why = trusts(role)
@@ -136,12 +136,12 @@ return {
             problem = string.format("Execution role %s does not trust ecs-tasks.amazonaws.com (%s)", name, why)
             evidence[#evidence + 1] = { pointer = edoc.ptr("iam", "roles", name, "AssumeRolePolicyDocument"), note = "trust policy" }
             rem[#rem + 1] = { description = "Let ECS tasks assume " .. name,
-              command = "aws iam update-assume-role-policy --role-name " .. edoc.shellquote(name) .. " --policy-document " .. edoc.shellquote(TRUST), docs = DOC }
+              command = "aws iam update-assume-role-policy --role-name {role} --policy-document {trust}", args = { role = name, trust = TRUST }, docs = DOC }
           elseif ok == nil and #evidence > 0 then
             problem = string.format("ECS could not assume execution role %s (its trust policy is not in the evidence)", name)
             conf = 0.7
             rem[#rem + 1] = { description = "Check the trust policy of " .. name,
-              command = "aws iam get-role --role-name " .. edoc.shellquote(name) .. " --query Role.AssumeRolePolicyDocument", docs = DOC }
+              command = "aws iam get-role --role-name {role} --query Role.AssumeRolePolicyDocument", args = { role = name }, docs = DOC }
           end
         end
         if problem then

@@ -41,39 +41,44 @@ local function parts(image, img)
 end
 
 local function remediation(ctx)
-  local q = edoc.shellquote
   local rem = {}
   if ctx.late then
     rem[#rem + 1] = {
       description = "The image exists now: start a new deployment of " .. (ctx.service or "the service") ..
                     " so ECS pulls it again",
-      command = "aws ecs update-service --cluster " .. q(edoc.cluster() or "CLUSTER") .. " --service " ..
-                q(ctx.service or "SERVICE") .. " --force-new-deployment --region " .. q(ctx.target_region),
+      command = "aws ecs update-service --cluster {cluster} --service {service} --force-new-deployment --region {region}",
+      args = { cluster = edoc.cluster() or "CLUSTER", service = ctx.service or "SERVICE", region = ctx.target_region },
       docs = "https://docs.aws.amazon.com/cli/latest/reference/ecs/update-service.html" }
   end
   if ctx.ecr then
-    local reg = ctx.registry and ctx.registry ~= ctx.account and (" --registry-id " .. q(ctx.registry)) or ""
+    -- Another account's registry needs --registry-id.
+    local other = ctx.registry and ctx.registry ~= ctx.account
+    local args = { repo = ctx.repo, region = ctx.region, registry = other and ctx.registry or nil }
     if ctx.tag then
       rem[#rem + 1] = {
         description = "Confirm whether tag '" .. ctx.tag .. "' exists in " .. ctx.repo,
-        command = "aws ecr describe-images --repository-name " .. q(ctx.repo) .. reg .. " --region " ..
-                  q(ctx.region) .. " --image-ids imageTag=" .. q(ctx.tag),
+        command = other and "aws ecr describe-images --repository-name {repo} --registry-id {registry} --region {region} --image-ids imageTag={tag}"
+                  or "aws ecr describe-images --repository-name {repo} --region {region} --image-ids imageTag={tag}",
+        args = { repo = ctx.repo, region = ctx.region, registry = args.registry, tag = ctx.tag },
         docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_cannot_pull_image.html" }
     end
     rem[#rem + 1] = {
       description = "List the tags that do exist in " .. ctx.repo .. " (newest last)",
-      command = "aws ecr describe-images --repository-name " .. q(ctx.repo) .. reg .. " --region " ..
-                q(ctx.region) .. " --query 'sort_by(imageDetails,&imagePushedAt)[-10:].imageTags'",
+      command = other and "aws ecr describe-images --repository-name {repo} --registry-id {registry} --region {region} --query 'sort_by(imageDetails,&imagePushedAt)[-10:].imageTags'"
+                or "aws ecr describe-images --repository-name {repo} --region {region} --query 'sort_by(imageDetails,&imagePushedAt)[-10:].imageTags'",
+      args = args,
       docs = "https://docs.aws.amazon.com/cli/latest/reference/ecr/describe-images.html" }
     rem[#rem + 1] = {
       description = "Or every tagged image id of the repository",
-      command = "aws ecr list-images --repository-name " .. q(ctx.repo) .. reg .. " --region " .. q(ctx.region) ..
-                " --filter tagStatus=TAGGED",
+      command = other and "aws ecr list-images --repository-name {repo} --registry-id {registry} --region {region} --filter tagStatus=TAGGED"
+                or "aws ecr list-images --repository-name {repo} --region {region} --filter tagStatus=TAGGED",
+      args = args,
       docs = "https://docs.aws.amazon.com/cli/latest/reference/ecr/list-images.html" }
   else
     rem[#rem + 1] = {
       description = "Check that the image reference exists in its registry",
-      command = "docker manifest inspect " .. q(ctx.image),
+      command = "docker manifest inspect -- {image}",
+      args = { image = ctx.image },
       docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_cannot_pull_image.html" }
   end
   if not ctx.late then
@@ -81,9 +86,9 @@ local function remediation(ctx)
       description = "Push the missing " .. (ctx.tag and ("tag '" .. ctx.tag .. "'") or "image") ..
                     ", or register a revision of " .. (ctx.family or "the task definition") ..
                     " that references an existing tag and update the service to it",
-      command = ctx.service and ("aws ecs update-service --cluster " .. q(edoc.cluster() or "CLUSTER") ..
-                " --service " .. q(ctx.service) .. " --task-definition " .. q(ctx.family_name or "FAMILY") ..
-                " --region " .. q(ctx.target_region)) or nil,
+      command = ctx.service and "aws ecs update-service --cluster {cluster} --service {service} --task-definition {family} --region {region}" or nil,
+      args = ctx.service and { cluster = edoc.cluster() or "CLUSTER", service = ctx.service, family = ctx.family_name or "FAMILY",
+                               region = ctx.target_region } or nil,
       docs = "https://docs.aws.amazon.com/AmazonECR/latest/userguide/docker-push-ecr-image.html" }
   end
   return rem

@@ -67,9 +67,9 @@ return {
           expl = "The awslogs driver could not create its log stream: access denied. " .. why .. "."
           if role then
             rem[#rem + 1] = { description = "Allow " .. role .. " to create streams and put events in " .. (group or "the log group"),
-              command = "aws iam put-role-policy --role-name " .. edoc.shellquote(role) .. " --policy-name ecs-doctor-awslogs --policy-document "
-                .. edoc.shellquote(string.format('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["logs:CreateLogStream","logs:PutLogEvents"%s],"Resource":"%s"}]}',
-                  create and ',"logs:CreateLogGroup"' or "", garn)), docs = DOC_ROLE }
+              command = "aws iam put-role-policy --role-name {role} --policy-name ecs-doctor-awslogs --policy-document {policy}",
+              args = { role = role, policy = string.format('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["logs:CreateLogStream","logs:PutLogEvents"%s],"Resource":%s}]}',
+                  create and ',"logs:CreateLogGroup"' or "", edoc.json_string(garn)) }, docs = DOC_ROLE }
           end
           if d == "allowed" then expl = expl .. " The identity policies allow it, so look at an SCP or permissions boundary." end
         elseif missing then
@@ -77,18 +77,18 @@ return {
           expl = string.format("The awslogs driver writes to %s in %s, which does not exist%s, and awslogs-create-group is %s.",
             group or "?", region, (info and info.exists == false) and " (confirmed by DescribeLogGroups)" or "", create and "true" or "not set")
           rem[#rem + 1] = { description = "Create the log group",
-            command = string.format("aws logs create-log-group --log-group-name %s --region %s", edoc.shellquote(group or "LOG_GROUP"), region), docs = DOC }
+            command = "aws logs create-log-group --log-group-name {group} --region {region}", args = { group = group or "LOG_GROUP", region = region }, docs = DOC }
           if role then
             rem[#rem + 1] = { description = "Or let the driver create it: set awslogs-create-group=true and allow logs:CreateLogGroup to " .. role,
-              command = "aws iam put-role-policy --role-name " .. edoc.shellquote(role) .. " --policy-name ecs-doctor-awslogs-create --policy-document "
-                .. edoc.shellquote('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["logs:CreateLogGroup"],"Resource":"*"}]}'), docs = DOC }
+              command = [[aws iam put-role-policy --role-name {role} --policy-name ecs-doctor-awslogs-create --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["logs:CreateLogGroup"],"Resource":"*"}]}']],
+              args = { role = role }, docs = DOC }
           end
         else
           title = "The log driver of " .. (cname or "the container") .. " failed to initialize"
           expl = "The container's logConfiguration could not be applied: " .. m.text
           rem[#rem + 1] = { description = "Review the log configuration options",
-            command = with_region("aws ecs describe-task-definition --task-definition " .. edoc.shellquote(edoc.basename(tdarn or "TASKDEF"))
-              .. " --query 'taskDefinition.containerDefinitions[].logConfiguration'"), docs = DOC }
+            command = with_region("aws ecs describe-task-definition --task-definition {td} --query 'taskDefinition.containerDefinitions[].logConfiguration'"),
+            args = { td = edoc.basename(tdarn or "TASKDEF") }, docs = DOC }
         end
         edoc.finding {
           title = title,

@@ -223,41 +223,48 @@ local function remediation(ev, hop, why, ctx)
   local vpc, subnet, rtb = ctx.vpc, ctx.subnet, ids(why, "rtb")[1]
   local sgs = ctx.sgs or {}
   local sg = sgs[1]
-  local cl, sv = edoc.shellquote(edoc.cluster() or "default"), ctx.svc and edoc.shellquote(ctx.svc.serviceName) or nil
-  local function add(d, c, u) r[#r + 1] = { description = d, command = c, docs = u } end
+  local cl, sv = edoc.cluster() or "default", ctx.svc and ctx.svc.serviceName or nil
+  -- c is a literal command template and a its arguments (the host quotes them).
+  local function add(d, c, a, u) r[#r + 1] = { description = d, command = c, args = a, docs = u } end
   -- Interface endpoints need a group that admits 443 from the task: reuse the
   -- one the VPC's endpoints already use, else create one in the command.
   local function ep_group()
     for _, e in pairs((ev.network and ev.network.vpc_endpoints) or {}) do
-      if e.vpcId == vpc and e.groupSet and e.groupSet[1] and e.groupSet[1].groupId then return e.groupSet[1].groupId, "" end
+      if e.vpcId == vpc and e.groupSet and e.groupSet[1] and e.groupSet[1].groupId then return e.groupSet[1].groupId end
     end
-    return "$EP_SG", string.format("EP_SG=$(aws ec2 create-security-group --group-name ecs-interface-endpoints --description 'ECS interface endpoints' --vpc-id %s --query GroupId --output text --region %s) && aws ec2 authorize-security-group-ingress --group-id $EP_SG --protocol tcp --port 443 --source-group %s --region %s && ",
-      vpc, region, sg or "TASK_SG", region)
+    return nil
   end
-  local subnet_list = table.concat(ctx.subnets or { subnet }, " ")
+  local subnet_list = ctx.subnets or { subnet }
   local function endpoints_fix()
-    local ifaces = table.concat(needed_endpoints(ctx.td), " ")
-    local g, pre = ep_group()
-    add(string.format("Or keep the subnets private without NAT: create the interface endpoints the task needs (%s) with private DNS, in a group that admits 443 from the tasks", ifaces),
-      string.format("%sfor svc in %s; do aws ec2 create-vpc-endpoint --vpc-id %s --vpc-endpoint-type Interface --service-name com.amazonaws.%s.$svc --subnet-ids %s --security-group-ids %s --private-dns-enabled --region %s; done",
-        pre, ifaces, vpc, region, subnet_list, g, region), DOC_ECR_EP)
+    local needed = needed_endpoints(ctx.td)
+    local g = ep_group()
+    local desc = string.format("Or keep the subnets private without NAT: create the interface endpoints the task needs (%s) with private DNS, in a group that admits 443 from the tasks", table.concat(needed, " "))
+    if g then
+      add(desc, "for svc in {services}; do aws ec2 create-vpc-endpoint --vpc-id {vpc} --vpc-endpoint-type Interface --service-name com.amazonaws.{region}.$svc --subnet-ids {subnets} --security-group-ids {group} --private-dns-enabled --region {region}; done",
+        { services = needed, vpc = vpc, region = region, subnets = subnet_list, group = g }, DOC_ECR_EP)
+    else
+      add(desc, "EP_SG=$(aws ec2 create-security-group --group-name ecs-interface-endpoints --description 'ECS interface endpoints' --vpc-id {vpc} --query GroupId --output text --region {region}) && aws ec2 authorize-security-group-ingress --group-id $EP_SG --protocol tcp --port 443 --source-group {task_group} --region {region} && for svc in {services}; do aws ec2 create-vpc-endpoint --vpc-id {vpc} --vpc-endpoint-type Interface --service-name com.amazonaws.{region}.$svc --subnet-ids {subnets} --security-group-ids $EP_SG --private-dns-enabled --region {region}; done",
+        { services = needed, vpc = vpc, region = region, subnets = subnet_list, task_group = sg or "TASK_SG" }, DOC_ECR_EP)
+    end
     if rtb then
       add("and the S3 gateway endpoint on the subnets' route table (ECR stores image layers in S3)",
-        string.format("aws ec2 create-vpc-endpoint --vpc-id %s --vpc-endpoint-type Gateway --service-name com.amazonaws.%s.s3 --route-table-ids %s --region %s",
-          vpc, region, rtb, region), DOC_ECR_EP)
+        "aws ec2 create-vpc-endpoint --vpc-id {vpc} --vpc-endpoint-type Gateway --service-name com.amazonaws.{region}.s3 --route-table-ids {rtb} --region {region}",
+        { vpc = vpc, region = region, rtb = rtb }, DOC_ECR_EP)
     end
   end
   if hop == "route" or hop == "blackhole" then
     local nat = available_nat(ev, vpc)
-    local verb = hop == "blackhole" and "replace-route" or "create-route"
     if nat then
       add(string.format("Route 0.0.0.0/0 of %s through the available NAT gateway %s", rtb or "the route table", nat),
-        with_region(string.format("aws ec2 %s --route-table-id %s --destination-cidr-block 0.0.0.0/0 --nat-gateway-id %s", verb, rtb or "?", nat)), DOC_NAT)
+        hop == "blackhole" and with_region("aws ec2 replace-route --route-table-id {rtb} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id {nat}")
+          or with_region("aws ec2 create-route --route-table-id {rtb} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id {nat}"),
+        { rtb = rtb or "?", nat = nat }, DOC_NAT)
     else
       local pub = public_subnet(ev, vpc)
       add(string.format("Create a NAT gateway in a public subnet%s and route 0.0.0.0/0 of %s through it", pub and (" (" .. pub .. ")") or "", rtb or "the route table"),
-        with_region(string.format("NAT=$(aws ec2 create-nat-gateway --subnet-id %s --allocation-id $(aws ec2 allocate-address --domain vpc --query AllocationId --output text --region %s) --query NatGateway.NatGatewayId --output text --region %s) && aws ec2 wait nat-gateway-available --nat-gateway-ids $NAT --region %s && aws ec2 %s --route-table-id %s --destination-cidr-block 0.0.0.0/0 --nat-gateway-id $NAT",
-          pub or "PUBLIC_SUBNET_ID", region, region, region, verb, rtb or "?")), DOC_NAT)
+        hop == "blackhole" and "NAT=$(aws ec2 create-nat-gateway --subnet-id {subnet} --allocation-id $(aws ec2 allocate-address --domain vpc --query AllocationId --output text --region {region}) --query NatGateway.NatGatewayId --output text --region {region}) && aws ec2 wait nat-gateway-available --nat-gateway-ids $NAT --region {region} && aws ec2 replace-route --route-table-id {rtb} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id $NAT --region {region}"
+          or "NAT=$(aws ec2 create-nat-gateway --subnet-id {subnet} --allocation-id $(aws ec2 allocate-address --domain vpc --query AllocationId --output text --region {region}) --query NatGateway.NatGatewayId --output text --region {region}) && aws ec2 wait nat-gateway-available --nat-gateway-ids $NAT --region {region} && aws ec2 create-route --route-table-id {rtb} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id $NAT --region {region}",
+        { subnet = pub or "PUBLIC_SUBNET_ID", region = region, rtb = rtb or "?" }, DOC_NAT)
     end
     endpoints_fix()
   elseif hop == "nat" then
@@ -270,37 +277,44 @@ local function remediation(ev, hop, why, ctx)
     if natobj and natobj.state == "available" and igw then
       local nrt = ids(why, "rtb")
       add(string.format("Give the NAT gateway's own subnet a route to the internet gateway %s", igw),
-        with_region(string.format("aws ec2 create-route --route-table-id %s --destination-cidr-block 0.0.0.0/0 --gateway-id %s", nrt[#nrt] or "?", igw)), DOC_NAT)
+        with_region("aws ec2 create-route --route-table-id {rtb} --destination-cidr-block 0.0.0.0/0 --gateway-id {igw}"),
+        { rtb = nrt[#nrt] or "?", igw = igw }, DOC_NAT)
     else
       local other = available_nat(ev, vpc)
       add(string.format("Inspect NAT gateway %s (state, failure message)", nat or "?"),
-        with_region("aws ec2 describe-nat-gateways --nat-gateway-ids " .. (nat or "?") .. " --query 'NatGateways[].[State,FailureCode,FailureMessage]'"), DOC_NAT)
+        with_region("aws ec2 describe-nat-gateways --nat-gateway-ids {nat} --query 'NatGateways[].[State,FailureCode,FailureMessage]'"),
+        { nat = nat or "?" }, DOC_NAT)
       if other and rtb then
         add("Route 0.0.0.0/0 through the available NAT gateway " .. other,
-          with_region(string.format("aws ec2 replace-route --route-table-id %s --destination-cidr-block 0.0.0.0/0 --nat-gateway-id %s", rtb, other)), DOC_NAT)
+          with_region("aws ec2 replace-route --route-table-id {rtb} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id {nat}"),
+          { rtb = rtb, nat = other }, DOC_NAT)
       end
     end
     endpoints_fix()
   elseif hop == "igw" then
     local igw = ids(why, "igw")[1]
     add("Attach internet gateway " .. (igw or "?") .. " to " .. vpc,
-      with_region(string.format("aws ec2 attach-internet-gateway --internet-gateway-id %s --vpc-id %s", igw or "?", vpc)), DOC_FARGATE_PULL)
+      with_region("aws ec2 attach-internet-gateway --internet-gateway-id {igw} --vpc-id {vpc}"),
+      { igw = igw or "?", vpc = vpc }, DOC_FARGATE_PULL)
   elseif hop == "public_ip" then
     if sv then
       add("The subnet is public (routes to an internet gateway): give the tasks a public IP",
-        with_region(string.format("aws ecs update-service --cluster %s --service %s --network-configuration 'awsvpcConfiguration={subnets=[%s],securityGroups=[%s],assignPublicIp=ENABLED}'",
-          cl, sv, table.concat(ctx.subnets or { subnet }, ","), table.concat(sgs, ","))), DOC_FARGATE_PULL)
+        with_region("aws ecs update-service --cluster {cluster} --service {service} --network-configuration 'awsvpcConfiguration={subnets=['{subnets}'],securityGroups=['{sgs}'],assignPublicIp=ENABLED}'"),
+        { cluster = cl, service = sv, subnets = table.concat(ctx.subnets or { subnet }, ","), sgs = table.concat(sgs, ",") }, DOC_FARGATE_PULL)
     end
     add("Or run the tasks in private subnets whose route table sends 0.0.0.0/0 to a NAT gateway",
-      with_region("aws ec2 describe-route-tables --filters Name=vpc-id,Values=" .. vpc .. " --query 'RouteTables[].[RouteTableId,Routes[?DestinationCidrBlock==`0.0.0.0/0`]]'"), DOC_NAT)
+      with_region("aws ec2 describe-route-tables --filters Name=vpc-id,Values={vpc} --query 'RouteTables[].[RouteTableId,Routes[?DestinationCidrBlock==`0.0.0.0/0`]]'"),
+      { vpc = vpc }, DOC_NAT)
   elseif hop == "sg_egress" then
     local pl = why:match("(pl%-[%w]+)")
     for _, g in ipairs(ids(why, "sg")) do
       add("Allow outbound HTTPS from security group " .. g,
-        with_region(string.format("aws ec2 authorize-security-group-egress --group-id %s --ip-permissions 'IpProtocol=tcp,FromPort=443,ToPort=443,IpRanges=[{CidrIp=0.0.0.0/0}]'", g)), DOC_SG)
+        with_region("aws ec2 authorize-security-group-egress --group-id {group} --ip-permissions 'IpProtocol=tcp,FromPort=443,ToPort=443,IpRanges=[{CidrIp=0.0.0.0/0}]'"),
+        { group = g }, DOC_SG)
       if pl then
         add("or only to the S3 prefix list " .. pl .. " (for the gateway endpoint)",
-          with_region(string.format("aws ec2 authorize-security-group-egress --group-id %s --ip-permissions 'IpProtocol=tcp,FromPort=443,ToPort=443,PrefixListIds=[{PrefixListId=%s}]'", g, pl)), DOC_ECR_EP)
+          with_region("aws ec2 authorize-security-group-egress --group-id {group} --ip-permissions 'IpProtocol=tcp,FromPort=443,ToPort=443,PrefixListIds=[{PrefixListId='{prefix_list}'}]'"),
+          { group = g, prefix_list = pl }, DOC_ECR_EP)
       end
     end
   elseif hop == "endpoint_sg" then
@@ -308,38 +322,46 @@ local function remediation(ev, hop, why, ctx)
     for _, g in ipairs(vsg) do
       for _, t in ipairs(sgs) do
         add(string.format("Let the endpoint's security group %s accept HTTPS from the task's group %s", g, t),
-          with_region(string.format("aws ec2 authorize-security-group-ingress --group-id %s --ip-permissions 'IpProtocol=tcp,FromPort=443,ToPort=443,UserIdGroupPairs=[{GroupId=%s}]'", g, t)), DOC_ECR_EP)
+          with_region("aws ec2 authorize-security-group-ingress --group-id {group} --ip-permissions 'IpProtocol=tcp,FromPort=443,ToPort=443,UserIdGroupPairs=[{GroupId='{task_group}'}]'"),
+          { group = g, task_group = t }, DOC_ECR_EP)
       end
     end
   elseif hop == "endpoint" then
     local vpce = ids(why, "vpce")[1]
     if why:find("private DNS disabled", 1, true) and vpce then
       add("Turn on private DNS for endpoint " .. vpce,
-        with_region("aws ec2 modify-vpc-endpoint --vpc-endpoint-id " .. vpce .. " --private-dns-enabled"), DOC_ECR_EP)
+        with_region("aws ec2 modify-vpc-endpoint --vpc-endpoint-id {endpoint} --private-dns-enabled"), { endpoint = vpce }, DOC_ECR_EP)
     elseif why:find("not associated with", 1, true) and vpce and rtb then
       add(string.format("Associate the S3 gateway endpoint %s with %s", vpce, rtb),
-        with_region(string.format("aws ec2 modify-vpc-endpoint --vpc-endpoint-id %s --add-route-table-ids %s", vpce, rtb)), DOC_ECR_EP)
+        with_region("aws ec2 modify-vpc-endpoint --vpc-endpoint-id {endpoint} --add-route-table-ids {rtb}"), { endpoint = vpce, rtb = rtb }, DOC_ECR_EP)
     elseif why:find("com%.amazonaws%.[%w%-]+%.s3") and rtb then
       add("Create the S3 gateway endpoint on " .. rtb .. " (ECR image layers are served from S3)",
-        string.format("aws ec2 create-vpc-endpoint --vpc-id %s --vpc-endpoint-type Gateway --service-name com.amazonaws.%s.s3 --route-table-ids %s --region %s",
-          vpc, region, rtb, region), DOC_ECR_EP)
+        "aws ec2 create-vpc-endpoint --vpc-id {vpc} --vpc-endpoint-type Gateway --service-name com.amazonaws.{region}.s3 --route-table-ids {rtb} --region {region}",
+        { vpc = vpc, region = region, rtb = rtb }, DOC_ECR_EP)
     else
       local svcname = why:match("(com%.amazonaws%.[%w%-]+%.[%w%.]+) endpoint") or why:match("%((com%.amazonaws%.[%w%-]+%.[%w%.]+)%)")
       if svcname then
-        local g, pre = ep_group()
-        add("Create the missing interface endpoint " .. svcname .. " with private DNS",
-          string.format("%saws ec2 create-vpc-endpoint --vpc-id %s --vpc-endpoint-type Interface --service-name %s --subnet-ids %s --security-group-ids %s --private-dns-enabled --region %s",
-            pre, vpc, svcname, subnet_list, g, region), DOC_ECR_EP)
+        local g = ep_group()
+        if g then
+          add("Create the missing interface endpoint " .. svcname .. " with private DNS",
+            "aws ec2 create-vpc-endpoint --vpc-id {vpc} --vpc-endpoint-type Interface --service-name {service} --subnet-ids {subnets} --security-group-ids {group} --private-dns-enabled --region {region}",
+            { vpc = vpc, service = svcname, subnets = subnet_list, group = g, region = region }, DOC_ECR_EP)
+        else
+          add("Create the missing interface endpoint " .. svcname .. " with private DNS",
+            "EP_SG=$(aws ec2 create-security-group --group-name ecs-interface-endpoints --description 'ECS interface endpoints' --vpc-id {vpc} --query GroupId --output text --region {region}) && aws ec2 authorize-security-group-ingress --group-id $EP_SG --protocol tcp --port 443 --source-group {task_group} --region {region} && aws ec2 create-vpc-endpoint --vpc-id {vpc} --vpc-endpoint-type Interface --service-name {service} --subnet-ids {subnets} --security-group-ids $EP_SG --private-dns-enabled --region {region}",
+            { vpc = vpc, service = svcname, subnets = subnet_list, task_group = sg or "TASK_SG", region = region }, DOC_ECR_EP)
+        end
       end
       if vpce then
         add("Inspect endpoint " .. vpce,
-          with_region("aws ec2 describe-vpc-endpoints --vpc-endpoint-ids " .. vpce .. " --query 'VpcEndpoints[].[ServiceName,State,PrivateDnsEnabled,Groups]'"), DOC_ECR_EP)
+          with_region("aws ec2 describe-vpc-endpoints --vpc-endpoint-ids {endpoint} --query 'VpcEndpoints[].[ServiceName,State,PrivateDnsEnabled,Groups]'"),
+          { endpoint = vpce }, DOC_ECR_EP)
       end
     end
   elseif hop == "endpoint_policy" then
     local vpce = ids(why, "vpce")[1] or "?"
     local bucket = string.format("arn:aws:s3:::prod-%s-starport-layer-bucket/*", region)
-    local stmt = string.format('{"Sid":"AllowEcrImageLayers","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"%s"}', bucket)
+    local stmt = string.format('{"Sid":"AllowEcrImageLayers","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":%s}', edoc.json_string(bucket))
     local ep = ev.network and ev.network.vpc_endpoints and ev.network.vpc_endpoints[vpce]
     local cur = ep and (ep.policyDocument or ep.PolicyDocument)
     local merged
@@ -348,16 +370,19 @@ local function remediation(ev, hop, why, ctx)
       merged = cur:gsub('("Statement"%s*:%s*%[)', "%1" .. stmt:gsub("%%", "%%%%") .. (empty and "" or ","), 1)
     end
     add("Let the S3 gateway endpoint " .. vpce .. " serve ECR's image-layer bucket (" .. bucket .. "), keeping its current statements",
-      with_region("aws ec2 modify-vpc-endpoint --vpc-endpoint-id " .. vpce .. " --policy-document "
-        .. edoc.shellquote(merged or ('{"Version":"2012-10-17","Statement":[' .. stmt .. ']}'))), DOC_ECR_EP)
+      with_region("aws ec2 modify-vpc-endpoint --vpc-endpoint-id {endpoint} --policy-document {policy}"),
+      { endpoint = vpce, policy = merged or ('{"Version":"2012-10-17","Statement":[' .. stmt .. ']}') }, DOC_ECR_EP)
     add("Review the endpoint policy",
-      with_region("aws ec2 describe-vpc-endpoints --vpc-endpoint-ids " .. vpce .. " --query 'VpcEndpoints[0].PolicyDocument' --output text"), DOC_ECR_EP)
+      with_region("aws ec2 describe-vpc-endpoints --vpc-endpoint-ids {endpoint} --query 'VpcEndpoints[0].PolicyDocument' --output text"),
+      { endpoint = vpce }, DOC_ECR_EP)
   elseif hop == "nacl" then
     local acl = ids(why, "acl")[1] or "?"
     add("Allow outbound HTTPS in network ACL " .. acl,
-      with_region(string.format("aws ec2 create-network-acl-entry --network-acl-id %s --egress --rule-number 100 --protocol tcp --port-range From=443,To=443 --cidr-block 0.0.0.0/0 --rule-action allow", acl)), DOC_NACL)
+      with_region("aws ec2 create-network-acl-entry --network-acl-id {acl} --egress --rule-number 100 --protocol tcp --port-range From=443,To=443 --cidr-block 0.0.0.0/0 --rule-action allow"),
+      { acl = acl }, DOC_NACL)
     add("and inbound ephemeral ports for the responses",
-      with_region(string.format("aws ec2 create-network-acl-entry --network-acl-id %s --ingress --rule-number 100 --protocol tcp --port-range From=1024,To=65535 --cidr-block 0.0.0.0/0 --rule-action allow", acl)), DOC_NACL)
+      with_region("aws ec2 create-network-acl-entry --network-acl-id {acl} --ingress --rule-number 100 --protocol tcp --port-range From=1024,To=65535 --cidr-block 0.0.0.0/0 --rule-action allow"),
+      { acl = acl }, DOC_NACL)
   end
   return r
 end
@@ -498,7 +523,8 @@ return {
               explains = { "deployment_circuit_breaker", "deployment_stuck" },
               remediation = {
                 { description = "Show the routes of the task's subnet",
-                  command = with_region("aws ec2 describe-route-tables --filters Name=association.subnet-id,Values=" .. subnet),
+                  command = with_region("aws ec2 describe-route-tables --filters Name=association.subnet-id,Values={subnet}"),
+                  args = { subnet = subnet },
                   docs = DOC_INIT },
               },
             }

@@ -71,25 +71,26 @@ return {
       if #hits > 0 or (#full > 0 and #free == 0 and short) then
         for i = #hits, 1, -1 do table.insert(evidence, 1, { pointer = hits[i].ptr, note = "failure message" }) end
         local conf = (#full > 0 and #hits > 0) and 0.97 or ((#full > 0) and 0.8 or 0.6)
-        local cl, sv = edoc.shellquote(edoc.cluster() or "default"), edoc.shellquote(svc.serviceName or "?")
+        local cl, sv = edoc.cluster() or "default", svc.serviceName or "?"
         local list = #full > 0 and full or ((cfg and cfg.subnets) or {})
         local vpc = subnets and list[1] and subnets[list[1]] and subnets[list[1]].vpcId
         local rem = {
           { description = "Confirm the free addresses of the service's subnets",
-            command = with_region("aws ec2 describe-subnets --subnet-ids " .. table.concat(list, " ")
-              .. " --query 'Subnets[].[SubnetId,CidrBlock,AvailableIpAddressCount]' --output table"), docs = DOC },
+            command = with_region("aws ec2 describe-subnets --subnet-ids {subnets} --query 'Subnets[].[SubnetId,CidrBlock,AvailableIpAddressCount]' --output table"),
+            args = { subnets = list }, docs = DOC },
           { description = "Find ENIs that hold addresses without an owner (leaked \"available\" interfaces) and delete them",
-            command = with_region("aws ec2 describe-network-interfaces --filters Name=subnet-id,Values=" .. table.concat(list, ",")
-              .. " Name=status,Values=available --query 'NetworkInterfaces[].[NetworkInterfaceId,Description]'"), docs = DOC },
+            command = with_region("aws ec2 describe-network-interfaces --filters Name=subnet-id,Values={subnets} Name=status,Values=available --query 'NetworkInterfaces[].[NetworkInterfaceId,Description]'"),
+            args = { subnets = table.concat(list, ",") }, docs = DOC },
         }
         if #free > 0 then
           rem[#rem + 1] = { description = "Run the service only in subnets that still have addresses (" .. table.concat(free, ", ") .. ")",
-            command = with_region(string.format("aws ecs update-service --cluster %s --service %s --network-configuration 'awsvpcConfiguration={subnets=[%s],securityGroups=[%s],assignPublicIp=%s}'",
-              cl, sv, table.concat(free, ","), table.concat((cfg and cfg.securityGroups) or {}, ","), (cfg and cfg.assignPublicIp) or "DISABLED")), docs = DOC }
+            command = with_region("aws ecs update-service --cluster {cluster} --service {service} --network-configuration 'awsvpcConfiguration={subnets=['{subnets}'],securityGroups=['{sgs}'],assignPublicIp='{public}'}'"),
+            args = { cluster = cl, service = sv, subnets = table.concat(free, ","), sgs = table.concat((cfg and cfg.securityGroups) or {}, ","),
+                     public = (cfg and cfg.assignPublicIp) or "DISABLED" }, docs = DOC }
         end
         if vpc then
           rem[#rem + 1] = { description = "Or add address space: a secondary CIDR on " .. vpc .. " and larger subnets for the tasks",
-            command = with_region("aws ec2 associate-vpc-cidr-block --vpc-id " .. vpc .. " --cidr-block 100.64.0.0/16"), docs = DOC_VPC }
+            command = with_region("aws ec2 associate-vpc-cidr-block --vpc-id {vpc} --cidr-block 100.64.0.0/16"), args = { vpc = vpc }, docs = DOC_VPC }
         end
         edoc.finding {
           title = #list > 0 and string.format("%s: no free IP addresses in subnet%s %s", svc.serviceName or "?", #list > 1 and "s" or "",

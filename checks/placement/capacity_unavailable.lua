@@ -85,22 +85,24 @@ return {
         local newlist = {}
         for _, s in ipairs(list(subnets)) do newlist[#newlist + 1] = s end
         if #extra > 0 then newlist[#newlist + 1] = extra[1] else newlist[#newlist + 1] = "<subnet-in-another-az>" end
-        local cl = edoc.shellquote(edoc.cluster() or "default")
-        local sv = edoc.shellquote(svc.serviceName or "?")
+        local cl = edoc.cluster() or "default"
+        local sv = svc.serviceName or "?"
         local rem = {
           { description = "Give the scheduler more Availability Zones: add subnets in other AZs to the service",
-            command = with_region(string.format("aws ecs update-service --cluster %s --service %s --network-configuration 'awsvpcConfiguration={subnets=[%s],securityGroups=[%s],assignPublicIp=%s}'",
-              cl, sv, table.concat(newlist, ","), join(awsvpc and awsvpc.securityGroups, ","),
-              (awsvpc and awsvpc.assignPublicIp) or "DISABLED")),
+            command = with_region("aws ecs update-service --cluster {cluster} --service {service} --network-configuration 'awsvpcConfiguration={subnets=['{subnets}'],securityGroups=['{sgs}'],assignPublicIp='{public}'}'"),
+            args = { cluster = cl, service = sv, subnets = table.concat(newlist, ","), sgs = join(awsvpc and awsvpc.securityGroups, ","),
+                     public = (awsvpc and awsvpc.assignPublicIp) or "DISABLED" },
             docs = DOCS },
         }
         if spot then
           rem[#rem + 1] = { description = "Keep a FARGATE (on-demand) base so Spot shortages cannot take the service to zero",
-            command = with_region(string.format("aws ecs update-service --cluster %s --service %s --capacity-provider-strategy capacityProvider=FARGATE,base=1,weight=1 capacityProvider=FARGATE_SPOT,weight=3 --force-new-deployment", cl, sv)),
+            command = with_region("aws ecs update-service --cluster {cluster} --service {service} --capacity-provider-strategy capacityProvider=FARGATE,base=1,weight=1 capacityProvider=FARGATE_SPOT,weight=3 --force-new-deployment"),
+            args = { cluster = cl, service = sv },
             docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-capacity-providers.html" }
         end
         rem[#rem + 1] = { description = "Or retry later; the scheduler keeps retrying on its own",
-          command = with_region(string.format("aws ecs describe-services --cluster %s --services %s --query 'services[0].events[:5]'", cl, sv)),
+          command = with_region("aws ecs describe-services --cluster {cluster} --services {service} --query 'services[0].events[:5]'"),
+          args = { cluster = cl, service = sv },
           docs = KC }
         edoc.finding {
           title = string.format("%s: AWS has no %s capacity for the task right now", svc.serviceName or "?",

@@ -116,15 +116,15 @@ return {
             end
           end
           if #failing > 0 or explicit then
-            local cl = edoc.shellquote(edoc.cluster() or "default")
+            local cl = edoc.cluster() or "default"
             local rem = {
               { description = "List the instances the constraint can match (edit the filter to your expression)",
-                command = with_region(string.format("aws ecs list-container-instances --cluster %s --filter %s", cl,
-                  edoc.shellquote(exprs[1] or "attribute:ecs.instance-type exists"))),
+                command = with_region("aws ecs list-container-instances --cluster {cluster} --filter {filter}"),
+                args = { cluster = cl, filter = exprs[1] or "attribute:ecs.instance-type exists" },
                 docs = DOCS },
               { description = "Relax or remove the service's placement constraints (an empty list removes them)",
-                command = with_region(string.format("aws ecs update-service --cluster %s --service %s --placement-constraints '[]'",
-                  cl, edoc.shellquote(svc.serviceName or "?"))),
+                command = with_region("aws ecs update-service --cluster {cluster} --service {service} --placement-constraints '[]'"),
+                args = { cluster = cl, service = svc.serviceName or "?" },
                 docs = DOCS },
             }
             edoc.finding {

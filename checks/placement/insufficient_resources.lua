@@ -143,30 +143,30 @@ return {
           end
           local rem = {
             { description = "See what each container instance has left",
-              command = with_region(string.format("aws ecs describe-container-instances --cluster %s --container-instances %s --query 'containerInstances[].{ec2:ec2InstanceId,status:status,remaining:remainingResources}'",
-                edoc.shellquote(edoc.cluster() or "default"), edoc.shellquote(inst_id or "<container-instance-id>"))),
+              command = with_region("aws ecs describe-container-instances --cluster {cluster} --container-instances {instance} --query 'containerInstances[].{ec2:ec2InstanceId,status:status,remaining:remainingResources}'"),
+              args = { cluster = edoc.cluster() or "default", instance = inst_id or "<container-instance-id>" },
               docs = DOCS },
           }
           local asg, cp = asg_name(ev)
           if asg then
             rem[#rem + 1] = { description = "Add capacity: raise the Auto Scaling group behind capacity provider " .. (cp.name or "?")
                 .. " (or enable managed scaling on the capacity provider)",
-              command = with_region("aws autoscaling set-desired-capacity --auto-scaling-group-name " .. edoc.shellquote(asg)
-                .. " --desired-capacity " .. (active_instances(ev) + 1)),
+              command = with_region("aws autoscaling set-desired-capacity --auto-scaling-group-name {asg} --desired-capacity {count}"),
+              args = { asg = asg, count = active_instances(ev) + 1 },
               docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/asg-capacity-providers.html" }
           end
           local cps = ec2_capacity_providers(ev)
           if not asg and #cps > 0 then
             rem[#rem + 1] = { description = "Add capacity: find the Auto Scaling group behind " .. table.concat(cps, ", ")
                 .. " and raise its desired capacity (or enable managed scaling)",
-              command = with_region("aws ecs describe-capacity-providers --capacity-providers " .. table.concat(cps, " ")
-                .. " --query 'capacityProviders[].{name:name,asg:autoScalingGroupProvider.autoScalingGroupArn,scaling:autoScalingGroupProvider.managedScaling.status}'"),
+              command = with_region("aws ecs describe-capacity-providers --capacity-providers {providers} --query 'capacityProviders[].{name:name,asg:autoScalingGroupProvider.autoScalingGroupArn,scaling:autoScalingGroupProvider.managedScaling.status}'"),
+              args = { providers = cps },
               docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/asg-capacity-providers.html" }
           end
           rem[#rem + 1] = { description = "Or shrink the task: register a revision of " .. tdname
               .. " with smaller cpu/memory reservations (memoryReservation is a soft limit)",
-            command = with_region("aws ecs describe-task-definition --task-definition " .. edoc.shellquote(tdname)
-              .. " --query 'taskDefinition.{cpu:cpu,memory:memory,containers:containerDefinitions[].{name:name,cpu:cpu,memory:memory,memoryReservation:memoryReservation}}'"),
+            command = with_region("aws ecs describe-task-definition --task-definition {td} --query 'taskDefinition.{cpu:cpu,memory:memory,containers:containerDefinitions[].{name:name,cpu:cpu,memory:memory,memoryReservation:memoryReservation}}'"),
+            args = { td = tdname },
             docs = DOCS_MEM }
           edoc.finding {
             title = string.format("%s: tasks cannot be placed — insufficient %s on the cluster's container instances",

@@ -75,19 +75,19 @@ return {
         if #states > 0 then expl = expl .. " (" .. table.concat(states, ", ") .. ")" end
         expl = expl .. string.format(": none of its %d desired task(s) can be placed.", num(svc.desiredCount) or 0)
         local rem = {}
-        local cl = edoc.shellquote(edoc.cluster() or "default")
+        local cl = edoc.cluster() or "default"
         for _, cp in ipairs(list(cap and cap.capacity_providers)) do
           local asg = cp.autoScalingGroupProvider and cp.autoScalingGroupProvider.autoScalingGroupArn
           local name = asg and asg:match("autoScalingGroupName/(.+)$")
           if name then
             rem[#rem + 1] = { description = "Check why the Auto Scaling group behind " .. (cp.name or "?")
                 .. " has no running instances (desired capacity 0, failed launches)",
-              command = with_region("aws autoscaling describe-scaling-activities --auto-scaling-group-name "
-                .. edoc.shellquote(name) .. " --max-items 5"),
+              command = with_region("aws autoscaling describe-scaling-activities --auto-scaling-group-name {asg} --max-items 5"),
+              args = { asg = name },
               docs = DOCS_CP }
             rem[#rem + 1] = { description = "Launch instances into it",
-              command = with_region("aws autoscaling set-desired-capacity --auto-scaling-group-name " .. edoc.shellquote(name)
-                .. " --desired-capacity " .. math.max(1, num(svc.desiredCount) or 1)),
+              command = with_region("aws autoscaling set-desired-capacity --auto-scaling-group-name {asg} --desired-capacity {count}"),
+              args = { asg = name, count = math.max(1, num(svc.desiredCount) or 1) },
               docs = DOCS_CP }
           end
         end
@@ -95,13 +95,14 @@ return {
         if #rem == 0 and #cps > 0 then
           rem[#rem + 1] = { description = "Find the Auto Scaling group behind " .. table.concat(cps, ", ")
               .. " and why it has no instances (desired capacity 0, failed launches)",
-            command = with_region("aws ecs describe-capacity-providers --capacity-providers " .. table.concat(cps, " ")
-              .. " --query 'capacityProviders[].{name:name,asg:autoScalingGroupProvider.autoScalingGroupArn}'"),
+            command = with_region("aws ecs describe-capacity-providers --capacity-providers {providers} --query 'capacityProviders[].{name:name,asg:autoScalingGroupProvider.autoScalingGroupArn}'"),
+            args = { providers = cps },
             docs = DOCS_CP }
         end
         rem[#rem + 1] = { description = "Instances that run but never registered: check ECS_CLUSTER in /etc/ecs/ecs.config, "
             .. "the instance role (AmazonEC2ContainerServiceforEC2Role) and the agent's route to the ECS endpoint",
-          command = with_region("aws ecs list-container-instances --cluster " .. cl),
+          command = with_region("aws ecs list-container-instances --cluster {cluster}"),
+          args = { cluster = cl },
           docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/launch_container_instance.html" }
         edoc.finding {
           title = string.format("%s: cluster %s has no ACTIVE container instances to run tasks on",

@@ -75,8 +75,8 @@ return {
               expl = expl .. "."
             end
           end
-          local cl = edoc.shellquote(edoc.cluster() or "default")
-          local sv = edoc.shellquote(svc.serviceName or "?")
+          local cl = edoc.cluster() or "default"
+          local sv = svc.serviceName or "?"
           edoc.finding {
             title = string.format("%s: tasks cannot be placed — host port %s already in use", svc.serviceName or "?",
               #portlist > 0 and table.concat(portlist, ", ") or "?"),
@@ -91,14 +91,16 @@ return {
             remediation = {
               { description = "Use dynamic host ports: register a revision of " .. tdname
                   .. " with hostPort 0 (bridge mode) or switch to awsvpc networking, so several tasks fit per instance",
-                command = with_region("aws ecs describe-task-definition --task-definition " .. edoc.shellquote(tdname)
-                  .. " --query 'taskDefinition.containerDefinitions[].portMappings'"),
+                command = with_region("aws ecs describe-task-definition --task-definition {td} --query 'taskDefinition.containerDefinitions[].portMappings'"),
+                args = { td = tdname },
                 docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html" },
               { description = "Or let deployments stop an old task first (one task per instance)",
-                command = with_region(string.format("aws ecs update-service --cluster %s --service %s --deployment-configuration minimumHealthyPercent=50,maximumPercent=100", cl, sv)),
+                command = with_region("aws ecs update-service --cluster {cluster} --service {service} --deployment-configuration minimumHealthyPercent=50,maximumPercent=100"),
+                args = { cluster = cl, service = sv },
                 docs = DOCS },
               { description = "Or add container instances (at least one more than the desired count)",
-                command = with_region("aws ecs list-container-instances --cluster " .. cl .. " --status ACTIVE"),
+                command = with_region("aws ecs list-container-instances --cluster {cluster} --status ACTIVE"),
+                args = { cluster = cl },
                 docs = DOCS },
             },
           }

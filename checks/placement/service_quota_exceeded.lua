@@ -36,16 +36,18 @@ return {
             local code = p[3]
             local rem = {
               { description = "Look up the quota and its current value",
-                command = with_region(string.format("aws service-quotas list-service-quotas --service-code %s --query \"Quotas[].{name:QuotaName,code:QuotaCode,value:Value}\" --output table", code)),
+                command = with_region("aws service-quotas list-service-quotas --service-code {code} --query \"Quotas[].{name:QuotaName,code:QuotaCode,value:Value}\" --output table"),
+                args = { code = code },
                 docs = DOCS },
               { description = "Request an increase (QuotaCode from the listing above)",
-                command = with_region(string.format("aws service-quotas request-service-quota-increase --service-code %s --quota-code <QuotaCode> --desired-value <value>", code)),
+                command = with_region("aws service-quotas request-service-quota-increase --service-code {code} --quota-code '<QuotaCode>' --desired-value '<value>'"),
+                args = { code = code },
                 docs = DOCS_REQ },
             }
             if code == "ecs" and p[2]:find("PROVISIONING", 1, true) then
               rem[#rem + 1] = { description = "Meanwhile scale services up more gradually",
-                command = with_region(string.format("aws ecs describe-clusters --clusters %s --query 'clusters[0].pendingTasksCount'",
-                  edoc.shellquote(edoc.cluster() or "default"))),
+                command = with_region("aws ecs describe-clusters --clusters {cluster} --query 'clusters[0].pendingTasksCount'"),
+                args = { cluster = edoc.cluster() or "default" },
                 docs = DOCS }
             end
             edoc.finding {

@@ -62,13 +62,13 @@ return {
           explains = { "deployment_circuit_breaker", "deployment_stuck", "ecs.pull_error", "container_crash", "container.exit" },
           remediation = {
             { description = "Rebuild and push the image for the task's platform (" .. plat .. "), or for both",
-              command = string.format("docker buildx build --platform linux/amd64,linux/arm64 -t %s --push .", img or "IMAGE"), docs = DOC_ARM },
+              command = "docker buildx build --platform linux/amd64,linux/arm64 -t {image} --push .", args = { image = img or "IMAGE" }, docs = DOC_ARM },
             { description = "Or run the task on the image's architecture: register " .. family .. " with runtimePlatform cpuArchitecture=" .. other,
-              command = with_region("aws ecs describe-task-definition --task-definition " .. edoc.shellquote(family)
-                .. " --query 'taskDefinition.runtimePlatform'") .. "  # then register-task-definition ... --runtime-platform cpuArchitecture="
-                .. other .. ",operatingSystemFamily=" .. osfam, docs = DOC_RT },
+              command = with_region("aws ecs describe-task-definition --task-definition {td} --query 'taskDefinition.runtimePlatform'"),
+              args = { td = family }, docs = DOC_RT },
+            { description = "then register it with --runtime-platform cpuArchitecture=" .. other .. ",operatingSystemFamily=" .. osfam, docs = DOC_RT },
             { description = "Check which platforms the image manifest carries",
-              command = "docker buildx imagetools inspect " .. (img or "IMAGE"), docs = DOC_ARM },
+              command = "docker buildx imagetools inspect -- {image}", args = { image = img or "IMAGE" }, docs = DOC_ARM },
           },
         }
       end

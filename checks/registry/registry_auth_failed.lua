@@ -111,21 +111,21 @@ return {
           local expl
           if #missing > 0 then
             local acts, res = {}, {}
-            for _, c in ipairs(missing) do acts[#acts + 1] = '"' .. c[1] .. '"'; res[c[2]] = true end
+            for _, c in ipairs(missing) do acts[#acts + 1] = edoc.json_string(c[1]); res[c[2]] = true end
             local rl = {}
-            for r in pairs(res) do rl[#rl + 1] = '"' .. r .. '"' end
+            for r in pairs(res) do rl[#rl + 1] = edoc.json_string(r) end
             table.sort(rl)
             expl = string.format("The registry refused the pull and the execution role %s does not allow it: %s.", role,
               table.concat(notes, "; "))
             if not asm then
               rem[#rem + 1] = { description = "Attach AWS's managed execution policy (ECR pull + CloudWatch Logs) to " .. role,
-                command = "aws iam attach-role-policy --role-name " .. edoc.shellquote(role)
-                  .. " --policy-arn arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy", docs = DOC_ROLE }
+                command = "aws iam attach-role-policy --role-name {role} --policy-arn arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
+                args = { role = role }, docs = DOC_ROLE }
             end
             rem[#rem + 1] = { description = "Or grant exactly the missing action(s) to " .. role,
-              command = "aws iam put-role-policy --role-name " .. edoc.shellquote(role) .. " --policy-name ecs-doctor-registry-pull --policy-document "
-                .. edoc.shellquote(string.format('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":[%s],"Resource":[%s]}]}',
-                  table.concat(acts, ","), table.concat(rl, ","))), docs = asm and DOC_PRIV or DOC_ROLE }
+              command = "aws iam put-role-policy --role-name {role} --policy-name ecs-doctor-registry-pull --policy-document {policy}",
+              args = { role = role, policy = string.format('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":[%s],"Resource":[%s]}]}',
+                  table.concat(acts, ","), table.concat(rl, ",")) }, docs = asm and DOC_PRIV or DOC_ROLE }
           elseif role and #allowed == #checks and #checks > 0 then
             local acts = {}
             for _, c in ipairs(allowed) do acts[#acts + 1] = c[1] end
@@ -139,10 +139,10 @@ return {
               local rolearn = (td and td.executionRoleArn) or ("arn:aws:iam::" .. ((ev.target and ev.target.account) or "ACCOUNT_ID") .. ":role/" .. role)
               rem[#rem + 1] = { description = "In account " .. acct .. ", let " .. role .. " pull from " .. repo
                   .. " (set-repository-policy replaces the policy: merge with its current statements)",
-                command = string.format("aws ecr set-repository-policy --repository-name %s --registry-id %s --region %s --policy-text %s",
-                  edoc.shellquote(repo), acct, region, edoc.shellquote(string.format(
-                    '{"Version":"2012-10-17","Statement":[{"Sid":"AllowPullFromTaskRole","Effect":"Allow","Principal":{"AWS":"%s"},"Action":["ecr:BatchGetImage","ecr:GetDownloadUrlForLayer","ecr:BatchCheckLayerAvailability"]}]}',
-                    rolearn))),
+                command = "aws ecr set-repository-policy --repository-name {repo} --registry-id {registry} --region {region} --policy-text {policy}",
+                args = { repo = repo, registry = acct, region = region, policy = string.format(
+                    '{"Version":"2012-10-17","Statement":[{"Sid":"AllowPullFromTaskRole","Effect":"Allow","Principal":{"AWS":%s},"Action":["ecr:BatchGetImage","ecr:GetDownloadUrlForLayer","ecr:BatchCheckLayerAvailability"]}]}',
+                    edoc.json_string(rolearn)) },
                 docs = DOC_REPO }
             end
           else
@@ -158,7 +158,8 @@ return {
           end
           if repo and not asm then
             rem[#rem + 1] = { description = "Check the repository policy of " .. repo .. (cross and (" in account " .. acct) or ""),
-              command = string.format("aws ecr get-repository-policy --repository-name %s --registry-id %s --region %s", edoc.shellquote(repo), acct or "?", region),
+              command = "aws ecr get-repository-policy --repository-name {repo} --registry-id {registry} --region {region}",
+              args = { repo = repo, registry = acct or "?", region = region },
               docs = DOC_REPO }
           end
           if not role then
@@ -168,7 +169,7 @@ return {
           end
           if #rem == 0 then
             rem[#rem + 1] = { description = "Show the execution role's attached policies",
-              command = "aws iam list-attached-role-policies --role-name " .. edoc.shellquote(role or "ecsTaskExecutionRole"), docs = DOC_PULL }
+              command = "aws iam list-attached-role-policies --role-name {role}", args = { role = role or "ecsTaskExecutionRole" }, docs = DOC_PULL }
           end
           edoc.finding {
             title = string.format("Registry %s refused for %s%s", asm and "credentials (repositoryCredentials secret)" or "pull",

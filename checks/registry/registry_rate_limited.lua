@@ -44,19 +44,19 @@ return {
         local acct = (ev.target and ev.target.account) or "ACCOUNT_ID"
         local rem = {
           { description = "Serve Docker Hub images from ECR with a pull-through cache rule (authenticated, cached in your account)",
-            command = string.format("aws ecr create-pull-through-cache-rule --ecr-repository-prefix docker-hub --upstream-registry-url registry-1.docker.io --credential-arn arn:aws:secretsmanager:%s:%s:secret:ecr-pullthroughcache/docker-hub --region %s",
-              region, acct, region), docs = DOC_PTC },
+            command = "aws ecr create-pull-through-cache-rule --ecr-repository-prefix docker-hub --upstream-registry-url registry-1.docker.io --credential-arn {secret} --region {region}",
+            args = { secret = string.format("arn:aws:secretsmanager:%s:%s:secret:ecr-pullthroughcache/docker-hub", region, acct), region = region }, docs = DOC_PTC },
           { description = "then point the task definition at " .. string.format("%s.dkr.ecr.%s.amazonaws.com/docker-hub/%s", acct, region, path),
-            command = with_region("aws ecs describe-task-definition --task-definition "
-              .. edoc.shellquote(edoc.basename((m.task and m.task.taskDefinitionArn) or (m.service and m.service.taskDefinition) or "TASKDEF"))
-              .. " --query 'taskDefinition.containerDefinitions[].image'"), docs = DOC_PTC },
+            command = with_region("aws ecs describe-task-definition --task-definition {td} --query 'taskDefinition.containerDefinitions[].image'"),
+            args = { td = edoc.basename((m.task and m.task.taskDefinitionArn) or (m.service and m.service.taskDefinition) or "TASKDEF") }, docs = DOC_PTC },
           { description = "Or authenticate the pulls with a Docker Hub account (repositoryCredentials from Secrets Manager)",
             command = with_region("aws secretsmanager create-secret --name dockerhub/ecs-pull --secret-string '{\"username\":\"USER\",\"password\":\"ACCESS_TOKEN\"}'"),
             docs = DOC_PRIV },
           { description = "Docker Hub's limits, and how authenticated pulls raise them",
-            command = with_region("aws ecs describe-services --cluster " .. edoc.shellquote(edoc.cluster() or "default")
-              .. " --services " .. edoc.shellquote((m.service and m.service.serviceName) or (m.task and m.task.group and m.task.group:match("^service:(.+)$")) or "SERVICE")
-              .. " --query 'services[].events[:5].message'"), docs = DOC_HUB },
+            command = with_region("aws ecs describe-services --cluster {cluster} --services {service} --query 'services[].events[:5].message'"),
+            args = { cluster = edoc.cluster() or "default",
+                     service = (m.service and m.service.serviceName) or (m.task and m.task.group and m.task.group:match("^service:(.+)$")) or "SERVICE" },
+            docs = DOC_HUB },
         }
         edoc.finding {
           title = "Image pulls rate-limited by " .. (hub and "Docker Hub" or "the registry") .. ": " .. img,

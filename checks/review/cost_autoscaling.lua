@@ -5,7 +5,6 @@
 --   * "has started N tasks" events where N exceeds the current desired count.
 -- Fires when the largest count is at least twice the smallest and at least 2 tasks apart.
 
-local rflag = edoc.region_flag
 
 local cluster_of = edoc.cluster_of
 
@@ -83,14 +82,12 @@ return {
             key         = svc.serviceArn or svc.serviceName,
             remediation = {
               { description = string.format("Register the service as a scalable target between %d and %d tasks", minc, maxc),
-                command = "aws application-autoscaling register-scalable-target --service-namespace ecs --resource-id " .. edoc.shellquote(rid) ..
-                  " --scalable-dimension ecs:service:DesiredCount --min-capacity " .. minc .. " --max-capacity " .. maxc .. rflag(),
+                command = edoc.with_region("aws application-autoscaling register-scalable-target --service-namespace ecs --resource-id {rid} --scalable-dimension ecs:service:DesiredCount --min-capacity {min} --max-capacity {max}"),
+                args = { rid = rid, min = minc, max = maxc },
                 docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-auto-scaling.html" },
               { description = "Track 60 % average CPU",
-                command = "aws application-autoscaling put-scaling-policy --service-namespace ecs --resource-id " .. edoc.shellquote(rid) ..
-                  " --scalable-dimension ecs:service:DesiredCount --policy-name " .. edoc.shellquote(svc.serviceName .. "-cpu60") ..
-                  " --policy-type TargetTrackingScaling --target-tracking-scaling-policy-configuration " ..
-                  "'{\"TargetValue\":60.0,\"PredefinedMetricSpecification\":{\"PredefinedMetricType\":\"ECSServiceAverageCPUUtilization\"}}'" .. rflag(),
+                command = edoc.with_region([[aws application-autoscaling put-scaling-policy --service-namespace ecs --resource-id {rid} --scalable-dimension ecs:service:DesiredCount --policy-name {policy} --policy-type TargetTrackingScaling --target-tracking-scaling-policy-configuration '{"TargetValue":60.0,"PredefinedMetricSpecification":{"PredefinedMetricType":"ECSServiceAverageCPUUtilization"}}']]),
+                args = { rid = rid, policy = svc.serviceName .. "-cpu60" },
                 docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-autoscaling-targettracking.html" },
             },
           }

@@ -5,7 +5,6 @@
 
 local MIN_TASKS = 3
 
-local rflag = edoc.region_flag
 
 -- Counts may arrive as strings or be missing in hand-edited or partial
 -- bundles: read them as whole numbers, never compare a string.
@@ -58,15 +57,14 @@ return {
           if not have_fargate then cps[#cps + 1] = "FARGATE" end
           cps[#cps + 1] = "FARGATE_SPOT"
           rem[#rem + 1] = { description = "Associate the Fargate capacity providers with the cluster (keeps the existing ones)",
-                            command = "aws ecs put-cluster-capacity-providers --cluster " .. edoc.shellquote(cl) ..
-                              " --capacity-providers " .. table.concat(cps, " ") .. " --default-capacity-provider-strategy capacityProvider=FARGATE,weight=1" .. rflag(),
+                            command = edoc.with_region("aws ecs put-cluster-capacity-providers --cluster {cluster} --capacity-providers {providers} --default-capacity-provider-strategy capacityProvider=FARGATE,weight=1"),
+                            args = { cluster = cl, providers = cps },
                             docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-capacity-providers.html" }
         end
         local base = math.max(1, math.ceil(d / 3))
         rem[#rem + 1] = { description = string.format("Keep %d task(s) on regular Fargate and spread the rest over Fargate and Fargate Spot (starts a new deployment)", base),
-                          command = "aws ecs update-service --cluster " .. edoc.shellquote(cl) .. " --service " .. edoc.shellquote(svc.serviceName) ..
-                            " --capacity-provider-strategy capacityProvider=FARGATE,base=" .. base ..
-                            ",weight=1 capacityProvider=FARGATE_SPOT,weight=1 --force-new-deployment" .. rflag(),
+                          command = edoc.with_region("aws ecs update-service --cluster {cluster} --service {service} --capacity-provider-strategy capacityProvider=FARGATE,base={base},weight=1 capacityProvider=FARGATE_SPOT,weight=1 --force-new-deployment"),
+                          args = { cluster = cl, service = svc.serviceName, base = base },
                           docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-capacity-providers.html" }
         local ptrs = { edoc.ptr("services", si - 1, "desiredCount") }
         if svc.launchType then ptrs[#ptrs + 1] = edoc.ptr("services", si - 1, "launchType") end

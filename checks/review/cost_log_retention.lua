@@ -41,8 +41,9 @@ return {
             key         = name,
             remediation = {
               { description = "Expire events after 30 days (pick your own period: 1, 3, 5, 7, 14, 30, 60, 90, 180, 365...)",
-                command = "aws logs put-retention-policy --log-group-name " .. edoc.shellquote(name) .. " --retention-in-days 30" ..
-                  (region and (" --region " .. region) or ""),
+                command = region and "aws logs put-retention-policy --log-group-name {group} --retention-in-days 30 --region {region}"
+                  or "aws logs put-retention-policy --log-group-name {group} --retention-in-days 30",
+                args = { group = name, region = region },
                 docs = "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html" },
             },
           }

@@ -4,7 +4,6 @@
 -- or a burst kills the container. A reservation at typical use with the hard limit at the peak
 -- packs tasks tighter and leaves burst headroom.
 
-local rflag = edoc.region_flag
 
 local cluster_of = edoc.cluster_of
 
@@ -31,7 +30,7 @@ return {
           names[#names + 1] = string.format("%s (memory %d MiB%s)", c.name or "?", hard,
                                 soft and (", reservation " .. soft .. " MiB") or ", no reservation")
           ptrs[#ptrs + 1] = edoc.ptr("task_definitions", s.arn, "containerDefinitions", ci - 1, "memory")
-          sel[#sel + 1] = string.format('(.name == "%s")', c.name or "")
+          sel[#sel + 1] = c.name or "" -- the containers the jq program changes
         end
       end
       if #names > 0 then
@@ -56,15 +55,16 @@ return {
           subject     = s.svc and s.svc.serviceName or family,
           key         = s.arn,
           remediation = {
-            { description = "Register a revision that reserves 75 % of the hard limit (adjust to the container's measured typical use) and deploy it",
-              command = "aws ecs describe-task-definition --task-definition " .. famrev .. rflag() ..
-                " --query taskDefinition | jq 'del(.taskDefinitionArn, .revision, .status, .requiresAttributes, .compatibilities, .registeredAt, .registeredBy)" ..
-                " | .containerDefinitions |= map(if " .. table.concat(sel, " or ") ..
-                " then .memoryReservation = ((.memory * 3 / 4) | floor) else . end)' > " .. family .. "-td.json\n" ..
-                "aws ecs register-task-definition --cli-input-json file://" .. family .. "-td.json" .. rflag() ..
-                (s.svc and ("\naws ecs update-service --cluster " .. edoc.shellquote(cluster_of(s.svc)) .. " --service " ..
-                  edoc.shellquote(s.svc.serviceName) .. " --task-definition " .. family .. rflag()) or ""),
+            { description = "Register a revision that reserves 75 % of the hard limit (adjust to the container's measured typical use)",
+              command = edoc.with_region("aws ecs describe-task-definition --task-definition {td} --query taskDefinition") ..
+                [[ | jq 'del(.taskDefinitionArn, .revision, .status, .requiresAttributes, .compatibilities, .registeredAt, .registeredBy) | .containerDefinitions |= map(if (.name | IN($ARGS.positional[])) then .memoryReservation = ((.memory * 3 / 4) | floor) else . end)' --args {containers} > {file}
+]] .. edoc.with_region("aws ecs register-task-definition --cli-input-json file://{file}"),
+              args = { td = famrev, file = edoc.file_name(family) .. "-td.json", containers = sel },
               docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html" },
+            s.svc and { description = "Deploy the new revision",
+              command = edoc.with_region("aws ecs update-service --cluster {cluster} --service {service} --task-definition {family}"),
+              args = { cluster = cluster_of(s.svc), service = s.svc.serviceName, family = family },
+              docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html" } or nil,
           },
         }
       end

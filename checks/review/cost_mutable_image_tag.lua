@@ -38,21 +38,23 @@ return {
           local ecr = (info and info.registry == "ecr") or ref:find("%.dkr%.ecr%.") ~= nil
           local repo_name = (info and info.repository) or repo:match("^[^/]+%.[^/]+/(.+)$") or repo
           local region = (info and info.region) or ref:match("%.dkr%.ecr%.([%w%-]+)%.amazonaws") or edoc.region()
-          local rflag = region and (" --region " .. region) or ""
           local shown = tag or "latest (implied)"
           local rem = {}
           if ecr then
             rem[#rem + 1] = { description = "Look up the digest the tag points to now, and reference the image by it (repo@sha256:...) or by a unique version tag",
-                              command = "aws ecr describe-images --repository-name " .. edoc.shellquote(repo_name) ..
-                                " --image-ids imageTag=" .. (tag or "latest") .. " --query 'imageDetails[0].imageDigest' --output text" .. rflag,
+                              command = region and "aws ecr describe-images --repository-name {repo} --image-ids imageTag={tag} --query 'imageDetails[0].imageDigest' --output text --region {region}"
+                                or "aws ecr describe-images --repository-name {repo} --image-ids imageTag={tag} --query 'imageDetails[0].imageDigest' --output text",
+                              args = { repo = repo_name, tag = tag or "latest", region = region },
                               docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html" }
             rem[#rem + 1] = { description = "Make the repository's tags immutable so a tag always means one build (then tag builds uniquely, e.g. with the git SHA)",
-                              command = "aws ecr put-image-tag-mutability --repository-name " .. edoc.shellquote(repo_name) ..
-                                " --image-tag-mutability IMMUTABLE" .. rflag,
+                              command = region and "aws ecr put-image-tag-mutability --repository-name {repo} --image-tag-mutability IMMUTABLE --region {region}"
+                                or "aws ecr put-image-tag-mutability --repository-name {repo} --image-tag-mutability IMMUTABLE",
+                              args = { repo = repo_name, region = region },
                               docs = "https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-tag-mutability.html" }
           else
             rem[#rem + 1] = { description = "Reference the image by a unique version tag or by digest (" .. repo .. "@sha256:...) in the task definition",
-                              command = "docker buildx imagetools inspect " .. edoc.shellquote(ref) .. " --format '{{json .Manifest.Digest}}'",
+                              command = "docker buildx imagetools inspect --format '{{json .Manifest.Digest}}' -- {image}",
+                              args = { image = ref },
                               docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html" }
           end
           edoc.finding {

@@ -1,7 +1,6 @@
 -- reliability.circuit_breaker: rolling-update services without the deployment circuit breaker,
 -- or with it but without rollback. Without it a broken deployment retries failing tasks for hours.
 
-local rflag = edoc.region_flag
 
 local cluster_of = edoc.cluster_of
 
@@ -45,9 +44,8 @@ return {
             key         = svc.serviceArn or svc.serviceName,
             remediation = {
               { description = "Turn on the circuit breaker with rollback (keeps the current percentages)",
-                command = "aws ecs update-service --cluster " .. edoc.shellquote(cluster_of(svc)) .. " --service " ..
-                  edoc.shellquote(svc.serviceName) .. " --deployment-configuration 'deploymentCircuitBreaker={enable=true,rollback=true}" ..
-                  extra .. "'" .. rflag(),
+                command = edoc.with_region("aws ecs update-service --cluster {cluster} --service {service} --deployment-configuration 'deploymentCircuitBreaker={enable=true,rollback=true}'{extra}"),
+                args = { cluster = cluster_of(svc), service = svc.serviceName, extra = extra },
                 docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-failure-detection.html" },
             },
           }

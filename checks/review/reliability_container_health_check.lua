@@ -2,7 +2,6 @@
 -- Without one ECS only knows the process is running, not that it works: a hung process stays
 -- "RUNNING" and (without a load balancer) is never replaced.
 
-local rflag = edoc.region_flag
 
 local cluster_of = edoc.cluster_of
 
@@ -34,8 +33,6 @@ return {
       if #names > 0 then
         local family = td.family or edoc.basename(s.arn)
         local famrev = family .. ":" .. tostring(td.revision or "")
-        local sel = {}
-        for _, n in ipairs(names) do sel[#sel + 1] = string.format('.name == "%s"', n) end
         local probe = first_port and ("curl -fs http://localhost:" .. tostring(first_port) .. "/ || exit 1") or "<a command that exits 0 when the app works>"
         edoc.finding {
           kind        = "recommendation",
@@ -52,16 +49,16 @@ return {
           subject     = s.svc and s.svc.serviceName or family,
           key         = s.arn,
           remediation = {
-            { description = "Register a revision with a health check (adapt the command: the image needs curl or an equivalent) and deploy it",
-              command = "aws ecs describe-task-definition --task-definition " .. famrev .. rflag() ..
-                " --query taskDefinition | jq 'del(.taskDefinitionArn, .revision, .status, .requiresAttributes, .compatibilities, .registeredAt, .registeredBy)" ..
-                " | .containerDefinitions |= map(if " .. table.concat(sel, " or ") ..
-                " then .healthCheck = {\"command\": [\"CMD-SHELL\", \"" .. probe .. "\"], \"interval\": 30, \"timeout\": 5, \"retries\": 3, \"startPeriod\": 60} else . end)' > " ..
-                family .. "-td.json\n" ..
-                "aws ecs register-task-definition --cli-input-json file://" .. family .. "-td.json" .. rflag() ..
-                (s.svc and ("\naws ecs update-service --cluster " .. edoc.shellquote(cluster_of(s.svc)) .. " --service " ..
-                  edoc.shellquote(s.svc.serviceName) .. " --task-definition " .. family .. rflag()) or ""),
+            { description = "Register a revision with a health check (adapt the command: the image needs curl or an equivalent)",
+              command = edoc.with_region("aws ecs describe-task-definition --task-definition {td} --query taskDefinition") ..
+                [[ | jq --arg probe {probe} 'del(.taskDefinitionArn, .revision, .status, .requiresAttributes, .compatibilities, .registeredAt, .registeredBy) | .containerDefinitions |= map(if (.name | IN($ARGS.positional[])) then .healthCheck = {"command": ["CMD-SHELL", $probe], "interval": 30, "timeout": 5, "retries": 3, "startPeriod": 60} else . end)' --args {containers} > {file}
+]] .. edoc.with_region("aws ecs register-task-definition --cli-input-json file://{file}"),
+              args = { td = famrev, probe = probe, containers = names, file = edoc.file_name(family) .. "-td.json" },
               docs = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_HealthCheck.html" },
+            s.svc and { description = "Deploy the new revision",
+              command = edoc.with_region("aws ecs update-service --cluster {cluster} --service {service} --task-definition {family}"),
+              args = { cluster = cluster_of(s.svc), service = s.svc.serviceName, family = family },
+              docs = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_HealthCheck.html" } or nil,
           },
         }
       end

@@ -3,7 +3,6 @@
 -- (maximum rounds *down*), so the deployment never progresses. Also flags a 0 % minimum on a
 -- load-balanced service (every deployment may stop all tasks at once).
 
-local rflag = edoc.region_flag
 
 -- Counts and percentages may arrive as strings or be missing in hand-edited
 -- or partial bundles: read them as whole numbers, never compare a string.
@@ -66,9 +65,9 @@ return {
             key         = svc.serviceArn or svc.serviceName,
             remediation = {
               { description = "Let ECS start new tasks before stopping old ones (needs capacity for the extra tasks during a deployment)",
-                command = "aws ecs update-service --cluster " .. edoc.shellquote(cluster_of(svc)) .. " --service " ..
-                  edoc.shellquote(svc.serviceName) .. " --deployment-configuration '" .. cbs ..
-                  "maximumPercent=" .. newmax .. ",minimumHealthyPercent=" .. newmin .. "'" .. rflag(),
+                command = edoc.with_region("aws ecs update-service --cluster {cluster} --service {service} --deployment-configuration {config}"),
+                args = { cluster = cluster_of(svc), service = svc.serviceName,
+                         config = cbs .. "maximumPercent=" .. newmax .. ",minimumHealthyPercent=" .. newmin },
                 docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-ecs.html" },
             },
           }

@@ -34,7 +34,6 @@ return {
           local tg = arn and tgs[arn]
           local delay = tg and tg.Attributes and tg.Attributes["deregistration_delay.timeout_seconds"]
           if delay ~= nil and tonumber(delay) == 300 then
-            local r = edoc.region()
             edoc.finding {
               kind        = "recommendation",
               rule        = "reliability.deregistration_delay",
@@ -49,8 +48,8 @@ return {
               key         = arn,
               remediation = {
                 { description = "Shorten the delay to a little more than your longest request (30 s here as an example)",
-                  command = "aws elbv2 modify-target-group-attributes --target-group-arn " .. edoc.shellquote(arn) ..
-                    " --attributes Key=deregistration_delay.timeout_seconds,Value=30" .. (r and (" --region " .. r) or ""),
+                  command = edoc.with_region("aws elbv2 modify-target-group-attributes --target-group-arn {tg} --attributes Key=deregistration_delay.timeout_seconds,Value=30"),
+                  args = { tg = arn },
                   docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/load-balancer-connection-draining.html" },
               },
             }

@@ -2,7 +2,6 @@
 -- tasks start slowly. Evidence of a slow start: a container healthCheck.startPeriod of 30 s or
 -- more (the team says so itself), or service events where tasks failed ELB health checks.
 
-local rflag = edoc.region_flag
 
 local cluster_of = edoc.cluster_of
 
@@ -67,8 +66,8 @@ return {
             key         = svc.serviceArn or svc.serviceName,
             remediation = {
               { description = "Give new tasks time to start before health checks count (start period + the target group's interval x healthy threshold)",
-                command = "aws ecs update-service --cluster " .. edoc.shellquote(cluster_of(svc)) .. " --service " ..
-                  edoc.shellquote(svc.serviceName) .. " --health-check-grace-period-seconds " .. tostring(suggest) .. rflag(),
+                command = edoc.with_region("aws ecs update-service --cluster {cluster} --service {service} --health-check-grace-period-seconds {seconds}"),
+                args = { cluster = cluster_of(svc), service = svc.serviceName, seconds = suggest },
                 docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/load-balancer-healthcheck.html" },
             },
           }

@@ -1,7 +1,6 @@
 -- reliability.single_az: every subnet a service can place tasks in (or, without awsvpc, every
 -- running task) sits in one Availability Zone, so a zone outage takes the whole service down.
 
-local rflag = edoc.region_flag
 
 local cluster_of = edoc.cluster_of
 
@@ -81,8 +80,8 @@ return {
         local rem = {}
         if vpc then
           rem[#rem + 1] = { description = "List the VPC's subnets by zone and pick one in another zone",
-                            command = "aws ec2 describe-subnets --filters Name=vpc-id,Values=" .. tostring(vpc_id) ..
-                              " --query 'Subnets[].[SubnetId,AvailabilityZone,MapPublicIpOnLaunch]' --output table" .. rflag(),
+                            command = edoc.with_region("aws ec2 describe-subnets --filters Name=vpc-id,Values={vpc} --query 'Subnets[].[SubnetId,AvailabilityZone,MapPublicIpOnLaunch]' --output table"),
+                            args = { vpc = tostring(vpc_id) },
                             docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-rebalancing.html" }
           local sgs = {}
           for _, g in ipairs(vpc.securityGroups or {}) do sgs[#sgs + 1] = g end
@@ -93,15 +92,15 @@ return {
           rem[#rem + 1] = { description = "Add subnets in at least one more zone to the service" ..
                               (other and (string.format(" (%s is in %s%s)", other, other_az,
                                  same_rt and ", with the same route table as the current subnets" or "; check its routes")) or ""),
-                            command = "aws ecs update-service --cluster " .. edoc.shellquote(cluster_of(svc)) .. " --service " ..
-                              edoc.shellquote(svc.serviceName) .. " --network-configuration 'awsvpcConfiguration={subnets=[" ..
-                              table.concat(cur, ",") .. "," .. (other or "<subnet-in-another-zone>") .. "],securityGroups=[" .. table.concat(sgs, ",") ..
-                              "],assignPublicIp=" .. tostring(vpc.assignPublicIp or "DISABLED") .. "}'" .. rflag(),
+                            command = edoc.with_region("aws ecs update-service --cluster {cluster} --service {service} --network-configuration 'awsvpcConfiguration={subnets=['{subnets}'],securityGroups=['{sgs}'],assignPublicIp='{public}'}'"),
+                            args = { cluster = cluster_of(svc), service = svc.serviceName,
+                                     subnets = table.concat(cur, ",") .. "," .. (other or "<subnet-in-another-zone>"),
+                                     sgs = table.concat(sgs, ","), public = tostring(vpc.assignPublicIp or "DISABLED") },
                             docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-rebalancing.html" }
         else
           rem[#rem + 1] = { description = "Spread the tasks across zones (and give the cluster's Auto Scaling group subnets in several zones)",
-                            command = "aws ecs update-service --cluster " .. edoc.shellquote(cluster_of(svc)) .. " --service " ..
-                              edoc.shellquote(svc.serviceName) .. " --placement-strategy type=spread,field=attribute:ecs.availability-zone" .. rflag(),
+                            command = edoc.with_region("aws ecs update-service --cluster {cluster} --service {service} --placement-strategy type=spread,field=attribute:ecs.availability-zone"),
+                            args = { cluster = cluster_of(svc), service = svc.serviceName },
                             docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-rebalancing.html" }
         end
         edoc.finding {

@@ -1,7 +1,6 @@
 -- reliability.single_task: a load-balanced service runs one task. Every deployment, task
 -- replacement, host or zone failure is then an outage for the service's clients.
 
-local rflag = edoc.region_flag
 
 local cluster_of = edoc.cluster_of
 
@@ -19,8 +18,8 @@ return {
         local cl = cluster_of(svc)
         local rem = {
           { description = "Run at least two tasks (ECS spreads them across the service's zones)",
-            command = "aws ecs update-service --cluster " .. edoc.shellquote(cl) .. " --service " ..
-              edoc.shellquote(svc.serviceName) .. " --desired-count 2" .. rflag(),
+            command = edoc.with_region("aws ecs update-service --cluster {cluster} --service {service} --desired-count 2"),
+            args = { cluster = cl, service = svc.serviceName },
             docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-rebalancing.html" },
         }
         local ptrs = { edoc.ptr("services", si - 1, "desiredCount") }
@@ -30,9 +29,8 @@ return {
           if t.ResourceId == rid and (t.MinCapacity or 0) < 2 then
             ptrs[#ptrs + 1] = edoc.ptr("scaling", "scalable_targets", ti - 1, "MinCapacity")
             rem[#rem + 1] = { description = "Raise the auto scaling minimum so scale-in does not return to one task",
-                              command = "aws application-autoscaling register-scalable-target --service-namespace ecs --resource-id " ..
-                                edoc.shellquote(rid) .. " --scalable-dimension ecs:service:DesiredCount --min-capacity 2 --max-capacity " ..
-                                tostring(math.max(2, t.MaxCapacity or 2)) .. rflag(),
+                              command = edoc.with_region("aws application-autoscaling register-scalable-target --service-namespace ecs --resource-id {rid} --scalable-dimension ecs:service:DesiredCount --min-capacity 2 --max-capacity {max}"),
+                              args = { rid = rid, max = math.max(2, t.MaxCapacity or 2) },
                               docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-autoscaling-targettracking.html" }
           end
         end

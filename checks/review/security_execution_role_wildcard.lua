@@ -31,7 +31,6 @@ local function wildcards(doc)
   return found
 end
 
-local rflag = edoc.region_flag
 
 return {
   id       = "security.execution_role_wildcard",
@@ -70,8 +69,8 @@ return {
                                   note = "allows " .. table.concat(w, ", ") }
               for _, a in ipairs(w) do acts[#acts + 1] = a; if a == "*" or a == "NotAction" then full = true end end
               rem[#rem + 1] = { description = "Detach " .. pname .. " from the execution role",
-                                command = "aws iam detach-role-policy --role-name " .. edoc.shellquote(role_name) ..
-                                  " --policy-arn " .. edoc.shellquote(p.PolicyArn or pname),
+                                command = "aws iam detach-role-policy --role-name {role} --policy-arn {policy}",
+                                args = { role = role_name, policy = p.PolicyArn or pname },
                                 docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html" }
             end
           end
@@ -83,16 +82,16 @@ return {
                                 note = "allows " .. table.concat(w, ", ") }
             for _, a in ipairs(w) do acts[#acts + 1] = a; if a == "*" or a == "NotAction" then full = true end end
             rem[#rem + 1] = { description = "Replace the inline policy " .. tostring(p.PolicyName) .. " with the exact actions the agent needs (for secrets: secretsmanager:GetSecretValue / ssm:GetParameters on the referenced ARNs)",
-                              command = "aws iam put-role-policy --role-name " .. edoc.shellquote(role_name) ..
-                                " --policy-name " .. edoc.shellquote(p.PolicyName or "policy") .. " --policy-document file://least-privilege.json",
+                              command = "aws iam put-role-policy --role-name {role} --policy-name {policy} --policy-document file://least-privilege.json",
+                              args = { role = role_name, policy = p.PolicyName or "policy" },
                               docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/security-iam-roles.html" }
           end
         end
         if #ptrs > 0 then
           local part = ev.target and ev.target.partition or "aws"
           rem[#rem + 1] = { description = "Make sure the managed execution policy stays attached (it covers ECR pulls and awslogs)",
-                            command = "aws iam attach-role-policy --role-name " .. edoc.shellquote(role_name) ..
-                              " --policy-arn arn:" .. part .. ":iam::aws:policy/service-role/" .. MANAGED,
+                            command = "aws iam attach-role-policy --role-name {role} --policy-arn {policy}",
+                            args = { role = role_name, policy = "arn:" .. part .. ":iam::aws:policy/service-role/" .. MANAGED },
                             docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html" }
           edoc.finding {
             kind        = "recommendation",

@@ -4,7 +4,6 @@
 
 local AWS_KEYS = { AWS_ACCESS_KEY_ID = true, AWS_SECRET_ACCESS_KEY = true }
 
-local rflag = edoc.region_flag
 
 local cluster_of = edoc.cluster_of
 
@@ -41,8 +40,6 @@ return {
           local part = ev.target and ev.target.partition or "aws"
           local role_arn = "arn:" .. part .. ":iam::" .. acct .. ":role/" .. role
           table.insert(ptrs, 1, { pointer = edoc.ptr("task_definitions", s.arn, "family"), note = "no taskRoleArn in this task definition" })
-          local deploy = s.svc and ("\naws ecs update-service --cluster " .. edoc.shellquote(cluster_of(s.svc)) ..
-            " --service " .. edoc.shellquote(s.svc.serviceName) .. " --task-definition " .. family .. rflag()) or ""
           edoc.finding {
             kind        = "recommendation",
             rule        = "security.no_task_role",
@@ -55,17 +52,20 @@ return {
             key         = s.arn,
             remediation = {
               { description = "Create a task role that ECS tasks can assume, and grant it what the application's keys were used for",
-                command = "aws iam create-role --role-name " .. role ..
-                  " --assume-role-policy-document '{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"ecs-tasks.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}'\n" ..
-                  "aws iam put-role-policy --role-name " .. role .. " --policy-name app --policy-document file://app-policy.json",
+                command = [[aws iam create-role --role-name {role} --assume-role-policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
+aws iam put-role-policy --role-name {role} --policy-name app --policy-document file://app-policy.json]],
+                args = { role = role },
                 docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html" },
-              { description = "Register a revision with the task role and without the static keys, deploy it, then deactivate the old keys",
-                command = "aws ecs describe-task-definition --task-definition " .. famrev .. rflag() ..
-                  " --query taskDefinition | jq 'del(.taskDefinitionArn, .revision, .status, .requiresAttributes, .compatibilities, .registeredAt, .registeredBy)" ..
-                  " | .taskRoleArn = \"" .. role_arn .. "\"" ..
-                  " | .containerDefinitions |= map(if .environment then .environment |= map(select(.name | test(\"^AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY)$\") | not)) else . end | if .secrets then .secrets |= map(select(.name | test(\"^AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY)$\") | not)) else . end)' > " ..
-                  family .. "-td.json\naws ecs register-task-definition --cli-input-json file://" .. family .. "-td.json" .. rflag() .. deploy,
+              { description = "Register a revision with the task role and without the static keys, then deactivate the old keys",
+                command = edoc.with_region([[aws ecs describe-task-definition --task-definition {td} --query taskDefinition]]) ..
+                  [[ | jq --arg role {role_arn} 'del(.taskDefinitionArn, .revision, .status, .requiresAttributes, .compatibilities, .registeredAt, .registeredBy) | .taskRoleArn = $role | .containerDefinitions |= map(if .environment then .environment |= map(select(.name | test("^AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY)$") | not)) else . end | if .secrets then .secrets |= map(select(.name | test("^AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY)$") | not)) else . end)' > {file}
+]] .. edoc.with_region("aws ecs register-task-definition --cli-input-json file://{file}"),
+                args = { td = famrev, role_arn = role_arn, file = edoc.file_name(family) .. "-td.json" },
                 docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/security-iam-roles.html" },
+              s.svc and { description = "Deploy the new revision",
+                command = edoc.with_region("aws ecs update-service --cluster {cluster} --service {service} --task-definition {family}"),
+                args = { cluster = cluster_of(s.svc), service = s.svc.serviceName, family = family },
+                docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/security-iam-roles.html" } or nil,
             },
           }
         end

@@ -1,6 +1,5 @@
 -- security.privileged: containers run with `privileged: true` (root on the container instance).
 
-local rflag = edoc.region_flag
 
 local cluster_of = edoc.cluster_of
 
@@ -27,8 +26,6 @@ return {
       if #names > 0 then
         local family = td.family or edoc.basename(s.arn)
         local famrev = family .. ":" .. tostring(td.revision or "")
-        local sel = {}
-        for _, n in ipairs(names) do sel[#sel + 1] = string.format('.name == "%s"', n) end
         edoc.finding {
           kind        = "recommendation",
           rule        = "security.privileged",
@@ -40,14 +37,16 @@ return {
           subject     = s.svc and s.svc.serviceName or family,
           key         = s.arn,
           remediation = {
-            { description = "Register a revision without privileged mode (add back single capabilities under linuxParameters if needed) and deploy it",
-              command = "aws ecs describe-task-definition --task-definition " .. famrev .. rflag() ..
-                " --query taskDefinition | jq 'del(.taskDefinitionArn, .revision, .status, .requiresAttributes, .compatibilities, .registeredAt, .registeredBy)" ..
-                " | .containerDefinitions |= map(if " .. table.concat(sel, " or ") .. " then del(.privileged) else . end)' > " .. family .. "-td.json\n" ..
-                "aws ecs register-task-definition --cli-input-json file://" .. family .. "-td.json" .. rflag() ..
-                (s.svc and ("\naws ecs update-service --cluster " .. edoc.shellquote(cluster_of(s.svc)) .. " --service " ..
-                  edoc.shellquote(s.svc.serviceName) .. " --task-definition " .. family .. rflag()) or ""),
+            { description = "Register a revision without privileged mode (add back single capabilities under linuxParameters if needed)",
+              command = edoc.with_region("aws ecs describe-task-definition --task-definition {td} --query taskDefinition") ..
+                [[ | jq 'del(.taskDefinitionArn, .revision, .status, .requiresAttributes, .compatibilities, .registeredAt, .registeredBy) | .containerDefinitions |= map(if (.name | IN($ARGS.positional[])) then del(.privileged) else . end)' --args {containers} > {file}
+]] .. edoc.with_region("aws ecs register-task-definition --cli-input-json file://{file}"),
+              args = { td = famrev, file = edoc.file_name(family) .. "-td.json", containers = names },
               docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/security-tasks-containers.html" },
+            s.svc and { description = "Deploy the new revision",
+              command = edoc.with_region("aws ecs update-service --cluster {cluster} --service {service} --task-definition {family}"),
+              args = { cluster = cluster_of(s.svc), service = s.svc.serviceName, family = family },
+              docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/security-tasks-containers.html" } or nil,
           },
         }
       end

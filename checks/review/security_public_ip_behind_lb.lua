@@ -2,7 +2,6 @@
 -- subnets. The load balancer is the front door; a public IP on each task opens a second one that
 -- only the security group guards. Private subnets (with NAT or VPC endpoints) keep tasks unreachable.
 
-local rflag = edoc.region_flag
 
 local cluster_of = edoc.cluster_of
 
@@ -101,15 +100,14 @@ return {
             key         = svc.serviceArn or svc.serviceName,
             remediation = {
               { description = "Find private subnets (a route to a NAT gateway, no internet gateway) in the same VPC",
-                command = "aws ec2 describe-route-tables --filters Name=route.nat-gateway-id,Values='nat-*'" ..
-                  (vpc_id and (" Name=vpc-id,Values=" .. vpc_id) or "") .. " " ..
-                  "--query 'RouteTables[].Associations[].SubnetId'" .. rflag(),
+                command = vpc_id and edoc.with_region("aws ec2 describe-route-tables --filters Name=route.nat-gateway-id,Values='nat-*' Name=vpc-id,Values={vpc} --query 'RouteTables[].Associations[].SubnetId'")
+                  or edoc.with_region("aws ec2 describe-route-tables --filters Name=route.nat-gateway-id,Values='nat-*' --query 'RouteTables[].Associations[].SubnetId'"),
+                args = { vpc = vpc_id },
                 docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/networking-outbound.html" },
               { description = "Move the service to private subnets without public IPs (this starts a new deployment)" ..
                   (#private > 0 and "; these subnets of the VPC route through a NAT gateway" or ""),
-                command = "aws ecs update-service --cluster " .. edoc.shellquote(cl) .. " --service " .. edoc.shellquote(svc.serviceName) ..
-                  " --network-configuration 'awsvpcConfiguration={subnets=[" .. targets .. "],securityGroups=[" ..
-                  table.concat(sgs, ",") .. "],assignPublicIp=DISABLED}'" .. rflag(),
+                command = edoc.with_region("aws ecs update-service --cluster {cluster} --service {service} --network-configuration 'awsvpcConfiguration={subnets=['{subnets}'],securityGroups=['{sgs}'],assignPublicIp=DISABLED}'"),
+                args = { cluster = cl, service = svc.serviceName, subnets = targets, sgs = table.concat(sgs, ",") },
                 docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/networking-inbound.html" },
             },
           }

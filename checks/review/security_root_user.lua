@@ -2,7 +2,6 @@
 -- default applies, which is root unless the Dockerfile has a USER line. Info only: the bundle
 -- cannot see the image's USER, and some containers genuinely need root.
 
-local rflag = edoc.region_flag
 
 local cluster_of = edoc.cluster_of
 
@@ -58,14 +57,16 @@ return {
             subject     = s.svc and s.svc.serviceName or family,
             key         = s.arn,
             remediation = {
-              { description = "Register a revision that runs the containers as an unprivileged user (make sure the image's files are readable by it) and deploy it",
-                command = "aws ecs describe-task-definition --task-definition " .. famrev .. rflag() ..
-                  " --query taskDefinition | jq 'del(.taskDefinitionArn, .revision, .status, .requiresAttributes, .compatibilities, .registeredAt, .registeredBy)" ..
-                  " | .containerDefinitions |= map(if (.privileged != true) and ((.user // \"root\") | test(\"^(root|0)(:|$)\")) then .user = \"1000:1000\" else . end)' > " .. family .. "-td.json\n" ..
-                  "aws ecs register-task-definition --cli-input-json file://" .. family .. "-td.json" .. rflag() ..
-                  (s.svc and ("\naws ecs update-service --cluster " .. edoc.shellquote(cluster_of(s.svc)) .. " --service " ..
-                    edoc.shellquote(s.svc.serviceName) .. " --task-definition " .. family .. rflag()) or ""),
+              { description = "Register a revision that runs the containers as an unprivileged user (make sure the image's files are readable by it)",
+                command = edoc.with_region("aws ecs describe-task-definition --task-definition {td} --query taskDefinition") ..
+                  [[ | jq 'del(.taskDefinitionArn, .revision, .status, .requiresAttributes, .compatibilities, .registeredAt, .registeredBy) | .containerDefinitions |= map(if (.privileged != true) and ((.user // "root") | test("^(root|0)(:|$)")) then .user = "1000:1000" else . end)' > {file}
+]] .. edoc.with_region("aws ecs register-task-definition --cli-input-json file://{file}"),
+                args = { td = famrev, file = edoc.file_name(family) .. "-td.json" },
                 docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/security-tasks-containers.html" },
+              s.svc and { description = "Deploy the new revision",
+                command = edoc.with_region("aws ecs update-service --cluster {cluster} --service {service} --task-definition {family}"),
+                args = { cluster = cluster_of(s.svc), service = s.svc.serviceName, family = family },
+                docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/security-tasks-containers.html" } or nil,
             },
           }
         end

@@ -21,7 +21,6 @@ local function secret_like(name)
   return nil
 end
 
-local rflag = edoc.region_flag
 
 local cluster_of = edoc.cluster_of
 
@@ -79,42 +78,41 @@ return {
           if aws then
             rem[#rem + 1] = {
               description = "Deactivate the exposed access key now (its value is readable by anyone allowed ecs:DescribeTaskDefinition), then give the task a task role instead of static keys (see rule security.no_task_role)",
-              command = "aws iam update-access-key --access-key-id <the AKIA... value of AWS_ACCESS_KEY_ID in " .. famrev .. "> --status Inactive",
+              command = "aws iam update-access-key --access-key-id {key} --status Inactive",
+              args = { key = "<the AKIA... value of AWS_ACCESS_KEY_ID in " .. famrev .. ">" },
               docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html",
             }
           end
-          local moves = {}
-          local params = {}
+          local moved = {}
           for _, n in ipairs(names) do
-            if not AWS_KEYS[n:upper()] then
-              local pname = "/" .. family .. "/" .. n
-              params[#params + 1] = "aws ssm put-parameter --name " .. edoc.shellquote(pname) ..
-                " --type SecureString --value '<the value>'" .. rflag()
-              moves[#moves + 1] = string.format('{"name":"%s","valueFrom":"%s"}', n, pname)
-            end
+            if not AWS_KEYS[n:upper()] then moved[#moved + 1] = n end
           end
-          if #params > 0 then
+          if #moved > 0 then
+            local prefix = "/" .. family .. "/"
             rem[#rem + 1] = {
               description = "Store each value as a SecureString parameter (or a Secrets Manager secret)",
-              command = table.concat(params, "\n"),
+              command = "for n in {names}; do aws ssm put-parameter --name {prefix}\"$n\" --type SecureString --value '<the value>'" .. edoc.region_flag() .. "; done",
+              args = { names = moved, prefix = prefix },
               docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html",
             }
-            local drop = {}
-            for _, n in ipairs(names) do drop[#drop + 1] = string.format('.name != "%s"', n) end
             rem[#rem + 1] = {
               description = "Register a revision that reads them through `secrets` (the execution role " ..
                 (td.executionRoleArn and edoc.basename(td.executionRoleArn) or "") ..
-                " needs ssm:GetParameters on them), then deploy it",
-              command = "aws ecs describe-task-definition --task-definition " .. famrev .. rflag() ..
-                " --query taskDefinition | jq 'del(.taskDefinitionArn, .revision, .status, .requiresAttributes, .compatibilities, .registeredAt, .registeredBy)" ..
-                string.format(' | .containerDefinitions |= map(if .name == "%s" then (.environment |= map(select(%s))) | .secrets += [%s] else . end)',
-                  cname, table.concat(drop, " and "), table.concat(moves, ",")) ..
-                "' > " .. family .. "-td.json\n" ..
-                "aws ecs register-task-definition --cli-input-json file://" .. family .. "-td.json" .. rflag() ..
-                (s.svc and ("\naws ecs update-service --cluster " .. edoc.shellquote(cluster_of(s.svc)) ..
-                  " --service " .. edoc.shellquote(s.svc.serviceName) .. " --task-definition " .. family .. rflag()) or ""),
+                " needs ssm:GetParameters on them)",
+              command = edoc.with_region("aws ecs describe-task-definition --task-definition {td} --query taskDefinition") ..
+                [[ | jq --arg c {container} --arg prefix {prefix} 'del(.taskDefinitionArn, .revision, .status, .requiresAttributes, .compatibilities, .registeredAt, .registeredBy) | .containerDefinitions |= map(if .name == $c then (.environment |= map(select((.name | IN($ARGS.positional[])) or (.name | ascii_upcase | IN("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")) | not))) | .secrets += [$ARGS.positional[] | {name: ., valueFrom: ($prefix + .)}] else . end)' --args {names} > {file}
+]] .. edoc.with_region("aws ecs register-task-definition --cli-input-json file://{file}"),
+              args = { td = famrev, container = cname, prefix = prefix, names = moved, file = edoc.file_name(family) .. "-td.json" },
               docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html",
             }
+            if s.svc then
+              rem[#rem + 1] = {
+                description = "Deploy the new revision",
+                command = edoc.with_region("aws ecs update-service --cluster {cluster} --service {service} --task-definition {family}"),
+                args = { cluster = cluster_of(s.svc), service = s.svc.serviceName, family = family },
+                docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html",
+              }
+            end
           end
           edoc.finding {
             kind        = "recommendation",

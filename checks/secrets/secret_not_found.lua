@@ -67,22 +67,23 @@ return {
           local base = ref:match(":secret:([^:]+)") or ref
           local short = base:gsub("%-%w%w%w%w%w%w$", "")
           rem[#rem + 1] = { description = "Look for the secret by name (the ARN's random suffix and Region must match exactly)",
-            command = string.format("aws secretsmanager list-secrets --filters Key=name,Values=%s --region %s --query 'SecretList[].[Name,ARN]'",
-              edoc.shellquote(short), arnregion or region), docs = DOC_SM }
+            command = "aws secretsmanager list-secrets --filters Key=name,Values={name} --region {region} --query 'SecretList[].[Name,ARN]'",
+            args = { name = short, region = arnregion or region }, docs = DOC_SM }
           rem[#rem + 1] = { description = "If it was deleted within its recovery window, restore it",
-            command = string.format("aws secretsmanager restore-secret --secret-id %s --region %s", edoc.shellquote(ref), arnregion or region), docs = DOC_SM }
+            command = "aws secretsmanager restore-secret --secret-id {secret} --region {region}", args = { secret = ref, region = arnregion or region }, docs = DOC_SM }
         else
           rem[#rem + 1] = { description = "Check the parameter name and Region",
-            command = string.format("aws ssm get-parameters --names %s --region %s --query '[Parameters[].Name,InvalidParameters]'",
-              edoc.shellquote(ref), arnregion or region), docs = DOC_SSM }
+            command = "aws ssm get-parameters --names {name} --region {region} --query '[Parameters[].Name,InvalidParameters]'",
+            args = { name = ref, region = arnregion or region }, docs = DOC_SSM }
           rem[#rem + 1] = { description = "Create it if it is really missing",
-            command = string.format("aws ssm put-parameter --name %s --type SecureString --value 'VALUE' --region %s", edoc.shellquote(ref), arnregion or region),
+            command = "aws ssm put-parameter --name {name} --type SecureString --value 'VALUE' --region {region}",
+            args = { name = ref, region = arnregion or region },
             docs = DOC_SSM }
         end
         if td then
           rem[#rem + 1] = { description = "Or correct valueFrom in a new revision of " .. (td.family or edoc.basename(tdarn)),
-            command = with_region("aws ecs describe-task-definition --task-definition " .. edoc.shellquote(edoc.basename(tdarn))
-              .. " --query 'taskDefinition.containerDefinitions[].secrets'"), docs = DOC_INIT }
+            command = with_region("aws ecs describe-task-definition --task-definition {td} --query 'taskDefinition.containerDefinitions[].secrets'"),
+            args = { td = edoc.basename(tdarn) }, docs = DOC_INIT }
         end
         edoc.finding {
           title = string.format("%s %s does not exist%s", is_sm and "Secret" or "SSM parameter", ref,

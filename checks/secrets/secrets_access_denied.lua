@@ -114,18 +114,18 @@ return {
         local first = missing[1] or wanted[1] or { action or "secretsmanager:GetSecretValue", resource or fetched or "*" }
         local sm = first[1]:find("^secretsmanager") ~= nil
         if #missing > 0 then
-          local acts, res, seen = {}, {}, {}
+          local acts, res, seen, names = {}, {}, {}, {}
           for _, w in ipairs(missing) do
-            if not seen[w[1]] then seen[w[1]] = true; acts[#acts + 1] = '"' .. w[1] .. '"' end
-            if not seen[w[2]] then seen[w[2]] = true; res[#res + 1] = '"' .. w[2] .. '"' end
+            if not seen[w[1]] then seen[w[1]] = true; acts[#acts + 1] = edoc.json_string(w[1]); names[#names + 1] = w[1] end
+            if not seen[w[2]] then seen[w[2]] = true; res[#res + 1] = edoc.json_string(w[2]) end
           end
           expl = string.format("The task could not read its secrets: the execution role %s is not allowed to. Evaluated: %s.",
             role, table.concat(notes, "; "))
           rem[#rem + 1] = { description = string.format("Allow %s to %s on exactly the secret(s) the task uses",
-              role, table.concat(acts, ", "):gsub('"', "")),
-            command = "aws iam put-role-policy --role-name " .. edoc.shellquote(role) .. " --policy-name ecs-doctor-task-secrets --policy-document "
-              .. edoc.shellquote(string.format('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":[%s],"Resource":[%s]}]}',
-                table.concat(acts, ","), table.concat(res, ","))),
+              role, table.concat(names, ", ")),
+            command = "aws iam put-role-policy --role-name {role} --policy-name ecs-doctor-task-secrets --policy-document {policy}",
+            args = { role = role, policy = string.format('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":[%s],"Resource":[%s]}]}',
+                table.concat(acts, ","), table.concat(res, ",")) },
             docs = sm and DOC_SM or DOC_SSM }
         elseif role and #allowed > 0 then
           expl = string.format("The task could not read its secrets, yet the identity policies of %s allow it (%s). The block is elsewhere: %s.",
@@ -146,7 +146,7 @@ return {
         if kms then
           local key = (missing[2] and missing[2][2]) or (wanted[1] and wanted[1].kms) or "KEY_ID"
           rem[#rem + 1] = { description = "Check that the key policy of " .. key .. " lets " .. (role or "the execution role") .. " use kms:Decrypt",
-            command = with_region("aws kms get-key-policy --key-id " .. key .. " --policy-name default --output text"), docs = DOC_SM }
+            command = with_region("aws kms get-key-policy --key-id {key} --policy-name default --output text"), args = { key = key }, docs = DOC_SM }
         end
         if endpoint then
           -- The VPC's endpoint for the refused service: its policy, with a statement added.
@@ -155,7 +155,8 @@ return {
             local sn = ep.serviceName or ep.ServiceName or ""
             if svc and sn:sub(-(#svc + 1)) == "." .. svc then
               local vid = ep.vpcEndpointId or ep.VpcEndpointId or id
-              local stmt = string.format('{"Sid":"AllowEcsTaskSecrets","Effect":"Allow","Principal":"*","Action":"%s","Resource":"%s"}', first[1], first[2])
+              local stmt = string.format('{"Sid":"AllowEcsTaskSecrets","Effect":"Allow","Principal":"*","Action":%s,"Resource":%s}',
+                edoc.json_string(first[1]), edoc.json_string(first[2]))
               local cur = ep.policyDocument or ep.PolicyDocument
               local merged
               if type(cur) == "string" then
@@ -163,20 +164,20 @@ return {
                 merged = cur:gsub('("Statement"%s*:%s*%[)', "%1" .. stmt:gsub("%%", "%%%%") .. (empty and "" or ","), 1)
               end
               rem[#rem + 1] = { description = string.format("Allow %s on %s in the policy of endpoint %s (%s), keeping its statements", first[1], first[2], vid, sn),
-                command = with_region("aws ec2 modify-vpc-endpoint --vpc-endpoint-id " .. vid .. " --policy-document "
-                  .. edoc.shellquote(merged or ('{"Version":"2012-10-17","Statement":[' .. stmt .. ']}'))), docs = DOC_EP }
+                command = with_region("aws ec2 modify-vpc-endpoint --vpc-endpoint-id {endpoint} --policy-document {policy}"),
+                args = { endpoint = vid, policy = merged or ('{"Version":"2012-10-17","Statement":[' .. stmt .. ']}') }, docs = DOC_EP }
             end
           end
           rem[#rem + 1] = { description = "Inspect the endpoint policies of the VPC's Secrets Manager / SSM endpoints",
-            command = with_region("aws ec2 describe-vpc-endpoints --filters Name=service-name,Values=com.amazonaws." .. (edoc.region() or "us-east-1")
-              .. ".secretsmanager,com.amazonaws." .. (edoc.region() or "us-east-1") .. ".ssm --query 'VpcEndpoints[].[VpcEndpointId,PolicyDocument]'"),
+            command = with_region("aws ec2 describe-vpc-endpoints --filters Name=service-name,Values={services} --query 'VpcEndpoints[].[VpcEndpointId,PolicyDocument]'"),
+            args = { services = string.format("com.amazonaws.%s.secretsmanager,com.amazonaws.%s.ssm", edoc.region() or "us-east-1", edoc.region() or "us-east-1") },
             docs = DOC_EP }
         end
         if #rem == 0 then
           rem[#rem + 1] = { description = "Simulate the role's access to the secret",
-            command = string.format("aws iam simulate-principal-policy --policy-source-arn %s --action-names %s --resource-arns %s",
-              (td and td.executionRoleArn) or ("arn:aws:iam::" .. ((ev.target and ev.target.account) or "ACCOUNT_ID") .. ":role/" .. (role or "ROLE")),
-              first[1], first[2]), docs = DOC_ROLE }
+            command = "aws iam simulate-principal-policy --policy-source-arn {role} --action-names {action} --resource-arns {resource}",
+            args = { role = (td and td.executionRoleArn) or ("arn:aws:iam::" .. ((ev.target and ev.target.account) or "ACCOUNT_ID") .. ":role/" .. (role or "ROLE")),
+                     action = first[1], resource = first[2] }, docs = DOC_ROLE }
         end
         local title = string.format("Execution role %s may not %s %s", role or "(none)", first[1], first[2])
         if kms and #missing == 0 then

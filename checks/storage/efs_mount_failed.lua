@@ -52,8 +52,8 @@ return {
         if vi then evidence[#evidence + 1] = { pointer = edoc.ptr("task_definitions", t.taskDefinitionArn, "volumes", vi - 1, "efsVolumeConfiguration"), note = "EFS volume " .. vname } end
         local kind, expl
         local rem = { { description = "List the file system's mount targets (one per AZ the tasks run in) and their security groups",
-          command = with_region("aws efs describe-mount-targets --file-system-id " .. (fs or "FS_ID")
-            .. " --query 'MountTargets[].[MountTargetId,AvailabilityZoneName,SubnetId,LifeCycleState]'"), docs = DOC_EFS } }
+          command = with_region("aws efs describe-mount-targets --file-system-id {fs} --query 'MountTargets[].[MountTargetId,AvailabilityZoneName,SubnetId,LifeCycleState]'"),
+          args = { fs = fs or "FS_ID" }, docs = DOC_EFS } }
         if n:find("timed out", 1, true) or n:find("timeout", 1, true) then
           kind = "NFS connection timed out"
           expl = "The NFS connection to the mount target timed out: the mount target's security group must allow inbound TCP 2049 "
@@ -61,10 +61,10 @@ return {
             .. ", and the task's group must allow outbound 2049."
           for _, g in ipairs(sgs) do
             rem[#rem + 1] = { description = "Let the mount targets' security group accept NFS from the task's group " .. g,
-              command = string.format("for mt in $(aws efs describe-mount-targets --file-system-id %s --query 'MountTargets[].MountTargetId' --output text --region %s); do "
-                .. "for sg in $(aws efs describe-mount-target-security-groups --mount-target-id $mt --query SecurityGroups --output text --region %s); do "
-                .. "aws ec2 authorize-security-group-ingress --group-id $sg --protocol tcp --port 2049 --source-group %s --region %s; done; done",
-                fs or "FS_ID", edoc.region() or "us-east-1", edoc.region() or "us-east-1", g, edoc.region() or "us-east-1"),
+              command = "for mt in $(aws efs describe-mount-targets --file-system-id {fs} --query 'MountTargets[].MountTargetId' --output text --region {region}); do "
+                .. "for sg in $(aws efs describe-mount-target-security-groups --mount-target-id $mt --query SecurityGroups --output text --region {region}); do "
+                .. "aws ec2 authorize-security-group-ingress --group-id $sg --protocol tcp --port 2049 --source-group {group} --region {region}; done; done",
+              args = { fs = fs or "FS_ID", region = edoc.region() or "us-east-1", group = g },
               docs = DOC }
           end
         elseif n:find("failed to resolve", 1, true) then
@@ -76,11 +76,12 @@ return {
           expl = "The file system's DNS name did not resolve: there is no mount target in the task's Availability Zone "
             .. (t.availabilityZone and ("(" .. t.availabilityZone .. ") ") or "") .. "or the VPC has DNS hostnames/resolution turned off."
           rem[#rem + 1] = { description = "Create a mount target in the task's subnet" .. (sn and (" " .. sn) or ""),
-            command = with_region("aws efs create-mount-target --file-system-id " .. (fs or "FS_ID") .. " --subnet-id " .. (sn or "SUBNET_ID")
-              .. (sgs[1] and (" --security-groups " .. sgs[1]) or "")), docs = DOC_EFS }
+            command = sgs[1] and with_region("aws efs create-mount-target --file-system-id {fs} --subnet-id {subnet} --security-groups {group}")
+              or with_region("aws efs create-mount-target --file-system-id {fs} --subnet-id {subnet}"),
+            args = { fs = fs or "FS_ID", subnet = sn or "SUBNET_ID", group = sgs[1] }, docs = DOC_EFS }
           if vpc then
             rem[#rem + 1] = { description = "Turn on DNS hostnames for " .. vpc,
-              command = with_region("aws ec2 modify-vpc-attribute --vpc-id " .. vpc .. " --enable-dns-hostnames '{\"Value\":true}'"), docs = DOC_EFS }
+              command = with_region("aws ec2 modify-vpc-attribute --vpc-id {vpc} --enable-dns-hostnames '{\"Value\":true}'"), args = { vpc = vpc }, docs = DOC_EFS }
           end
         elseif n:find("access denied", 1, true) or n:find("permission denied", 1, true) then
           kind = "access denied by the file system"
@@ -88,7 +89,7 @@ return {
           expl = "The NFS server refused the mount: the file system policy, access point or IAM authorization (task role "
             .. (role or "none") .. ") does not allow it."
           rem[#rem + 1] = { description = "Read the file system policy",
-            command = with_region("aws efs describe-file-system-policy --file-system-id " .. (fs or "FS_ID")), docs = DOC }
+            command = with_region("aws efs describe-file-system-policy --file-system-id {fs}"), args = { fs = fs or "FS_ID" }, docs = DOC }
         else
           kind = "EFS mount failed"
           expl = "EFS utils could not mount the volume: " .. text

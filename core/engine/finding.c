@@ -7,6 +7,7 @@
 
 #include "engine/nodeidx.h"
 #include "util/jsonx.h"
+#include "util/shquote.h"
 #include "util/strutil.h"
 
 /* The fixed category vocabulary (issue #7); best_practice is for
@@ -232,8 +233,8 @@ static void add_capped_string(cJSON *obj, const char *name, const char *v, size_
     free(c);
 }
 
-void finding_add_remediation(struct finding *f, const char *description, const char *command,
-                             const char *docs)
+static void add_remediation(struct finding *f, const char *description, const char *command,
+                            const char *docs)
 {
     cJSON *r;
     if (!f || cJSON_GetArraySize(f->remediation) >= FINDING_MAX_REMEDIATION)
@@ -245,6 +246,50 @@ void finding_add_remediation(struct finding *f, const char *description, const c
     add_capped_string(r, "command", command, FINDING_TEXT_MAX);
     add_capped_string(r, "docs", docs, FINDING_SHORT_MAX);
     cJSON_AddItemToArray(f->remediation, r);
+}
+
+enum err_code finding_add_command(struct finding *f, const char *description, const char *command,
+                                  const struct shq_arg *args, size_t n_args, const char *region,
+                                  const char *docs, struct err *e)
+{
+    struct shq_arg all[SHQ_MAX_ARGS + 1];
+    struct buf out;
+    enum err_code rc;
+    size_t i;
+    int has_region = 0;
+    if (!command) {
+        if (f)
+            add_remediation(f, description, NULL, docs);
+        return ERR_OK;
+    }
+    if (n_args > SHQ_MAX_ARGS)
+        return err_set(e, ERR_SCHEMA, "more than %d command arguments", SHQ_MAX_ARGS);
+    for (i = 0; i < n_args; i++) {
+        all[i] = args[i];
+        if (args[i].name && !strcmp(args[i].name, "region"))
+            has_region = 1;
+    }
+    if (!has_region && region && shq_uses(command, "region")) {
+        all[n_args] = (struct shq_arg){"region", &region, 1, 0};
+        n_args++;
+    }
+    /* One byte over the cap tells "too long" from "exactly the cap". */
+    buf_init(&out, FINDING_TEXT_MAX + 1);
+    rc = shq_render(&out, command, all, n_args, e);
+    if (rc == ERR_LIMIT) {
+        struct buf d;
+        buf_init(&d, 0);
+        buf_printf(&d, "%s (the command is left out: with its values it is longer than %d bytes)",
+                   description ? description : "", FINDING_TEXT_MAX);
+        if (f)
+            add_remediation(f, d.data, NULL, docs);
+        buf_cleanup(&d);
+        rc = ERR_OK;
+    } else if (rc == ERR_OK && f) {
+        add_remediation(f, description, out.data ? out.data : "", docs);
+    }
+    buf_cleanup(&out);
+    return rc;
 }
 
 enum err_code finding_validate(const struct finding *f, struct err *e)

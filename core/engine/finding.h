@@ -62,8 +62,19 @@ enum err_code finding_set(struct finding *f, const char *field, const char *valu
 void finding_add_evidence(struct finding *f, const cJSON *evidence, const char *pointer,
                           const char *note);
 void finding_add_resource(struct finding *f, const char *id);   /* de-duplicated */
-void finding_add_remediation(struct finding *f, const char *description, const char *command,
-                             const char *docs);
+/* A remediation step. command is a template (util/shquote.h): its {name}
+ * placeholders are replaced by the host-quoted arguments; a command without
+ * arguments is a template too, so a stray placeholder or an unbalanced quote
+ * is refused. {region}, when used and not among args, is `region` (the
+ * target's; NULL when unknown, and then the placeholder is refused). Returns
+ * ERR_SCHEMA with the reason in e when the template is refused (nothing is
+ * added: the caller reports a check error). A rendered command longer than
+ * FINDING_TEXT_MAX is never cut (a cut could end inside a quote): the step
+ * keeps its description and says the command was left out. */
+struct shq_arg;
+enum err_code finding_add_command(struct finding *f, const char *description, const char *command,
+                                  const struct shq_arg *args, size_t n_args, const char *region,
+                                  const char *docs, struct err *e);
 void finding_add_explains(struct finding *f, const char *category_or_check);
 
 /* ERR_OK, or ERR_SCHEMA with a one-line message naming the bad field. */

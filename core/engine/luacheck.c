@@ -17,6 +17,7 @@
 #include "engine/textidx.h"
 #include "util/buf.h"
 #include "util/jsonx.h"
+#include "util/shquote.h"
 #include "util/strutil.h"
 #include "util/textsafe.h"
 
@@ -873,6 +874,54 @@ static int l_ptr(lua_State *L)
     return 1;
 }
 
+/* A file name for a command to write to, from a value: only [A-Za-z0-9_.-]
+ * kept (others become '_'), no leading '.' or '-', at most 100 bytes, so a
+ * family name from AWS cannot point the write elsewhere ("../", "/etc/..."). */
+static int l_file_name(lua_State *L)
+{
+    size_t n, i;
+    const char *s = luaL_checklstring(L, 1, &n);
+    char out[101];
+    if (n > 100)
+        n = 100;
+    for (i = 0; i < n; i++) {
+        char c = s[i];
+        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                 ((c == '.' || c == '-') && i > 0);
+        out[i] = ok ? c : '_';
+    }
+    out[n] = '\0';
+    lua_pushstring(L, n ? out : "file");
+    return 1;
+}
+
+/* A JSON string literal (with its quotes) for a value a check puts into a
+ * JSON document of a command (a policy): AWS values must not end the string. */
+static int l_json_string(lua_State *L)
+{
+    size_t n, i;
+    const char *s = luaL_checklstring(L, 1, &n);
+    luaL_Buffer lb;
+    luaL_buffinit(L, &lb);
+    luaL_addchar(&lb, '"');
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') {
+            luaL_addchar(&lb, '\\');
+            luaL_addchar(&lb, (char)c);
+        } else if (c < 0x20 || c == 0x7f) {
+            char esc[8];
+            snprintf(esc, sizeof esc, "\\u%04x", c);
+            luaL_addstring(&lb, esc);
+        } else {
+            luaL_addchar(&lb, (char)c);
+        }
+    }
+    luaL_addchar(&lb, '"');
+    luaL_pushresult(&lb);
+    return 1;
+}
+
 static int l_shellquote(lua_State *L)
 {
     size_t n, i;
@@ -1398,12 +1447,126 @@ static void add_evidence(lua_State *L, struct finding *f, int idx)
     }
 }
 
+/* A list argument: a Lua table, or an evidence proxy of a JSON array. */
+static int arg_is_list(lua_State *L, int idx)
+{
+    int same;
+    const struct pnode *pn;
+    if (lua_istable(L, idx))
+        return 1;
+    if (lua_type(L, idx) != LUA_TUSERDATA || !lua_getmetatable(L, idx))
+        return 0;
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &mt_key);
+    same = lua_rawequal(L, -1, -2);
+    lua_pop(L, 2);
+    pn = lua_touserdata(L, idx);
+    return same && cJSON_IsArray(pn->node);
+}
+
+/* One argument value of a remediation command as a string kept alive in the
+ * anchor table at `anchor` (a proxy's __index makes a fresh string each
+ * time). Strings, integers and floats only. */
+static const char *arg_value(lua_State *L, int anchor, const char *name)
+{
+    const char *s;
+    size_t n;
+    int ty = lua_type(L, -1);
+    if (ty == LUA_TNUMBER && lua_isinteger(L, -1)) {
+        lua_pushfstring(L, "%I", (LUAI_UACINT)lua_tointeger(L, -1));
+    } else if (ty == LUA_TNUMBER || ty == LUA_TSTRING) {
+        lua_pushvalue(L, -1);
+        lua_tostring(L, -1);
+    } else {
+        luaL_error(L, "edoc.finding: remediation argument {%s} must be a string, a number or a list of them, "
+                      "got %s", name, lua_typename(L, ty));
+        return NULL;
+    }
+    s = lua_tolstring(L, -1, &n);
+    if (strlen(s) != n) {
+        luaL_error(L, "edoc.finding: remediation argument {%s} contains a NUL byte", name);
+        return NULL;
+    }
+    lua_rawseti(L, anchor, (lua_Integer)lua_rawlen(L, anchor) + 1);
+    return s;
+}
+
+/* {description=, command=, args=, docs=}: command is a literal template and
+ * args its values, which only the host quotes (util/shquote.h). The arrays
+ * live in a userdata and the strings in an anchor table, both on the stack,
+ * so a Lua error half-way leaks nothing. */
 static void add_remediation(lua_State *L, struct finding *f, int idx)
 {
+    const char *desc, *cmd, *docs, *region;
+    struct shq_arg *args = NULL;
+    const char **vals = NULL;
+    size_t n_args = 0, n_vals = 0;
+    int top = lua_gettop(L), at, anchor;
+    struct err e = {0};
+    const cJSON *r;
     if (lua_type(L, idx) != LUA_TTABLE)
-        luaL_error(L, "edoc.finding: remediation entries are {description=, command=, docs=} tables");
-    finding_add_remediation(f, opt_field_str(L, idx, "description"), opt_field_str(L, idx, "command"),
-                            opt_field_str(L, idx, "docs"));
+        luaL_error(L, "edoc.finding: remediation entries are {description=, command=, args=, docs=} tables");
+    desc = opt_field_str(L, idx, "description");
+    cmd = opt_field_str(L, idx, "command");
+    docs = opt_field_str(L, idx, "docs");
+    luaL_checkstack(L, 8, "edoc.finding");
+    at = top + 1;
+    lua_getfield(L, idx, "args");
+    if (!lua_isnil(L, at)) {
+        if (!lua_istable(L, at))
+            luaL_error(L, "edoc.finding: remediation args must be a table of name = value");
+        if (!cmd)
+            luaL_error(L, "edoc.finding: remediation args without a command");
+        /* First pass: how many arguments and values. */
+        lua_pushnil(L);
+        while (lua_next(L, at)) {
+            if (lua_type(L, -2) != LUA_TSTRING)
+                luaL_error(L, "edoc.finding: remediation args must be a table of name = value");
+            if (++n_args > SHQ_MAX_ARGS)
+                luaL_error(L, "edoc.finding: more than %d remediation arguments", SHQ_MAX_ARGS);
+            if (arg_is_list(L, -1)) {
+                lua_Integer len = luaL_len(L, -1);
+                if (len < 0 || len > 4096)
+                    luaL_error(L, "edoc.finding: remediation argument {%s} lists more than 4096 values",
+                               lua_tostring(L, -2));
+                n_vals += (size_t)len;
+            } else {
+                n_vals++;
+            }
+            lua_pop(L, 1);
+        }
+        args = lua_newuserdatauv(L, n_args * sizeof *args + n_vals * sizeof *vals + 1, 0);
+        vals = (const char **)(void *)(args + n_args);
+        lua_newtable(L);
+        anchor = lua_gettop(L);
+        n_args = n_vals = 0;
+        lua_pushnil(L);
+        while (lua_next(L, at)) {
+            struct shq_arg *a = &args[n_args++];
+            a->name = lua_tostring(L, -2); /* the key stays in the args table */
+            a->values = &vals[n_vals];
+            if (arg_is_list(L, -1)) {
+                lua_Integer len = luaL_len(L, -1), k;
+                a->list = 1;
+                a->n = 0;
+                for (k = 1; k <= len; k++) {
+                    lua_geti(L, -1, k);
+                    vals[n_vals++] = arg_value(L, anchor, a->name);
+                    a->n++;
+                    lua_pop(L, 1);
+                }
+            } else {
+                a->list = 0;
+                a->n = 1;
+                vals[n_vals++] = arg_value(L, anchor, a->name);
+            }
+            lua_pop(L, 1);
+        }
+    }
+    r = target_field(L, "region");
+    region = cJSON_IsString(r) ? r->valuestring : NULL;
+    if (finding_add_command(f, desc, cmd, args, n_args, region, docs, &e) != ERR_OK)
+        luaL_error(L, "edoc.finding: remediation command refused: %s", e.msg);
+    lua_settop(L, top);
 }
 
 /* The finding under construction lives in a userdata with __gc until it is
@@ -1642,9 +1805,10 @@ extern const size_t luacheck_families_lua_len;
 
 static const char prelude[] =
     "local edoc = edoc\n"
+    /* Template text, not the value: the host fills {region} from the
+     * target and quotes it (util/shquote.h). */
     "function edoc.region_flag()\n"
-    "  local r = edoc.region()\n"
-    "  return r and (' --region ' .. r) or ''\n"
+    "  return type(edoc.region()) == 'string' and ' --region {region}' or ''\n"
     "end\n"
     "function edoc.with_region(cmd)\n"
     "  return cmd .. edoc.region_flag()\n"
@@ -1759,6 +1923,7 @@ static int sandbox(lua_State *L)
         {"match_any", l_match_any}, {"task_id", l_basename}, {"basename", l_basename},
         {"iam_eval", l_iam_eval}, {"net_reach", l_net_reach}, {"source_ok", l_source_ok},
         {"region", l_region}, {"cluster", l_cluster}, {"shellquote", l_shellquote},
+        {"json_string", l_json_string}, {"file_name", l_file_name},
         {"log", l_log}, {"ipairs", l_ipairs}, {"pairs", l_pairs}, {"incomplete", l_incomplete},
         {"tasks_matching", l_tasks_matching}, {"tasks_with", l_tasks_with}, {"task_values", l_task_values},
         {NULL, NULL},

@@ -30,6 +30,7 @@
 #include "engine/nodeidx.h"
 #include "util/buf.h"
 #include "util/jsonx.h"
+#include "util/shquote.h"
 #include "util/strutil.h"
 #include "util/textsafe.h"
 
@@ -730,10 +731,55 @@ static void h_when(edoc_finding *f, double t)
         FIND(f)->when = t;
 }
 
+/* The target's region, for an implicit {region} argument. */
+static const char *target_region(void)
+{
+    const cJSON *r = current_ctx ? cJSON_GetObjectItemCaseSensitive(
+                                       cJSON_GetObjectItemCaseSensitive(current_ctx->evidence, "target"), "region")
+                                 : NULL;
+    return cJSON_IsString(r) ? r->valuestring : NULL;
+}
+
+/* A refused command template fails the check (its first error is kept):
+ * the author sees it in checks[], and no unquoted text is printed. */
+static int refuse_command(const struct err *e)
+{
+    if (current_ctx && !current_ctx->failed) {
+        current_ctx->failed = 1;
+        snprintf(current_ctx->message, sizeof current_ctx->message, "%.100s: remediation command refused: %.300s",
+                 current_ctx->check->id, e->msg);
+    }
+    return -1;
+}
+
+/* The plain form: the command is a template without arguments (literal text;
+ * {region} is the target's). */
 static void h_remediation(edoc_finding *f, const char *d, const char *c, const char *u)
 {
-    if (f)
-        finding_add_remediation(FIND(f), d, c, u);
+    struct err e = {0};
+    if (f && finding_add_command(FIND(f), d, c, NULL, 0, target_region(), u, &e) != ERR_OK)
+        refuse_command(&e);
+}
+
+static int h_remediation_cmd(edoc_finding *f, const char *d, const char *tmpl, const char *const *args,
+                             const char *u)
+{
+    struct shq_arg a[SHQ_MAX_ARGS + 1];
+    size_t n = 0;
+    struct err e = {0};
+    if (!f || !tmpl)
+        return -1;
+    for (; args && args[0]; args += 2) {
+        if (n == SHQ_MAX_ARGS) {
+            err_set(&e, ERR_SCHEMA, "more than %d arguments", SHQ_MAX_ARGS);
+            return refuse_command(&e);
+        }
+        a[n] = (struct shq_arg){args[0], &args[1], 1, 0};
+        n++;
+    }
+    if (finding_add_command(FIND(f), d, tmpl, a, n, target_region(), u, &e) != ERR_OK)
+        return refuse_command(&e);
+    return 0;
 }
 
 static void h_explains(edoc_finding *f, const char *what)
@@ -775,7 +821,7 @@ static const edoc_host host = {
     EDOC_ABI_VERSION, (uint32_t)sizeof(edoc_host),
     h_root, h_ptr, h_get, h_at, h_len, h_type, h_key, h_str, h_num, h_truthy,
     h_finding, h_set, h_evidence, h_resource, h_count, h_when, h_remediation, h_explains,
-    h_iam_eval, h_net_reach, h_log, h_incomplete,
+    h_iam_eval, h_net_reach, h_log, h_incomplete, h_remediation_cmd,
 };
 
 const edoc_host *pluginhost_table(void) { return &host; }

@@ -101,13 +101,24 @@ static void describe(struct ju *j, const cJSON *f, struct buf *t)
         buf_puts(t, "\n");
         free(s);
     }
+    /* The fix as the text report prints it: each comment one line (a
+     * newline in a value must not turn the rest of it into a command), the
+     * command as the host quoted it, control characters removed. */
     cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(f, "remediation")) {
-        if (jsonx_str(r, "description", NULL))
-            buf_printf(t, "# %s\n", jsonx_str(r, "description", ""));
-        if (jsonx_str(r, "command", NULL))
-            buf_printf(t, "%s\n", jsonx_str(r, "command", ""));
-        if (jsonx_str(r, "docs", NULL))
-            buf_printf(t, "# docs: %s\n", jsonx_str(r, "docs", ""));
+        if (jsonx_str(r, "description", NULL)) {
+            buf_puts(t, "# ");
+            rtext_clean(t, jsonx_str(r, "description", ""), RTEXT_ONELINE, 0);
+            buf_puts(t, "\n");
+        }
+        if (jsonx_str(r, "command", NULL)) {
+            rtext_clean(t, jsonx_str(r, "command", ""), RTEXT_KEEP_NEWLINES, 0);
+            buf_puts(t, "\n");
+        }
+        if (jsonx_str(r, "docs", NULL)) {
+            buf_puts(t, "# docs: ");
+            rtext_clean(t, jsonx_str(r, "docs", ""), RTEXT_ONELINE, 0);
+            buf_puts(t, "\n");
+        }
     }
 }
 

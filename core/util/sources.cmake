@@ -4,4 +4,5 @@ list(APPEND EDOC_CORE_SOURCES
   util/jsonx.c
   util/jarena.c
   util/strutil.c
-  util/textsafe.c)
+  util/textsafe.c
+  util/shquote.c)

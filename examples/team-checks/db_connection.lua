@@ -27,9 +27,7 @@ return {
             explains    = { "container.exit" },
             remediation = {
               { description = "Show the database security group's inbound rules",
-                command = "aws ec2 describe-security-groups --group-ids sg-DATABASE --region " ..
-                          edoc.shellquote(edoc.region() or "us-east-1") ..
-                          " --query 'SecurityGroups[].IpPermissions'" },
+                command = edoc.with_region("aws ec2 describe-security-groups --group-ids sg-DATABASE --query 'SecurityGroups[].IpPermissions'") },
             },
           }
           break

@@ -113,6 +113,10 @@ typedef struct edoc_host {
     void (*resource)(edoc_finding *f, const char *id); /* task id, target id, sg-..., ... */
     void (*count)(edoc_finding *f, long n);            /* occurrences (default 1) */
     void (*when)(edoc_finding *f, double epoch_seconds); /* latest occurrence */
+    /* A fix step whose command is literal text (see remediation_cmd for one
+     * that carries values): it is read as a template without arguments, so
+     * "{region}" becomes the target's region, quoted; a stray "{name}" or an
+     * unbalanced quote fails the check. Never format values into it. */
     void (*remediation)(edoc_finding *f, const char *description, const char *command,
                         const char *docs_url);
     /* Declares that this finding explains others: a category
@@ -141,6 +145,26 @@ typedef struct edoc_host {
      * `missing` list and `why` as its message, and the verdict cannot be
      * `healthy`. Returns 0, or -1 for an unknown source name. */
     int (*incomplete)(edoc_ctx *ctx, const char *source, const char *why);
+
+    /* ---- Added after 0.2.0 (test EDOC_HOST_HAS(host, remediation_cmd)).
+     * A fix step with values in it. `command` is a literal template; each
+     * "{name}" outside quotes is replaced by the value of that name in
+     * `args`, quoted by the host the way Python's shlex.quote does (values
+     * read from AWS are hostile: never format them into the template). args
+     * holds name/value pairs ended by a NULL name:
+     *     const char *args[] = {"td", family_rev, "container", name, NULL};
+     *     host->remediation_cmd(f, "Show the container's definition",
+     *         "aws ecs describe-task-definition --task-definition {td} --region {region} "
+     *         "--query taskDefinition | jq --arg c {container} "
+     *         "'.containerDefinitions[] | select(.name == $c)'", args, docs_url);
+     * {region} is the target's unless args names it. A value used inside a
+     * jq program goes in with `jq --arg NAME {value}`. The template is refused
+     * — -1, the step is dropped and the check reported as an error naming why
+     * — when a placeholder is inside quotes, a # comment, a here-document or
+     * where a command name goes, when it has no argument, when an argument is
+     * unused, or when the template ends inside a quote. Returns 0 otherwise. */
+    int (*remediation_cmd)(edoc_finding *f, const char *description, const char *command,
+                           const char *const *args, const char *docs_url);
 } edoc_host;
 
 #define EDOC_HOST_HAS(host, member) \

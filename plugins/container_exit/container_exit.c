@@ -138,10 +138,23 @@ static void cite_log_tail(const edoc_host *h, edoc_finding *f, const edoc_node *
     }
 }
 
+/* A fix step with values: the command is a literal template whose {name}
+ * placeholders the host fills with quoted values (args: name/value pairs,
+ * NULL-terminated). A host without remediation_cmd gets the description
+ * only: never a command with unquoted values in it. */
+static void fix(const edoc_host *h, edoc_finding *f, const char *desc, const char *tmpl, const char *const *args,
+                const char *docs)
+{
+    if (EDOC_HOST_HAS(h, remediation_cmd))
+        h->remediation_cmd(f, desc, tmpl, args, docs);
+    else
+        h->remediation(f, desc, NULL, docs);
+}
+
 /* "aws logs get-log-events ..." for the container's stream: from the
  * collected stream, else from the awslogs options in the task definition. */
-static int logs_command(const edoc_host *h, const edoc_node *st, const edoc_node *def, const char *task_id,
-                        const char *name, const char *region, char *cmd, size_t cap)
+static int logs_fix(const edoc_host *h, edoc_finding *f, const edoc_node *st, const edoc_node *def,
+                    const char *task_id, const char *name, const char *region)
 {
     const char *group = h->str(h->get(st, "group")), *stream = h->str(h->get(st, "stream"));
     char built[400];
@@ -156,10 +169,13 @@ static int logs_command(const edoc_host *h, const edoc_node *st, const edoc_node
         snprintf(built, sizeof built, "%s/%s/%s", prefix, name, task_id);
         stream = built;
     }
-    snprintf(cmd, cap,
-             "aws logs get-log-events --log-group-name '%s' --log-stream-name '%s' --limit 50 "
-             "--region %s --query 'events[].message' --output text",
-             group, stream, region);
+    {
+        const char *args[] = {"group", group, "stream", stream, "region", region, NULL};
+        fix(h, f, "Read the container's last log lines (the application says why it exited)",
+            "aws logs get-log-events --log-group-name {group} --log-stream-name {stream} --limit 50 "
+            "--region {region} --query 'events[].message' --output text",
+            args, "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_awslogs.html");
+    }
     return 1;
 }
 
@@ -232,7 +248,7 @@ static void report(const edoc_host *h, edoc_ctx *ctx, int kind, size_t ti, size_
     const char *family = last_segment(tdarn);
     const char *task_id = h->str(h->get(task, "taskArn")) ? last_segment(h->str(h->get(task, "taskArn"))) : NULL;
     const edoc_node *def, *st;
-    char title[300], key[300], ptr[128], cmd[1024], expl[600];
+    char title[300], key[300], ptr[128], expl[600];
     int logs_done = 0;
     edoc_finding *f;
     if (!name)
@@ -271,13 +287,14 @@ static void report(const edoc_host *h, edoc_ctx *ctx, int kind, size_t ti, size_
     if (kind == OOM) {
         h->explains(f, "elb_health_check_failed");
         h->explains(f, "container_health_check_failed");
-        snprintf(cmd, sizeof cmd,
-                 "aws ecs describe-task-definition --task-definition %s --region %s "
-                 "--query \"taskDefinition.{taskMemory:memory,containers:containerDefinitions[?name=='%s']."
-                 "{memory:memory,memoryReservation:memoryReservation}}\"",
-                 family, region, name);
-        h->remediation(f, "Check the task and container memory limits", cmd,
-                       "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-oom.html");
+        {
+            const char *args[] = {"td", family, "region", region, "container", name, NULL};
+            fix(h, f, "Check the task and container memory limits",
+                "aws ecs describe-task-definition --task-definition {td} --region {region} --query taskDefinition"
+                " | jq --arg c {container} '{taskMemory: .memory, containers: [.containerDefinitions[]"
+                " | select(.name == $c) | {memory: .memory, memoryReservation: .memoryReservation}]}'",
+                args, "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-oom.html");
+        }
         snprintf(expl, sizeof expl,
                  "Register a revision of %s with more memory for container %s (or fix the leak), then "
                  "update the service to it", family, name);
@@ -285,35 +302,37 @@ static void report(const edoc_host *h, edoc_ctx *ctx, int kind, size_t ti, size_
                        "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_memory");
     } else {
         /* For a crash the application's last words come first. */
-        if (kind != NOTFOUND && !logs_done && logs_command(h, st, def, task_id, name, region, cmd, sizeof cmd)) {
-            h->remediation(f, "Read the container's last log lines (the application says why it exited)", cmd,
-                           "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_awslogs.html");
+        if (kind != NOTFOUND && !logs_done && logs_fix(h, f, st, def, task_id, name, region))
             logs_done = 1;
+        {
+            const char *args[] = {"td", family, "region", region, "container", name, NULL};
+            fix(h, f,
+                kind == NOTFOUND ? "Check the container's entryPoint and command against the image"
+                : kind == KILLED ? "Check the container's stopTimeout and whether it handles SIGTERM"
+                                 : "Look at the container's definition",
+                "aws ecs describe-task-definition --task-definition {td} --region {region} --query taskDefinition"
+                " | jq --arg c {container} '.containerDefinitions[] | select(.name == $c)"
+                " | {image: .image, entryPoint: .entryPoint, command: .command, stopTimeout: .stopTimeout}'",
+                args, "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/stopped-task-errors.html");
         }
-        snprintf(cmd, sizeof cmd,
-                 "aws ecs describe-task-definition --task-definition %s --region %s "
-                 "--query \"taskDefinition.containerDefinitions[?name=='%s'].{image:image,entryPoint:entryPoint,"
-                 "command:command,stopTimeout:stopTimeout}\"",
-                 family, region, name);
-        h->remediation(f, kind == NOTFOUND ? "Check the container's entryPoint and command against the image"
-                          : kind == KILLED ? "Check the container's stopTimeout and whether it handles SIGTERM"
-                                           : "Look at the container's definition",
-                       cmd, "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/stopped-task-errors.html");
     }
-    if (kind != NOTFOUND && !logs_done && logs_command(h, st, def, task_id, name, region, cmd, sizeof cmd))
-        h->remediation(f, "Read the container's last log lines (the application says why it exited)", cmd,
-                       "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_awslogs.html");
+    if (kind != NOTFOUND && !logs_done)
+        logs_fix(h, f, st, def, task_id, name, region);
     if (kind == NOTFOUND) {
         const char *image = h->str(h->get(c, "image"));
         char exe[128];
         exec_name(h->str(h->get(c, "reason")), exe, sizeof exe);
         if (!exe[0])
             exec_name(h->str(h->get(task, "stoppedReason")), exe, sizeof exe);
-        snprintf(cmd, sizeof cmd, "docker run --rm --entrypoint sh '%s' -c 'command -v %s || echo missing'",
-                 image ? image : "IMAGE", exe[0] ? exe : "EXECUTABLE");
-        h->remediation(f, "Check that the executable exists in the image (run locally), then register a "
-                          "revision with the right command or image", cmd,
-                       "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_command");
+        {
+            /* The executable goes to sh -c as "$1": a value, never code. */
+            const char *args[] = {"image", image ? image : "IMAGE", "exe", exe[0] ? exe : "EXECUTABLE", NULL};
+            fix(h, f,
+                "Check that the executable exists in the image (run locally), then register a revision with "
+                "the right command or image",
+                "docker run --rm --entrypoint sh -- {image} -c 'command -v \"$1\" || echo missing' sh {exe}", args,
+                "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_command");
+        }
     }
 }
 

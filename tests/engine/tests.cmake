@@ -82,3 +82,4 @@ foreach(p segv abort loop garbage exit zz_good ctor_abi ctor_nosym)
   set_target_properties(edoc_hostileplugin_${p} PROPERTIES PREFIX "" OUTPUT_NAME ${p}
     LIBRARY_OUTPUT_DIRECTORY ${EDOC_HOSTILE_PLUGIN_DIR})
 endforeach()
+edoc_unit_test(test_remediation_cmd engine/test_remediation_cmd.c)

@@ -4,6 +4,7 @@
 # call log the whole ctest run produced. docs/SECURITY.md maps each promise to
 # these tests.
 set(EDOC_CALL_LOG_DIR ${PROJECT_BINARY_DIR}/fakeaws-calls)
+include(${CMAKE_CURRENT_LIST_DIR}/quoting.cmake)
 if(EDOC_PYTHON)
   foreach(mode faults throttling terminal permissions secrets)
     add_test(NAME security_${mode}

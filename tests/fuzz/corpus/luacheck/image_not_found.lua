@@ -39,9 +39,8 @@ return {
         local region = edoc.region() or "us-east-1"
         local rem = {
           { description = "List the tags that exist in the repository",
-            command = "aws ecr describe-images --repository-name " .. edoc.shellquote(repo or "REPOSITORY") ..
-                      " --region " .. edoc.shellquote(region) ..
-                      " --query 'sort_by(imageDetails,&imagePushedAt)[-10:].imageTags'",
+            command = "aws ecr describe-images --repository-name {repo} --region {region} --query 'sort_by(imageDetails,&imagePushedAt)[-10:].imageTags'",
+            args = { repo = repo or "REPOSITORY", region = region },
             docs = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_cannot_pull_image.html" },
           { description = "Push the missing tag" .. (tag and (" '" .. tag .. "'") or "") ..
                           ", or register a task definition revision that references an existing tag and update the service",
