@@ -248,6 +248,11 @@ static void add_remediation(struct finding *f, const char *description, const ch
     cJSON_AddItemToArray(f->remediation, r);
 }
 
+void finding_add_rendered(struct finding *f, const char *description, const char *command, const char *docs)
+{
+    add_remediation(f, description, command, docs);
+}
+
 enum err_code finding_add_command(struct finding *f, const char *description, const char *command,
                                   const struct shq_arg *args, size_t n_args, const char *region,
                                   const char *docs, struct err *e)

@@ -75,6 +75,10 @@ struct shq_arg;
 enum err_code finding_add_command(struct finding *f, const char *description, const char *command,
                                   const struct shq_arg *args, size_t n_args, const char *region,
                                   const char *docs, struct err *e);
+/* A step whose command was already rendered by finding_add_command: a C
+ * plugin's, built in its isolated child (pluginhost.c) and sent back. Not for
+ * commands built any other way. */
+void finding_add_rendered(struct finding *f, const char *description, const char *command, const char *docs);
 void finding_add_explains(struct finding *f, const char *category_or_check);
 
 /* ERR_OK, or ERR_SCHEMA with a one-line message naming the bad field. */

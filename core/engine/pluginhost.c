@@ -1015,7 +1015,7 @@ static void apply_result(const cJSON *r, struct check *c, struct edoc_ctx *ctx, 
                 finding_add_explains(f, it->valuestring);
         cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(fo, "remediation"))
             if (cJSON_IsObject(it))
-                finding_add_remediation(f, str_or(it, "description"), str_or(it, "command"), str_or(it, "docs"));
+                finding_add_rendered(f, str_or(it, "description"), str_or(it, "command"), str_or(it, "docs"));
         if (finding_list_push(ctx->out, f) != ERR_OK) {
             finding_free(f);
             break;

@@ -83,7 +83,7 @@ static void run(int (*fn)(const edoc_host *, edoc_ctx *), cJSON *ev, struct find
     ctx->check = &c;
     ctx->out = out;
     ctx->diag = stderr;
-    *rc = pluginhost_run(&c, ctx);
+    *rc = pluginhost_run(&c, ctx, 10);
 }
 
 static const char *command(const struct finding_list *l, size_t i)
