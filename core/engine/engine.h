@@ -47,6 +47,7 @@ struct edoc_ctx {
     int debug;
     FILE *diag;
     struct finding_list scratch; /* findings past the cap (freed after the run) */
+    const cJSON *state;     /* the service-state model (analysis/svcstate.h), read-only */
     cJSON *gaps;            /* sources the check reported lacking (edoc.incomplete) */
     char why[512];          /* the first such report's reason */
 };
@@ -74,6 +75,7 @@ struct engine {
     struct engine_opts opts;
     FILE *diag;
     int n_refused;
+    const cJSON *state;      /* during engine_analyze: the evidence's service state */
 };
 
 /* Builds an engine and loads every check on the search path. Never NULL

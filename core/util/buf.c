@@ -134,3 +134,23 @@ enum err_code buf_read_file(struct buf *b, const char *path, struct err *e)
         rc = buf_append(b, "", 0);
     return rc;
 }
+
+enum err_code buf_shquote(struct buf *b, const char *s)
+{
+    static const char plain_set[] =
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:=@,+-%";
+    enum err_code rc;
+    const char *p;
+    if (!s)
+        s = "";
+    if (*s && strspn(s, plain_set) == strlen(s))
+        return buf_puts(b, s);
+    if ((rc = buf_puts(b, "'")) != ERR_OK)
+        return rc;
+    for (p = s; *p; p++) {
+        rc = *p == '\'' ? buf_puts(b, "'\\''") : buf_append(b, p, 1);
+        if (rc != ERR_OK)
+            return rc;
+    }
+    return buf_puts(b, "'");
+}

@@ -139,6 +139,17 @@ typedef struct edoc_host {
      * `missing` list and `why` as its message, and the verdict cannot be
      * `healthy`. Returns 0, or -1 for an unknown source name. */
     int (*incomplete)(edoc_ctx *ctx, const char *source, const char *why);
+
+    /* ---- Added after 0.1.0 (test EDOC_HOST_HAS(host, service_state)).
+     * The service-state model, computed from the evidence before any check
+     * ran (docs/report.md "Service state"): for `service` its node
+     * ({"status", "desired", "running", "healthy", "short_for_s", "rollout",
+     * "deployments", "tasks", "targets", "events", "floor", "severity",
+     * "reasons", ...}), NULL when the evidence has no such service; for NULL
+     * the whole model ({"floor", "severity", "reasons", "services", "task"}).
+     * Read it with get/at/str/num like evidence nodes; read-only, borrowed
+     * until run() returns. */
+    const edoc_node *(*service_state)(edoc_ctx *ctx, const char *service);
 } edoc_host;
 
 #define EDOC_HOST_HAS(host, member) \
