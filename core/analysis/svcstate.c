@@ -537,12 +537,16 @@ static cJSON *service_state(const struct svc_in *in, int *sev_out, int *floor_ou
     cJSON_AddItemToObject(o, "targets", targets);
 
     /* Healthy tasks: running ones, less those whose container health says
-     * UNHEALTHY, and at most the healthy targets of each target group. */
+     * UNHEALTHY. */
     healthy_n = running - n_unhealthy_tasks;
     if (healthy_n < 0)
         healthy_n = 0;
-    if (tg_min >= 0 && tg_min < healthy_n)
-        healthy_n = tg_min;
+    /* A target group with no healthy target serves nothing, whatever runs.
+     * Fewer healthy targets than tasks is not counted against the tasks
+     * (registration lags, a group shared with another service); unhealthy
+     * targets are a reason of their own below. */
+    if (tg_min == 0)
+        healthy_n = 0;
     min_healthy = ceil(desired * mhp / 100.0);
     if (min_healthy > desired)
         min_healthy = desired;
@@ -625,12 +629,15 @@ static cJSON *service_state(const struct svc_in *in, int *sev_out, int *floor_ou
     cJSON_AddBoolToObject(o, "starting", starting);
 
     if (failed_i >= 0) {
+        /* A FAILED rollout that was rolled back leaves the service on its
+         * old revision: a change failed (medium). Failing while short is
+         * already high or critical by the count above. */
         const cJSON *d = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(svc, "deployments"), failed_i);
         snprintf(ptr, sizeof ptr, "%s/deployments/%d/rolloutStateReason", sp, failed_i);
         add_pointer(evid, ptr, "failed deployment");
         add_reason(reasons, "deployment %s FAILED: %.300s", jsonx_str(d, "id", "?"),
                    jsonx_str(d, "rolloutStateReason", "no reason given"));
-        sev = sev < 2 ? 2 : sev;
+        sev = sev < 1 ? 1 : sev;
         positive = 0;
     }
     if (stuck_i >= 0) {

@@ -11,14 +11,35 @@
 #define DOCS_EVENTS "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-event-messages.html"
 #define DOCS_STOPPED "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/stopped-task-errors.html"
 
+/* Categories that restate the state (a rollout that failed or does not
+ * move) and wait for a root cause to be linked under them: they do not
+ * explain it. The unexplained finding declares that it explains them, so
+ * they rank as its symptoms. */
+static const char *const restating[] = {"deployment_circuit_breaker", "deployment_stuck"};
+
+static int restates(const char *category)
+{
+    size_t i;
+    for (i = 0; category && i < sizeof restating / sizeof restating[0]; i++)
+        if (!strcmp(category, restating[i]))
+            return 1;
+    return 0;
+}
+
 /* A diagnosis of medium or worse about this subject (or about no subject in
- * particular, which on a one-service target is that service). */
-static int explained(const struct finding_list *raw, const char *subject, int many)
+ * particular, which on a one-service target is that service). One that only
+ * restates the state explains it when it is at least as severe as the state
+ * (it then tells the whole impact: a rollout blocked by its own settings);
+ * below that (a rollout "stuck at 0/4" at medium while nothing runs) the
+ * report would understate the impact and name no cause. */
+static int explained(const struct finding_list *raw, const char *subject, int many, const char *severity)
 {
     size_t i;
     for (i = 0; i < raw->n; i++) {
         const struct finding *f = raw->v[i];
-        if (strcmp(f->kind, "diagnosis") || finding_severity_level(f->severity) < 3)
+        int lvl = finding_severity_level(f->severity);
+        if (strcmp(f->kind, "diagnosis") || lvl < 3 ||
+            (restates(f->category) && lvl < finding_severity_level(severity)))
             continue;
         if (!many || !f->subject || !*f->subject || !strcmp(f->subject, subject))
             return 1;
@@ -42,11 +63,18 @@ static void cmd_region(struct buf *b, const cJSON *target)
     }
 }
 
+/* The state's own citations, each pointer once. */
 static void add_common(struct finding *f, const cJSON *ev, const cJSON *st)
 {
-    const cJSON *e;
-    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(st, "evidence"))
-        finding_add_evidence(f, ev, jsonx_str(e, "pointer", ""), jsonx_str(e, "note", NULL));
+    const cJSON *e, *have;
+    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(st, "evidence")) {
+        const char *p = jsonx_str(e, "pointer", "");
+        int dup = 0;
+        cJSON_ArrayForEach(have, f->evidence)
+            dup |= !strcmp(jsonx_str(have, "pointer", ""), p);
+        if (!dup)
+            finding_add_evidence(f, ev, p, jsonx_str(e, "note", NULL));
+    }
 }
 
 static struct finding *new_finding(const char *severity, const char *subject)
@@ -61,6 +89,8 @@ static struct finding *new_finding(const char *severity, const char *subject)
         return NULL;
     }
     f->confidence = 0.6;
+    for (size_t i = 0; i < sizeof restating / sizeof restating[0]; i++)
+        finding_add_explains(f, restating[i]);
     return f;
 }
 
@@ -96,7 +126,8 @@ static struct finding *for_service(const cJSON *ev, const cJSON *st)
             buf_printf(&b, "%s%s", i++ ? "; " : "", r->valuestring);
     if (!deleted) {
         have_stopped = jsonx_num(tasks, "stopped_last_hour", 0) > 0 || jsonx_num(tasks, "stopped_untimed", 0) > 0;
-        if (!have_stopped && jsonx_num(st, "short", 0) > 0) {
+        if (!have_stopped && !jsonx_num(tasks, "pending", 0) && !jsonx_num(tasks, "running", 0) &&
+            jsonx_num(st, "short", 0) > 0) {
             const cJSON *src = jsonx_pointer(ev, "/sources/ecs.tasks");
             if (!src || !strcmp(jsonx_str(src, "status", "ok"), "ok") ||
                 !strcmp(jsonx_str(src, "status", ""), "skipped"))
@@ -148,7 +179,8 @@ static struct finding *for_service(const cJSON *ev, const cJSON *st)
         buf_puts(&b, "aws cloudtrail lookup-events --lookup-attributes AttributeKey=EventName,AttributeValue=DeleteService");
         cmd_region(&b, target);
         buf_puts(&b, " --query 'Events[].{time:EventTime,user:Username,resources:Resources}'");
-        finding_add_remediation(f, "Who deleted it, and when (CloudTrail keeps 90 days)", b.data, NULL);
+        finding_add_remediation(f, "Who deleted it, and when (CloudTrail keeps 90 days)", b.data,
+                                "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/view-cloudtrail-events-cli.html");
     } else {
         buf_reset(&b);
         cmd_start(&b, "list-tasks", target);
@@ -165,10 +197,11 @@ static struct finding *for_service(const cJSON *ev, const cJSON *st)
         buf_shquote(&b, name);
         buf_puts(&b, " --cluster ");
         buf_shquote(&b, jsonx_str(target, "cluster", "default"));
+        cmd_region(&b, target);
         buf_puts(&b, " --wait");
         finding_add_remediation(f, "Run the diagnosis again while the next task fails (its stopped reason is then "
                                    "in the evidence)",
-                                b.data, NULL);
+                                b.data, "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-throttle-logic.html");
     }
     buf_cleanup(&b);
     return f;
@@ -218,7 +251,7 @@ int unexplained_add(struct finding_list *raw, const cJSON *evidence, const cJSON
     int many = cJSON_GetArraySize(svcs) > 1, added = 0;
     cJSON_ArrayForEach(s, svcs) {
         struct finding *f;
-        if (!jsonx_str(s, "severity", NULL) || explained(raw, jsonx_str(s, "name", ""), many))
+        if (!jsonx_str(s, "severity", NULL) || explained(raw, jsonx_str(s, "name", ""), many, jsonx_str(s, "severity", "")))
             continue;
         f = for_service(evidence, s);
         if (!f || finding_list_push(raw, f) != ERR_OK) {
@@ -227,7 +260,7 @@ int unexplained_add(struct finding_list *raw, const cJSON *evidence, const cJSON
         }
         added++;
     }
-    if (jsonx_str(task, "severity", NULL) && !explained(raw, "", 0)) {
+    if (jsonx_str(task, "severity", NULL) && !explained(raw, "", 0, jsonx_str(task, "severity", ""))) {
         struct finding *f = for_task(evidence, task);
         if (!f || finding_list_push(raw, f) != ERR_OK) {
             finding_free(f);
