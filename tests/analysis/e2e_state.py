@@ -18,6 +18,7 @@ fake AWS server, one case per bullet of the issue this test owns:
   `healthy` without the state's positive evidence.
 
 usage: e2e_state.py ECS_DOCTOR SOURCE_DIR"""
+import concurrent.futures
 import glob
 import json
 import os
@@ -216,21 +217,29 @@ for b in bundles:
         bad.append(os.path.relpath(b, SRC))
 check(n > 50 and not bad, f"suite: {n} fixture bundles, none healthy without positive evidence ({bad})")
 
-bad, n = [], 0
-for scn in sorted(glob.glob(os.path.join(SCN, "*.json"))):
+def scenario_ok(scn):
+    """None when the scenario has no web-service or gave no report, else
+    whether its verdict respects the floor. One fake and one folder each,
+    so they can run side by side."""
     doc = json.load(open(scn))
     svcs = [s for s in doc.get("ecs", {}).get("services", []) if s.get("serviceName") == "web-service"]
     if not svcs:
-        continue
-    cluster = svcs[0].get("cluster", "default")
-    with harness.Fake(scn, WORK) as fake:
-        p = subprocess.run([BIN, "service", "web-service", "--cluster", cluster, "--endpoint-url", fake.url,
-                            "--output", "json"], capture_output=True, text=True, env=harness.env(WORK), timeout=300)
+        return None
+    work = tempfile.mkdtemp(dir=WORK)
+    with harness.Fake(scn, work) as fake:
+        p = subprocess.run([BIN, "service", "web-service", "--cluster", svcs[0].get("cluster", "default"),
+                            "--endpoint-url", fake.url, "--output", "json"],
+                           capture_output=True, text=True, env=harness.env(work), timeout=300)
     if not p.stdout.startswith("{"):
-        continue
-    n += 1
-    if not floor_ok(json.loads(p.stdout)):
-        bad.append(os.path.basename(scn))
+        return None
+    return floor_ok(json.loads(p.stdout))
+
+
+scns = sorted(glob.glob(os.path.join(SCN, "*.json")))
+with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
+    results = list(pool.map(scenario_ok, scns))
+n = sum(r is not None for r in results)
+bad = [os.path.basename(s) for s, r in zip(scns, results) if r is False]
 check(n > 30 and not bad, f"suite: {n} fake-AWS scenarios, none healthy without positive evidence ({bad})")
 
 sys.exit(1 if failures else 0)
