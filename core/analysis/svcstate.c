@@ -523,12 +523,15 @@ static cJSON *service_state(const struct svc_in *in, int *sev_out, int *floor_ou
         cJSON_AddStringToObject(ro, "state", jsonx_str(newest, "rolloutState", "UNKNOWN"));
         if (created > 0)
             cJSON_AddNumberToObject(ro, "age_s", floor(in->now - created));
-        /* A scale-out or a new deployment after the last steady state is
-         * when being short can have begun, too. */
-        if (updated > last_steady && updated > 0 && (!short_since || updated < short_since))
-            short_since = updated;
-        if (created > last_steady && created > 0 && (!short_since || created < short_since))
-            short_since = created;
+        /* A rollout that has not completed since the last steady state is
+         * when being short can have begun, too. (A COMPLETED one only says
+         * the service was whole then: it dates nothing.) */
+        if (!str_is(newest, "rolloutState", "COMPLETED")) {
+            if (updated > last_steady && updated > 0 && (!short_since || updated < short_since))
+                short_since = updated;
+            if (created > last_steady && created > 0 && (!short_since || created < short_since))
+                short_since = created;
+        }
     } else {
         cJSON_AddNullToObject(o, "rollout");
     }
