@@ -594,8 +594,10 @@ cJSON *engine_analyze(struct engine *eng, const cJSON *evidence, const struct an
         raw.n = k;
     }
     /* A service the state calls unhealthy that no diagnosis explains is a
-     * finding of its own, never silence. */
-    (void)unexplained_add(&raw, evidence, state);
+     * finding of its own, never silence. (A review runs no diagnosis at all:
+     * it lists recommendations only.) */
+    if (!(ao && ao->review))
+        (void)unexplained_add(&raw, evidence, state);
     /* The time dimension (changes, metrics) corroborates the ranked roots;
      * a failure there leaves the ranking as it was. */
     if (rank_findings(&raw, evidence, &ranked) == ERR_OK) {

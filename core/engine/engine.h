@@ -95,6 +95,7 @@ enum err_code engine_select(struct engine *eng, const char *const *only, size_t 
 struct analyze_opts {
     const char *fail_on;     /* severity threshold for exit code; unused here */
     int no_recommendations;
+    int review;              /* only best-practice rules: no unexplained-state diagnosis */
 };
 
 /* Runs every selected check over the evidence and returns the report. */

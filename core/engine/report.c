@@ -217,8 +217,10 @@ int report_exit_code(const cJSON *report, const char *fail_on)
             return 1;
     }
     /* The service's own state counts like a diagnosis that no mute reaches:
-     * a service down with every finding muted still fails. */
-    if (finding_severity_level(jsonx_str(jsonx_pointer(report, "/state"), "severity", "")) >= threshold)
+     * a service down with every finding muted still fails. A review (only
+     * best-practice rules, no diagnosis) is judged by its findings alone. */
+    if (strcmp(jsonx_str(report, "mode", ""), "review") &&
+        finding_severity_level(jsonx_str(jsonx_pointer(report, "/state"), "severity", "")) >= threshold)
         return 1;
     if (!strcmp(jsonx_str(report, "verdict", ""), "inconclusive"))
         return 4;

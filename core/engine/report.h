@@ -17,8 +17,9 @@
 cJSON *report_build(const cJSON *evidence, const struct finding_list *ranked, cJSON *checks, cJSON *state);
 
 /* enum cli_exit value: 1 when an unmuted diagnosis, or the service state's
- * severity (`state.severity`, which mutes do not reach), is at or above
- * fail_on ("none" never), else 4 when the verdict is inconclusive, else 0. */
+ * severity (`state.severity`, which mutes do not reach; not in "mode":
+ * "review"), is at or above fail_on ("none" never), else 4 when the verdict
+ * is inconclusive, else 0. */
 int report_exit_code(const cJSON *report, const char *fail_on);
 
 #endif
