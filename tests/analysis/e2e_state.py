@@ -48,7 +48,7 @@ def check(cond, what):
 
 def live(scenario, *args):
     """Runs ecs-doctor against a fresh fake serving the scenario."""
-    with harness.Fake(os.path.join(SCN, scenario + ".json"), WORK) as fake:
+    with harness.Fake(os.path.join(SCN, scenario + ".json"), WORK, timeout=120) as fake:
         p = subprocess.run([BIN, *args, "--cluster", "prod", "--endpoint-url", fake.url],
                            capture_output=True, text=True, env=harness.env(WORK), timeout=120)
     return p
@@ -112,7 +112,7 @@ if check(rep is not None, f"inactive: a report ({p.stderr.strip()[:300]})"):
           f"inactive: headline ({rep['summary']!r})")
 
 # --- targets AWS does not return ------------------------------------------
-with harness.Fake(os.path.join(SCN, "healthy.json"), WORK) as fake:
+with harness.Fake(os.path.join(SCN, "healthy.json"), WORK, timeout=120) as fake:
     env = harness.env(WORK)
 
     def run(*args):
@@ -137,7 +137,7 @@ with harness.Fake(os.path.join(SCN, "healthy.json"), WORK) as fake:
               f"missing: {' '.join(args)} -> exit 2, one line, no report ({p.returncode}: {p.stderr.strip()!r})")
 
 # --- untimed stopped task --------------------------------------------------
-with harness.Fake(os.path.join(SCN, "state_task_untimed.json"), WORK) as fake:
+with harness.Fake(os.path.join(SCN, "state_task_untimed.json"), WORK, timeout=120) as fake:
     env = harness.env(WORK)
     bundle = os.path.join(WORK, "untimed.json")
     p = subprocess.run([BIN, "collect", "service", "web-service", "--cluster", "prod", "--endpoint-url", fake.url,
@@ -226,7 +226,7 @@ def scenario_ok(scn):
     if not svcs:
         return None
     work = tempfile.mkdtemp(dir=WORK)
-    with harness.Fake(scn, work) as fake:
+    with harness.Fake(scn, work, timeout=120) as fake:
         p = subprocess.run([BIN, "service", "web-service", "--cluster", svcs[0].get("cluster", "default"),
                             "--endpoint-url", fake.url, "--output", "json"],
                            capture_output=True, text=True, env=harness.env(work), timeout=300)
@@ -236,7 +236,7 @@ def scenario_ok(scn):
 
 
 scns = sorted(glob.glob(os.path.join(SCN, "*.json")))
-with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
+with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
     results = list(pool.map(scenario_ok, scns))
 n = sum(r is not None for r in results)
 bad = [os.path.basename(s) for s, r in zip(scns, results) if r is False]
