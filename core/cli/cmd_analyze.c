@@ -43,6 +43,7 @@ int cli_analyze_evidence(struct cJSON *evidence, struct cli_opts *o)
     memset(&ao, 0, sizeof ao);
     ao.fail_on = o->fail_on;
     ao.no_recommendations = o->no_recommendations;
+    ao.review = o->review;
     report = engine_analyze(eng, evidence, &ao);
     if (!report) {
         textsafe_line(stderr, "ecs-doctor: out of memory building the report\n");

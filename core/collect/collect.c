@@ -283,6 +283,18 @@ void collect_note(struct collect *c, int src, const char *fmt, ...)
     va_end(ap);
 }
 
+void collect_discard(struct collect *c, int src, int n, const char *why)
+{
+    struct source *s;
+    size_t len;
+    if (src < 0 || src >= S_COUNT || n <= 0)
+        return;
+    s = &c->src[src];
+    s->discarded += n;
+    len = strlen(s->discard_why);
+    snprintf(s->discard_why + len, sizeof s->discard_why - len, "%s%d %s", len ? "; " : "", n, why);
+}
+
 void collect_fail(struct collect *c, enum err_code code, const char *fmt, ...)
 {
     va_list ap;
@@ -599,6 +611,10 @@ static cJSON *source_status(struct collect *c, struct source *s)
         cJSON_AddItemToObject(o, "errors", s->errors);
         s->errors = NULL;
     }
+    if (s->discarded) {
+        cJSON_AddNumberToObject(o, "discarded", s->discarded);
+        cJSON_AddStringToObject(o, "discarded_why", s->discard_why);
+    }
     return o;
 }
 
@@ -749,6 +765,7 @@ out:
     cJSON_Delete(c->service_names);
     cJSON_Delete(c->task_arns[0]);
     cJSON_Delete(c->task_arns[1]);
+    cJSON_Delete(c->suggest);
     strset_cleanup(&c->seen);
     strset_cleanup(&c->tasks_seen);
     free(c);

@@ -42,8 +42,15 @@ static void suggest_from(const cJSON *arns, const char *name, char *out, size_t 
     size_t n = 0;
     cJSON *it;
     cJSON_ArrayForEach(it, arns) {
-        if (cJSON_IsString(it) && n < sizeof cand / sizeof cand[0])
-            cand[n++] = str_basename(it->valuestring);
+        const char *b = cJSON_IsString(it) ? str_basename(it->valuestring) : NULL;
+        const char *p;
+        int printable = b != NULL;
+        /* Names from the answer go into a one-line message: none with
+         * control characters. */
+        for (p = b; printable && *p; p++)
+            printable = (unsigned char)*p >= 0x20 && *p != 0x7f;
+        if (printable && n < sizeof cand / sizeof cand[0])
+            cand[n++] = b;
     }
     refs_suggest(name, cand, n, out, len);
 }
@@ -120,6 +127,9 @@ static void add_service(struct collect *c, const cJSON *svc)
     }
     /* DescribeServices returns up to 100 events, newest first; keep that bound. */
     events = cJSON_GetObjectItemCaseSensitive(dup, "events");
+    if (cJSON_IsArray(events) && cJSON_GetArraySize(events) > MAX_EVENTS)
+        collect_discard(c, S_SERVICES, cJSON_GetArraySize(events) - MAX_EVENTS,
+                        "service events past the newest 100");
     while (cJSON_IsArray(events) && cJSON_GetArraySize(events) > MAX_EVENTS)
         cJSON_DeleteItemFromArray(events, cJSON_GetArraySize(events) - 1);
     cJSON_AddItemToArray(arr, dup);
@@ -150,7 +160,9 @@ static int on_describe_services(struct collect *c, struct call *k, struct aws_re
         add_service(c, svc);
         found++;
     }
-    if (!found && c->o.kind == COLLECT_SERVICE && has_missing(res->body)) {
+    /* MISSING, or simply no service in the answer: either way it is not
+     * there, and a report about nothing would read as healthy. */
+    if (!found && c->o.kind == COLLECT_SERVICE) {
         cJSON *p = cluster_param(c);
         collect_call(c, k->node, S_NONE, "ecs", "ListServices", p, AWS_CALL_PAGINATE, 1000,
                      on_list_services_suggest, NULL, NULL, 0);
@@ -249,11 +261,50 @@ void ecs_services_finish(struct collect *c)
 
 /* ---- tasks ---- */
 
+static int on_list_tasks_suggest(struct collect *c, struct call *k, struct aws_result *res)
+{
+    char near[400] = "";
+    cJSON *it;
+    (void)k;
+    if (res->error.kind == ERR_OK && c->suggest)
+        cJSON_ArrayForEach(it, xlist(res->body, "taskArns"))
+            if (cJSON_IsString(it) && cJSON_GetArraySize(c->suggest) < 2000)
+                cJSON_AddItemToArray(c->suggest, cJSON_CreateString(it->valuestring));
+    if (--c->suggest_left > 0)
+        return res->error.kind == ERR_OK ? 0 : 1;
+    suggest_from(c->suggest, c->target, near, sizeof near);
+    collect_fail(c, ERR_NOT_FOUND,
+                 "task '%s' not found in cluster '%s'%s%s%s (stopped tasks stay visible for about an hour)",
+                 c->target, c->cluster, near[0] ? " (did you mean: " : "", near, near[0] ? "?)" : "");
+    return res->error.kind == ERR_OK ? 0 : 1;
+}
+
+/* The asked task is not there: name it, with the cluster's task ids that
+ * come close (running and recently stopped), then fail. */
+static void task_missing(struct collect *c, int node)
+{
+    static const char *const status[2] = {"RUNNING", "STOPPED"};
+    int w;
+    if (c->suggest)
+        return;
+    c->suggest = cJSON_CreateArray();
+    if (!c->suggest) {
+        c->oom = 1;
+        return;
+    }
+    c->suggest_left = 2;
+    for (w = 0; w < 2; w++) {
+        cJSON *p = cluster_param(c);
+        cJSON_AddStringToObject(p, "desiredStatus", status[w]);
+        collect_call(c, node, S_NONE, "ecs", "ListTasks", p, AWS_CALL_PAGINATE, 1000, on_list_tasks_suggest,
+                     NULL, NULL, w);
+    }
+}
+
 static int on_describe_tasks(struct collect *c, struct call *k, struct aws_result *res)
 {
     cJSON *t, *arr;
     int found = 0;
-    (void)k;
     if (is_code(res, "ClusterNotFoundException")) {
         c->cluster_missing = 1;
         return 1;
@@ -265,10 +316,9 @@ static int on_describe_tasks(struct collect *c, struct call *k, struct aws_resul
         cJSON_AddItemToArray(arr, cJSON_Duplicate(t, 1));
         found++;
     }
-    if (!found && c->o.kind == COLLECT_TASK && has_missing(res->body))
-        collect_fail(c, ERR_NOT_FOUND,
-                     "task '%s' not found in cluster '%s' (stopped tasks stay visible for about an hour)",
-                     c->target, c->cluster);
+    /* MISSING, or no task at all in the answer. */
+    if (!found && c->o.kind == COLLECT_TASK)
+        task_missing(c, k->node);
     return 0;
 }
 
@@ -369,7 +419,7 @@ void ecs_tasks_finish(struct collect *c)
 {
     cJSON *arr = cJSON_GetObjectItemCaseSensitive(c->ev, "tasks"), *out;
     cJSON **v;
-    int n, i, kept_stopped = 0;
+    int n, i, kept_stopped = 0, dropped_old = 0, dropped_cap = 0;
     if (!arr)
         return;
     n = cJSON_GetArraySize(arr);
@@ -385,17 +435,31 @@ void ecs_tasks_finish(struct collect *c)
         v[i] = cJSON_DetachItemFromArray(arr, 0);
     qsort(v, (size_t)n, sizeof *v, cmp_tasks);
     for (i = 0; i < n; i++) {
-        int keep = 1;
-        if (c->o.kind != COLLECT_TASK && is_stopped(v[i]))
-            keep = task_time(v[i]) >= c->since && kept_stopped < c->o.max_tasks;
+        int keep = 1, untimed = task_time(v[i]) <= 0;
+        /* A stopped task without stoppedAt/createdAt cannot be placed in
+         * the window, but it may be the one failure that explains the
+         * outage: it is kept and flagged ("untimed": true). */
+        if (c->o.kind != COLLECT_TASK && is_stopped(v[i])) {
+            if (kept_stopped >= c->o.max_tasks) {
+                keep = 0;
+                dropped_cap++;
+            } else if (!untimed && task_time(v[i]) < c->since) {
+                keep = 0;
+                dropped_old++;
+            }
+        }
         if (keep) {
             kept_stopped += is_stopped(v[i]);
+            if (untimed && is_stopped(v[i]) && !cJSON_AddTrueToObject(v[i], "untimed"))
+                c->oom = 1;
             cJSON_AddItemToArray(out, v[i]);
         } else {
             cJSON_Delete(v[i]);
         }
     }
     free(v);
+    collect_discard(c, S_TASKS, dropped_old, "stopped tasks that stopped before the window");
+    collect_discard(c, S_TASKS, dropped_cap, "stopped tasks past --max-tasks");
     cJSON_ReplaceItemInObjectCaseSensitive(c->ev, "tasks", out);
 }
 

@@ -395,8 +395,12 @@ static int on_events(struct collect *c, struct call *k, struct aws_result *res)
             continue;
         ch = trail_change_new(e);
         /* One event touches several looked-up resources: keep it once. */
-        if (ch && trail_touches(ch, &names) && cJSON_GetArraySize(arr) < TRAIL_MAX_CHANGES * 2 &&
+        if (ch && trail_touches(ch, &names) && cJSON_GetArraySize(arr) >= TRAIL_MAX_CHANGES * 2 &&
             collect_once(c, "ct", id ? id : jsonx_str(ch, "summary", ""))) {
+            collect_discard(c, S_TRAIL, 1, "changes past the collection cap");
+            cJSON_Delete(ch);
+        } else if (ch && trail_touches(ch, &names) &&
+                   collect_once(c, "ct", id ? id : jsonx_str(ch, "summary", ""))) {
             cJSON_AddItemToArray(arr, ch);
         } else {
             cJSON_Delete(ch);
@@ -484,4 +488,6 @@ void trail_finish(struct collect *c)
             cJSON_Delete(v[i]);
     }
     free(v);
+    if (n > TRAIL_MAX_CHANGES)
+        collect_discard(c, S_TRAIL, n - TRAIL_MAX_CHANGES, "older changes past the newest 100");
 }

@@ -37,6 +37,8 @@ struct source {
     cJSON *errors;   /* array, NULL until the first error */
     char reason[160];
     char note[256];  /* a bound that cut what the source read (collect_note) */
+    int discarded;   /* items a collector dropped on purpose (window, caps) */
+    char discard_why[200];
 };
 
 struct node {
@@ -65,6 +67,8 @@ struct collect {
     cJSON *task_arns[2];     /* ListTasks results: STOPPED, RUNNING */
     int listtasks_left;
     int cluster_missing;     /* an ECS call said ClusterNotFoundException */
+    cJSON *suggest;          /* task target missing: ListTasks names for "did you mean" */
+    int suggest_left;
     int oom;
 };
 
@@ -107,6 +111,10 @@ void collect_note(struct collect *c, int src, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+/* Counts n items of src dropped on purpose, with why ("12 stopped tasks
+ * older than the window"): reported as the source's `discarded` and
+ * `discarded_why`, so nothing is dropped silently. */
+void collect_discard(struct collect *c, int src, int n, const char *why);
 /* Sets the fatal error (first one wins) and stops starting new nodes. */
 void collect_fail(struct collect *c, enum err_code code, const char *fmt, ...)
 #if defined(__GNUC__)

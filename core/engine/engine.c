@@ -4,6 +4,7 @@
 #define _XOPEN_SOURCE 700
 #include "engine/engine.h"
 #include "engine/corroborate.h"
+#include "engine/unexplained.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -16,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "analysis/svcstate.h"
 #include "build_config.h"
 #include "engine/luacheck.h"
 #include "engine/nodeidx.h"
@@ -564,6 +566,7 @@ static cJSON *run_one(struct engine *eng, struct check *c, const cJSON *evidence
     memset(&ctx, 0, sizeof ctx);
     ctx.start = start;
     ctx.evidence = evidence;
+    ctx.state = eng->state;
     ctx.check = c;
     ctx.out = out;
     ctx.debug = eng->opts.debug;
@@ -641,7 +644,16 @@ cJSON *engine_analyze(struct engine *eng, const cJSON *evidence, const struct an
 {
     struct finding_list raw = {0}, ranked = {0};
     cJSON *checks = cJSON_CreateArray(), *report = NULL;
+    /* The service's own state, before any check: checks read it and it sets
+     * the verdict's floor (docs/report.md "Service state"). */
+    cJSON *state = svcstate_build(evidence, (double)time(NULL));
     size_t i;
+    if (!state || !checks) {
+        cJSON_Delete(state);
+        cJSON_Delete(checks);
+        return NULL;
+    }
+    eng->state = state;
     /* Positions remembered in a previous document may dangle now. */
     nodeidx_reset();
     textidx_reset();
@@ -682,6 +694,7 @@ cJSON *engine_analyze(struct engine *eng, const cJSON *evidence, const struct an
         cJSON_AddBoolToObject(r, "load_error", 1);
         cJSON_AddItemToArray(checks, r);
     }
+    eng->state = NULL;
     if (ao && ao->no_recommendations) {
         size_t k = 0;
         for (i = 0; i < raw.n; i++) {
@@ -692,14 +705,20 @@ cJSON *engine_analyze(struct engine *eng, const cJSON *evidence, const struct an
         }
         raw.n = k;
     }
+    /* A service the state calls unhealthy that no diagnosis explains is a
+     * finding of its own, never silence. (A review runs no diagnosis at all:
+     * it lists recommendations only.) */
+    if (!(ao && ao->review))
+        (void)unexplained_add(&raw, evidence, state);
     /* The time dimension (changes, metrics) corroborates the ranked roots;
      * a failure there leaves the ranking as it was. */
     if (rank_findings(&raw, evidence, &ranked) == ERR_OK) {
         (void)corroborate_findings(&ranked, evidence);
-        report = report_build(evidence, &ranked, checks);
-    }
-    else
+        report = report_build(evidence, &ranked, checks, state);
+    } else {
         cJSON_Delete(checks);
+        cJSON_Delete(state);
+    }
     finding_list_cleanup(&raw);
     finding_list_cleanup(&ranked);
     nodeidx_reset();

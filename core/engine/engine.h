@@ -47,6 +47,7 @@ struct edoc_ctx {
     int debug;
     FILE *diag;
     struct finding_list scratch; /* findings past the cap (freed after the run) */
+    const cJSON *state;     /* the service-state model (analysis/svcstate.h), read-only */
     cJSON *gaps;            /* sources the check reported lacking (edoc.incomplete) */
     char why[512];          /* the first such report's reason */
 };
@@ -89,6 +90,7 @@ struct engine {
     int n_refused;
     struct load_failure *failures;
     size_t n_failures, cap_failures;
+    const cJSON *state;      /* during engine_analyze: the evidence's service state */
 };
 
 /* Records a check that did not load (see struct load_failure) and prints
@@ -114,6 +116,7 @@ enum err_code engine_select(struct engine *eng, const char *const *only, size_t 
 struct analyze_opts {
     const char *fail_on;     /* severity threshold for exit code; unused here */
     int no_recommendations;
+    int review;              /* only best-practice rules: no unexplained-state diagnosis */
 };
 
 /* Runs every selected check over the evidence and returns the report. */

@@ -978,6 +978,21 @@ static int l_source_ok(lua_State *L)
     return 1;
 }
 
+/* edoc.service_state([name]): the service-state model (analysis/svcstate.h,
+ * docs/report.md "Service state") of one service as a read-only table, nil
+ * when the evidence has no such service; without a name, the whole model
+ * (floor, severity, reasons, services, task). */
+static int l_service_state(lua_State *L)
+{
+    struct edoc_ctx *ctx = run_ctx(L);
+    const cJSON *st = ctx->state;
+    if (!lua_isnoneornil(L, 1))
+        st = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(st, "services"),
+                                              luaL_checkstring(L, 1));
+    push_json(L, cJSON_IsObject(st) ? st : NULL);
+    return 1;
+}
+
 /* edoc.incomplete(source, why): the check saw something to decide but the
  * evidence to decide it was missing; the engine marks the run incomplete. */
 static int l_incomplete(lua_State *L)
@@ -1925,6 +1940,7 @@ static int sandbox(lua_State *L)
         {"region", l_region}, {"cluster", l_cluster}, {"shellquote", l_shellquote},
         {"json_string", l_json_string}, {"file_name", l_file_name},
         {"log", l_log}, {"ipairs", l_ipairs}, {"pairs", l_pairs}, {"incomplete", l_incomplete},
+        {"service_state", l_service_state},
         {"tasks_matching", l_tasks_matching}, {"tasks_with", l_tasks_with}, {"task_values", l_task_values},
         {NULL, NULL},
     };

@@ -817,11 +817,19 @@ static int h_incomplete(edoc_ctx *ctx, const char *source, const char *why)
     return engine_report_incomplete(ctx, source, why);
 }
 
+static const edoc_node *h_service_state(edoc_ctx *ctx, const char *service)
+{
+    const cJSON *st = ctx ? ctx->state : NULL;
+    if (service)
+        st = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(st, "services"), service);
+    return cJSON_IsObject(st) ? (const edoc_node *)(const void *)st : NULL;
+}
+
 static const edoc_host host = {
     EDOC_ABI_VERSION, (uint32_t)sizeof(edoc_host),
     h_root, h_ptr, h_get, h_at, h_len, h_type, h_key, h_str, h_num, h_truthy,
     h_finding, h_set, h_evidence, h_resource, h_count, h_when, h_remediation, h_explains,
-    h_iam_eval, h_net_reach, h_log, h_incomplete, h_remediation_cmd,
+    h_iam_eval, h_net_reach, h_log, h_incomplete, h_remediation_cmd, h_service_state,
 };
 
 const edoc_host *pluginhost_table(void) { return &host; }

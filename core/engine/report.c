@@ -8,53 +8,11 @@
 #include <time.h>
 
 #include "build_config.h"
+#include "report/verdict.h"
 #include "util/jsonx.h"
 #include "util/strutil.h"
 
 #define TIMELINE_MAX 50
-
-static const char *worst_verdict(const struct finding_list *ranked, const cJSON *checks)
-{
-    size_t i;
-    int worst = 0;
-    const cJSON *c;
-    for (i = 0; i < ranked->n; i++) {
-        const struct finding *f = ranked->v[i];
-        int lvl = finding_severity_level(f->severity);
-        if (!f->muted && !strcmp(f->kind, "diagnosis") && lvl > worst)
-            worst = lvl;
-    }
-    if (worst >= 4)
-        return "unhealthy";
-    if (worst == 3)
-        return "degraded";
-    cJSON_ArrayForEach(c, checks) {
-        const char *st = jsonx_str(c, "status", "");
-        /* Best-practice checks only recommend: what they could not see never
-         * hides a failure (same rule as verdict.c). */
-        if (!strcmp(jsonx_str(c, "category", ""), "best_practice"))
-            continue;
-        /* A check that failed (did not load, raised, crashed, timed out)
-         * decided nothing: never `healthy` over it. */
-        if (!strcmp(st, "incomplete") || !strcmp(st, "error"))
-            return "inconclusive";
-    }
-    return "healthy";
-}
-
-/* The target itself names the headline: a task target's is the task, not
- * the service it belongs to (the same order as verdict_subject). */
-static const char *subject_of(const cJSON *target)
-{
-    const char *s = !strcmp(jsonx_str(target, "kind", ""), "task") ? jsonx_str(target, "task", NULL) : NULL;
-    if (!s)
-        s = jsonx_str(target, "service", NULL);
-    if (!s)
-        s = jsonx_str(target, "task", NULL);
-    if (!s)
-        s = jsonx_str(target, "cluster", NULL);
-    return s ? s : "target";
-}
 
 /* desired/running/pending of the target service(s), when known. */
 static cJSON *status_of(const cJSON *evidence)
@@ -78,48 +36,6 @@ static cJSON *status_of(const cJSON *evidence)
     cJSON_AddNumberToObject(o, "running", r);
     cJSON_AddNumberToObject(o, "pending", p);
     return o;
-}
-
-/* Why the verdict is inconclusive: missing evidence, else failed checks.
- * Returns a literal or why. */
-static const char *inconclusive_why(const cJSON *checks, char *why, size_t n)
-{
-    const cJSON *c;
-    int failed = 0;
-    cJSON_ArrayForEach(c, checks) {
-        const char *st = jsonx_str(c, "status", "");
-        if (!strcmp(jsonx_str(c, "category", ""), "best_practice"))
-            continue;
-        if (!strcmp(st, "incomplete"))
-            return "; some evidence was missing";
-        failed += !strcmp(st, "error");
-    }
-    snprintf(why, n, "; %d check%s failed", failed, failed == 1 ? "" : "s");
-    return why;
-}
-
-static cJSON *summary_of(const cJSON *evidence, const char *verdict, const struct finding_list *ranked,
-                         const cJSON *status, const cJSON *checks)
-{
-    char buf[800], upper[32], tasks[96] = "", why[64];
-    size_t i;
-    const char *root = NULL;
-    for (i = 0; verdict[i] && i < sizeof upper - 1; i++)
-        upper[i] = (char)(verdict[i] >= 'a' && verdict[i] <= 'z' ? verdict[i] - 32 : verdict[i]);
-    upper[i] = '\0';
-    if (cJSON_IsObject(status))
-        snprintf(tasks, sizeof tasks, " \xE2\x80\x94 %.0f of %.0f tasks running",
-                 jsonx_num(status, "running", 0), jsonx_num(status, "desired", 0));
-    for (i = 0; i < ranked->n && !root; i++)
-        if (!ranked->v[i]->muted && !strcmp(ranked->v[i]->kind, "diagnosis"))
-            root = ranked->v[i]->title;
-    if (root)
-        snprintf(buf, sizeof buf, "%s: %s%s; root cause: %s",
-                 subject_of(cJSON_GetObjectItemCaseSensitive(evidence, "target")), upper, tasks, root);
-    else
-        snprintf(buf, sizeof buf, "%s: %s%s%s", subject_of(cJSON_GetObjectItemCaseSensitive(evidence, "target")),
-                 upper, tasks, !strcmp(verdict, "inconclusive") ? inconclusive_why(checks, why, sizeof why) : "");
-    return cJSON_CreateString(buf);
 }
 
 static int listed(const cJSON *check, const char *field, const char *source)
@@ -247,38 +163,44 @@ static cJSON *timeline_of(const cJSON *evidence)
     return arr;
 }
 
-cJSON *report_build(const cJSON *evidence, const struct finding_list *ranked, cJSON *checks)
+cJSON *report_build(const cJSON *evidence, const struct finding_list *ranked, cJSON *checks, cJSON *state)
 {
     cJSON *r = cJSON_CreateObject(), *tool, *findings, *status;
     const cJSON *target = cJSON_GetObjectItemCaseSensitive(evidence, "target");
-    const char *verdict;
     char now[32];
     time_t t = time(NULL);
     struct tm tm;
     size_t i;
     if (!r) {
         cJSON_Delete(checks);
+        cJSON_Delete(state);
         return NULL;
     }
     gmtime_r(&t, &tm);
     strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    verdict = worst_verdict(ranked, checks);
     cJSON_AddStringToObject(r, "schema", REPORT_SCHEMA);
     tool = cJSON_AddObjectToObject(r, "tool");
     cJSON_AddStringToObject(tool, "name", "ecs-doctor");
     cJSON_AddStringToObject(tool, "version", EDOC_VERSION);
     cJSON_AddStringToObject(r, "generated_at", now);
     cJSON_AddItemToObject(r, "target", target ? cJSON_Duplicate(target, 1) : cJSON_CreateObject());
-    cJSON_AddStringToObject(r, "verdict", verdict);
+    /* Placeholders: verdict_refresh() below writes both by the one rule the
+     * mutes use too (report/verdict.c), so the two can never disagree. */
+    cJSON_AddStringToObject(r, "verdict", "");
+    cJSON_AddStringToObject(r, "summary", "");
     status = status_of(evidence);
-    cJSON_AddItemToObject(r, "summary", summary_of(evidence, verdict, ranked, status, checks));
     cJSON_AddItemToObject(r, "status", status);
+    cJSON_AddItemToObject(r, "state", state ? state : cJSON_CreateNull());
     findings = cJSON_AddArrayToObject(r, "findings");
     for (i = 0; i < ranked->n; i++)
         cJSON_AddItemToArray(findings, finding_to_json(ranked->v[i], ranked));
     cJSON_AddItemToObject(r, "evidence_gaps", gaps_of(evidence, checks));
     cJSON_AddItemToObject(r, "checks", checks);
     cJSON_AddItemToObject(r, "timeline", timeline_of(evidence));
+    if (verdict_refresh(r) < 0) {
+        cJSON_Delete(r);
+        return NULL;
+    }
     return r;
 }
 
@@ -294,6 +216,12 @@ int report_exit_code(const cJSON *report, const char *fail_on)
         if (finding_severity_level(jsonx_str(f, "severity", "")) >= threshold)
             return 1;
     }
+    /* The service's own state counts like a diagnosis that no mute reaches:
+     * a service down with every finding muted still fails. A review (only
+     * best-practice rules, no diagnosis) is judged by its findings alone. */
+    if (strcmp(jsonx_str(report, "mode", ""), "review") &&
+        finding_severity_level(jsonx_str(jsonx_pointer(report, "/state"), "severity", "")) >= threshold)
+        return 1;
     if (!strcmp(jsonx_str(report, "verdict", ""), "inconclusive"))
         return 4;
     return 0;

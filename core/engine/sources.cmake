@@ -7,6 +7,7 @@ list(APPEND EDOC_CORE_SOURCES
   engine/engine.c
   engine/rank.c
   engine/corroborate.c
+  engine/unexplained.c
   engine/report.c
   engine/evidence.c
   engine/checktest.c

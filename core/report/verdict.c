@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/svcstate.h"
 #include "util/buf.h"
 #include "util/jsonx.h"
 
@@ -67,16 +68,38 @@ static int count_undecided(const cJSON *report, const char *status)
 
 static int any_undecided(const cJSON *report) { return count_undecided(report, NULL) > 0; }
 
+/* The floor the service state sets (analysis/svcstate.c): 0 healthy,
+ * 1 inconclusive, 2 degraded, 3 unhealthy. A report without a state (a
+ * document from before it existed, or hand-made) has no floor. Mutes never
+ * touch it, so muting every finding cannot hide a service that is down. */
+static int state_floor(const cJSON *report)
+{
+    const cJSON *st = cJSON_GetObjectItemCaseSensitive(report, "state");
+    int r;
+    if (!cJSON_IsObject(st))
+        return 0;
+    r = svcstate_floor_rank(jsonx_str(st, "floor", NULL));
+    /* An unreadable floor is not evidence of health. */
+    return r < 0 ? 1 : r;
+}
+
 const char *verdict_compute(const cJSON *report)
 {
-    int worst = worst_unmuted(report);
+    static const char *const names[] = {"healthy", "inconclusive", "degraded", "unhealthy"};
+    int worst = worst_unmuted(report), v = 0, floor_r = state_floor(report);
     if (worst >= 3)
-        return "unhealthy";
-    if (worst == 2)
-        return "degraded";
-    if (any_undecided(report))
-        return "inconclusive";
-    return "healthy";
+        v = 3;
+    else if (worst == 2)
+        v = 2;
+    else if (any_undecided(report))
+        v = 1;
+    return names[floor_r > v ? floor_r : v];
+}
+
+const char *verdict_state_reason(const cJSON *report)
+{
+    const cJSON *r = cJSON_GetArrayItem(jsonx_pointer(report, "/state/reasons"), 0);
+    return cJSON_IsString(r) ? r->valuestring : NULL;
 }
 
 const char *verdict_subject(const cJSON *report)
@@ -167,9 +190,13 @@ int verdict_refresh(cJSON *report)
         buf_printf(&b, "; root cause: %s", jsonx_str(root, "title", "?"));
     else if (!strcmp(v, "inconclusive") && count_undecided(report, "incomplete"))
         buf_puts(&b, "; some evidence was missing");
-    else if (!strcmp(v, "inconclusive"))
+    else if (!strcmp(v, "inconclusive") && count_undecided(report, "error"))
         buf_printf(&b, "; %d check%s failed", count_undecided(report, "error"),
                    count_undecided(report, "error") == 1 ? "" : "s");
+    else if (strcmp(v, "healthy") && verdict_state_reason(report))
+        /* The floor alone decided (no finding left, or none that explains):
+         * say what the state saw. */
+        buf_printf(&b, "; %s", verdict_state_reason(report));
 done:
     if (set_str(report, "verdict", v) || set_str(report, "summary", b.data ? b.data : ""))
         rc = -1;

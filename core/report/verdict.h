@@ -13,9 +13,15 @@
  * -1 for anything else. */
 int verdict_severity_rank(const char *severity);
 
-/* The verdict per docs/report.md from the findings (unmuted diagnoses) and the
- * checks: "unhealthy" | "degraded" | "inconclusive" | "healthy". */
+/* The verdict per docs/report.md from the findings (unmuted diagnoses), the
+ * checks and the service state's floor (report.state.floor, which mutes do not
+ * change): "unhealthy" | "degraded" | "inconclusive" | "healthy". The one
+ * rule: the engine's report_build() and mutes both come through here. */
 const char *verdict_compute(const cJSON *report);
+
+/* The service state's first reason ("web-service: 0 of 4 running for 2 h"),
+ * borrowed; NULL when the state has none. */
+const char *verdict_state_reason(const cJSON *report);
 
 /* Recomputes report.verdict and rewrites report.summary after findings
  * changed (mutes), in the engine's format ("web-service: UNHEALTHY — 0 of 4

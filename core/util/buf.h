@@ -31,6 +31,10 @@ enum err_code buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+/* Appends s quoted for a POSIX shell, as one word: unchanged when it is
+ * non-empty and made only of [A-Za-z0-9_./:=@,+%-], else in single quotes
+ * with each ' written '\''. The one quoting rule for values from AWS that go
+ * into printed commands (edoc.shellquote follows it too). */
 /* Returns the malloc'ed, NUL-terminated contents (never NULL: "" when empty)
  * and leaves the buffer empty. Caller frees. */
 char *buf_take(struct buf *b);

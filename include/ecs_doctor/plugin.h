@@ -165,6 +165,16 @@ typedef struct edoc_host {
      * unused, or when the template ends inside a quote. Returns 0 otherwise. */
     int (*remediation_cmd)(edoc_finding *f, const char *description, const char *command,
                            const char *const *args, const char *docs_url);
+    /* ---- Added after 0.1.0 (test EDOC_HOST_HAS(host, service_state)).
+     * The service-state model, computed from the evidence before any check
+     * ran (docs/report.md "Service state"): for `service` its node
+     * ({"status", "desired", "running", "healthy", "short_for_s", "rollout",
+     * "deployments", "tasks", "targets", "events", "floor", "severity",
+     * "reasons", ...}), NULL when the evidence has no such service; for NULL
+     * the whole model ({"floor", "severity", "reasons", "services", "task"}).
+     * Read it with get/at/str/num like evidence nodes; read-only, borrowed
+     * until run() returns. */
+    const edoc_node *(*service_state)(edoc_ctx *ctx, const char *service);
 } edoc_host;
 
 #define EDOC_HOST_HAS(host, member) \

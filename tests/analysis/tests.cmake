@@ -1,5 +1,6 @@
 # Analysis libraries (core/analysis): the IAM evaluator and the network path
-# analyser, tested on small hand-written evidence documents.
+# analyser and the service-state model (with the verdict rule over it and
+# the unexplained finding), tested on small hand-written evidence documents.
 edoc_unit_test(test_iam_eval analysis/test_iam_eval.c)
 edoc_unit_test(test_netpath analysis/test_netpath.c)
 
@@ -31,4 +32,15 @@ if(EXISTS ${PROJECT_SOURCE_DIR}/core/collect/sources.cmake)
            COMMAND ${EDOC_PYTHON} ${EDOC_TEST_DIR}/checks/net/e2e_scenarios.py
                    $<TARGET_FILE:ecs-doctor> ${PROJECT_SOURCE_DIR})
   set_tests_properties(checks_net_fakeaws_e2e PROPERTIES TIMEOUT 600)
+endif()
+edoc_unit_test(test_svcstate analysis/test_svcstate.c)
+# Never a false HEALTHY (issue 16), end to end against the fake AWS server:
+# expired tasks, a deleted service, missing targets (exit 2), an untimed
+# stopped task, tasks stuck PENDING, the headline above a MEDIUM diagnosis,
+# edoc.service_state from Lua, and every fixture bundle and scenario of the
+# suite checked against the state's floor.
+if(EDOC_PYTHON)
+  add_test(NAME analysis_state_e2e
+           COMMAND ${EDOC_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/e2e_state.py $<TARGET_FILE:ecs-doctor> ${PROJECT_SOURCE_DIR})
+  set_tests_properties(analysis_state_e2e PROPERTIES TIMEOUT 900 SKIP_RETURN_CODE 77)
 endif()

@@ -408,6 +408,22 @@ static void test_not_found(void)
     CHECK(strstr(r.e.msg, "task '0123abcd' not found in cluster 'prod'") != NULL);
     done(&r);
 
+    /* Simply absent (no failures entry, as some emulators answer): not
+     * found all the same, never an empty report that reads as healthy. */
+    rl = rules();
+    fakeio_body(rl, "ecs", "DescribeServices", NULL, "{\"services\":[],\"failures\":[]}");
+    run(&r, rl, COLLECT_SERVICE, "wbe", "prod", 0, 0);
+    CHECK(r.rc == ERR_NOT_FOUND);
+    CHECK(strstr(r.e.msg, "service 'wbe' not found in cluster 'prod' (did you mean: web") != NULL);
+    done(&r);
+    rl = rules();
+    fakeio_body(rl, "ecs", "DescribeTasks", NULL, "{\"tasks\":[]}");
+    run(&r, rl, COLLECT_TASK, "0123abcd", "prod", 0, 0);
+    CHECK(r.rc == ERR_NOT_FOUND);
+    CHECK(strstr(r.e.msg, "task '0123abcd' not found in cluster 'prod'") != NULL);
+    CHECK(strstr(r.e.msg, "about an hour") != NULL && !strchr(r.e.msg, '\n'));
+    done(&r);
+
     run(&r, rules(), COLLECT_SERVICE, "arn:aws:ecs:us-east-1:1:task/prod/x", NULL, 0, 0);
     CHECK(r.rc == ERR_USAGE);
     done(&r);

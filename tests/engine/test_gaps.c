@@ -20,6 +20,9 @@ static struct engine *eng;
 #define STOPPED_TASK "{\"taskArn\":\"arn:aws:ecs:us-east-1:1:task/prod/t1\",\"lastStatus\":\"STOPPED\"}"
 #define RUNNING_TASK "{\"taskArn\":\"arn:aws:ecs:us-east-1:1:task/prod/t2\",\"lastStatus\":\"RUNNING\"}"
 
+/* The service carries positive evidence of health (ACTIVE, 1 of 1, its
+ * rollout COMPLETED): only the gaps decide between healthy and
+ * inconclusive here (analysis/svcstate.c sets the floor). */
 static cJSON *run(const char *service, const char *sources, const char *tasks)
 {
     char doc[4096];
@@ -27,7 +30,9 @@ static cJSON *run(const char *service, const char *sources, const char *tasks)
     snprintf(doc, sizeof doc,
              "{\"schema\":\"ecs-doctor/evidence/v1\",\"target\":{\"kind\":\"service\",\"cluster\":\"prod\","
              "\"service\":\"%s\",\"region\":\"us-east-1\"},\"sources\":{%s},"
-             "\"services\":[{\"serviceName\":\"web\",\"desiredCount\":1,\"runningCount\":1}],\"tasks\":[%s]}",
+             "\"services\":[{\"serviceName\":\"web\",\"status\":\"ACTIVE\",\"desiredCount\":1,\"runningCount\":1,"
+             "\"deployments\":[{\"status\":\"PRIMARY\",\"rolloutState\":\"COMPLETED\",\"createdAt\":1}]}],"
+             "\"tasks\":[%s]}",
              service, sources, tasks);
     ev = cJSON_Parse(doc);
     CHECK(ev != NULL);

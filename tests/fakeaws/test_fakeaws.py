@@ -735,6 +735,50 @@ class ValidationTest(unittest.TestCase):
         self.assertEqual(len(c.list_clusters()["clusterArns"]), 1)
 
 
+class ServiceStateScenarioTest(unittest.TestCase):
+    """What the service-state scenarios (issue 16) rely on: a deleted service
+    (INACTIVE) is described but not listed, an unknown task is a MISSING
+    failure, PENDING tasks have no startedAt and count as pendingCount, an
+    untimed task carries no timestamp at all."""
+
+    def serve(self, name):
+        srv = Running(os.path.join(HERE, "scenarios", name + ".json"))
+        self.addCleanup(srv.stop)
+        return srv.client("ecs")
+
+    def test_inactive_service(self):
+        ecs = self.serve("state_service_inactive")
+        s = ecs.describe_services(cluster="prod", services=["web-service"])["services"][0]
+        self.assertEqual((s["status"], s["desiredCount"], s["runningCount"]), ("INACTIVE", 0, 0))
+        self.assertEqual(ecs.list_services(cluster="prod")["serviceArns"], [])
+
+    def test_missing_task_and_pending(self):
+        ecs = self.serve("state_tasks_pending")
+        r = ecs.describe_tasks(cluster="prod", tasks=["0123456789abcdef0123456789abcdef"])
+        self.assertEqual((r["tasks"], r["failures"][0]["reason"]), ([], "MISSING"))
+        arns = ecs.list_tasks(cluster="prod", serviceName="web-service")["taskArns"]
+        tasks = ecs.describe_tasks(cluster="prod", tasks=arns)["tasks"]
+        self.assertEqual([t["lastStatus"] for t in tasks], ["PENDING", "PENDING"])
+        self.assertTrue(all("startedAt" not in t and "pullStoppedAt" not in t and "createdAt" in t for t in tasks))
+        s = ecs.describe_services(cluster="prod", services=["web-service"])["services"][0]
+        self.assertEqual((s["runningCount"], s["pendingCount"]), (0, 2))
+
+    def test_untimed_task(self):
+        ecs = self.serve("state_task_untimed")
+        arns = ecs.list_tasks(cluster="prod", serviceName="web-service", desiredStatus="STOPPED")["taskArns"]
+        t = ecs.describe_tasks(cluster="prod", tasks=arns)["tasks"][0]
+        self.assertEqual(t["lastStatus"], "STOPPED")
+        self.assertFalse({"createdAt", "startedAt", "stoppingAt", "stoppedAt", "executionStoppedAt",
+                          "pullStartedAt", "pullStoppedAt"} & set(t))
+
+    def test_expired_tasks(self):
+        ecs = self.serve("state_tasks_expired")
+        self.assertEqual(ecs.list_tasks(cluster="prod", desiredStatus="STOPPED")["taskArns"], [])
+        s = ecs.describe_services(cluster="prod", services=["web-service"])["services"][0]
+        self.assertEqual((s["desiredCount"], s["runningCount"], s["deployments"][0]["rolloutState"]),
+                         (4, 0, "IN_PROGRESS"))
+
+
 class RobustnessTest(unittest.TestCase):
     """Odd but well-formed input must give 4xx answers, never a 500 from a handler bug."""
 

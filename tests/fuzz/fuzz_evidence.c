@@ -42,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!doc)
         return 0;
     if (evidence_validate(doc, "fuzz", &e) == ERR_OK && eng) {
-        struct analyze_opts ao = {"high", 0};
+        struct analyze_opts ao = {"high", 0, 0};
         report = engine_analyze(eng, doc, &ao);
         cJSON_Delete(report);
     }

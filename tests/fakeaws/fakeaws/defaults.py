@@ -665,8 +665,10 @@ def _ecs(sc):
         s["clusterArn"] = c["clusterArn"]
         s.setdefault("status", "ACTIVE")
         s["taskDefinition"] = td_ref(s.get("taskDefinition"))
-        s.setdefault("desiredCount", 1)
-        s.setdefault("pendingCount", 0)
+        # "The service must have a desired count and running count of 0
+        # before you can delete it" (DeleteService): a DRAINING or INACTIVE
+        # (deleted) service asks for nothing.
+        s.setdefault("desiredCount", 0 if s["status"] in ("DRAINING", "INACTIVE") else 1)
         if "capacityProviderStrategy" not in s:
             s.setdefault("launchType", "FARGATE")
         if s.get("launchType") == "FARGATE":
@@ -791,6 +793,9 @@ def _ecs(sc):
     for s in svcs.values():
         s.setdefault("runningCount", sum(1 for t in tasks if t.get("_service") == s["serviceName"]
                                          and t["_cluster"] == s["_cluster"] and t["lastStatus"] == "RUNNING"))
+        s.setdefault("pendingCount", sum(1 for t in tasks if t.get("_service") == s["serviceName"]
+                                         and t["_cluster"] == s["_cluster"]
+                                         and t["lastStatus"] in ("PROVISIONING", "PENDING", "ACTIVATING")))
         for d in s["deployments"]:
             d.setdefault("runningCount", s["runningCount"] if d["status"] == "PRIMARY" else 0)
 
@@ -880,6 +885,9 @@ def _task_defaults(sc, t, n, count, k, cluster, default_cluster, svcs, td_ref, t
     else:
         t["taskDefinitionArn"] = td_ref(t.get("taskDefinitionArn"))
     td = tds.get(t["taskDefinitionArn"], {})
+    # Fake-only: a task without any timestamp (seen from emulators and
+    # hand-made answers; the collector must keep it, flagged untimed).
+    untimed = t.pop("_untimed", False)
     t.setdefault("lastStatus", "RUNNING")
     stopped = t["lastStatus"] in ("STOPPED", "DEPROVISIONING", "STOPPING")
     t.setdefault("desiredStatus", "STOPPED" if stopped else "RUNNING")
@@ -904,6 +912,12 @@ def _task_defaults(sc, t, n, count, k, cluster, default_cluster, svcs, td_ref, t
         t.setdefault("executionStoppedAt", t["createdAt"] + datetime.timedelta(seconds=70))
         if not t.get("startedAt") and t.get("stopCode") != "TaskFailedToStart":
             t.setdefault("pullStoppedAt", t["createdAt"] + datetime.timedelta(seconds=20))
+    elif t["lastStatus"] in ("PROVISIONING", "PENDING", "ACTIVATING"):
+        # Not started yet: no pull finished, no startedAt (a task stuck
+        # PENDING keeps only its createdAt and maybe pullStartedAt).
+        if t["lastStatus"] != "PROVISIONING":
+            t.setdefault("connectivity", "CONNECTED")
+            t.setdefault("connectivityAt", t["createdAt"] + datetime.timedelta(seconds=3))
     else:
         t.setdefault("pullStoppedAt", t["createdAt"] + datetime.timedelta(seconds=20))
         t.setdefault("startedAt", t["createdAt"] + datetime.timedelta(seconds=30))
@@ -957,6 +971,10 @@ def _task_defaults(sc, t, n, count, k, cluster, default_cluster, svcs, td_ref, t
                 ct.setdefault("networkInterfaces", [])
                 if not ct["networkInterfaces"]:
                     ct["networkInterfaces"] = [{"attachmentId": t["attachments"][0]["id"], "privateIpv4Address": ip}]
+    if untimed:
+        for k in ("createdAt", "startedAt", "stoppingAt", "stoppedAt", "executionStoppedAt", "pullStartedAt",
+                  "pullStoppedAt", "connectivityAt"):
+            t.pop(k, None)
     return t
 
 

@@ -117,7 +117,7 @@ KINDS = {
     ("ecs", "clusters"): ("ecs", "Cluster", set()),
     ("ecs", "services"): ("ecs", "Service", {"cluster"}),
     ("ecs", "tasks"): ("ecs", "Task", {"cluster", "service", "count", "taskId", "taskIds", "privateIp",
-                                                "subnet"}),
+                                                "subnet", "untimed"}),
     ("ecs", "taskDefinitions"): ("ecs", "TaskDefinition", {"tags"}),
     ("ecs", "containerInstances"): ("ecs", "ContainerInstance", {"cluster"}),
     ("ecs", "capacityProviders"): ("ecs", "CapacityProvider", set()),
