@@ -10,6 +10,15 @@ check fixtures (checks/*/tests/*.json, tests/engine/fixtures/*.json), so the
 mix of stop reasons is the one the catalog knows. Each copy gets a distinct
 task id (ARNs of the task and its containers rewritten) and a stop time spread
 over the bundle's window. Deterministic.
+
+  --base BUNDLE  another base: bench/run passes a bundle it collected from the
+                 fake demo scenario, which carries the network, IAM, ELB and
+                 logs evidence examples/incident.json lacks (its IAM read was
+                 denied, it has no network section), so the network path and
+                 IAM checks run their whole analysis instead of stopping as
+                 incomplete. With such a base each copy is made one of the
+                 base's tasks: its service group, its task definition and one
+                 of the base tasks' subnets (round-robin) on its ENI.
 """
 
 import argparse
@@ -52,9 +61,38 @@ def templates():
     return out
 
 
-def build(n):
-    with open(os.path.join(ROOT, "examples/incident.json")) as f:
+def eni_subnets(tasks):
+    out = []
+    for t in tasks:
+        for a in t.get("attachments") or []:
+            for d in a.get("details") or []:
+                if d.get("name") == "subnetId" and d.get("value") not in out:
+                    out.append(d["value"])
+    return out
+
+
+def adopt(t, like, subnet):
+    """Makes copy t one of the base's tasks: like's service group and task
+    definition, and its ENI in subnet (an ENI attachment added if it had none)."""
+    for k in ("group", "taskDefinitionArn", "startedBy", "launchType", "platformVersion", "availabilityZone"):
+        if k in like:
+            t[k] = like[k]
+    atts = [a for a in t.get("attachments") or [] if a.get("type") == "ElasticNetworkInterface"]
+    if not atts:
+        atts = [copy.deepcopy(a) for a in like.get("attachments") or [] if a.get("type") == "ElasticNetworkInterface"]
+        t["attachments"] = atts + [a for a in t.get("attachments") or [] if a.get("type") != "ElasticNetworkInterface"]
+    for a in atts:
+        for d in a.get("details") or []:
+            if d.get("name") == "subnetId":
+                d["value"] = subnet
+
+
+def build(n, base_path=None):
+    with open(base_path or os.path.join(ROOT, "examples/incident.json")) as f:
         base = json.load(f)
+    rich = bool(base_path)
+    like = [t for t in base["tasks"] if t.get("lastStatus") == "STOPPED"] or base["tasks"]
+    subnets = eni_subnets(base["tasks"])
     tmpl = templates()
     if not tmpl:
         sys.exit("gen_bundle: no stopped task templates found")
@@ -81,6 +119,8 @@ def build(n):
             c["containerArn"] = "arn:aws:ecs:us-east-1:123456789012:container/%s/%s/%d" % (cluster, tid, k)
         if old and t.get("group") is None:
             t["group"] = "service:" + base["services"][0]["serviceName"]
+        if rich and subnets:
+            adopt(t, like[i % len(like)], subnets[i % len(subnets)])
         tasks.append(t)
     base["tasks"] = tasks
     return base, len(tmpl)
@@ -89,9 +129,10 @@ def build(n):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--tasks", type=int, required=True)
+    ap.add_argument("--base", help="base bundle (default examples/incident.json)")
     ap.add_argument("-o", "--output", required=True)
     a = ap.parse_args()
-    doc, kinds = build(a.tasks)
+    doc, kinds = build(a.tasks, a.base)
     with open(a.output, "w") as f:
         json.dump(doc, f, separators=(",", ":"))
     print("gen_bundle: %d stopped tasks from %d distinct templates -> %s" % (a.tasks, kinds, a.output))

@@ -260,9 +260,23 @@ static const char *failing_tasks_td(const cJSON *ev, const cJSON *svc, int *n)
  * the collector's bound on families (its source status "note" says so) or
  * a failed ListTaskDefinitions — the report says that rather than implying
  * there is no earlier revision. */
+/* Copies at most cap-1 bytes of s (evidence text: hostile), never splitting
+ * a UTF-8 sequence. */
+static void clip_utf8(char *dst, size_t cap, const char *s)
+{
+    size_t n = strlen(s);
+    if (n >= cap) {
+        n = cap - 1;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--;
+    }
+    memcpy(dst, s, n);
+    dst[n] = '\0';
+}
+
 static void add_no_baseline_note(cJSON *o, const cJSON *ev, const char *failing_td)
 {
-    char note[512];
+    char note[512], famc[101], cutc[301];
     const cJSON *td = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(ev, "task_definitions"),
                                                        failing_td);
     const cJSON *hist = cJSON_GetObjectItemCaseSensitive(ev, "task_definition_history");
@@ -272,8 +286,10 @@ static void add_no_baseline_note(cJSON *o, const cJSON *ev, const char *failing_
         cJSON_AddStringToObject(o, "note", "no earlier task definition in the evidence to compare with");
         return;
     }
+    clip_utf8(famc, sizeof famc, fam);
+    clip_utf8(cutc, sizeof cutc, cut ? cut : "");
     snprintf(note, sizeof note, "no earlier task definition in the evidence to compare with: the revision "
-             "history of family %.100s was not read%s%.300s%s", fam, cut ? " (" : "", cut ? cut : "", cut ? ")" : "");
+             "history of family %s was not read%s%s%s", famc, cut ? " (" : "", cutc, cut ? ")" : "");
     cJSON_AddStringToObject(o, "note", note);
 }
 
