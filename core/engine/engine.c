@@ -450,11 +450,15 @@ enum err_code engine_select(struct engine *eng, const char *const *only, size_t 
             return err_set(e, ERR_USAGE, "--only %s: no check matches (see ecs-doctor checks list)",
                            only[j]);
     }
-    /* A mistyped --skip silently skips nothing: refused like --only's. */
+    /* A mistyped --skip silently skips nothing: refused like --only's. A
+     * check that did not load counts (by id or file): --skip may name it. */
     for (j = 0; j < n_skip; j++) {
         int hit = 0;
         for (i = 0; i < eng->n_checks; i++)
             hit |= id_matches(skip[j], eng->checks[i]->id);
+        for (i = 0; i < eng->n_failures; i++)
+            hit |= id_matches(skip[j], eng->failures[i].id) ||
+                   id_matches(skip[j], strchr(eng->failures[i].source, ':') + 1);
         if (!hit)
             return err_set(e, ERR_USAGE, "--skip %s: no check matches (see ecs-doctor checks list)",
                            skip[j]);

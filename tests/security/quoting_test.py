@@ -2,7 +2,7 @@
 """quoting_test — printed fix commands are inert (docs/SECURITY.md, issue 17).
 
 Every remediation command ecs-doctor prints is run by bash with `aws`, `jq`,
-`docker`, `curl` and `sudo` replaced by stubs that only record their argv (PATH
+`docker`, `curl`, `sudo` and `ecs-doctor` (a next command may re-run it) replaced by stubs that only record their argv (PATH
 holds the stubs and a few harmless tools such as `touch`, which an injection
 would use to create the canary file). Asserted for each command: it exits 0
 (quoting is balanced, nothing unknown runs), the canary file is never created,
@@ -85,7 +85,7 @@ def setup():
     # A stub records: CALL, argc, its name, then each argument, NUL-separated,
     # into a file of its own (the stages of a pipeline run at once).
     stub = "#!/bin/sh\nprintf '%s\\0' CALL \"$#\" \"${0##*/}\" \"$@\" >> \"$STUB_LOG.$$\"\necho stub-output\n"
-    for name in ("aws", "jq", "docker", "curl", "sudo"):
+    for name in ("aws", "jq", "docker", "curl", "sudo", "ecs-doctor"):
         path = os.path.join(STUBS, name)
         with open(path, "w") as f:
             f.write(stub)
