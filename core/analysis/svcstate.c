@@ -97,6 +97,14 @@ static double num_of(const cJSON *o, const char *k, double dflt)
     return dflt;
 }
 
+/* Whether member k is a count: a finite number (or a numeric string, as
+ * num_of reads it) of at least 0. */
+static int count_known(const cJSON *o, const char *k)
+{
+    double d = num_of(o, k, -1);
+    return d >= 0 && d < 1e12;
+}
+
 /* An epoch time member: ECS, CloudTrail changes and the evidence's own
  * stamps are epoch seconds (docs/evidence.md); 0 when absent or not a
  * positive number. */
@@ -587,6 +595,13 @@ static cJSON *service_state(const struct svc_in *in, int *sev_out, int *floor_ou
         add_reason(reasons, "service %s has no ACTIVE status in the evidence", name);
     }
 
+    /* A count that is absent or not a number is unknown, not zero: it can
+     * never show the service healthy. */
+    if (!count_known(svc, "desiredCount") || !count_known(svc, "runningCount")) {
+        positive = 0;
+        add_reason(reasons, "desired or running count unknown in the evidence");
+    }
+
     if (desired > 0 && healthy_n < desired) {
         double since = short_since > 0 ? in->now - short_since : -1;
         int s;
@@ -671,12 +686,26 @@ static cJSON *service_state(const struct svc_in *in, int *sev_out, int *floor_ou
         sev = sev < 1 ? 1 : sev;
         positive = 0;
     }
+    /* A rollout still in progress whose new tasks already failed shows no
+     * health, whatever its age (the circuit breaker counts the same
+     * failures): never healthy. Not a severity by itself: the counts, the
+     * stuck rule and the checks say how bad it is. */
+    if (newest && str_is(newest, "rolloutState", "IN_PROGRESS") && num_of(newest, "failedTasks", 0) > 0) {
+        snprintf(ptr, sizeof ptr, "%s/deployments/%d/failedTasks", sp, newest_i);
+        add_pointer(evid, ptr, "failed tasks of the rollout");
+        add_reason(reasons, "deployment %s IN_PROGRESS with %.0f failed task%s", jsonx_str(newest, "id", "?"),
+                   num_of(newest, "failedTasks", 0), num_of(newest, "failedTasks", 0) == 1 ? "" : "s");
+        positive = 0;
+    }
     /* Positive evidence of a finished rollout: the newest deployment is
-     * COMPLETED, or a steady-state event came after it started. */
+     * COMPLETED, or a steady-state event came after it started. A rollout
+     * whose start is unknown (no createdAt, or not an epoch time) cannot be
+     * shown finished by an event. */
     if (positive) {
         const char *rs = newest ? jsonx_str(newest, "rolloutState", NULL) : NULL;
         double created = newest ? time_of(newest, "createdAt") : 0;
-        if (!(rs && !strcmp(rs, "COMPLETED")) && !(last_steady > 0 && last_steady >= created)) {
+        int started_unknown = rs && strcmp(rs, "COMPLETED") && created <= 0;
+        if (!(rs && !strcmp(rs, "COMPLETED")) && (started_unknown || !(last_steady > 0 && last_steady >= created))) {
             positive = 0;
             if (newest && rs)
                 add_reason(reasons, "deployment %s is %s and no steady-state event since it started",
@@ -795,7 +824,8 @@ cJSON *svcstate_build(const cJSON *ev, double now)
         const char *name = jsonx_str(s, "serviceName", NULL);
         int sev = 0, fl = 0;
         cJSON *one, *r;
-        if (!cJSON_IsObject(s) || !name || cJSON_GetObjectItemCaseSensitive(svcs, name)) {
+        const cJSON *have;
+        if (!cJSON_IsObject(s) || !name) {
             i++;
             continue;
         }
@@ -805,7 +835,16 @@ cJSON *svcstate_build(const cJSON *ev, double now)
         cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(one, "reasons"))
             if (fl > 0 && cJSON_GetArraySize(reasons) < 20)
                 add_reason(reasons, "%s: %s", name, r->valuestring);
-        cJSON_AddItemToObject(svcs, name, one);
+        /* The same name twice (a hostile or hand-made bundle): the worse
+         * entry stands, whatever the order. */
+        have = cJSON_GetObjectItemCaseSensitive(svcs, name);
+        if (!have)
+            cJSON_AddItemToObject(svcs, name, one);
+        else if (svcstate_floor_rank(jsonx_str(one, "floor", NULL)) >
+                 svcstate_floor_rank(jsonx_str(have, "floor", NULL)))
+            cJSON_ReplaceItemInObjectCaseSensitive(svcs, name, one);
+        else
+            cJSON_Delete(one);
         worst_sev = sev > worst_sev ? sev : worst_sev;
         worst_floor = fl > worst_floor ? fl : worst_floor;
         any = 1;

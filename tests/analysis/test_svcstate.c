@@ -372,6 +372,59 @@ static void test_hostile(void)
     }
 }
 
+/* What an adversarial review found (each was HEALTHY, exit 0): an unknown
+ * desired count, the same service twice with the bad entry second, and a
+ * failing rollout whose start is unknown or recent. */
+static void test_review_cases(void)
+{
+    static const char *const bad_desired[] = {"", "\"desiredCount\":null,", "\"desiredCount\":\"four\",",
+                                              "\"desiredCount\":[4],"};
+    char s[2048], two[4096], d2[1024];
+    size_t i;
+    cJSON *st;
+    for (i = 0; i < sizeof bad_desired / sizeof bad_desired[0]; i++) {
+        snprintf(s, sizeof s,
+                 "{\"serviceName\":\"web\",\"status\":\"ACTIVE\",%s\"runningCount\":0,"
+                 "\"deployments\":[{\"id\":\"ecs-svc/1\",\"status\":\"PRIMARY\",\"rolloutState\":\"COMPLETED\","
+                 "\"createdAt\":%.0f,\"desiredCount\":4,\"runningCount\":0}]}",
+                 bad_desired[i], NOW - 86400);
+        st = state_of(s, NULL);
+        CHECK(strcmp(jsonx_str(st, "floor", ""), "healthy") != 0);
+        CHECK(has_reason(st, "count unknown"));
+        cJSON_Delete(st);
+    }
+
+    /* Healthy first, 0 of 4 second: the worse entry stands. */
+    snprintf(two, sizeof two, "%s,", service("ACTIVE", 2, 2, dep("COMPLETED", 86400), NULL, NULL));
+    strncat(two, service("ACTIVE", 4, 0, dep("IN_PROGRESS", 7800), NULL, NULL), sizeof two - strlen(two) - 1);
+    st = state_of(two, NULL);
+    CHECK_STR(jsonx_str(st, "floor", ""), "unhealthy");
+    CHECK_STR(jsonx_str(svc(st), "floor", ""), "unhealthy");
+    cJSON_Delete(st);
+
+    /* A rollout IN_PROGRESS with failed tasks shows no health, however young. */
+    snprintf(d2, sizeof d2,
+             "{\"id\":\"ecs-svc/2\",\"status\":\"PRIMARY\",\"rolloutState\":\"IN_PROGRESS\",\"createdAt\":%.0f,"
+             "\"desiredCount\":4,\"runningCount\":0,\"failedTasks\":40},"
+             "{\"id\":\"ecs-svc/1\",\"status\":\"ACTIVE\",\"rolloutState\":\"COMPLETED\",\"createdAt\":%.0f,"
+             "\"desiredCount\":4,\"runningCount\":4,\"failedTasks\":0}",
+             NOW - 1500, NOW - 86400);
+    st = state_of(service("ACTIVE", 4, 4, d2, NULL, NULL), NULL);
+    CHECK_STR(jsonx_str(st, "floor", ""), "inconclusive");
+    CHECK(has_reason(st, "40 failed tasks"));
+    cJSON_Delete(st);
+
+    /* IN_PROGRESS with no usable createdAt: a steady-state event cannot
+     * show it finished. */
+    snprintf(d2, sizeof d2,
+             "{\"id\":\"ecs-svc/2\",\"status\":\"PRIMARY\",\"rolloutState\":\"IN_PROGRESS\",\"createdAt\":-1e308,"
+             "\"desiredCount\":2,\"runningCount\":2,\"failedTasks\":0}");
+    snprintf(s, sizeof s, "{\"createdAt\":%.0f,\"message\":\"(service web) has reached a steady state.\"}", NOW - 60);
+    st = state_of(service("ACTIVE", 2, 2, d2, s, NULL), NULL);
+    CHECK_STR(jsonx_str(st, "floor", ""), "inconclusive");
+    cJSON_Delete(st);
+}
+
 /* The one verdict rule: the floor holds whatever is muted; the exit code
  * follows the state's severity; a report without a state has no floor. */
 static void test_verdict_rule(void)
@@ -482,6 +535,7 @@ int main(void)
     test_event_classes();
     test_task_target();
     test_hostile();
+    test_review_cases();
     test_verdict_rule();
     test_unexplained();
     return test_done();
